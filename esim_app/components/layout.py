@@ -1,0 +1,215 @@
+"""Page shells: the storefront (header + footer) and the three portals (sidebar navigation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from esim_app import routes
+from esim_app.components.ui import button_link, logo
+from services.destinations import REGIONS
+from services.settings import get_settings
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    icon: str
+
+
+STORE_NAV = (
+    NavItem("Destinations", "/#destinations", "map-pin"),
+    NavItem("Regions", "/#regions", "map"),
+    NavItem("Global", routes.GLOBAL, "globe"),
+    NavItem("For business", routes.BUSINESS_LOGIN, "briefcase"),
+)
+
+ACCOUNT_NAV = (
+    NavItem("Overview", "/account", "layout-dashboard"),
+    NavItem("My eSIMs", "/account/esims", "smartphone"),
+    NavItem("Orders", "/account/orders", "receipt"),
+    NavItem("Support", "/account/support", "life-buoy"),
+    NavItem("Profile", "/account/profile", "user"),
+)
+
+BUSINESS_NAV = (
+    NavItem("Overview", "/business", "layout-dashboard"),
+    NavItem("Quotes", "/business/quotes", "file-text"),
+    NavItem("Orders", "/business/orders", "package"),
+    NavItem("eSIMs", "/business/esims", "users"),
+)
+
+ADMIN_NAV = (
+    NavItem("Analytics", "/admin", "chart-line"),
+    NavItem("Customers", "/admin/customers", "users"),
+    NavItem("Orders", "/admin/orders", "receipt"),
+    NavItem("Providers", "/admin/providers", "server"),
+    NavItem("Packages", "/admin/packages", "package"),
+    NavItem("Enterprise", "/admin/enterprise", "building-2"),
+    NavItem("Quotes", "/admin/quotes", "file-text"),
+    NavItem("Support", "/admin/support", "life-buoy"),
+    NavItem("Jobs", "/admin/jobs", "activity"),
+    NavItem("Settings", "/admin/settings", "settings"),
+)
+
+
+def color_mode_toggle() -> rx.Component:
+    """Light/dark switch; the choice persists in the browser."""
+    return rx.color_mode.button(
+        variant="ghost", size="2", aria_label="Switch light or dark mode",
+        custom_attrs={"data-testid": "color-mode-toggle"},
+    )
+
+
+def _mobile_menu(items: tuple[NavItem, ...]) -> rx.Component:
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", size="3", aria_label="Open menu")),
+            rx.menu.content(
+                *[rx.menu.item(rx.el.a(item.label, href=item.href, width="100%")) for item in items],
+                rx.menu.separator(),
+                rx.menu.item(rx.el.a("Log in", href=routes.LOGIN, width="100%")),
+            ),
+        ),
+        display=["flex", "flex", "none"],
+    )
+
+
+def site_header() -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            logo(get_settings().brand_name),
+            rx.hstack(
+                *[rx.el.a(item.label, href=item.href, class_name="nav-link") for item in STORE_NAV],
+                spacing="1",
+                display=["none", "none", "flex"],
+            ),
+            rx.hstack(
+                color_mode_toggle(),
+                rx.box(button_link("Log in", routes.LOGIN, variant="secondary", size="sm"),
+                       display=["none", "none", "block"]),
+                _mobile_menu(STORE_NAV),
+                spacing="2",
+                align="center",
+            ),
+            justify="between",
+            align="center",
+            max_width="72rem",
+            margin_x="auto",
+            padding_x=["1.25rem", "1.5rem", "2rem"],
+            padding_y="0.75rem",
+        ),
+        class_name="site-header",
+    )
+
+
+def _footer_column(title: str, links: list[tuple[str, str]]) -> rx.Component:
+    return rx.vstack(
+        rx.el.span(title, class_name="t-caption"),
+        *[rx.el.a(label, href=href, class_name="t-secondary") for label, href in links],
+        spacing="2",
+        align="start",
+    )
+
+
+def site_footer() -> rx.Component:
+    settings = get_settings()
+    return rx.el.footer(
+        rx.box(
+            rx.grid(
+                rx.vstack(
+                    logo(settings.brand_name),
+                    rx.el.p("Prepaid travel data in 190+ countries, delivered to your phone in seconds.",
+                            class_name="t-secondary", max_width="20rem"),
+                    spacing="3",
+                    align="start",
+                ),
+                _footer_column("Travel", [(r.name, routes.region(r.slug)) for r in REGIONS[:4]]
+                               + [("Global plans", routes.GLOBAL)]),
+                _footer_column("Help", [("How it works", "/#how-it-works"), ("FAQ", "/#faq"),
+                                        ("Contact support", f"mailto:{settings.support_email}")]),
+                _footer_column("Company", [("For business", routes.BUSINESS_LOGIN), ("My account", routes.ACCOUNT)]),
+                columns=rx.breakpoints(initial="1", sm="2", md="4"),
+                spacing="6",
+                width="100%",
+            ),
+            rx.el.p(f"© 2026 {settings.brand_name}. Prices in USD include all fees. Payments by Stripe.",
+                    class_name="t-secondary", margin_top="2.5rem"),
+            max_width="72rem",
+            margin_x="auto",
+            padding_x=["1.25rem", "1.5rem", "2rem"],
+            padding_y="3rem",
+        ),
+        class_name="site-footer",
+    )
+
+
+def storefront_shell(*children: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.el.a("Skip to content", href="#main", class_name="sr-only"),
+        site_header(),
+        rx.el.main(*children, id="main"),
+        site_footer(),
+        min_height="100vh",
+    )
+
+
+def _sidebar(title: str, items: tuple[NavItem, ...]) -> rx.Component:
+    return rx.el.nav(
+        rx.vstack(
+            logo(get_settings().brand_name),
+            rx.el.span(title, class_name="t-caption", padding_top="1rem"),
+            *[
+                rx.el.a(rx.icon(item.icon, size=18), item.label, href=item.href, class_name="nav-link")
+                for item in items
+            ],
+            rx.spacer(),
+            color_mode_toggle(),
+            spacing="1",
+            align="stretch",
+            height="100%",
+        ),
+        class_name="portal-sidebar",
+        padding="1.25rem",
+        width="16rem",
+        min_height="100vh",
+        display=["none", "none", "block"],
+        aria_label=f"{title} navigation",
+    )
+
+
+def _top_nav(items: tuple[NavItem, ...]) -> rx.Component:
+    """The portal navigation on narrow screens: one scrollable row."""
+    return rx.el.nav(
+        rx.hstack(
+            logo(get_settings().brand_name),
+            rx.spacer(),
+            color_mode_toggle(),
+            align="center",
+            padding="0.75rem 1rem",
+        ),
+        rx.hstack(
+            *[rx.el.a(item.label, href=item.href, class_name="nav-link") for item in items],
+            spacing="1",
+            overflow_x="auto",
+            padding="0 0.75rem 0.5rem",
+        ),
+        class_name="site-header",
+        display=["block", "block", "none"],
+    )
+
+
+def portal_shell(title: str, items: tuple[NavItem, ...], *children: rx.Component) -> rx.Component:
+    """Sidebar layout shared by the customer account, enterprise portal and admin dashboard."""
+    return rx.flex(
+        _sidebar(title, items),
+        rx.box(
+            _top_nav(items),
+            rx.el.main(*children, id="main", padding=["1.25rem", "1.5rem", "2.5rem"], max_width="80rem"),
+            flex="1",
+            min_width="0",
+        ),
+        min_height="100vh",
+    )

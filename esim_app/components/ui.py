@@ -1,0 +1,64 @@
+"""Small building blocks of the design system: buttons, headings, sections, cards."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import reflex as rx
+
+Size = Literal["sm", "md", "lg"]
+
+
+def button_link(label: str, href: str, *, variant: str = "primary", size: Size = "md", **props) -> rx.Component:
+    """A link styled as a button (navigation without JavaScript handlers)."""
+    return rx.el.a(label, href=href, class_name=f"btn btn-{variant} btn-{size}", **props)
+
+
+def button(*children, variant: str = "primary", size: Size = "md", **props) -> rx.Component:
+    return rx.el.button(*children, class_name=f"btn btn-{variant} btn-{size}", **props)
+
+
+def section(*children, muted: bool = False, **props) -> rx.Component:
+    """A full-width band with centred, width-limited content."""
+    return rx.el.section(
+        rx.box(*children, max_width="72rem", margin_x="auto", padding_x=["1.25rem", "1.5rem", "2rem"]),
+        class_name="section-muted" if muted else "",
+        padding_y=["3.5rem", "4rem", "5.5rem"],
+        **props,
+    )
+
+
+def section_title(title: str, subtitle: str = "", *, eyebrow: str = "") -> rx.Component:
+    return rx.vstack(
+        *([rx.el.span(eyebrow, class_name="t-caption")] if eyebrow else []),
+        rx.el.h2(title, class_name="t-section"),
+        *([rx.el.p(subtitle, class_name="t-body t-muted", max_width="40rem")] if subtitle else []),
+        spacing="2",
+        margin_bottom="2.5rem",
+        align="start",
+    )
+
+
+def card(*children, hover: bool = False, class_name: str = "", **props) -> rx.Component:
+    props.setdefault("padding", "1.5rem")
+    classes = " ".join(filter(None, ("card", "card-hover" if hover else "", class_name)))
+    return rx.box(*children, class_name=classes, **props)
+
+
+def logo(brand: str) -> rx.Component:
+    return rx.el.a(
+        rx.hstack(
+            rx.center(
+                rx.icon("globe", size=18, color="white"),
+                width="2rem",
+                height="2rem",
+                border_radius="0.625rem",
+                background="var(--brand-gradient)",
+            ),
+            rx.el.span(brand, font_weight="700", font_size="1.125rem", letter_spacing="-0.01em"),
+            spacing="2",
+            align="center",
+        ),
+        href="/",
+        aria_label=f"{brand} home",
+    )

@@ -1,0 +1,225 @@
+"""The landing page: search, popular destinations, regions, how it works, FAQ."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app import routes
+from esim_app.components.layout import storefront_shell
+from esim_app.components.search import destination_search
+from esim_app.components.ui import button_link, card, section, section_title
+from services.destinations import REGIONS, get_destination
+
+POPULAR = ("JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "MX", "DE", "AE", "KR")
+
+STEPS = (
+    ("search", "Pick your destination", "Choose a country, a region or a global plan. Prices include everything."),
+    ("credit-card", "Pay securely", "Checkout with your card through Stripe. Your eSIM is ready seconds later."),
+    ("qr-code", "Scan and go", "Scan the QR code or tap “Install” on iPhone. Switch on data roaming when you land."),
+)
+
+FAQ = (
+    ("What is an eSIM?",
+     "An eSIM is a digital SIM card built into your phone. You install a data plan by scanning a QR code, "
+     "so there is no plastic card to collect or swap, and your usual SIM stays in place for calls and texts."),
+    ("Will it work on my phone?",
+     "Most phones from 2019 onwards support eSIM: iPhone XS and later, Google Pixel 3 and later, Samsung "
+     "Galaxy S20 and later, among others. The phone must be carrier-unlocked. Dial *#06# — if you see an "
+     "EID number, your phone supports eSIM."),
+    ("When should I install it?",
+     "Install it before you leave, while you have Wi-Fi. The validity period of most plans starts when the "
+     "eSIM first connects to a network at your destination, not when you install it."),
+    ("Can I keep my WhatsApp number?",
+     "Yes. WhatsApp, iMessage and FaceTime stay on your usual number; the eSIM only carries your data."),
+    ("What if I run out of data?",
+     "Top up from your account in a few taps. The top-up is added to the eSIM you already installed."),
+    ("Can I get a refund?",
+     "If you have not installed the eSIM, you can ask for a refund from your account within 30 days of "
+     "purchase. Once an eSIM is installed it cannot be refunded, because the data is reserved for you."),
+)
+
+
+def _hero() -> rx.Component:
+    return rx.el.section(
+        rx.vstack(
+            rx.el.span("190+ destinations · Instant delivery", class_name="t-caption"),
+            rx.el.h1(
+                "Mobile data for every trip, ",
+                rx.el.span("without roaming bills", class_name="t-gradient"),
+                class_name="t-hero",
+                max_width="52rem",
+            ),
+            rx.el.p(
+                "Buy a prepaid eSIM data plan before you fly, install it in a minute, and land connected. "
+                "We compare several networks so you always get the best price.",
+                class_name="t-body t-muted",
+                font_size="1.125rem",
+                max_width="40rem",
+            ),
+            destination_search(),
+            rx.hstack(
+                *[
+                    rx.hstack(rx.icon(icon, size=16, color="var(--accent-emerald)"),
+                              rx.el.span(text, class_name="t-secondary"), spacing="2", align="center")
+                    for icon, text in (
+                        ("zap", "Delivered by email in seconds"),
+                        ("shield-check", "Secure payment by Stripe"),
+                        ("message-circle", "Keep your WhatsApp number"),
+                    )
+                ],
+                spacing="5",
+                wrap="wrap",
+            ),
+            spacing="5",
+            align="start",
+            max_width="72rem",
+            margin_x="auto",
+            padding_x=["1.25rem", "1.5rem", "2rem"],
+            padding_top=["3rem", "4rem", "6rem"],
+            padding_bottom=["3.5rem", "4rem", "6rem"],
+        ),
+        class_name="hero",
+    )
+
+
+def _destination_card(code: str) -> rx.Component:
+    dest = get_destination(code)
+    assert dest is not None, code
+    return rx.el.a(
+        card(
+            rx.vstack(
+                rx.el.span(dest.flag, class_name="flag"),
+                rx.el.span(dest.name, font_weight="600", font_size="1.0625rem"),
+                rx.hstack(rx.el.span("See plans", class_name="t-secondary"),
+                          rx.icon("arrow-right", size=14, class_name="t-muted"), spacing="1", align="center"),
+                spacing="2",
+                align="start",
+            ),
+            hover=True,
+            padding="1.25rem",
+            height="100%",
+        ),
+        href=routes.destination(dest.slug),
+        aria_label=f"{dest.name} eSIM plans",
+        custom_attrs={"data-testid": "popular-destination"},
+    )
+
+
+def _popular() -> rx.Component:
+    return section(
+        section_title("Popular destinations", "Where our travellers are heading this season.",
+                      eyebrow="Countries"),
+        rx.grid(
+            *[_destination_card(code) for code in POPULAR],
+            columns=rx.breakpoints(initial="2", sm="3", md="4", lg="6"),
+            spacing="4",
+        ),
+        id="destinations",
+    )
+
+
+def _regions() -> rx.Component:
+    region_cards = [
+        rx.el.a(
+            card(
+                rx.vstack(
+                    rx.el.span(r.icon, class_name="flag"),
+                    rx.el.h3(r.name, class_name="t-card"),
+                    rx.el.p(r.blurb, class_name="t-secondary"),
+                    spacing="2",
+                    align="start",
+                ),
+                hover=True,
+                height="100%",
+            ),
+            href=routes.region(r.slug),
+        )
+        for r in REGIONS
+    ]
+    global_card = rx.el.a(
+        rx.box(
+            rx.vstack(
+                rx.el.span("🌍", class_name="flag"),
+                rx.el.h3("Global", class_name="t-card", color="white"),
+                rx.el.p("One eSIM for multi-country trips: 100+ countries on a single plan.",
+                        color="rgba(255,255,255,0.85)", font_weight="500", font_size="0.875rem"),
+                spacing="2",
+                align="start",
+            ),
+            class_name="card card-hover",
+            background="var(--brand-gradient)",
+            border="0",
+            padding="1.5rem",
+            height="100%",
+        ),
+        href=routes.GLOBAL,
+    )
+    return section(
+        section_title("Travelling to several countries?",
+                      "Regional and global plans cover every country on your route with one eSIM.",
+                      eyebrow="Regions"),
+        rx.grid(*region_cards, global_card, columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
+                spacing="4"),
+        muted=True,
+        id="regions",
+    )
+
+
+def _how_it_works() -> rx.Component:
+    return section(
+        section_title("How it works", "From checkout to connected in three steps.", eyebrow="Simple"),
+        rx.grid(
+            *[
+                card(
+                    rx.vstack(
+                        rx.hstack(
+                            rx.center(rx.icon(icon, size=22, color="white"), width="2.75rem", height="2.75rem",
+                                      border_radius="0.75rem", background="var(--brand-gradient)"),
+                            rx.el.span(f"Step {n}", class_name="t-caption"),
+                            spacing="3",
+                            align="center",
+                        ),
+                        rx.el.h3(title, class_name="t-card"),
+                        rx.el.p(text, class_name="t-body t-muted"),
+                        spacing="3",
+                        align="start",
+                    ),
+                )
+                for n, (icon, title, text) in enumerate(STEPS, start=1)
+            ],
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="5",
+        ),
+        id="how-it-works",
+    )
+
+
+def _faq() -> rx.Component:
+    return section(
+        section_title("Questions travellers ask", eyebrow="FAQ"),
+        rx.accordion.root(
+            *[
+                rx.accordion.item(header=question, content=rx.el.p(answer, class_name="t-body t-muted"),
+                                  value=f"faq-{n}")
+                for n, (question, answer) in enumerate(FAQ)
+            ],
+            type="multiple",
+            collapsible=True,
+            variant="ghost",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.el.p("Still unsure which plan fits your trip?", class_name="t-body"),
+            button_link("Browse global plans", routes.GLOBAL, variant="secondary", size="sm"),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+            margin_top="2rem",
+        ),
+        muted=True,
+        id="faq",
+    )
+
+
+def landing_page() -> rx.Component:
+    return storefront_shell(_hero(), _popular(), _regions(), _how_it_works(), _faq())

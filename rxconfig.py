@@ -1,0 +1,23 @@
+"""Reflex configuration. Application settings live in services/settings.py."""
+
+import reflex as rx
+
+from esim_app.plugins import SelfHostedFont
+from services.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="esim_app",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=_settings.app_port,
+    backend_port=_settings.app_port,
+    plugins=[
+        rx.plugins.SitemapPlugin(),
+        SelfHostedFont(),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", has_background=True)
+        ),
+    ],
+)

@@ -1,0 +1,22 @@
+"""Apply and inspect Alembic migrations from code (CLI, `make run`, test set-up). Never at import."""
+
+from __future__ import annotations
+
+import pathlib
+
+from alembic import command
+from alembic.config import Config
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def alembic_config() -> Config:
+    return Config(str(ROOT / "alembic.ini"))
+
+
+def upgrade(revision: str = "head") -> None:
+    command.upgrade(alembic_config(), revision)
+
+
+def downgrade(revision: str = "base") -> None:
+    command.downgrade(alembic_config(), revision)

@@ -1,0 +1,112 @@
+"""Every environment variable the application reads, with defaults, validated once at start-up.
+
+`get_settings()` is the only entry point; `.env` in the project root is read in development.
+A bad value stops start-up with one line naming the variable (see `load_or_exit`).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROVIDER_IDS = ("airalo", "esim_access", "esim_go")
+
+
+class Settings(BaseSettings):
+    """Application configuration (12-factor). Field names are the variable names, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    esim_env: Literal["development", "test", "production"] = "development"
+    brand_name: str = "Wayfarer"
+    support_email: str = "support@example.com"
+    app_port: int = Field(default=3000, ge=1, le=65535)
+    public_url: str = ""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    database_url: str = ""
+    data_dir: str = ".data"
+
+    # Providers: which are enabled, their credentials (seed names) and base URLs.
+    esim_providers: Annotated[tuple[str, ...], NoDecode] = PROVIDER_IDS
+    airalo_api_key: str = ""
+    airalo_api_secret: str = ""
+    airalo_base_url: str = "https://partners-api.airalo.com"
+    esim_access_client_id: str = ""
+    esim_access_client_secret: str = ""
+    esim_access_base_url: str = "https://api.esimaccess.com"
+    esim_go_api_key: str = ""
+    esim_go_base_url: str = "https://api.esim-go.com"
+    provider_timeout_seconds: float = Field(default=20.0, gt=0)
+
+    # Payments and mail (used by later features; listed here so there is one place).
+    stripe_secret_key: str = ""
+    stripe_publishable_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_pass: str = ""
+    smtp_from: str = "eSIM Marketplace <no-reply@localhost>"
+
+    scheduler: Literal["inline", "off"] = "inline"
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL") from None
+        if url.drivername.split("+")[0] not in ("postgresql", "postgres"):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("esim_providers", mode="before")
+    @classmethod
+    def _provider_list(cls, value: object) -> tuple[str, ...]:
+        names = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+        names = [n.strip() for n in names if n.strip()]
+        unknown = sorted(set(names) - set(PROVIDER_IDS))
+        if unknown:
+            raise ValueError(f"unknown provider {', '.join(unknown)}; use {', '.join(PROVIDER_IDS)}")
+        return tuple(names)
+
+    @property
+    def is_production(self) -> bool:
+        return self.esim_env == "production"
+
+    @property
+    def sandbox(self) -> bool:
+        """True outside production: sandbox pages and simulators may exist."""
+        return not self.is_production
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    name = str(err["loc"][0]).upper() if err["loc"] else "configuration"
+    return f"configuration error: {name}: {err['msg']}"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings; raises `ValidationError` on a bad value."""
+    return Settings()
+
+
+def load_or_exit() -> Settings:
+    """Load settings for a command or server start; print one clear line and exit on a bad value."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        print(_first_error(exc), file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,35 @@
+"""Fixtures shared by the integration and end-to-end layers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from services import db, migrations
+from services.settings import get_settings
+from tests.support.database import fresh_database
+
+
+def use_database(url: str) -> None:
+    """Point settings and the engine at `url` for this process."""
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    db.reset_engine()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """An isolated, migrated PostgreSQL database for this test session."""
+    previous = os.environ.get("DATABASE_URL")
+    with fresh_database() as url:
+        use_database(url)
+        migrations.upgrade()
+        yield url
+        db.reset_engine()
+    if previous is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = previous
+    get_settings.cache_clear()

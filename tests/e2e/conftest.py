@@ -1,0 +1,62 @@
+"""End-to-end fixtures: one production build per session, Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page
+
+from tests.support.server import ROOT, production_app
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def app_url(database_url: str) -> Iterator[str]:
+    """The production build, served against this session's isolated database in sandbox mode."""
+    env = {"DATABASE_URL": database_url, "ESIM_ENV": "test", "SCHEDULER": "off"}
+    with production_app(env, ARTIFACTS / "app.log") as url:
+        yield url
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def page(page: Page, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """Playwright's page, plus a screenshot and the console log when the test fails."""
+    console: list[str] = []
+
+    def record(message: ConsoleMessage) -> None:
+        console.append(f"{message.type}: {message.text}")
+
+    page.on("console", record)
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    yield page
+    if request.node.stash.get(_FAILED, False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = request.node.name.replace("/", "_")
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        pathlib.Path(ARTIFACTS / f"{name}.console.log").write_text("\n".join(console))
