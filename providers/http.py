@@ -1,0 +1,216 @@
+"""The one HTTP wrapper every provider client uses.
+
+It owns the pooled `httpx.AsyncClient`, client-side rate limiting (`aiolimiter`), the retry policy
+and the translation of transport failures into `providers.base` errors. Each provider passes its
+own `error_for(response)` function, which holds that provider's error table.
+
+Retry rules (PROVIDER_APIS.md, cross-provider rules):
+
+- a request marked `idempotent` (reads, and orders carrying an idempotency key) is retried on
+  connection errors, timeouts, 5xx, 429 and any error the provider table marks retryable;
+- any other request (an order POST without an idempotency key) is retried only when it provably
+  never reached the server (connect errors, pool timeouts) or was refused with 429. Once it may have
+  been sent, a timeout, dropped connection or 5xx raises `OutcomeUnknown`.
+
+Nothing here logs headers or bodies: they carry credentials and activation codes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from aiolimiter import AsyncLimiter
+
+from providers.base import OutcomeUnknown, ProviderError, RateLimited, TransientProviderError
+
+logger = logging.getLogger(__name__)
+
+ErrorMapper = Callable[[httpx.Response], ProviderError | None]
+
+# Failures that prove the request never left this process.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """`max_rate` requests per `period` seconds."""
+
+    max_rate: float
+    period: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Capped exponential backoff with full jitter; `Retry-After` above `max_retry_after` is not waited."""
+
+    attempts: int = 3
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+    max_retry_after: float = 5.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        return rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
+
+
+class RateLimits:
+    """Client-side token buckets: one `default` bucket for every call plus named buckets.
+
+    A bucket name `family:key` (e.g. `usage:8944...`) gets its own limiter at the rate of `family`,
+    which models per-ICCID limits.
+    """
+
+    def __init__(self, rates: Mapping[str, Rate]) -> None:
+        self._rates = dict(rates)
+        self._limiters: dict[str, AsyncLimiter] = {}
+
+    def _limiter(self, bucket: str) -> AsyncLimiter | None:
+        limiter = self._limiters.get(bucket)
+        if limiter is None:
+            rate = self._rates.get(bucket) or self._rates.get(bucket.split(":", 1)[0])
+            if rate is None:
+                return None
+            limiter = self._limiters[bucket] = AsyncLimiter(rate.max_rate, rate.period)
+        return limiter
+
+    async def acquire(self, bucket: str | None) -> None:
+        for name in ("default", bucket) if bucket else ("default",):
+            limiter = self._limiter(name)
+            if limiter is not None:
+                await limiter.acquire()
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """`Retry-After` as seconds; accepts delta-seconds (int or decimal) and HTTP dates."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def default_error_for(provider: str, response: httpx.Response) -> ProviderError | None:
+    """Status-only classification shared by all providers: 429 and 5xx."""
+    status = response.status_code
+    if status == 429:
+        return RateLimited(
+            "rate limited", provider=provider, http_status=status, retry_after=retry_after_seconds(response)
+        )
+    if status >= 500:
+        return TransientProviderError(
+            f"server error {status}",
+            provider=provider,
+            http_status=status,
+            retry_after=retry_after_seconds(response),
+        )
+    return None
+
+
+class ProviderHTTP:
+    """Pooled, rate-limited, retrying HTTP access to one provider."""
+
+    def __init__(
+        self,
+        provider: str,
+        base_url: str,
+        *,
+        timeout: float,
+        rates: Mapping[str, Rate],
+        error_for: ErrorMapper,
+        retry: RetryPolicy = RetryPolicy(),
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.provider = provider
+        self._error_for = error_for
+        self._retry = retry
+        self._limits = RateLimits(rates)
+        self._rng = rng or random.Random()
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            headers={"Accept": "application/json", **(headers or {})},
+            transport=transport,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        bucket: str | None = None,
+        sign: Callable[[httpx.Request], None] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send one logical request and return a 2xx response whose body the provider maps next.
+
+        `sign` runs on every attempt (fresh timestamps and request ids). Raises a `ProviderError`.
+        """
+        retry = self._retry
+        attempt = 0
+        while True:
+            await self._limits.acquire(bucket)
+            request = self._client.build_request(method, path, **kwargs)
+            if sign is not None:
+                sign(request)
+            started = time.monotonic()
+            try:
+                response = await self._client.send(request)
+            except _NOT_SENT as exc:
+                error: ProviderError = TransientProviderError(
+                    f"connection failed: {type(exc).__name__}", provider=self.provider
+                )
+            except httpx.TransportError as exc:  # sent, or possibly sent
+                if not idempotent:
+                    raise OutcomeUnknown(
+                        f"{method} {path}: no answer ({type(exc).__name__})", provider=self.provider
+                    ) from exc
+                error = TransientProviderError(f"transport error: {type(exc).__name__}", provider=self.provider)
+            else:
+                logger.debug(
+                    "%s %s %s -> %s in %.0f ms",
+                    self.provider,
+                    method,
+                    path,
+                    response.status_code,
+                    (time.monotonic() - started) * 1000,
+                )
+                found = self._error_for(response)
+                if found is None:
+                    return response
+                if not idempotent and response.status_code >= 500:
+                    raise OutcomeUnknown(
+                        f"{method} {path}: server error {response.status_code} after sending",
+                        provider=self.provider,
+                        http_status=response.status_code,
+                    )
+                error = found
+            if not error.retryable or attempt + 1 >= retry.attempts:
+                raise error
+            delay = retry.backoff(attempt, self._rng)
+            if error.retry_after is not None:
+                if error.retry_after > retry.max_retry_after:
+                    raise error
+                delay = max(delay, error.retry_after)
+            attempt += 1
+            logger.info("%s %s %s: %s; retry %d in %.2f s", self.provider, method, path, error, attempt, delay)
+            await asyncio.sleep(delay)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,188 @@
+"""Fault injection and the `/_sandbox/*` admin endpoints shared by the three simulators.
+
+Knobs live on `app.state.sim.faults` (a `Faults`); tests in the same process change attributes
+directly, other processes use `GET/POST/DELETE /_sandbox/faults`. Counters (`*_next`) apply to the
+next N matching requests; a negative count means every matching request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from providers.sandbox.clock import Clock
+
+ADMIN_PREFIX = "/_sandbox"
+
+
+@dataclass
+class Faults:
+    latency: float = 0.0  # seconds added to every matching request
+    error_rate: float = 0.0  # probability of a 5xx (seeded, so runs repeat)
+    fail_next: int = 0  # next N requests answer 5xx
+    rate_limit_next: int = 0  # next N requests answer 429
+    retry_after: float = 1.0  # Retry-After sent with those 429s
+    hang_next: int = 0  # next N requests hang for `hang_seconds`
+    hang_seconds: float = 30.0
+    hang_phase: str = "after"  # "after": the request is processed, then the answer is held back
+    failing_package_ids: set[str] = field(default_factory=set)  # ordering these reports out of stock
+    paths: tuple[str, ...] = ()  # "METHOD /prefix" or "/prefix" filters; empty = every request
+
+    def matches(self, method: str, path: str) -> bool:
+        if not self.paths:
+            return True
+        for rule in self.paths:
+            want_method, _, prefix = rule.rpartition(" ")
+            if path.startswith(prefix) and (not want_method or want_method.upper() == method):
+                return True
+        return False
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["failing_package_ids"] = sorted(self.failing_package_ids)
+        data["paths"] = list(self.paths)
+        return data
+
+    def update(self, values: dict[str, Any]) -> None:
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown fault knobs: {', '.join(sorted(unknown))}")
+        for name, value in values.items():
+            if name == "failing_package_ids":
+                value = set(value)
+            elif name == "paths":
+                value = tuple(value)
+            setattr(self, name, value)
+
+
+def _take(count: int) -> tuple[bool, int]:
+    """Whether a `*_next` counter fires now, and its new value."""
+    if count < 0:
+        return True, count
+    if count > 0:
+        return True, count - 1
+    return False, 0
+
+
+class Simulator:
+    """State every simulator shares: clock, faults, and orders received per client reference."""
+
+    def __init__(self, *, clock: Clock | None = None, seed: int = 0) -> None:
+        self.clock = clock or Clock()
+        self.faults = Faults()
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self._orders: Counter[str] = Counter()
+
+    def record_order(self, client_reference: str) -> None:
+        with self._lock:
+            self._orders[client_reference] += 1
+
+    def orders_received(self, client_reference: str) -> int:
+        """How many provider orders (or top-ups) were created for this client reference."""
+        with self._lock:
+            return self._orders[client_reference]
+
+    def server_error(self) -> Response:
+        return JSONResponse({"message": "Server Error"}, status_code=500)
+
+    def rate_limited(self, retry_after: float) -> Response:
+        return JSONResponse({"message": "Too Many Attempts."}, status_code=429, headers=retry_after_header(retry_after))
+
+    def draw(self, method: str, path: str) -> tuple[str | None, float]:
+        """Decide this request's fault: (`"5xx"` | `"429"` | `"hang"` | None, latency)."""
+        faults = self.faults
+        if not faults.matches(method, path):
+            return None, 0.0
+        with self._lock:
+            for name, kind in (("hang_next", "hang"), ("rate_limit_next", "429"), ("fail_next", "5xx")):
+                fire, left = _take(getattr(faults, name))
+                setattr(faults, name, left)
+                if fire:
+                    return kind, faults.latency
+            if faults.error_rate and self._rng.random() < faults.error_rate:
+                return "5xx", faults.latency
+        return None, faults.latency
+
+
+def retry_after_header(seconds: float) -> dict[str, str]:
+    return {"Retry-After": str(int(seconds)) if float(seconds).is_integer() else str(seconds)}
+
+
+class FaultMiddleware:
+    """ASGI middleware applying `sim.faults` to every non-admin request."""
+
+    def __init__(self, app: ASGIApp, *, sim: Callable[[], Simulator]) -> None:
+        self.app, self._sim = app, sim
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        sim = self._sim()
+        kind, latency = sim.draw(scope["method"], scope["path"])
+        if latency:
+            await asyncio.sleep(latency)
+        if kind == "5xx":
+            await sim.server_error()(scope, receive, send)
+        elif kind == "429":
+            await sim.rate_limited(sim.faults.retry_after)(scope, receive, send)
+        elif kind == "hang" and sim.faults.hang_phase == "before":
+            await asyncio.sleep(sim.faults.hang_seconds)  # never processed
+            await JSONResponse({"message": "Gateway Timeout"}, status_code=504)(scope, receive, send)
+        elif kind == "hang":
+            await self.app(scope, receive, _held_back(send, sim.faults.hang_seconds))
+        else:
+            await self.app(scope, receive, send)
+
+
+def _held_back(send: Send, seconds: float) -> Send:
+    async def delayed(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(seconds)
+        await send(message)
+
+    return delayed
+
+
+def admin_routes(sim: Callable[[Request], Simulator]) -> list[Route]:
+    """`/_sandbox/faults` (GET, POST partial update, DELETE reset), `/_sandbox/orders`, `/_sandbox/clock`."""
+
+    async def faults(request: Request) -> Response:
+        state = sim(request)
+        if request.method == "POST":
+            try:
+                state.faults.update(await request.json())
+            except (ValueError, TypeError) as exc:
+                return JSONResponse({"message": str(exc)}, status_code=400)
+        elif request.method == "DELETE":
+            state.faults = Faults()
+        return JSONResponse(state.faults.to_json())
+
+    async def orders(request: Request) -> Response:
+        ref = request.query_params.get("client_reference", "")
+        return JSONResponse({"client_reference": ref, "count": sim(request).orders_received(ref)})
+
+    async def clock(request: Request) -> Response:
+        state = sim(request)
+        if request.method == "POST":
+            state.clock.advance(float((await request.json()).get("advance_seconds", 0)))
+        return JSONResponse({"now": state.clock.now().isoformat()})
+
+    return [
+        Route(f"{ADMIN_PREFIX}/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route(f"{ADMIN_PREFIX}/orders", orders, methods=["GET"]),
+        Route(f"{ADMIN_PREFIX}/clock", clock, methods=["GET", "POST"]),
+    ]
