@@ -412,3 +412,20 @@ class JobRun(SQLModel, table=True):
     failed: int = 0
     error: str | None = None
     host: str | None = Field(default=None, max_length=120)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One sign-in try (code request, code check or password), for rate limits across workers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_email_created", "email", "created_at"),
+        sa.Index("ix_login_attempts_ip_created", "ip", "created_at"),
+    )
+
+    id: int | None = _id()
+    kind: str = Field(max_length=16)  # code_request, code_check, password
+    email: str = Field(max_length=254)
+    ip: str | None = Field(default=None, max_length=64)
+    succeeded: bool = False
+    created_at: dt.datetime | None = _created()
