@@ -246,6 +246,13 @@ class Package(SQLModel, table=True):
         sa.Index("ix_packages_provider_id", "provider_id"),
         sa.Index("ix_packages_is_best_price", "is_best_price"),
         sa.Index("ix_packages_group_key", "group_key"),
+        sa.Index("ix_packages_coverage", "coverage", postgresql_using="gin"),
+        sa.Index(  # the storefront's country and region pages
+            "ix_packages_storefront",
+            "destination_code",
+            "price_cents",
+            postgresql_where=sa.text("is_enabled AND NOT is_topup AND vanished_at IS NULL"),
+        ),
     )
 
     id: int | None = _id()
@@ -265,6 +272,9 @@ class Package(SQLModel, table=True):
     unlimited: bool = False
     validity_days: int
     is_topup: bool = False
+    supports_topup: bool = Field(  # the provider can recharge an eSIM bought with this offer
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
     cost_micros: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     cost_currency: str = Field(default="USD", max_length=3)
     price_cents: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
@@ -392,6 +402,11 @@ class EmailOutbox(SQLModel, table=True):
     text_body: str
     html_body: str
     template: str = Field(max_length=64)
+    # [{"filename", "content_type", "data" (base64), "cid" (set when shown inline in the HTML)}]
+    attachments: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_column=sa.Column(pg.JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    )
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
     next_attempt_at: dt.datetime | None = _created()
