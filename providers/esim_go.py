@@ -321,6 +321,7 @@ class EsimGoProvider(Provider):
                 and [(line.get("item"), to_int(line.get("quantity"))) for line in o.get("order") or []]
                 == [(attempt.item, attempt.quantity)]
                 and (parse_time(o.get("createdDate")) or since) <= until
+                and not await self._tagged(o)
             ]
         if not candidates:
             return None
@@ -332,6 +333,14 @@ class EsimGoProvider(Provider):
         if not iccids:
             await self._tag(data, client_reference)
         return await self._with_esims(parse_order(data, client_reference))
+
+    async def _tagged(self, data: JSON) -> bool:
+        """Whether an order's eSIMs already carry a `customerRef`: then it belongs to another reference."""
+        for iccid in sorted(order_iccids(data))[:1]:
+            body = await self._get("/esims", filterBy="iccid", filter=iccid)
+            if any(e.get("customerRef") for e in body.get("esims") or []):
+                return True
+        return False
 
     async def get_esim(self, iccid: str) -> Esim:
         return parse_esim(await self._get(f"/esims/{iccid}"))

@@ -67,6 +67,7 @@ class AiraloSimulator(Simulator):
         self.require_signature = False  # the docs do not say the server requires it [U]
         self.object_pages = False  # [!] pages >= 2 give `data` as an object keyed by position
         self.tokens: dict[str, dt.datetime] = {}
+        self.tokens_issued = 0
         self.orders: dict[int, dict[str, Any]] = {}
         self.profiles: dict[str, Profile] = {}
         self.factory = ProfileFactory(iccid_prefix="894400", smdp_address="smdp.sandbox-airalo.test", seed="airalo")
@@ -78,6 +79,7 @@ class AiraloSimulator(Simulator):
 
     def issue_token(self) -> str:
         token = secrets.token_urlsafe(24)
+        self.tokens_issued += 1
         self.tokens[token] = self.clock.now() + dt.timedelta(seconds=self.token_ttl)
         return token
 

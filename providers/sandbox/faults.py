@@ -29,6 +29,7 @@ ADMIN_PREFIX = "/_sandbox"
 @dataclass
 class Faults:
     latency: float = 0.0  # seconds added to every matching request
+    pass_next: int = 0  # the next N matching requests go through untouched before the counters below
     error_rate: float = 0.0  # probability of a 5xx (seeded, so runs repeat)
     fail_next: int = 0  # next N requests answer 5xx
     rate_limit_next: int = 0  # next N requests answer 429
@@ -107,6 +108,9 @@ class Simulator:
         if not faults.matches(method, path):
             return None, 0.0
         with self._lock:
+            if faults.pass_next > 0:
+                faults.pass_next -= 1
+                return None, faults.latency
             for name, kind in (("hang_next", "hang"), ("rate_limit_next", "429"), ("fail_next", "5xx")):
                 fire, left = _take(getattr(faults, name))
                 setattr(faults, name, left)
