@@ -36,7 +36,7 @@ from providers.base import (
     TransientProviderError,
     Usage,
 )
-from providers.http import ProviderHTTP, Rate, RetryPolicy, default_error_for
+from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ ORDER_STATUS = {
 
 
 def signed_payload(payload: Mapping[str, Any]) -> bytes:
-    """Compact JSON with `/` escaped as `\\/` (PHP `json_encode` style), the bytes that are signed and sent."""
+    """Compact JSON with `/` escaped as `\\/` (PHP `json_encode` style): the bytes signed and sent."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).replace("/", "\\/").encode()
 
 
@@ -106,15 +106,24 @@ def error_for(response: httpx.Response) -> ProviderError | None:
     if "code" in body:
         code = to_int(body.get("code"), default=-1)
         cls = ERROR_CODES.get(code, PermanentProviderError)
-        return cls(str(body.get("reason") or f"error {code}"), provider=PROVIDER_ID, code=str(code), http_status=status)
+        return cls(
+            str(body.get("reason") or f"error {code}"),
+            provider=PROVIDER_ID,
+            code=str(code),
+            http_status=status,
+        )
     if status in (401, 403):
-        return AuthRejected(str(meta.get("message") or "unauthorized"), provider=PROVIDER_ID, http_status=status)
+        return AuthRejected(
+            str(meta.get("message") or "unauthorized"), provider=PROVIDER_ID, http_status=status
+        )
     if status == 404:
         return NotFound("not found", provider=PROVIDER_ID, http_status=status)
     if status == 422:  # validation: data maps field names to messages; name the fields only
         fields = ", ".join(sorted(body["data"])) if isinstance(body.get("data"), dict) else ""
         message = str(meta.get("message") or body.get("reason") or "invalid request")
-        return PermanentProviderError(f"{message} ({fields})" if fields else message, provider=PROVIDER_ID, http_status=422)
+        return PermanentProviderError(
+            f"{message} ({fields})" if fields else message, provider=PROVIDER_ID, http_status=422
+        )
     found = default_error_for(PROVIDER_ID, response)
     return found or PermanentProviderError(f"HTTP {status}", provider=PROVIDER_ID, http_status=status)
 
@@ -123,7 +132,9 @@ def parse_package(pkg: JSON, operator: JSON, location: JSON) -> Package:
     """One `packages[]` item with its operator and location."""
     unlimited = bool(pkg.get("is_unlimited"))  # [!] `amount` may be 0 or not for unlimited: trust the flag
     destinations = tuple(
-        sorted({str(c["country_code"]).upper() for c in operator.get("countries") or [] if c.get("country_code")})
+        sorted(
+            {str(c["country_code"]).upper() for c in operator.get("countries") or [] if c.get("country_code")}
+        )
     ) or ((str(location["country_code"]).upper(),) if location.get("country_code") else ())
     net = to_decimal(pkg.get("net_price"))
     retail = to_decimal(pkg.get("price"))
@@ -212,12 +223,18 @@ class AiraloProvider(Provider):
         client_secret: str,
         base_url: str,
         timeout: float,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._client_id, self._secret = client_id, client_secret
         self._http = ProviderHTTP(
-            PROVIDER_ID, base_url, timeout=timeout, rates=RATES, error_for=error_for, retry=retry, transport=transport
+            PROVIDER_ID,
+            base_url,
+            timeout=timeout,
+            rates=RATES,
+            error_for=error_for,
+            retry=retry,
+            transport=transport,
         )
         self._token: str | None = None
         self._token_deadline = 0.0
@@ -227,13 +244,19 @@ class AiraloProvider(Provider):
     async def _access_token(self, *, renew: bool = False) -> str:
         async with self._token_lock:
             if renew or self._token is None or time.monotonic() >= self._token_deadline:
-                body = {"client_id": self._client_id, "client_secret": self._secret, "grant_type": "client_credentials"}
+                body = {
+                    "client_id": self._client_id,
+                    "client_secret": self._secret,
+                    "grant_type": "client_credentials",
+                }
                 try:
                     response = await self._http.request(
                         "POST", "/v2/token", idempotent=True, bucket="token", data=body
                     )
                 except PermanentProviderError as exc:
-                    raise AuthRejected("token request rejected", provider=PROVIDER_ID, http_status=exc.http_status) from None
+                    raise AuthRejected(
+                        "token request rejected", provider=PROVIDER_ID, http_status=exc.http_status
+                    ) from None
                 data = response.json()["data"]
                 lifetime = min(to_int(data.get("expires_in"), MAX_TOKEN_LIFETIME), MAX_TOKEN_LIFETIME)
                 self._token = str(data["access_token"])
@@ -241,7 +264,13 @@ class AiraloProvider(Provider):
             return self._token
 
     async def _call(
-        self, method: str, path: str, *, idempotent: bool = True, bucket: str | None = None, payload: JSON | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool = True,
+        bucket: str | None = None,
+        payload: JSON | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Any:
         """Authenticated call returning `data`; a 401 renews the token once and resends once."""
@@ -274,11 +303,16 @@ class AiraloProvider(Provider):
         page = 1
         while True:
             body = await self._call(
-                "GET", "/v2/packages", bucket="packages", params={"limit": PAGE_SIZE, "page": page, "include": "topup"}
+                "GET",
+                "/v2/packages",
+                bucket="packages",
+                params={"limit": PAGE_SIZE, "page": page, "include": "topup"},
             )
             for location in _rows(body.get("data")):
                 for operator in location.get("operators") or []:
-                    found.extend(parse_package(pkg, operator, location) for pkg in operator.get("packages") or [])
+                    found.extend(
+                        parse_package(pkg, operator, location) for pkg in operator.get("packages") or []
+                    )
             meta = body.get("meta") or {}
             if to_int(meta.get("current_page"), page) >= to_int(meta.get("last_page"), page):
                 break
@@ -287,7 +321,12 @@ class AiraloProvider(Provider):
         return found
 
     async def create_order(self, package_id: str, *, quantity: int, client_reference: str) -> Order:
-        payload = {"quantity": quantity, "package_id": package_id, "type": "sim", "description": client_reference}
+        payload = {
+            "quantity": quantity,
+            "package_id": package_id,
+            "type": "sim",
+            "description": client_reference,
+        }
         body = await self._call("POST", "/v2/orders", idempotent=False, payload=payload)
         return parse_order(body["data"])
 
@@ -302,7 +341,12 @@ class AiraloProvider(Provider):
             body = await self._call(
                 "GET",
                 "/v2/orders",
-                params={"filter[description]": client_reference, "include": "sims,status", "limit": 50, "page": page},
+                params={
+                    "filter[description]": client_reference,
+                    "include": "sims,status",
+                    "limit": 50,
+                    "page": page,
+                },
             )
             for row in _rows(body.get("data")):
                 if str(row.get("description") or "") == client_reference:
@@ -336,10 +380,16 @@ class AiraloProvider(Provider):
             if known is not None:
                 cost = package.cost_price if row.get("net_price") is not None else known.cost_price
                 package = replace(
-                    package, destinations=known.destinations, operator=known.operator, region=known.region, cost_price=cost
+                    package,
+                    destinations=known.destinations,
+                    operator=known.operator,
+                    region=known.region,
+                    cost_price=cost,
                 )
             elif row.get("net_price") is None:
-                logger.warning("airalo top-up %s has no net price; using the retail price", package.provider_package_id)
+                logger.warning(
+                    "airalo top-up %s has no net price; using the retail price", package.provider_package_id
+                )
             out.append(package)
         return out
 

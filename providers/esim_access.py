@@ -38,7 +38,7 @@ from providers.base import (
     TransientProviderError,
     Usage,
 )
-from providers.http import ProviderHTTP, Rate, RetryPolicy, default_error_for
+from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ ESIM_STATUS = {
 def rt_signature(secret: str, timestamp: str, request_id: str, access_code: str, body: bytes | str) -> str:
     """Lowercase hex HMAC-SHA256 over `Timestamp + RequestID + AccessCode + RequestBody` (no separators)."""
     text = body.decode() if isinstance(body, bytes) else body
-    return hmac.new(secret.encode(), f"{timestamp}{request_id}{access_code}{text}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret.encode(), f"{timestamp}{request_id}{access_code}{text}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def error_for(response: httpx.Response) -> ProviderError | None:
@@ -131,7 +133,9 @@ def _units(value: Any) -> Decimal | None:
 
 def parse_package(item: JSON, *, topup: bool = False) -> Package:
     code = str(item["packageCode"])
-    destinations = tuple(sorted({c.strip().upper() for c in str(item.get("location") or "").split(",") if c.strip()}))
+    destinations = tuple(
+        sorted({c.strip().upper() for c in str(item.get("location") or "").split(",") if c.strip()})
+    )
     data_type = to_int(item.get("dataType"), 1)
     unlimited = data_type == 4  # daily unlimited [U]
     days = to_int(item.get("duration"))
@@ -174,8 +178,10 @@ def parse_esim(item: JSON) -> Esim:
 
 def _order_from_esims(order_no: str, items: list[JSON]) -> Order:
     statuses = {ESIM_STATUS.get(str(i.get("esimStatus")), OrderStatus.COMPLETED) for i in items}
-    status = OrderStatus.FAILED if statuses == {OrderStatus.FAILED} else (
-        OrderStatus.PROCESSING if OrderStatus.PROCESSING in statuses else OrderStatus.COMPLETED
+    status = (
+        OrderStatus.FAILED
+        if statuses == {OrderStatus.FAILED}
+        else (OrderStatus.PROCESSING if OrderStatus.PROCESSING in statuses else OrderStatus.COMPLETED)
     )
     ready = [i for i in items if i.get("ac")]
     return Order(
@@ -199,7 +205,7 @@ class EsimAccessProvider(Provider):
         secret_key: str,
         base_url: str,
         timeout: float,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._access_code, self._secret = access_code, secret_key
@@ -227,7 +233,9 @@ class EsimAccessProvider(Provider):
     async def _post(self, endpoint: str, body: JSON) -> Any:
         """Every eSIM Access call is idempotent: reads, and writes keyed by `transactionId`."""
         content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-        response = await self._http.request("POST", f"{API}/{endpoint}", idempotent=True, content=content, sign=self._sign)
+        response = await self._http.request(
+            "POST", f"{API}/{endpoint}", idempotent=True, content=content, sign=self._sign
+        )
         return response.json().get("obj") or {}
 
     async def list_packages(self) -> list[Package]:
@@ -238,7 +246,10 @@ class EsimAccessProvider(Provider):
         ]
 
     async def create_order(self, package_id: str, *, quantity: int, client_reference: str) -> Order:
-        body = {"transactionId": client_reference, "packageInfoList": [{"packageCode": package_id, "count": quantity}]}
+        body = {
+            "transactionId": client_reference,
+            "packageInfoList": [{"packageCode": package_id, "count": quantity}],
+        }
         obj = await self._post("esim/order", body)
         return Order(
             provider_id=PROVIDER_ID,
@@ -252,7 +263,9 @@ class EsimAccessProvider(Provider):
         items: list[JSON] = []
         page = 1
         while True:
-            obj = await self._post("esim/query", {**criteria, "pager": {"pageNum": page, "pageSize": PAGE_SIZE}})
+            obj = await self._post(
+                "esim/query", {**criteria, "pager": {"pageNum": page, "pageSize": PAGE_SIZE}}
+            )
             batch = obj.get("esimList") or []
             items.extend(batch)
             total = to_int((obj.get("pager") or {}).get("total"), len(items))
@@ -281,7 +294,9 @@ class EsimAccessProvider(Provider):
         """
         end = dt.datetime.now(dt.UTC)
         fmt = "%Y-%m-%dT%H:%M:%S+0000"
-        items = await self._query({"startTime": (end - FIND_WINDOW).strftime(fmt), "endTime": end.strftime(fmt)})
+        items = await self._query(
+            {"startTime": (end - FIND_WINDOW).strftime(fmt), "endTime": end.strftime(fmt)}
+        )
         mine = [i for i in items if str(i.get("transactionId")) == client_reference]
         if not mine:
             return None
@@ -301,7 +316,9 @@ class EsimAccessProvider(Provider):
         if len(iccids) > USAGE_BATCH:
             raise ValueError(f"at most {USAGE_BATCH} ICCIDs per usage call")
         profiles = {iccid: await self._profile(iccid) for iccid in iccids}
-        obj = await self._post("esim/usage/query", {"esimTranNoList": [p["esimTranNo"] for p in profiles.values()]})
+        obj = await self._post(
+            "esim/usage/query", {"esimTranNoList": [p["esimTranNo"] for p in profiles.values()]}
+        )
         by_tran = {str(u["esimTranNo"]): u for u in obj.get("esimUsageList") or []}
         out = []
         for iccid, profile in profiles.items():
@@ -319,7 +336,12 @@ class EsimAccessProvider(Provider):
                     provider_status=f"{profile.get('esimStatus')}/{profile.get('smdpStatus')}",
                     expires_at=parse_time(profile.get("expiredTime")),
                     as_of=parse_time(usage.get("lastUpdateTime")),
-                    raw={"usage": usage, "esim": {k: v for k, v in profile.items() if k not in ("ac", "qrCodeUrl", "shortUrl")}},
+                    raw={
+                        "usage": usage,
+                        "esim": {
+                            k: v for k, v in profile.items() if k not in ("ac", "qrCodeUrl", "shortUrl")
+                        },
+                    },
                 )
             )
         return out
@@ -332,7 +354,11 @@ class EsimAccessProvider(Provider):
         profile = await self._profile(iccid)
         obj = await self._post(
             "esim/topup",
-            {"esimTranNo": profile["esimTranNo"], "packageCode": package_id, "transactionId": client_reference},
+            {
+                "esimTranNo": profile["esimTranNo"],
+                "packageCode": package_id,
+                "transactionId": client_reference,
+            },
         )
         return Order(
             provider_id=PROVIDER_ID,

@@ -36,7 +36,7 @@ from providers.base import (
     ProviderError,
     Usage,
 )
-from providers.http import ProviderHTTP, Rate, RetryPolicy, default_error_for
+from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, strip_scheme, to_decimal, to_int
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,11 @@ ERROR_RULES: tuple[tuple[int, str | None, type[ProviderError]], ...] = (
     (404, None, NotFound),
 )
 
-ORDER_STATUS = {"completed": OrderStatus.COMPLETED, "failed": OrderStatus.FAILED, "cancelled": OrderStatus.FAILED}
+ORDER_STATUS = {
+    "completed": OrderStatus.COMPLETED,
+    "failed": OrderStatus.FAILED,
+    "cancelled": OrderStatus.FAILED,
+}
 LIVE_BUNDLE_STATES = ("processing", "queued", "active", "depleted")
 
 
@@ -88,7 +92,10 @@ def nominal_mb(decimal_mb: Any) -> int:
 
 
 def parse_package(bundle: JSON, currency: str) -> Package:
-    iso = {str(c.get("iso") or "").upper() for c in (bundle.get("countries") or []) + (bundle.get("roamingEnabled") or [])}
+    iso = {
+        str(c.get("iso") or "").upper()
+        for c in (bundle.get("countries") or []) + (bundle.get("roamingEnabled") or [])
+    }
     # v2.5 may nest each country as {"country": {...}, "networks": [...]} [C3]
     iso |= {str((c.get("country") or {}).get("iso") or "").upper() for c in bundle.get("countries") or []}
     destinations = tuple(sorted(code for code in iso if len(code) == 2))
@@ -102,7 +109,8 @@ def parse_package(bundle: JSON, currency: str) -> Package:
         data_mb=None if unlimited else nominal_mb(bundle.get("dataAmount") or 0),
         validity_days=to_int(bundle.get("duration")),
         unlimited=unlimited,
-        cost_price=to_decimal(bundle.get("price")) or Decimal(0),  # [!] schema says integer; values are decimals
+        cost_price=to_decimal(bundle.get("price"))
+        or Decimal(0),  # [!] schema says integer; values are decimals
         cost_currency=currency,
         region=next(iter(regions)) if len(destinations) > 1 and len(regions) == 1 else None,
         raw=bundle,
@@ -150,7 +158,9 @@ def usage_from_bundles(iccid: str, bundles: list[JSON]) -> Usage:
     remaining = sum(to_int(a.get("remainingQuantity")) for a in live)
     total_mb = nominal_mb(initial / 1_000_000)
     used_mb = round(total_mb * (initial - remaining) / initial) if initial else 0
-    states = [str(a.get("bundleState")) for a in live] or [str(a.get("bundleState")) for a in assignments[-1:]]
+    states = [str(a.get("bundleState")) for a in live] or [
+        str(a.get("bundleState")) for a in assignments[-1:]
+    ]
     status = "active" if "active" in states else (states[0] if states else "unknown")
     return Usage(
         iccid=iccid,
@@ -181,7 +191,7 @@ class EsimGoProvider(Provider):
         api_key: str,
         base_url: str,
         timeout: float,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         base = base_url.rstrip("/")
@@ -223,7 +233,10 @@ class EsimGoProvider(Provider):
         page = 1
         while True:
             response = await self._http.request(
-                "GET", "/catalogue", idempotent=True, bucket="catalogue",
+                "GET",
+                "/catalogue",
+                idempotent=True,
+                bucket="catalogue",
                 params={"page": page, "perPage": PAGE_SIZE, **filters},
             )
             body = response.json()
@@ -289,8 +302,12 @@ class EsimGoProvider(Provider):
         out: list[JSON] = []
         page = 1
         while True:
-            params = {"includeIccids": "true", "page": page, "limit": 100,
-                      "createdAt": f"gte:{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}"}
+            params = {
+                "includeIccids": "true",
+                "page": page,
+                "limit": 100,
+                "createdAt": f"gte:{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}",
+            }
             body = await self._get("/orders", **params)
             rows = body if isinstance(body, list) else body.get("orders") or []  # list wrapper is [U]
             out.extend(rows)
@@ -303,7 +320,9 @@ class EsimGoProvider(Provider):
         if client_reference in self._placed:
             return await self.get_order(self._placed[client_reference])
         tagged = await self._get("/esims", filterBy="customerRef", filter=client_reference)
-        iccids = {str(e["iccid"]) for e in tagged.get("esims") or [] if e.get("customerRef") == client_reference}
+        iccids = {
+            str(e["iccid"]) for e in tagged.get("esims") or [] if e.get("customerRef") == client_reference
+        }
         attempt = self._attempts.get(client_reference)
         if not iccids and attempt is None:
             return None
@@ -316,7 +335,8 @@ class EsimGoProvider(Provider):
             claimed = set(self._placed.values())
             until = attempt.sent_at + dt.timedelta(seconds=self._timeout) + CLOCK_SKEW
             candidates = [
-                o for o in orders
+                o
+                for o in orders
                 if str(o["orderReference"]) not in claimed
                 and [(line.get("item"), to_int(line.get("quantity"))) for line in o.get("order") or []]
                 == [(attempt.item, attempt.quantity)]
@@ -326,7 +346,9 @@ class EsimGoProvider(Provider):
         if not candidates:
             return None
         if len(candidates) > 1:
-            raise OutcomeUnknown("several orders match this reference; reconcile by hand", provider=PROVIDER_ID)
+            raise OutcomeUnknown(
+                "several orders match this reference; reconcile by hand", provider=PROVIDER_ID
+            )
         data = candidates[0]
         self._attempts.pop(client_reference, None)
         self._placed[client_reference] = str(data["orderReference"])
@@ -359,13 +381,21 @@ class EsimGoProvider(Provider):
         if not names:
             return []
         current = await self._get(f"/catalogue/bundle/{names[0]}")
-        countries = ",".join(sorted({str(c.get("iso")) for c in current.get("countries") or [] if c.get("iso")}))
+        countries = ",".join(
+            sorted({str(c.get("iso")) for c in current.get("countries") or [] if c.get("iso")})
+        )
         currency = await self._currency_code()
         packages = await self._catalogue(currency, countries=countries)
         return [replace(p, is_topup=True) for p in packages]
 
     async def create_topup(self, iccid: str, package_id: str, *, client_reference: str) -> Order:
-        line = {"type": "bundle", "item": package_id, "quantity": 1, "iccids": [iccid], "allowReassign": False}
+        line = {
+            "type": "bundle",
+            "item": package_id,
+            "quantity": 1,
+            "iccids": [iccid],
+            "allowReassign": False,
+        }
         return parse_order(await self._transaction(line, client_reference), client_reference)
 
     async def aclose(self) -> None:

@@ -60,6 +60,9 @@ class RetryPolicy:
         return rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
+DEFAULT_RETRY = RetryPolicy()
+
+
 class RateLimits:
     """Client-side token buckets: one `default` bucket for every call plus named buckets.
 
@@ -130,7 +133,7 @@ class ProviderHTTP:
         timeout: float,
         rates: Mapping[str, Rate],
         error_for: ErrorMapper,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
@@ -181,7 +184,9 @@ class ProviderHTTP:
                     raise OutcomeUnknown(
                         f"{method} {path}: no answer ({type(exc).__name__})", provider=self.provider
                     ) from exc
-                error = TransientProviderError(f"transport error: {type(exc).__name__}", provider=self.provider)
+                error = TransientProviderError(
+                    f"transport error: {type(exc).__name__}", provider=self.provider
+                )
             else:
                 logger.debug(
                     "%s %s %s -> %s in %.0f ms",
@@ -209,7 +214,9 @@ class ProviderHTTP:
                     raise error
                 delay = max(delay, error.retry_after)
             attempt += 1
-            logger.info("%s %s %s: %s; retry %d in %.2f s", self.provider, method, path, error, attempt, delay)
+            logger.info(
+                "%s %s %s: %s; retry %d in %.2f s", self.provider, method, path, error, attempt, delay
+            )
             await asyncio.sleep(delay)
 
     async def aclose(self) -> None:

@@ -104,16 +104,24 @@ def _real(settings: Settings, provider_id: str) -> Provider:
             base_url=settings.esim_access_base_url,
             timeout=timeout,
         )
-    return EsimGoProvider(api_key=settings.esim_go_api_key, base_url=settings.esim_go_base_url, timeout=timeout)
+    return EsimGoProvider(
+        api_key=settings.esim_go_api_key, base_url=settings.esim_go_base_url, timeout=timeout
+    )
 
 
 def _simulated(provider_id: str, url: str, timeout: float) -> Provider:
     if provider_id == "airalo":
         return AiraloProvider(
-            client_id=sandbox.AIRALO_CLIENT_ID, client_secret=sandbox.AIRALO_CLIENT_SECRET, base_url=url, timeout=timeout
+            client_id=sandbox.AIRALO_CLIENT_ID,
+            client_secret=sandbox.AIRALO_CLIENT_SECRET,
+            base_url=url,
+            timeout=timeout,
         )
     if provider_id == "esim_access":
         return EsimAccessProvider(
-            access_code=sandbox.ESIM_ACCESS_CODE, secret_key=sandbox.ESIM_ACCESS_SECRET, base_url=url, timeout=timeout
+            access_code=sandbox.ESIM_ACCESS_CODE,
+            secret_key=sandbox.ESIM_ACCESS_SECRET,
+            base_url=url,
+            timeout=timeout,
         )
     return EsimGoProvider(api_key=sandbox.ESIM_GO_API_KEY, base_url=url, timeout=timeout)

@@ -1,7 +1,7 @@
 """Run one simulator, or all three, in the foreground.
 
-    python -m providers.sandbox --provider esim_go --port 9003
-    python -m providers.sandbox --scale 10            # all three on free ports
+python -m providers.sandbox --provider esim_go --port 9003
+python -m providers.sandbox --scale 10            # all three on free ports
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from providers.airalo import airalo_signature, signed_payload
-from providers.sandbox.catalogue import DEFAULT_SEED, Offer, offers
+from providers.sandbox.catalogue import DEFAULT_SEED, Offer, country_names, offers
 from providers.sandbox.clock import Clock
 from providers.sandbox.credentials import AIRALO_CLIENT_ID, AIRALO_CLIENT_SECRET
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
@@ -56,7 +56,9 @@ def _business_error(code: int, reason: str, status: int = 422) -> JSONResponse:
 
 
 def _validation_error(field: str, message: str) -> JSONResponse:
-    return JSONResponse({"data": {field: message}, "meta": {"message": "the parameter is invalid"}}, status_code=422)
+    return JSONResponse(
+        {"data": {field: message}, "meta": {"message": "the parameter is invalid"}}, status_code=422
+    )
 
 
 class AiraloSimulator(Simulator):
@@ -70,7 +72,9 @@ class AiraloSimulator(Simulator):
         self.tokens_issued = 0
         self.orders: dict[int, dict[str, Any]] = {}
         self.profiles: dict[str, Profile] = {}
-        self.factory = ProfileFactory(iccid_prefix="894400", smdp_address="smdp.sandbox-airalo.test", seed="airalo")
+        self.factory = ProfileFactory(
+            iccid_prefix="894400", smdp_address="smdp.sandbox-airalo.test", seed="airalo"
+        )
         self.locations, self.catalogue = _render_catalogue(offers("airalo", scale=scale, seed=seed))
 
     def expire_tokens(self) -> None:
@@ -148,7 +152,9 @@ def _operator(offer: Offer, position: int) -> dict[str, Any]:
         "is_kyc_verify": False,
         "apn_type": "automatic",
         "apn_value": None,
-        "countries": [{"country_code": code, "title": code} for code in plan.destinations],
+        "countries": [
+            {"country_code": code, "title": country_names().get(code, code)} for code in plan.destinations
+        ],
         "install_window_days": 180,
         "topup_grace_window_days": 30,
         "packages": [],
@@ -165,18 +171,26 @@ async def _fields(request: Request) -> dict[str, Any]:
         body = await request.json()
         return body if isinstance(body, dict) else {}
     form = await request.form()
-    return {key: form.get(key) for key in form.keys()}
+    return {key: form.get(key) for key in form}
 
 
 async def token(request: Request) -> Response:
     fields = await _fields(request)
     if fields.get("client_id") != AIRALO_CLIENT_ID:
         return JSONResponse(
-            {"data": {"client_id": "The selected client id is invalid."}, "meta": {"message": "the parameter is invalid"}},
+            {
+                "data": {"client_id": "The selected client id is invalid."},
+                "meta": {"message": "the parameter is invalid"},
+            },
             status_code=422,
         )
-    if fields.get("client_secret") != AIRALO_CLIENT_SECRET or fields.get("grant_type") != "client_credentials":
-        return JSONResponse({"data": [], "meta": {"message": "Client authentication failed"}}, status_code=401)
+    if (
+        fields.get("client_secret") != AIRALO_CLIENT_SECRET
+        or fields.get("grant_type") != "client_credentials"
+    ):
+        return JSONResponse(
+            {"data": [], "meta": {"message": "Client authentication failed"}}, status_code=401
+        )
     sim = _sim(request)
     return _ok({"token_type": "Bearer", "expires_in": sim.token_ttl, "access_token": sim.issue_token()})
 
@@ -411,7 +425,9 @@ async def usage(request: Request) -> Response:
         return _not_found()
     now = sim.clock.now()
     if profile.cancelled:
-        return _ok({"remaining": 0, "total": 0, "expired_at": None, "is_unlimited": False, "status": "RECYCLED"})
+        return _ok(
+            {"remaining": 0, "total": 0, "expired_at": None, "is_unlimited": False, "status": "RECYCLED"}
+        )
     total = profile.total_mb()
     return _ok(
         {
@@ -456,10 +472,10 @@ class _BearerAuth:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/v2/") and scope["path"] != "/v2/token":
-            if not _authorised(Request(scope)):
-                await JSONResponse(_UNAUTHORIZED, status_code=401)(scope, receive, send)
-                return
+        path = scope["path"] if scope["type"] == "http" else ""
+        if path.startswith("/v2/") and path != "/v2/token" and not _authorised(Request(scope)):
+            await JSONResponse(_UNAUTHORIZED, status_code=401)(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

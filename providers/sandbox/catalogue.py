@@ -48,7 +48,20 @@ LOCAL_SHAPES = ((1024, 7), (3072, 15), (3072, 30), (5120, 30), (10240, 30), (204
 REGIONAL_SHAPES = ((1024, 7), (3072, 30), (5120, 30), (10240, 30), (20480, 30))
 GLOBAL_SHAPES = ((1024, 7), (3072, 30), (5120, 30), (10240, 30))
 UNLIMITED_DAYS = (7, 15)
-_BRANDS = ("Vexa", "Orbi", "Nimbo", "Tessa", "Kora", "Lumen", "Astra", "Pulse", "Zefir", "Mira", "Helio", "Quanta")
+_BRANDS = (
+    "Vexa",
+    "Orbi",
+    "Nimbo",
+    "Tessa",
+    "Kora",
+    "Lumen",
+    "Astra",
+    "Pulse",
+    "Zefir",
+    "Mira",
+    "Helio",
+    "Quanta",
+)
 _KINDS = ("Mobile", "Telecom", "Wireless", "Net", "Connect")
 _CENT = Decimal("0.01")
 
@@ -113,6 +126,12 @@ def countries() -> tuple[Country, ...]:
         if c.alpha_2 in region_of:
             found.append(Country(c.alpha_2, getattr(c, "common_name", c.name), region_of[c.alpha_2]))
     return tuple(sorted(found, key=lambda c: c.code))
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 -> display name, for the countries in `countries()`."""
+    return {c.code: c.name for c in countries()}
 
 
 def _operators(seed: int, area: str, count: int) -> tuple[str, ...]:

@@ -26,13 +26,20 @@ from providers.sandbox.catalogue import DEFAULT_SEED, Offer, offers
 from providers.sandbox.clock import Clock
 from providers.sandbox.credentials import ESIM_ACCESS_CODE, ESIM_ACCESS_SECRET
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
-from providers.sandbox.faults import FaultMiddleware, Simulator, retry_after_header, admin_routes
+from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes, retry_after_header
 
 API = "/api/v1/open"
 UNIT = Decimal(10000)
 MIB = 1048576
 TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
-REGION_CODES = {"europe": "EU", "middle-east": "ME", "asia": "AS", "africa": "AF", "americas": "AM", "oceania": "OC"}
+REGION_CODES = {
+    "europe": "EU",
+    "middle-east": "ME",
+    "asia": "AS",
+    "africa": "AF",
+    "americas": "AM",
+    "oceania": "OC",
+}
 _TIME = "%Y-%m-%dT%H:%M:%S+0000"
 
 
@@ -43,7 +50,9 @@ class ApiError(Exception):
 
 
 def envelope_error(code: str, message: str, status: int = 200) -> JSONResponse:
-    return JSONResponse({"success": False, "errorCode": code, "errorMsg": message, "obj": None}, status_code=status)
+    return JSONResponse(
+        {"success": False, "errorCode": code, "errorMsg": message, "obj": None}, status_code=status
+    )
 
 
 def _ok(obj: Any) -> JSONResponse:
@@ -54,8 +63,14 @@ def _code(offer: Offer) -> tuple[str, str]:
     """(packageCode, slug) for an offer."""
     plan = offer.plan
     size = "UL" if plan.unlimited else str(plan.data_mb // 1024)  # type: ignore[operator]
-    area = plan.area if plan.scope == "local" else (
-        f"GL-{len(plan.destinations)}" if plan.scope == "global" else f"{REGION_CODES[plan.area]}-{len(plan.destinations)}"
+    area = (
+        plan.area
+        if plan.scope == "local"
+        else (
+            f"GL-{len(plan.destinations)}"
+            if plan.scope == "global"
+            else f"{REGION_CODES[plan.area]}-{len(plan.destinations)}"
+        )
     )
     slug = f"{area}_{size}_{plan.days}" + (f"_V{offer.variant + 1}" if offer.variant else "")
     code = "P" + hashlib.sha1(slug.encode()).hexdigest()[:10].upper()
@@ -87,8 +102,11 @@ def _package_json(offer: Offer) -> dict[str, Any]:
         "supportTopUpType": 2,
         "fupPolicy": "512 Kbps" if plan.unlimited else None,
         "locationNetworkList": [
-            {"locationName": plan.area_name, "locationLogo": f"/img/{plan.area.lower()}.png",
-             "operatorList": [{"operatorName": offer.operator, "networkType": "5G"}]}
+            {
+                "locationName": plan.area_name,
+                "locationLogo": f"/img/{plan.area.lower()}.png",
+                "operatorList": [{"operatorName": offer.operator, "networkType": "5G"}],
+            }
         ],
     }
 
@@ -117,7 +135,9 @@ class EsimAccessSimulator(Simulator):
         self.allocation_delay = 2.0  # seconds until profiles are ready
         self.require_signature = True
         self.balance = 1_000_000_000_000  # 1/10,000 USD
-        self.factory = ProfileFactory(iccid_prefix="898520", smdp_address="rsp.sandbox-esimaccess.test", seed="esa")
+        self.factory = ProfileFactory(
+            iccid_prefix="898520", smdp_address="rsp.sandbox-esimaccess.test", seed="esa"
+        )
         self.packages: dict[str, tuple[Offer, dict[str, Any]]] = {}  # by packageCode and by slug
         self.listing: list[tuple[Offer, dict[str, Any]]] = []
         for offer in offers("esim_access", scale=scale, seed=seed):
@@ -143,9 +163,16 @@ class EsimAccessSimulator(Simulator):
         offer = profile.bundles[0].offer
         code, slug = _code(offer)
         status = profile.status(now)
-        esim_status = "CANCEL" if esim.cancelled else {
-            "NOT_ACTIVE": "GOT_RESOURCE", "ACTIVE": "IN_USE", "FINISHED": "USED_UP", "EXPIRED": "USED_EXPIRED"
-        }[status]
+        esim_status = (
+            "CANCEL"
+            if esim.cancelled
+            else {
+                "NOT_ACTIVE": "GOT_RESOURCE",
+                "ACTIVE": "IN_USE",
+                "FINISHED": "USED_UP",
+                "EXPIRED": "USED_EXPIRED",
+            }[status]
+        )
         total = profile.total_mb()
         return {
             "esimTranNo": esim.tran_no,
@@ -173,9 +200,15 @@ class EsimAccessSimulator(Simulator):
             "puk": "",
             "apn": "internet",
             "packageList": [
-                {"packageName": offer.plan.area_name, "packageCode": code, "slug": slug, "duration": offer.plan.days,
-                 "volume": (offer.plan.data_mb or 0) * MIB, "locationCode": offer.plan.area,
-                 "createTime": profile.issued_at.strftime(_TIME)}
+                {
+                    "packageName": offer.plan.area_name,
+                    "packageCode": code,
+                    "slug": slug,
+                    "duration": offer.plan.days,
+                    "volume": (offer.plan.data_mb or 0) * MIB,
+                    "locationCode": offer.plan.area,
+                    "createTime": profile.issued_at.strftime(_TIME),
+                }
             ],
         }
 
@@ -216,7 +249,12 @@ async def package_list(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
     for offer, item in sim.listing:
         if offer.topup != (kind == "TOPUP") or (area and offer.plan.area != area):
             continue
-        if location == "!RG" and offer.plan.scope != "regional" or location == "!GL" and offer.plan.scope != "global":
+        if (
+            location == "!RG"
+            and offer.plan.scope != "regional"
+            or location == "!GL"
+            and offer.plan.scope != "global"
+        ):
             continue
         if location and not location.startswith("!") and item["location"] != location:
             continue
@@ -286,7 +324,8 @@ async def query(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
     elif body.get("iccid") or body.get("esimTranNo"):
         key = "esimTranNo" if body.get("esimTranNo") else "iccid"
         found = [
-            e for e in sim.esims.values()
+            e
+            for e in sim.esims.values()
             if (e.tran_no if key == "esimTranNo" else e.profile.iccid) == body[key]
             and now >= sim.orders[e.order_no].ready_at
         ]
@@ -294,13 +333,18 @@ async def query(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
         start = dt.datetime.strptime(body["startTime"], _TIME).replace(tzinfo=dt.UTC)
         end = dt.datetime.strptime(body["endTime"], _TIME).replace(tzinfo=dt.UTC)
         found = [
-            sim.esims[t] for o in sim.orders.values() if start <= o.created_at <= end + dt.timedelta(seconds=1)
-            and now >= o.ready_at for t in o.tran_nos
+            sim.esims[t]
+            for o in sim.orders.values()
+            if start <= o.created_at <= end + dt.timedelta(seconds=1) and now >= o.ready_at
+            for t in o.tran_nos
         ]
     else:
         raise ApiError("000105", "orderNo, iccid, esimTranNo or startTime/endTime is required")
     chunk = found[(page - 1) * size : page * size]
-    return {"esimList": [sim.esim_json(e) for e in chunk], "pager": {"pageNum": page, "pageSize": size, "total": len(found)}}
+    return {
+        "esimList": [sim.esim_json(e) for e in chunk],
+        "pager": {"pageNum": page, "pageSize": size, "total": len(found)},
+    }
 
 
 async def usage(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
@@ -311,8 +355,14 @@ async def usage(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
     for tran_no in trans:
         esim = sim.find_esim({"esimTranNo": tran_no})
         total = esim.profile.total_mb() or 0
-        out.append({"esimTranNo": tran_no, "dataUsage": esim.profile.used_mb(now) * MIB, "totalData": total * MIB,
-                    "lastUpdateTime": now.strftime(_TIME)})
+        out.append(
+            {
+                "esimTranNo": tran_no,
+                "dataUsage": esim.profile.used_mb(now) * MIB,
+                "totalData": total * MIB,
+                "lastUpdateTime": now.strftime(_TIME),
+            }
+        )
     return {"esimUsageList": out}
 
 

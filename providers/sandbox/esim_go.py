@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from providers.sandbox.catalogue import DEFAULT_SEED, Offer, countries, offers
+from providers.sandbox.catalogue import DEFAULT_SEED, Offer, countries, country_names, offers
 from providers.sandbox.clock import Clock
 from providers.sandbox.credentials import ESIM_GO_API_KEY
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
@@ -27,10 +27,23 @@ from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes, r
 
 PREFIX = "/v2.4"
 RATE_LIMIT = 10
-REGION_NAMES = {"europe": "Europe", "middle-east": "Middle East", "asia": "Asia", "africa": "Africa",
-                "americas": "Americas", "oceania": "Oceania"}
-REGION_CODES = {"europe": "REUP", "middle-east": "RME", "asia": "RAS", "africa": "RAF", "americas": "RAM",
-                "oceania": "ROC", "world": "RGB"}
+REGION_NAMES = {
+    "europe": "Europe",
+    "middle-east": "Middle East",
+    "asia": "Asia",
+    "africa": "Africa",
+    "americas": "Americas",
+    "oceania": "Oceania",
+}
+REGION_CODES = {
+    "europe": "REUP",
+    "middle-east": "RME",
+    "asia": "RAS",
+    "africa": "RAF",
+    "americas": "RAM",
+    "oceania": "ROC",
+    "world": "RGB",
+}
 
 
 def bundle_name(offer: Offer) -> str:
@@ -42,8 +55,11 @@ def bundle_name(offer: Offer) -> str:
 
 def _bundle_json(offer: Offer, region_of: dict[str, str]) -> dict[str, Any]:
     plan = offer.plan
-    countries = [{"name": code, "region": REGION_NAMES.get(region_of.get(code, ""), ""), "iso": code}
-                 for code in plan.destinations]
+    names = country_names()
+    countries = [
+        {"name": names.get(code, code), "region": REGION_NAMES.get(region_of.get(code, ""), ""), "iso": code}
+        for code in plan.destinations
+    ]
     data = 0 if plan.unlimited else round(plan.data_mb * 1000 / 1024)  # type: ignore[operator]
     return {
         "name": bundle_name(offer),
@@ -72,7 +88,9 @@ class EsimGoSimulator(Simulator):
         region_of = {c.code: c.region for c in countries()}
         self.bare_catalogue = False  # [!] the schema says a bare array; real answers wrap it
         self.balance = Decimal("100000.00")
-        self.factory = ProfileFactory(iccid_prefix="894400", smdp_address="https://rsp.sandbox-esimgo.test", seed="go")
+        self.factory = ProfileFactory(
+            iccid_prefix="894400", smdp_address="https://rsp.sandbox-esimgo.test", seed="go"
+        )
         self.bundles: dict[str, tuple[Offer, dict[str, Any]]] = {}
         for offer in offers("esim_go", scale=scale, seed=seed):
             item = _bundle_json(offer, region_of)
@@ -85,15 +103,19 @@ class EsimGoSimulator(Simulator):
         """Orders whose eSIMs carry this `customerRef` (eSIM Go orders have no reference of their own)."""
         with self._lock:
             return sum(
-                1 for o in self.orders.values()
-                if o["_new_esims"] and any(self.profiles[i].customer_ref == client_reference for i in o["_new_esims"])
+                1
+                for o in self.orders.values()
+                if o["_new_esims"]
+                and any(self.profiles[i].customer_ref == client_reference for i in o["_new_esims"])
             )
 
     def server_error(self) -> Response:
         return _error(500, "Internal Server Error")
 
     def rate_limited(self, retry_after: float) -> Response:
-        return JSONResponse({"message": "Rate limit exceeded"}, status_code=429, headers=retry_after_header(retry_after))
+        return JSONResponse(
+            {"message": "Rate limit exceeded"}, status_code=429, headers=retry_after_header(retry_after)
+        )
 
     def new_reference(self) -> str:
         return str(uuid.UUID(int=self._uuid_rng.getrandbits(128), version=4))
@@ -119,20 +141,24 @@ class EsimGoSimulator(Simulator):
                 state = "depleted"
             else:
                 state = "active"
-            out.append({
-                "name": bundle_name(bundle.offer),
-                "description": bundle.offer.plan.area_name,
-                "assignments": [{
-                    "id": str(300100200 + index),
-                    "callTypeGroup": "data",
-                    "initialQuantity": initial,
-                    "remainingQuantity": remaining,
-                    "assignmentDateTime": bundle.added_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "assignmentReference": f"{bundle.reference}-{index}",
-                    "bundleState": state,
-                    "unlimited": plan.unlimited,
-                }],
-            })
+            out.append(
+                {
+                    "name": bundle_name(bundle.offer),
+                    "description": bundle.offer.plan.area_name,
+                    "assignments": [
+                        {
+                            "id": str(300100200 + index),
+                            "callTypeGroup": "data",
+                            "initialQuantity": initial,
+                            "remainingQuantity": remaining,
+                            "assignmentDateTime": bundle.added_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "assignmentReference": f"{bundle.reference}-{index}",
+                            "bundleState": state,
+                            "unlimited": plan.unlimited,
+                        }
+                    ],
+                }
+            )
         return out
 
 
@@ -146,7 +172,8 @@ async def catalogue(request: Request) -> Response:
     wanted = {c.strip().upper() for c in (q.get("countries") or "").split(",") if c.strip()}
     region, needle = q.get("region"), (q.get("description") or "").replace("*", "").lower()
     items = [
-        item for _, item in sim.bundles.values()
+        item
+        for _, item in sim.bundles.values()
         if (not wanted or {c["iso"] for c in item["countries"]} & wanted)
         and (not region or any(c["region"] == region for c in item["countries"]))
         and (not needle or needle in item["description"].lower())
@@ -154,8 +181,14 @@ async def catalogue(request: Request) -> Response:
     chunk = items[(page - 1) * per_page : page * per_page]
     if sim.bare_catalogue:
         return JSONResponse(chunk)
-    return JSONResponse({"bundles": chunk, "pageCount": max(1, -(-len(items) // per_page)), "rows": len(items),
-                         "pageSize": per_page})
+    return JSONResponse(
+        {
+            "bundles": chunk,
+            "pageCount": max(1, -(-len(items) // per_page)),
+            "rows": len(items),
+            "pageSize": per_page,
+        }
+    )
 
 
 async def catalogue_bundle(request: Request) -> Response:
@@ -165,8 +198,19 @@ async def catalogue_bundle(request: Request) -> Response:
 
 async def organisation(request: Request) -> Response:
     sim = _sim(request)
-    return JSONResponse({"organisations": [{"name": "Sandbox Org", "currency": "USD", "balance": float(sim.balance),
-                                            "testCredit": 0, "callbackUrl": ""}]})
+    return JSONResponse(
+        {
+            "organisations": [
+                {
+                    "name": "Sandbox Org",
+                    "currency": "USD",
+                    "balance": float(sim.balance),
+                    "testCredit": 0,
+                    "callbackUrl": "",
+                }
+            ]
+        }
+    )
 
 
 def _order_view(order: dict[str, Any]) -> dict[str, Any]:
@@ -202,14 +246,28 @@ async def create_order(request: Request) -> Response:
     total = sum(offer.cost * quantity for offer, quantity, _ in priced)
     now = sim.clock.now()
     lines_out = [
-        {"type": "bundle", "item": bundle_name(offer), "quantity": q, "subTotal": float(offer.cost * q),
-         "pricePerUnit": float(offer.cost), "AllowReassign": False}
+        {
+            "type": "bundle",
+            "item": bundle_name(offer),
+            "quantity": q,
+            "subTotal": float(offer.cost * q),
+            "pricePerUnit": float(offer.cost),
+            "AllowReassign": False,
+        }
         for offer, q, _ in priced
     ]
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     if kind == "validate":
-        return JSONResponse({"order": lines_out, "total": float(total), "valid": True, "currency": "USD",
-                             "createdDate": stamp, "assigned": assign})
+        return JSONResponse(
+            {
+                "order": lines_out,
+                "total": float(total),
+                "valid": True,
+                "currency": "USD",
+                "createdDate": stamp,
+                "assigned": assign,
+            }
+        )
     if total > sim.balance:
         return _error(400, "Insufficient balance")
     sim.balance -= total
@@ -228,11 +286,20 @@ async def create_order(request: Request) -> Response:
                 new_esims.append(profile.iccid)
                 targets.append(profile)
         line["iccids"] = [p.iccid for p in targets]
-        line["esims"] = [{"iccid": p.iccid, "matchingId": p.matching_id, "smdpAddress": p.smdp_address} for p in targets]
+        line["esims"] = [
+            {"iccid": p.iccid, "matchingId": p.matching_id, "smdpAddress": p.smdp_address} for p in targets
+        ]
     order = {
-        "order": lines_out, "total": float(total), "currency": "USD", "status": "completed",
-        "statusMessage": f"Order completed: {len(new_esims)} eSIMs assigned", "orderReference": reference,
-        "createdDate": stamp, "assigned": assign, "sourceIP": "127.0.0.1", "_new_esims": new_esims,
+        "order": lines_out,
+        "total": float(total),
+        "currency": "USD",
+        "status": "completed",
+        "statusMessage": f"Order completed: {len(new_esims)} eSIMs assigned",
+        "orderReference": reference,
+        "createdDate": stamp,
+        "assigned": assign,
+        "sourceIP": "127.0.0.1",
+        "_new_esims": new_esims,
     }
     sim.orders[reference] = order
     return JSONResponse(_order_view(order))
@@ -257,17 +324,31 @@ async def list_orders(request: Request) -> Response:
         if ok:
             view = _order_view(order)
             if q.get("includeIccids") != "true":
-                view["order"] = [{k: v for k, v in line.items() if k not in ("iccids", "esims")} for line in view["order"]]
+                view["order"] = [
+                    {k: v for k, v in line.items() if k not in ("iccids", "esims")} for line in view["order"]
+                ]
             rows.append(view)
     page, limit = max(1, int(q.get("page") or 1)), max(1, int(q.get("limit") or 50))
-    return JSONResponse({"orders": rows[(page - 1) * limit : page * limit], "pageCount": max(1, -(-len(rows) // limit)),
-                         "rows": len(rows)})
+    return JSONResponse(
+        {
+            "orders": rows[(page - 1) * limit : page * limit],
+            "pageCount": max(1, -(-len(rows) // limit)),
+            "rows": len(rows),
+        }
+    )
 
 
 def _profile_json(profile: Profile) -> dict[str, Any]:
-    return {"iccid": profile.iccid, "matchingId": profile.matching_id, "smdpAddress": profile.smdp_address,
-            "profileStatus": "Released", "pin": "1234", "puk": "12345678", "firstInstalledDateTime": None,
-            "customerRef": profile.customer_ref}
+    return {
+        "iccid": profile.iccid,
+        "matchingId": profile.matching_id,
+        "smdpAddress": profile.smdp_address,
+        "profileStatus": "Released",
+        "pin": "1234",
+        "puk": "12345678",
+        "firstInstalledDateTime": None,
+        "customerRef": profile.customer_ref,
+    }
 
 
 async def assignments(request: Request) -> Response:
@@ -301,10 +382,21 @@ async def esims(request: Request) -> Response:
         rows = [p for p in rows if p.customer_ref == q.get("filter")]
     elif q.get("filterBy") == "iccid":
         rows = [p for p in rows if p.iccid == q.get("filter")]
-    return JSONResponse({"esims": [
-        {"iccid": p.iccid, "customerRef": p.customer_ref, "lastAction": "Bundle Assigned",
-         "actionDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "physical": False,
-         "assignedDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")} for p in rows]})
+    return JSONResponse(
+        {
+            "esims": [
+                {
+                    "iccid": p.iccid,
+                    "customerRef": p.customer_ref,
+                    "lastAction": "Bundle Assigned",
+                    "actionDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "physical": False,
+                    "assignedDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                }
+                for p in rows
+            ]
+        }
+    )
 
 
 async def esim(request: Request) -> Response:

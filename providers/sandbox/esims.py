@@ -93,7 +93,9 @@ class ProfileFactory:
         iccid = body + _luhn_digit(body)
         digest = hashlib.sha256(f"{self._seed}:{iccid}".encode()).hexdigest().upper()
         rng = random.Random(digest)
-        matching = "-".join("".join(rng.choices(string.ascii_uppercase + string.digits, k=4)) for _ in range(3))
+        matching = "-".join(
+            "".join(rng.choices(string.ascii_uppercase + string.digits, k=4)) for _ in range(3)
+        )
         return Profile(iccid=iccid, smdp_address=self._smdp, matching_id=matching, issued_at=now)
 
 

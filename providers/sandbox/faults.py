@@ -100,7 +100,9 @@ class Simulator:
         return JSONResponse({"message": "Server Error"}, status_code=500)
 
     def rate_limited(self, retry_after: float) -> Response:
-        return JSONResponse({"message": "Too Many Attempts."}, status_code=429, headers=retry_after_header(retry_after))
+        return JSONResponse(
+            {"message": "Too Many Attempts."}, status_code=429, headers=retry_after_header(retry_after)
+        )
 
     def draw(self, method: str, path: str) -> tuple[str | None, float]:
         """Decide this request's fault: (`"5xx"` | `"429"` | `"hang"` | None, latency)."""

@@ -1,9 +1,9 @@
 """Run simulators in-process on free localhost ports (uvicorn in daemon threads).
 
-    with run_simulators() as sandbox:            # all three
-        registry = build_registry(settings, sandbox_urls=sandbox.urls)
-        sandbox.sim("esim_go").faults.fail_next = 1
-        assert sandbox.orders_received("airalo", "ord_1") == 1
+with run_simulators() as sandbox:            # all three
+    registry = build_registry(settings, sandbox_urls=sandbox.urls)
+    sandbox.sim("esim_go").faults.fail_next = 1
+    assert sandbox.orders_received("airalo", "ord_1") == 1
 """
 
 from __future__ import annotations
@@ -53,11 +53,13 @@ def _bind(port: int) -> socket.socket:
 
 @contextlib.contextmanager
 def serve(app: Starlette, *, port: int = 0) -> Iterator[str]:
-    """Serve one ASGI app on 127.0.0.1 (a free port unless given) until the block ends; yields its base URL."""
+    """Serve one ASGI app on 127.0.0.1 (a free port unless given) for the block; yields its base URL."""
     sock = _bind(port)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sandbox-server")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sandbox-server"
+    )
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT
     while not server.started:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 
 import pytest
 import pytest_asyncio
@@ -80,7 +80,10 @@ async def esim_access(sandbox: Sandbox) -> AsyncIterator[EsimAccessProvider]:
 @pytest_asyncio.fixture(loop_scope="function")
 async def esim_go(sandbox: Sandbox) -> AsyncIterator[EsimGoProvider]:
     client = EsimGoProvider(
-        api_key=credentials.ESIM_GO_API_KEY, base_url=sandbox.urls["esim_go"], timeout=TIMEOUT, retry=FAST_RETRY
+        api_key=credentials.ESIM_GO_API_KEY,
+        base_url=sandbox.urls["esim_go"],
+        timeout=TIMEOUT,
+        retry=FAST_RETRY,
     )
     yield client
     await client.aclose()

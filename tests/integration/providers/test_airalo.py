@@ -9,7 +9,15 @@ import pytest
 
 from providers import airalo as airalo_module
 from providers.airalo import AiraloProvider
-from providers.base import AuthRejected, InsufficientBalance, OrderStatus, OutcomeUnknown, OutOfStock, RateLimited, TransientProviderError
+from providers.base import (
+    AuthRejected,
+    InsufficientBalance,
+    OrderStatus,
+    OutcomeUnknown,
+    OutOfStock,
+    RateLimited,
+    TransientProviderError,
+)
 from providers.sandbox import credentials
 
 from .conftest import FAST_RETRY, TIMEOUT
@@ -34,7 +42,9 @@ async def test_token_is_cached_and_renewed_once_after_401(airalo, sandbox, ref):
     sim = sandbox.sim("airalo")
     issued = sim.tokens_issued
     package_id = await _first_local(airalo)
-    await airalo.get_usage([(await airalo.create_order(package_id, quantity=1, client_reference=ref)).esims[0].iccid])
+    await airalo.get_usage(
+        [(await airalo.create_order(package_id, quantity=1, client_reference=ref)).esims[0].iccid]
+    )
     assert sim.tokens_issued == issued + 1  # three calls, one token
     sim.expire_tokens()
     order = await airalo.find_order(ref)
@@ -44,7 +54,10 @@ async def test_token_is_cached_and_renewed_once_after_401(airalo, sandbox, ref):
 
 async def test_wrong_secret_is_auth_rejected(sandbox):
     client = AiraloProvider(
-        client_id=credentials.AIRALO_CLIENT_ID, client_secret="wrong", base_url=sandbox.urls["airalo"], timeout=TIMEOUT
+        client_id=credentials.AIRALO_CLIENT_ID,
+        client_secret="wrong",
+        base_url=sandbox.urls["airalo"],
+        timeout=TIMEOUT,
     )
     with pytest.raises(AuthRejected):
         await client.list_packages()
@@ -63,7 +76,11 @@ async def test_order_is_signed_and_a_bad_signature_is_refused(airalo, sandbox, r
     response = httpx.post(
         f"{sandbox.urls['airalo']}/v2/orders",
         content=body,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "airalo-signature": "00"},
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "airalo-signature": "00",
+        },
     )
     assert response.status_code == 422 and response.json()["code"] == 14
     assert sandbox.orders_received("airalo", "forged") == 0
@@ -71,7 +88,10 @@ async def test_order_is_signed_and_a_bad_signature_is_refused(airalo, sandbox, r
 
 @pytest.mark.parametrize(
     ("package_id", "error"),
-    [("test-insufficient-balance-7days-1gb", InsufficientBalance), ("test-out-of-stock-7days-1gb", OutOfStock)],
+    [
+        ("test-insufficient-balance-7days-1gb", InsufficientBalance),
+        ("test-out-of-stock-7days-1gb", OutOfStock),
+    ],
 )
 async def test_sandbox_trigger_packages_map_to_errors(airalo, sandbox, ref, package_id, error):
     with pytest.raises(error) as caught:

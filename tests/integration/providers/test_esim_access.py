@@ -49,13 +49,19 @@ async def test_allocation_is_asynchronous(esim_access, sandbox, ref):
     assert (await esim_access.get_order(order.provider_order_id)).status == OrderStatus.PROCESSING
     done = await _completed(esim_access, order.provider_order_id)
     assert len(done.esims) == 2 and done.client_reference == ref
-    assert all(e.provider_esim_ref and e.lpa.startswith("LPA:1$rsp.sandbox-esimaccess.test$") for e in done.esims)
+    assert all(
+        e.provider_esim_ref and e.lpa.startswith("LPA:1$rsp.sandbox-esimaccess.test$") for e in done.esims
+    )
 
 
 async def test_lost_answer_is_resent_with_the_same_transaction_id(esim_access, sandbox, ref):
-    sandbox.sim("esim_access").faults.update({"hang_next": 1, "hang_seconds": 2, "paths": ["/api/v1/open/esim/order"]})
+    sandbox.sim("esim_access").faults.update(
+        {"hang_next": 1, "hang_seconds": 2, "paths": ["/api/v1/open/esim/order"]}
+    )
     package_id = await _package(esim_access)
-    order = await esim_access.create_order(package_id, quantity=1, client_reference=ref)  # retried after the timeout
+    order = await esim_access.create_order(
+        package_id, quantity=1, client_reference=ref
+    )  # retried after the timeout
     assert sandbox.orders_received("esim_access", ref) == 1
     again = await esim_access.create_order(package_id, quantity=1, client_reference=ref)
     assert again.provider_order_id == order.provider_order_id
@@ -73,7 +79,10 @@ async def test_find_order_by_transaction_id(esim_access, ref):
 
 async def test_wrong_secret_fails_the_signature(sandbox):
     client = EsimAccessProvider(
-        access_code=credentials.ESIM_ACCESS_CODE, secret_key="wrong", base_url=sandbox.urls["esim_access"], timeout=TIMEOUT
+        access_code=credentials.ESIM_ACCESS_CODE,
+        secret_key="wrong",
+        base_url=sandbox.urls["esim_access"],
+        timeout=TIMEOUT,
     )
     with pytest.raises(AuthRejected) as caught:
         await client.list_packages()
@@ -111,7 +120,9 @@ async def test_cancel_refunds_an_unused_esim_only(esim_access, sandbox, ref):
     await esim_access.cancel_order(order.provider_order_id)
     assert sim.balance > balance
     assert (await esim_access.get_order(order.provider_order_id)).status == OrderStatus.FAILED
-    used = await esim_access.create_order(await _package(esim_access), quantity=1, client_reference=f"{ref}-2")
+    used = await esim_access.create_order(
+        await _package(esim_access), quantity=1, client_reference=f"{ref}-2"
+    )
     await _completed(esim_access, used.provider_order_id)
     sim.clock.advance(hours=2)
     with pytest.raises(PermanentProviderError) as caught:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from providers.base import AuthRejected, InsufficientBalance, NotFound, OrderStatus, OutcomeUnknown, OutOfStock
+from providers.base import (
+    AuthRejected,
+    InsufficientBalance,
+    NotFound,
+    OrderStatus,
+    OutcomeUnknown,
+    OutOfStock,
+)
 from providers.esim_go import EsimGoProvider
 
 from .conftest import TIMEOUT
@@ -76,7 +83,13 @@ async def test_timeout_before_processing_finds_nothing(esim_go, sandbox, ref):
     bundle = await _bundle(esim_go)
     before = len(sim.orders)
     sim.faults.update(
-        {"pass_next": 1, "hang_next": 1, "hang_seconds": 2, "hang_phase": "before", "paths": ["POST /v2.4/orders"]}
+        {
+            "pass_next": 1,
+            "hang_next": 1,
+            "hang_seconds": 2,
+            "hang_phase": "before",
+            "paths": ["POST /v2.4/orders"],
+        }
     )
     with pytest.raises(OutcomeUnknown):
         await esim_go.create_order(bundle, quantity=1, client_reference=ref)

@@ -29,7 +29,11 @@ def _response(status: int, body: object, headers: dict[str, str] | None = None) 
         (403, {"code": 89, "reason": "ip"}, AuthRejected),
         (401, {"data": [], "meta": {"message": "This action is unauthorized."}}, AuthRejected),
         (404, {"data": [], "meta": {"message": "messages.resource_not_found"}}, NotFound),
-        (422, {"data": {"quantity": "too many"}, "meta": {"message": "the parameter is invalid"}}, PermanentProviderError),
+        (
+            422,
+            {"data": {"quantity": "too many"}, "meta": {"message": "the parameter is invalid"}},
+            PermanentProviderError,
+        ),
         (503, {"message": "down"}, TransientProviderError),
     ],
 )
@@ -38,7 +42,9 @@ def test_airalo_errors(status, body, error):
 
 
 def test_airalo_validation_error_names_fields_not_values():
-    found = airalo.error_for(_response(422, {"data": {"quantity": "x"}, "meta": {"message": "the parameter is invalid"}}))
+    found = airalo.error_for(
+        _response(422, {"data": {"quantity": "x"}, "meta": {"message": "the parameter is invalid"}})
+    )
     assert "quantity" in str(found)
 
 
@@ -49,8 +55,14 @@ def test_429_carries_retry_after():
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [("200007", InsufficientBalance), ("200011", OutOfStock), ("900001", TransientProviderError),
-     ("101003", AuthRejected), ("310241", NotFound), ("200002", PermanentProviderError)],
+    [
+        ("200007", InsufficientBalance),
+        ("200011", OutOfStock),
+        ("900001", TransientProviderError),
+        ("101003", AuthRejected),
+        ("310241", NotFound),
+        ("200002", PermanentProviderError),
+    ],
 )
 def test_esim_access_envelope_errors(code, error):
     body = {"success": False, "errorCode": code, "errorMessage": "x", "obj": None}  # field name drifts
@@ -64,9 +76,14 @@ def test_esim_access_success_is_not_an_error():
 
 @pytest.mark.parametrize(
     ("status", "message", "error"),
-    [(400, "Insufficient balance", InsufficientBalance), (400, "bad", PermanentProviderError),
-     (403, "No bundles available for this item", OutOfStock), (403, "Forbidden: invalid API key", AuthRejected),
-     (404, "Bundle not found", NotFound), (503, "processing", TransientProviderError)],
+    [
+        (400, "Insufficient balance", InsufficientBalance),
+        (400, "bad", PermanentProviderError),
+        (403, "No bundles available for this item", OutOfStock),
+        (403, "Forbidden: invalid API key", AuthRejected),
+        (404, "Bundle not found", NotFound),
+        (503, "processing", TransientProviderError),
+    ],
 )
 def test_esim_go_errors(status, message, error):
     assert type(esim_go.error_for(_response(status, {"message": message}))) is error
@@ -76,4 +93,7 @@ def test_status_maps():
     assert esim_access.ESIM_STATUS["REVOKE"] == esim_access.ESIM_STATUS["REVOKED"] == OrderStatus.FAILED
     assert esim_access.ESIM_STATUS["GETTING_RESOURCE"] == OrderStatus.PROCESSING
     assert airalo.ORDER_STATUS["refunded"] == OrderStatus.FAILED
-    assert esim_go.parse_order({"orderReference": "r", "status": "processing"}, "x").status == OrderStatus.PROCESSING
+    assert (
+        esim_go.parse_order({"orderReference": "r", "status": "processing"}, "x").status
+        == OrderStatus.PROCESSING
+    )

@@ -14,7 +14,9 @@ def _client(app) -> httpx.AsyncClient:
 
 async def test_admin_endpoint_sets_and_resets_faults():
     async with _client(create_app()) as client:
-        set_to = (await client.post("/_sandbox/faults", json={"fail_next": 1, "paths": ["GET /v2.4/catalogue"]})).json()
+        set_to = (
+            await client.post("/_sandbox/faults", json={"fail_next": 1, "paths": ["GET /v2.4/catalogue"]})
+        ).json()
         assert set_to["fail_next"] == 1
         assert (await client.get("/v2.4/catalogue", headers=KEY)).status_code == 500
         assert (await client.get("/v2.4/catalogue", headers=KEY)).status_code == 200

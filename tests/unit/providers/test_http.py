@@ -20,14 +20,21 @@ def _client(answers: list) -> tuple[ProviderHTTP, list[httpx.Request]]:
         return answer
 
     http = ProviderHTTP(
-        "demo", "http://provider.test", timeout=1, rates={"default": Rate(1000)}, retry=FAST,
-        error_for=lambda r: default_error_for("demo", r), transport=httpx.MockTransport(handler),
+        "demo",
+        "http://provider.test",
+        timeout=1,
+        rates={"default": Rate(1000)},
+        retry=FAST,
+        error_for=lambda r: default_error_for("demo", r),
+        transport=httpx.MockTransport(handler),
     )
     return http, seen
 
 
 async def test_get_is_retried_after_5xx_and_connection_errors():
-    http, seen = _client([httpx.Response(502), httpx.ReadTimeout("slow"), httpx.Response(200, json={"ok": 1})])
+    http, seen = _client(
+        [httpx.Response(502), httpx.ReadTimeout("slow"), httpx.Response(200, json={"ok": 1})]
+    )
     response = await http.request("GET", "/x", idempotent=True)
     assert response.json() == {"ok": 1} and len(seen) == 3
 
@@ -47,8 +54,13 @@ async def test_order_post_5xx_is_an_unknown_outcome():
 
 
 async def test_order_post_is_resent_when_it_never_connected_or_got_429():
-    http, seen = _client([httpx.ConnectError("refused"), httpx.Response(429, headers={"Retry-After": "0"}),
-                          httpx.Response(200, json={"id": 1})])
+    http, seen = _client(
+        [
+            httpx.ConnectError("refused"),
+            httpx.Response(429, headers={"Retry-After": "0"}),
+            httpx.Response(200, json={"id": 1}),
+        ]
+    )
     assert (await http.request("POST", "/orders", idempotent=False, json={})).json() == {"id": 1}
     assert len(seen) == 3
 

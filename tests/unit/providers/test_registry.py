@@ -6,9 +6,18 @@ from providers.airalo import AiraloProvider
 from providers.registry import build_registry
 from services.settings import Settings
 
-SANDBOX = {"airalo": "http://127.0.0.1:1", "esim_access": "http://127.0.0.1:2", "esim_go": "http://127.0.0.1:3"}
-NO_CREDENTIALS = {"airalo_api_key": "", "airalo_api_secret": "", "esim_access_client_id": "",
-                  "esim_access_client_secret": "", "esim_go_api_key": ""}
+SANDBOX = {
+    "airalo": "http://127.0.0.1:1",
+    "esim_access": "http://127.0.0.1:2",
+    "esim_go": "http://127.0.0.1:3",
+}
+NO_CREDENTIALS = {
+    "airalo_api_key": "",
+    "airalo_api_secret": "",
+    "esim_access_client_id": "",
+    "esim_access_client_secret": "",
+    "esim_go_api_key": "",
+}
 
 
 def _settings(**values) -> Settings:
@@ -35,8 +44,12 @@ def test_development_without_simulator_url_is_an_error():
 
 async def test_credentials_use_the_configured_base_url():
     registry = build_registry(
-        _settings(esim_env="production", esim_providers="esim_access", esim_access_client_id="code",
-                  esim_access_client_secret="secret"),
+        _settings(
+            esim_env="production",
+            esim_providers="esim_access",
+            esim_access_client_id="code",
+            esim_access_client_secret="secret",
+        ),
     )
     assert [p.id for p in registry] == ["esim_access"]
     assert str(registry["esim_access"]._http._client.base_url).rstrip("/") == "https://api.esimaccess.com"

@@ -5,7 +5,9 @@ from providers.esim_access import rt_signature
 
 
 def test_airalo_signature_vector():
-    body = signed_payload({"package_id": "demo-7days-1gb", "quantity": 1, "type": "sim", "description": "test/order"})
+    body = signed_payload(
+        {"package_id": "demo-7days-1gb", "quantity": 1, "type": "sim", "description": "test/order"}
+    )
     assert body == b'{"package_id":"demo-7days-1gb","quantity":1,"type":"sim","description":"test\\/order"}'
     assert airalo_signature("demo_client_secret", body) == (
         "d3ad3c4074d83e0ef4a0388820223cde18c3810df83c7be03b41f0c9a40f78b5"
