@@ -1,0 +1,98 @@
+"""Write mail to the outbox inside the caller's transaction; read it back as the sandbox inbox."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from services import db
+from services.errors import ServiceError
+from services.models import EmailOutbox
+from services.notifications.render import render_email
+from services.settings import get_settings
+
+
+class SandboxOnly(ServiceError):
+    code = "sandbox_only"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with an email; with a `cid` it is shown inline (`<img src="cid:{cid}">`)."""
+
+    filename: str
+    content_type: str  # e.g. "image/png"
+    data: bytes
+    cid: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "data": base64.b64encode(self.data).decode(),
+            "cid": self.cid,
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Attachment:
+        data = base64.b64decode(value["data"])
+        return cls(value["filename"], value["content_type"], data, value.get("cid"))
+
+
+@dataclass(frozen=True, slots=True)
+class InboxMessageView:
+    id: int
+    to: str
+    subject: str
+    text_body: str
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+def enqueue_email(
+    session: Session,
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+) -> int:
+    """Render `template` and add it to the outbox in `session`'s transaction (no commit); returns its id."""
+    rendered = render_email(template, context)
+    row = EmailOutbox(
+        to_address=to,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        template=template,
+        attachments=[a.to_json() for a in attachments],
+    )
+    session.add(row)
+    session.flush()
+    return row.id  # type: ignore[return-value]
+
+
+def list_inbox(*, limit: int = 50) -> list[InboxMessageView]:
+    """The newest outbox messages, for the sandbox inbox page; refused in production."""
+    if get_settings().is_production:
+        raise SandboxOnly("The sandbox inbox does not exist in production.")
+    with db.session() as s:
+        rows = s.exec(select(EmailOutbox).order_by(col(EmailOutbox.id).desc()).limit(limit)).all()
+    return [
+        InboxMessageView(
+            id=r.id,  # type: ignore[arg-type]
+            to=r.to_address,
+            subject=r.subject,
+            text_body=r.text_body,
+            status=r.status,
+            created_at=r.created_at,  # type: ignore[arg-type]
+            sent_at=r.sent_at,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,56 @@
+"""Render an email from a template pair: `<name>.txt` (subject + text) and `<name>.html`.
+
+The text template sets the subject at the top (`{% set subject %}...{% endset %}`), so one
+new email is one template pair. HTML is autoescaped; every template sees `brand_name`,
+`public_url` and `support_email` from settings besides its own context.
+"""
+
+from __future__ import annotations
+
+import functools
+import pathlib
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from services.settings import get_settings
+
+TEMPLATES = pathlib.Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
+    """Render `template` (a name such as "login_code"); raises if the pair or a variable is missing."""
+    settings = get_settings()
+    values = {
+        "brand_name": settings.brand_name,
+        "public_url": settings.public_url,
+        "support_email": settings.support_email,
+        **context,
+    }
+    env = _environment()
+    text = env.get_template(f"{template}.txt").make_module(values)
+    subject = " ".join(str(getattr(text, "subject", "")).split())
+    if not subject:
+        raise ValueError(f"template {template}.txt sets no subject")
+    html = env.get_template(f"{template}.html").render(values, subject=subject)
+    return RenderedEmail(subject=subject, text=str(text).strip() + "\n", html=html)
