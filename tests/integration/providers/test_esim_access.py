@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from providers.base import (
@@ -16,6 +14,7 @@ from providers.base import (
     RateLimited,
 )
 from providers.esim_access import EsimAccessProvider
+from providers.polling import wait_for_order
 from providers.sandbox import credentials
 
 from .conftest import TIMEOUT
@@ -27,12 +26,9 @@ async def _package(client: EsimAccessProvider) -> str:
 
 
 async def _completed(client: EsimAccessProvider, order_id: str):
-    for _ in range(40):
-        order = await client.get_order(order_id)
-        if order.status == OrderStatus.COMPLETED:
-            return order
-        await asyncio.sleep(0.05)
-    raise AssertionError("order never completed")
+    order = await wait_for_order(client, order_id, timeout=5, interval=0.05)
+    assert order.status == OrderStatus.COMPLETED
+    return order
 
 
 async def test_catalogue_in_usd_and_nominal_mb(esim_access):
