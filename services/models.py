@@ -444,3 +444,16 @@ class LoginAttempt(SQLModel, table=True):
     ip: str | None = Field(default=None, max_length=64)
     succeeded: bool = False
     created_at: dt.datetime | None = _created()
+
+
+class StripeEvent(SQLModel, table=True):
+    """A Stripe webhook event received, by its id, so a redelivered event is processed once."""
+
+    __tablename__ = "stripe_events"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    type: str = Field(max_length=100)
+    received_at: dt.datetime | None = _created()
+    processed_at: dt.datetime | None = _when()
+    order_id: int | None = _fk("orders.id")
+    outcome: str | None = Field(default=None, max_length=32)  # paid, payment_failed, refunded, ignored, ...
