@@ -46,3 +46,30 @@ def create_admin(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"admin {admin_id} created")
+
+
+@app.command("sync-packages")
+def sync_packages() -> None:
+    """Fetch every enabled provider's catalogue and update packages (simulators stand in without credentials)."""
+    import contextlib
+
+    from providers.registry import CREDENTIAL_FIELDS, build_registry
+    from providers.sandbox.server import run_simulators
+    from services.catalog import run_sync_packages
+
+    settings = load_or_exit()
+    simulated = [
+        p for p in settings.esim_providers
+        if not settings.is_production and not all(getattr(settings, f) for f in CREDENTIAL_FIELDS[p])
+    ]
+    with run_simulators(simulated) if simulated else contextlib.nullcontext() as sandbox:
+        registry = build_registry(settings, sandbox_urls=sandbox.urls if sandbox else None)
+        report = run_sync_packages(registry)
+    for p in report.providers:
+        status = "ok" if p.ok else f"FAILED: {p.error}"
+        typer.echo(f"{p.provider_id}: {p.fetched} listed, {p.inserted} new, {p.updated} changed, "
+                   f"{p.vanished} vanished, {p.skipped} skipped ({status})")
+    typer.echo(f"{report.enabled_offers} offers on sale in {report.groups} groups; "
+               f"{report.duration_seconds:.1f} s (job run {report.job_run_id})")
+    if report.errors:
+        raise typer.Exit(1)

@@ -1,0 +1,50 @@
+"""A small thread-safe TTL cache for the storefront's catalogue reads.
+
+Values are immutable (tuples of frozen views), so callers share them safely. A catalogue sync or a
+settings change in this process calls `invalidate_catalog_cache()`; other processes catch up
+within the TTL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+TTL_SECONDS = 60.0
+MAX_ENTRIES = 4096
+
+_lock = threading.Lock()
+_entries: dict[Hashable, tuple[float, object]] = {}
+
+
+def cached(key: Hashable, load: Callable[[], T], *, ttl: float = TTL_SECONDS) -> T:
+    """The value under `key`, loading (outside the lock) when missing or older than `ttl` seconds."""
+    now = time.monotonic()
+    with _lock:
+        hit = _entries.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]  # type: ignore[return-value]
+    value = load()
+    with _lock:
+        if len(_entries) >= MAX_ENTRIES:
+            _evict(now)
+        _entries[key] = (now + ttl, value)
+    return value
+
+
+def invalidate_catalog_cache() -> None:
+    """Forget every cached read (after a sync, a settings change or an admin override)."""
+    with _lock:
+        _entries.clear()
+
+
+def _evict(now: float) -> None:
+    for key in [k for k, (expires, _) in _entries.items() if expires <= now]:
+        del _entries[key]
+    if len(_entries) >= MAX_ENTRIES:  # all fresh: drop the oldest half
+        for key in sorted(_entries, key=lambda k: _entries[k][0])[: MAX_ENTRIES // 2]:
+            del _entries[key]
