@@ -1,0 +1,121 @@
+"""Card payments end to end: localstripe posts signed webhooks to our route, which moves the order once."""
+
+import threading
+
+import httpx
+import pytest
+
+from services import payments
+from services.localstripe_server import signature_header
+from services.models import OrderStatus
+from tests.integration.payments.support import (CARD_3DS, CARD_DECLINED, CARD_OK, audit_actions, order_row, pay,
+                                                stripe_events)
+
+
+def test_card_payment_webhook_marks_the_order_paid(stripe_sandbox, webhooks, order_id) -> None:
+    start = payments.start_payment(order_id)
+    intent = pay(stripe_sandbox, start.client_secret, CARD_OK)
+    assert intent["status"] == "succeeded"
+    delivery = webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    assert delivery.status == 200
+    order = order_row(order_id)
+    assert (order.status, order.payment_status) == (OrderStatus.PAID, "succeeded")
+    [event] = stripe_events(order_id)
+    assert (event.type, event.outcome) == ("payment_intent.succeeded", "paid") and event.processed_at
+
+
+def test_three_d_secure_card_is_paid_after_authentication(stripe_sandbox, webhooks, order_id) -> None:
+    start = payments.start_payment(order_id)
+    assert pay(stripe_sandbox, start.client_secret, CARD_3DS)["status"] == "succeeded"
+    assert webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id).status == 200
+    assert order_row(order_id).status == OrderStatus.PAID
+
+
+def test_same_webhook_five_times_moves_the_order_once(stripe_sandbox, webhooks, receiver, order_id) -> None:
+    # given a payment whose webhook was delivered and processed
+    start = payments.start_payment(order_id)
+    pay(stripe_sandbox, start.client_secret, CARD_OK)
+    delivery = webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    # when Stripe delivers it five more times
+    _, url = receiver
+    statuses = [httpx.post(url, content=delivery.body, headers={"Stripe-Signature": delivery.signature}).status_code
+                for _ in range(5)]
+    # then every delivery is acknowledged and the order moved once
+    assert statuses == [200] * 5
+    assert audit_actions(order_id).count("order.paid") == 1
+    assert len(stripe_events(order_id)) == 1
+
+
+def test_concurrent_deliveries_move_the_order_once(stripe_sandbox, webhooks, order_id) -> None:
+    # given a payment whose webhook was held back
+    webhooks.process = False
+    start = payments.start_payment(order_id)
+    pay(stripe_sandbox, start.client_secret, CARD_OK)
+    delivery = webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    assert order_row(order_id).status == OrderStatus.PENDING
+    # when it arrives at eight workers at once
+    barrier, results = threading.Barrier(8), []
+
+    def deliver() -> None:
+        barrier.wait()
+        results.append(payments.handle_webhook(delivery.body, delivery.signature))
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then exactly one of them paid the order and asks for fulfilment
+    assert sorted(r.paid_order_ids for r in results) == [()] * 7 + [(order_id,)]
+    assert sum(r.duplicate for r in results) == 7
+    assert order_row(order_id).status == OrderStatus.PAID
+    assert audit_actions(order_id).count("order.paid") == 1
+
+
+@pytest.mark.parametrize("tamper", ["missing", "other-secret", "other-body", "garbage"])
+def test_bad_signature_is_refused_and_changes_nothing(stripe_sandbox, webhooks, receiver, order_id, tamper) -> None:
+    webhooks.process = False
+    start = payments.start_payment(order_id)
+    pay(stripe_sandbox, start.client_secret, CARD_OK)
+    delivery = webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    webhooks.process = True
+    body, headers = delivery.body, {"Stripe-Signature": delivery.signature}
+    if tamper == "missing":
+        headers = {}
+    elif tamper == "other-secret":
+        headers = {"Stripe-Signature": signature_header(body, "whsec_attacker")}
+    elif tamper == "other-body":
+        body = body.replace(b'"amount": 1299', b'"amount": 1')
+    else:
+        headers = {"Stripe-Signature": "t=1,v1=00"}
+    _, url = receiver
+    assert httpx.post(url, content=body, headers=headers).status_code == 400
+    assert order_row(order_id).status == OrderStatus.PENDING
+    assert stripe_events(order_id) == []
+
+
+def test_declined_card_records_the_reason_and_the_order_stays_payable(stripe_sandbox, webhooks, order_id) -> None:
+    # when the customer's card is declined
+    start = payments.start_payment(order_id)
+    intent = pay(stripe_sandbox, start.client_secret, CARD_DECLINED)
+    assert intent["status"] == "requires_payment_method"
+    assert webhooks.wait_for("payment_intent.payment_failed", start.payment_intent_id).status == 200
+    # then the reason is recorded and the order waits for another card
+    order = order_row(order_id)
+    assert (order.status, order.payment_status, order.failure_reason) == (
+        OrderStatus.PENDING, "failed", "Your card was declined.")
+    assert [e.outcome for e in stripe_events(order_id)] == ["payment_failed"]
+    # and a second card on the same intent pays it
+    retry = payments.start_payment(order_id)
+    assert retry.payment_intent_id == start.payment_intent_id
+    pay(stripe_sandbox, retry.client_secret, CARD_OK)
+    webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    assert order_row(order_id).status == OrderStatus.PAID
+
+
+def test_unknown_event_types_are_recorded_and_ignored(stripe_sandbox, webhooks) -> None:
+    customer = payments.stripe_client().v1.customers.create({"email": "someone@example.com"})
+    assert webhooks.wait_for("customer.created", customer.id).status == 200
+    delivery = webhooks.wait_for("customer.created", customer.id)
+    again = payments.handle_webhook(delivery.body, delivery.signature)
+    assert again.duplicate and again.outcome == "ignored" and again.order_id is None
