@@ -8,6 +8,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.ui import button_link, logo
+from esim_app.state.auth import AuthState
 from services.destinations import REGIONS
 from services.settings import get_settings
 
@@ -166,7 +167,13 @@ def _sidebar(title: str, items: tuple[NavItem, ...]) -> rx.Component:
                 for item in items
             ],
             rx.spacer(),
-            color_mode_toggle(),
+            rx.el.span(AuthState.display_name, class_name="t-secondary", padding_x="0.75rem"),
+            rx.hstack(
+                color_mode_toggle(),
+                rx.el.button(rx.icon("log-out", size=16), "Log out", type="button", class_name="btn btn-ghost btn-sm",
+                             on_click=AuthState.logout, custom_attrs={"data-testid": "logout"}),
+                justify="between",
+            ),
             spacing="1",
             align="stretch",
             height="100%",
@@ -187,6 +194,8 @@ def _top_nav(items: tuple[NavItem, ...]) -> rx.Component:
             logo(get_settings().brand_name),
             rx.spacer(),
             color_mode_toggle(),
+            rx.icon_button(rx.icon("log-out", size=16), variant="ghost", aria_label="Log out",
+                           on_click=AuthState.logout),
             align="center",
             padding="0.75rem 1rem",
         ),
@@ -201,15 +210,23 @@ def _top_nav(items: tuple[NavItem, ...]) -> rx.Component:
     )
 
 
-def portal_shell(title: str, items: tuple[NavItem, ...], *children: rx.Component) -> rx.Component:
-    """Sidebar layout shared by the customer account, enterprise portal and admin dashboard."""
-    return rx.flex(
-        _sidebar(title, items),
-        rx.box(
-            _top_nav(items),
-            rx.el.main(*children, id="main", padding=["1.25rem", "1.5rem", "2.5rem"], max_width="80rem"),
-            flex="1",
-            min_width="0",
+def portal_shell(role: str, title: str, items: tuple[NavItem, ...], *children: rx.Component) -> rx.Component:
+    """Sidebar layout shared by the customer account, enterprise portal and admin dashboard.
+
+    The content renders only once the session was resolved to `role`: the prerendered HTML and
+    a visitor without a session see a spinner while the guard redirects them to sign in.
+    """
+    return rx.cond(
+        AuthState.role == role,
+        rx.flex(
+            _sidebar(title, items),
+            rx.box(
+                _top_nav(items),
+                rx.el.main(*children, id="main", padding=["1.25rem", "1.5rem", "2.5rem"], max_width="80rem"),
+                flex="1",
+                min_width="0",
+            ),
+            min_height="100vh",
         ),
-        min_height="100vh",
+        rx.center(rx.spinner(size="3"), height="100vh", aria_label="Loading"),
     )

@@ -1,8 +1,39 @@
 """The backend's own HTTP routes, mounted in front of Reflex's (ours win on a path clash)."""
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from esim_app.http.health import health
+from providers.sandbox.server import APP_FACTORIES
+from services.provider_runtime import SANDBOX_PREFIX
+from services.settings import get_settings
 
-api = Starlette(routes=[Route("/api/health", health, methods=["GET"])])
+
+class _AtRoot:
+    """Serve a mounted app as if it ran alone: it sees paths without the mount prefix."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app, self.prefix = app, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"].removeprefix(self.prefix) or "/"
+        await self.app({**scope, "path": path, "raw_path": path.encode(), "root_path": ""}, receive, send)
+
+
+def _sandbox_routes() -> list[BaseRoute]:
+    """The provider simulators, served by the app itself outside production."""
+    if get_settings().is_production:
+        return []
+    routes: list[BaseRoute] = []
+    for provider_id, factory in APP_FACTORIES.items():
+        prefix = f"{SANDBOX_PREFIX}/{provider_id}"
+        routes.append(Mount(prefix, app=_AtRoot(factory(), prefix)))
+    return routes
+
+
+def build_api() -> Starlette:
+    return Starlette(routes=[Route("/api/health", health, methods=["GET"]), *_sandbox_routes()])
+
+
+api = build_api()

@@ -11,12 +11,12 @@ def _overview(title: str, text: str) -> rx.Component:
 
 
 def account_home() -> rx.Component:
-    return portal_shell("My account", ACCOUNT_NAV, _overview("Your eSIMs", "Your active eSIMs and recent orders."))
+    return portal_shell("customer", "My account", ACCOUNT_NAV, _overview("Your eSIMs", "Your active eSIMs and recent orders."))
 
 
 def business_home() -> rx.Component:
-    return portal_shell("Business", BUSINESS_NAV, _overview("Overview", "Spend, eSIMs in stock and allocations."))
+    return portal_shell("enterprise", "Business", BUSINESS_NAV, _overview("Overview", "Spend, eSIMs in stock and allocations."))
 
 
 def admin_home() -> rx.Component:
-    return portal_shell("Admin", ADMIN_NAV, _overview("Analytics", "Revenue, orders and provider health."))
+    return portal_shell("admin", "Admin", ADMIN_NAV, _overview("Analytics", "Revenue, orders and provider health."))

@@ -39,39 +39,77 @@ FAQ = (
 )
 
 
+def _phone_illustration() -> rx.Component:
+    """A stylised phone showing the delivered eSIM (decoration, hidden from screen readers)."""
+    return rx.center(
+        rx.box(
+            rx.vstack(
+                rx.hstack(rx.icon("signal", size=16), rx.spacer(), rx.icon("wifi", size=16),
+                          rx.icon("battery-full", size=16), width="100%", class_name="t-muted"),
+                rx.center(rx.icon("qr-code", size=120, stroke_width=1.25), padding="1.25rem",
+                          border_radius="1rem", background="var(--surface-muted)", width="100%"),
+                rx.el.span("Your eSIM is ready", font_weight="700", font_size="1.125rem"),
+                rx.el.span("Scan the code or tap Install", class_name="t-secondary"),
+                rx.el.span("Install eSIM", class_name="btn btn-primary btn-sm", width="100%"),
+                spacing="3",
+                align="center",
+            ),
+            class_name="card",
+            width="16.5rem",
+            padding="1.25rem",
+            border_radius="2rem",
+            border="8px solid var(--surface-sunken)",
+            box_shadow="var(--shadow-2xl)",
+            transform="rotate(3deg)",
+        ),
+        display=["none", "none", "none", "flex"],
+        aria_hidden="true",
+    )
+
+
+def _hero_copy() -> rx.Component:
+    return rx.vstack(
+        rx.el.span("190+ destinations · Instant delivery", class_name="t-caption"),
+        rx.el.h1(
+            "Mobile data for every trip, ",
+            rx.el.span("without roaming bills", class_name="t-gradient"),
+            class_name="t-hero",
+            max_width="52rem",
+        ),
+        rx.el.p(
+            "Buy a prepaid eSIM data plan before you fly, install it in a minute, and land connected. "
+            "We compare several networks so you always get the best price.",
+            class_name="t-body t-muted",
+            font_size="1.125rem",
+            max_width="40rem",
+        ),
+        destination_search(),
+        rx.hstack(
+            *[
+                rx.hstack(rx.icon(icon, size=16, color="var(--accent-emerald)"),
+                          rx.el.span(text, class_name="t-secondary"), spacing="2", align="center")
+                for icon, text in (
+                    ("zap", "Delivered by email in seconds"),
+                    ("shield-check", "Secure payment by Stripe"),
+                    ("message-circle", "Keep your WhatsApp number"),
+                )
+            ],
+            spacing="5",
+            wrap="wrap",
+        ),
+        spacing="5",
+        align="start",
+    )
+
+
 def _hero() -> rx.Component:
     return rx.el.section(
-        rx.vstack(
-            rx.el.span("190+ destinations · Instant delivery", class_name="t-caption"),
-            rx.el.h1(
-                "Mobile data for every trip, ",
-                rx.el.span("without roaming bills", class_name="t-gradient"),
-                class_name="t-hero",
-                max_width="52rem",
-            ),
-            rx.el.p(
-                "Buy a prepaid eSIM data plan before you fly, install it in a minute, and land connected. "
-                "We compare several networks so you always get the best price.",
-                class_name="t-body t-muted",
-                font_size="1.125rem",
-                max_width="40rem",
-            ),
-            destination_search(),
-            rx.hstack(
-                *[
-                    rx.hstack(rx.icon(icon, size=16, color="var(--accent-emerald)"),
-                              rx.el.span(text, class_name="t-secondary"), spacing="2", align="center")
-                    for icon, text in (
-                        ("zap", "Delivered by email in seconds"),
-                        ("shield-check", "Secure payment by Stripe"),
-                        ("message-circle", "Keep your WhatsApp number"),
-                    )
-                ],
-                spacing="5",
-                wrap="wrap",
-            ),
-            spacing="5",
-            align="start",
+        rx.grid(
+            _hero_copy(),
+            _phone_illustration(),
+            columns=rx.breakpoints(initial="1", lg="minmax(0, 1fr) 20rem"),
+            spacing="8",
+            align="center",
             max_width="72rem",
             margin_x="auto",
             padding_x=["1.25rem", "1.5rem", "2rem"],

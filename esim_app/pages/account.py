@@ -1,0 +1,266 @@
+"""Customer account: overview, my eSIMs, one eSIM (install + usage), orders, live order status."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.components.layout import ACCOUNT_NAV, portal_shell, storefront_shell
+from esim_app.components.ui import button_link, card
+from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
+
+STATUS_COLORS = {"active": "green", "not_installed": "blue", "used_up": "orange", "expired": "gray",
+                 "cancelled": "gray", "completed": "green", "failed": "red", "refunded": "gray",
+                 "pending": "amber", "paid": "blue", "provisioning": "blue"}
+
+
+def status_badge(status: rx.Var[str], label: rx.Var[str] | None = None, *, testid: str = "") -> rx.Component:
+    return rx.badge(
+        label if label is not None else status,
+        color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
+        size="2",
+        custom_attrs={"data-testid": testid} if testid else {},
+    )
+
+
+def usage_bar(percent: rx.Var[int], text: rx.Var[str]) -> rx.Component:
+    return rx.vstack(
+        rx.progress(value=percent, max=100, width="100%", color_scheme=rx.cond(percent >= 80, "orange", "blue")),
+        rx.el.span(text, class_name="t-secondary"),
+        spacing="1",
+        width="100%",
+        custom_attrs={"data-testid": "esim-usage"},
+    )
+
+
+def esim_card(esim: EsimCard) -> rx.Component:
+    return rx.el.a(
+        card(
+            rx.vstack(
+                rx.hstack(
+                    rx.el.span(esim.destination_name, font_weight="700"),
+                    rx.spacer(),
+                    status_badge(esim.status, esim.status_label),
+                    width="100%",
+                    align="center",
+                ),
+                rx.el.span(esim.plan_name, class_name="t-secondary"),
+                usage_bar(esim.usage_percent, esim.usage_text),
+                rx.cond(esim.expires_on != "", rx.el.span("Expires " + esim.expires_on, class_name="t-secondary")),
+                spacing="2",
+                align="start",
+                width="100%",
+            ),
+            hover=True,
+            padding="1.25rem",
+        ),
+        href="/account/esims/" + esim.ref,
+        custom_attrs={"data-testid": "esim-card"},
+    )
+
+
+def _empty(text: str) -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.el.p(text, class_name="t-body t-muted"),
+            button_link("Find a plan", "/", size="sm"),
+            spacing="3",
+            align="start",
+        )
+    )
+
+
+def _esim_grid() -> rx.Component:
+    return rx.cond(
+        AccountState.esims.length() > 0,
+        rx.grid(rx.foreach(AccountState.esims, esim_card), columns=rx.breakpoints(initial="1", md="2", xl="3"),
+                spacing="4", width="100%"),
+        _empty("You have no eSIMs yet. Pick a destination to buy your first one."),
+    )
+
+
+def _order_row(order: OrderRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.el.a(order.ref, href="/orders/" + order.ref, font_weight="600")),
+        rx.table.cell(order.plan_name),
+        rx.table.cell(order.created_on),
+        rx.table.cell(order.price),
+        rx.table.cell(status_badge(order.status)),
+        custom_attrs={"data-testid": "order-row"},
+    )
+
+
+def _orders_table() -> rx.Component:
+    return rx.cond(
+        AccountState.orders.length() > 0,
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                           ("Order", "Plan", "Date", "Total", "Status")])),
+            rx.table.body(rx.foreach(AccountState.orders, _order_row)),
+            width="100%",
+            variant="surface",
+        ),
+        rx.el.p("No orders yet.", class_name="t-muted"),
+    )
+
+
+def _title(text: str) -> rx.Component:
+    return rx.el.h1(text, class_name="t-section", font_size="2rem", margin_bottom="1.5rem")
+
+
+def account_home() -> rx.Component:
+    return portal_shell(
+        "customer", "My account", ACCOUNT_NAV,
+        rx.vstack(
+            _title(rx.cond(AccountState.display_name != "", "Hello, " + AccountState.display_name, "Your account")),
+            rx.el.h2("Your eSIMs", class_name="t-card"),
+            _esim_grid(),
+            rx.el.h2("Recent orders", class_name="t-card", padding_top="1.5rem"),
+            _orders_table(),
+            spacing="4",
+            align="stretch",
+        ),
+    )
+
+
+def esims_page() -> rx.Component:
+    return portal_shell("customer", "My account", ACCOUNT_NAV, _title("My eSIMs"), _esim_grid())
+
+
+def orders_page() -> rx.Component:
+    return portal_shell("customer", "My account", ACCOUNT_NAV, _title("Orders"), _orders_table())
+
+
+def _copy_row(label: str, value: rx.Var[str], testid: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.span(label, class_name="t-caption"),
+        rx.hstack(
+            rx.code(value, custom_attrs={"data-testid": testid}, word_break="break-all", size="2"),
+            rx.icon_button(rx.icon("copy", size=14), variant="ghost", size="1", aria_label=f"Copy {label}",
+                           on_click=[rx.set_clipboard(value), rx.toast.success(f"{label} copied")]),
+            align="center",
+            spacing="2",
+        ),
+        spacing="1",
+        align="start",
+        width="100%",
+    )
+
+
+def _install_panel() -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.el.h2("Install your eSIM", class_name="t-card"),
+            rx.callout("Do not delete this eSIM from your phone: it cannot be installed a second time.",
+                       icon="triangle-alert", color_scheme="orange", width="100%"),
+            rx.flex(
+                rx.image(src=EsimPageState.qr_data_uri, alt="QR code to install the eSIM", width="220px",
+                         height="220px", border_radius="0.75rem", background="white",
+                         custom_attrs={"data-testid": "esim-qr"}),
+                rx.vstack(
+                    rx.el.p("Scan with your phone's camera: Settings → Mobile data → Add eSIM → Use QR code.",
+                            class_name="t-body"),
+                    rx.el.a(rx.icon("smartphone", size=16), "Install on iPhone (iOS 17.4+)",
+                            href=EsimPageState.ios_install_url, class_name="btn btn-primary btn-sm",
+                            custom_attrs={"data-testid": "ios-install-link"}),
+                    _copy_row("Activation string", EsimPageState.lpa, "esim-lpa"),
+                    spacing="3",
+                    align="start",
+                ),
+                direction=rx.breakpoints(initial="column", sm="row"),
+                spacing="5",
+                align="start",
+            ),
+            rx.el.details(
+                rx.el.summary("Enter the details by hand", font_weight="600", cursor="pointer"),
+                rx.vstack(
+                    _copy_row("SM-DP+ address", EsimPageState.smdp_address, "esim-smdp"),
+                    _copy_row("Activation code", EsimPageState.activation_code, "esim-activation-code"),
+                    rx.el.p("Android: Settings → Network & internet → SIMs → Add eSIM → Enter details manually. "
+                            "iPhone: Settings → Mobile Service → Add eSIM → Use QR code → Enter details manually.",
+                            class_name="t-secondary"),
+                    spacing="3",
+                    padding_top="0.75rem",
+                ),
+                width="100%",
+            ),
+            spacing="4",
+            align="stretch",
+        )
+    )
+
+
+def _usage_panel() -> rx.Component:
+    c = EsimPageState.card
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.el.h2(c.destination_name, class_name="t-card"),
+                rx.spacer(),
+                status_badge(c.status, c.status_label, testid="esim-status"),
+                width="100%",
+                align="center",
+            ),
+            rx.el.span(c.plan_name, class_name="t-secondary"),
+            usage_bar(c.usage_percent, c.usage_text),
+            rx.cond(EsimPageState.usage_updated != "",
+                    rx.el.span("Last updated " + EsimPageState.usage_updated, class_name="t-secondary"),
+                    rx.el.span("Usage appears once the eSIM connects at your destination.", class_name="t-secondary")),
+            rx.cond(c.expires_on != "", rx.el.span("Expires " + c.expires_on, class_name="t-secondary")),
+            rx.el.span("ICCID " + EsimPageState.iccid, class_name="t-secondary"),
+            rx.cond(
+                EsimPageState.can_top_up,
+                button_link("Top up data", "/account/esims/" + c.ref + "/top-up", size="sm",
+                            custom_attrs={"data-testid": "topup-button"}),
+            ),
+            spacing="2",
+            align="start",
+        )
+    )
+
+
+def esim_page() -> rx.Component:
+    return portal_shell(
+        "customer", "My account", ACCOUNT_NAV,
+        rx.cond(
+            EsimPageState.found,
+            rx.grid(_install_panel(), _usage_panel(), columns=rx.breakpoints(initial="1", lg="3fr 2fr"), spacing="5"),
+            rx.cond(EsimPageState.error != "", _empty(EsimPageState.error), rx.spinner()),
+        ),
+    )
+
+
+def order_status_page() -> rx.Component:
+    return storefront_shell(
+        rx.center(
+            card(
+                rx.vstack(
+                    rx.el.span("Order " + OrderStatusState.order_ref, class_name="t-caption"),  # type: ignore[attr-defined]
+                    rx.el.h1(OrderStatusState.plan_name, class_name="t-card"),
+                    rx.hstack(rx.el.span("Status:", class_name="t-secondary"),
+                              rx.el.span(OrderStatusState.status, font_weight="700",
+                                         custom_attrs={"data-testid": "order-status"}),
+                              spacing="2"),
+                    rx.match(
+                        OrderStatusState.status,
+                        ("completed", rx.vstack(
+                            rx.el.p("Your eSIM is ready. We also emailed you the QR code.", class_name="t-body"),
+                            button_link("Install your eSIM", "/account/esims/" + OrderStatusState.esim_ref),
+                            spacing="3", align="start")),
+                        ("failed", rx.el.p("We could not provision this order: ", OrderStatusState.failure_reason,
+                                           ". You will be refunded in full.", class_name="t-body")),
+                        ("refunded", rx.el.p("This order was refunded.", class_name="t-body")),
+                        ("pending", rx.el.p("Waiting for your payment to be confirmed…", class_name="t-body")),
+                        rx.hstack(rx.spinner(), rx.el.p("Preparing your eSIM. This usually takes a few seconds.",
+                                                        class_name="t-body"), spacing="3", align="center"),
+                    ),
+                    rx.cond(OrderStatusState.error != "", rx.el.p(OrderStatusState.error, color="var(--red-11)")),
+                    spacing="3",
+                    align="start",
+                ),
+                width="100%",
+                max_width="32rem",
+            ),
+            padding_x="1.25rem",
+            padding_y=["3rem", "5rem"],
+        )
+    )

@@ -1,0 +1,80 @@
+"""Sign-in forms: emailed one-time code for customers, password for enterprise and admin."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from esim_app.state.auth import AuthState
+from services import auth
+from services.errors import ServiceError
+
+MAX_FIELD = 254
+
+
+class CodeLoginState(AuthState):
+    email: str = ""
+    code_sent: bool = False
+    error: str = ""
+    notice: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def send_code(self, form: dict[str, str]):
+        self.error = self.notice = ""
+        email = form.get("email", "")[:MAX_FIELD]
+        try:
+            await asyncio.to_thread(auth.request_login_code, email, ip=self.router.session.client_ip)
+        except ServiceError as exc:
+            self.error = str(exc)
+            return
+        self.email, self.code_sent = auth.normalise_email(email), True
+        self.notice = f"We sent a 6-digit code to {self.email}. It is valid for 5 minutes."
+
+    @rx.event
+    async def verify_code(self, form: dict[str, str]):
+        self.error = ""
+        code = "".join(ch for ch in form.get("code", "") if ch.isdigit())[:6]
+        if len(code) != 6:
+            self.error = "Enter the 6 digits from the email."
+            return
+        try:
+            new = await asyncio.to_thread(
+                auth.verify_login_code, self.email, code,
+                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400],
+            )
+        except ServiceError as exc:
+            self.error = str(exc)
+            return
+        self.code_sent, self.notice = False, ""
+        return self._start(new)
+
+    @rx.event
+    def change_email(self) -> None:
+        self.code_sent, self.error, self.notice = False, "", ""
+
+
+class PasswordLoginState(AuthState):
+    error: str = ""
+
+    async def _login(self, role: str, form: dict[str, str]):
+        self.error = ""
+        try:
+            new = await asyncio.to_thread(
+                auth.login_with_password, role, form.get("email", "")[:MAX_FIELD],
+                form.get("password", "")[:200],
+                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400],
+            )
+        except ServiceError as exc:
+            self.error = str(exc)
+            return rx.set_value("password", "")
+        return self._start(new)
+
+    @rx.event
+    async def login_admin(self, form: dict[str, str]):
+        return await self._login("admin", form)
+
+    @rx.event
+    async def login_enterprise(self, form: dict[str, str]):
+        return await self._login("enterprise", form)
