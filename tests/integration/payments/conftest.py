@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from esim_app.http.stripe_webhook import stripe_webhook
-from services import db, localstripe_server
+from services import db, localstripe_server, orders
 from services.models import Order, Package
 from services.settings import get_settings
 from tests.integration.payments.support import PRICE_CENTS, PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
@@ -37,6 +37,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
+        self.fulfilled: list[list[int]] = []  # what the route handed to orders.fulfil_in_background
         self.process = True
         self.app = Starlette(routes=[Route("/api/stripe/webhook", self._endpoint, methods=["POST"])])
 
@@ -88,9 +89,13 @@ def stripe_sandbox(database_url: str, receiver: tuple[Receiver, str]) -> Iterato
 
 
 @pytest.fixture
-def webhooks(stripe_sandbox: str, receiver: tuple[Receiver, str]) -> Iterator[Receiver]:
+def webhooks(stripe_sandbox: str, receiver: tuple[Receiver, str],
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    """The receiver, processing; fulfilment (orders' business, not ours) is only recorded."""
     recv, _ = receiver
     recv.process = True
+    recv.fulfilled.clear()
+    monkeypatch.setattr(orders, "fulfil_in_background", recv.fulfilled.append, raising=False)
     yield recv
     recv.process = True
 

@@ -1,6 +1,8 @@
 """Card payments end to end: localstripe posts signed webhooks to our route, which moves the order once."""
 
+import json
 import threading
+import time
 
 import httpx
 import pytest
@@ -40,8 +42,9 @@ def test_same_webhook_five_times_moves_the_order_once(stripe_sandbox, webhooks, 
     _, url = receiver
     statuses = [httpx.post(url, content=delivery.body, headers={"Stripe-Signature": delivery.signature}).status_code
                 for _ in range(5)]
-    # then every delivery is acknowledged and the order moved once
+    # then every delivery is acknowledged, the order moved once and went to fulfilment once
     assert statuses == [200] * 5
+    assert webhooks.fulfilled == [[order_id]]
     assert audit_actions(order_id).count("order.paid") == 1
     assert len(stripe_events(order_id)) == 1
 
@@ -119,3 +122,47 @@ def test_unknown_event_types_are_recorded_and_ignored(stripe_sandbox, webhooks) 
     delivery = webhooks.wait_for("customer.created", customer.id)
     again = payments.handle_webhook(delivery.body, delivery.signature)
     assert again.duplicate and again.outcome == "ignored" and again.order_id is None
+
+
+def _signed(event_type: str, obj: dict) -> tuple[bytes, str]:
+    """An event shaped as Stripe sends it, signed with our secret (for shapes localstripe never sends)."""
+    from tests.integration.payments.support import WEBHOOK_SECRET
+
+    body = json.dumps({"id": f"evt_{time.time_ns()}", "object": "event", "type": event_type,
+                       "created": int(time.time()), "data": {"object": obj}}).encode()
+    return body, signature_header(body, WEBHOOK_SECRET)
+
+
+def test_payment_of_another_amount_does_not_pay_the_order(stripe_sandbox, webhooks, order_id) -> None:
+    start = payments.start_payment(order_id)
+    body, header = _signed("payment_intent.succeeded", {
+        "id": start.payment_intent_id, "object": "payment_intent", "amount": 1, "amount_received": 1,
+        "currency": "usd", "status": "succeeded", "metadata": {"order_id": str(order_id)}})
+    result = payments.handle_webhook(body, header)
+    assert (result.outcome, result.paid_order_ids) == ("amount_mismatch", ())
+    assert order_row(order_id).status == OrderStatus.PENDING
+
+
+def test_event_for_an_unknown_intent_is_recorded_without_an_order(stripe_sandbox, webhooks) -> None:
+    body, header = _signed("payment_intent.succeeded", {
+        "id": "pi_not_ours", "object": "payment_intent", "amount": 1299, "currency": "usd", "metadata": {}})
+    result = payments.handle_webhook(body, header)
+    assert (result.outcome, result.order_id, result.paid_order_ids) == ("unknown_order", None, ())
+
+
+def test_refund_event_without_refund_list_looks_the_refund_up(stripe_sandbox, webhooks, order_id) -> None:
+    # given a paid and refunded order, refund webhook held back
+    start = payments.start_payment(order_id)
+    pay(stripe_sandbox, start.client_secret, CARD_OK)
+    webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    webhooks.process = False
+    refund_id = payments.refund_payment(order_id, reason="test")
+    charge_id = payments.stripe_client().v1.refunds.retrieve(refund_id).charge
+    # when Stripe sends charge.refunded as API versions since 2022-11-15 do (no `refunds` list)
+    body, header = _signed("charge.refunded", {"id": charge_id, "object": "charge", "amount_refunded": 1299,
+                                               "payment_intent": start.payment_intent_id, "refunded": True})
+    result = payments.handle_webhook(body, header)
+    # then the refund is found at Stripe and recorded on the order
+    assert result.outcome == "refunded"
+    assert order_row(order_id).status == OrderStatus.REFUNDED
+    assert "order.refunded" in audit_actions(order_id)
