@@ -1,0 +1,134 @@
+"""A paid order is provisioned exactly once, fails over on refusals and reconciles on silence."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+
+from providers.registry import ProviderRegistry
+from providers.sandbox.server import Sandbox
+from services import db, orders
+from services.models import OrderStatus
+from services.store_settings import get_store_settings
+from tests.integration.orders.conftest import best_offer, esim_count, order_row, paid_order
+
+
+def _reference(order_id: int, provider_id: str) -> str:
+    return f"{order_row(order_id).client_reference}-{provider_id}"
+
+
+async def test_paid_order_buys_one_esim_and_queues_the_email(sandbox: Sandbox, registry: ProviderRegistry,
+                                                             customer: int) -> None:
+    order_id = paid_order(customer, best_offer("airalo"))
+    result = await orders.fulfil_paid_order(order_id, registry=registry)
+    assert result.status == OrderStatus.COMPLETED and len(result.iccids) == 1
+    assert sandbox.orders_received("airalo", _reference(order_id, "airalo")) == 1
+    with db.get_engine().connect() as conn:
+        esim = conn.execute(sa.text("SELECT lpa, smdp_address, matching_id FROM esims WHERE order_id = :id"),
+                            {"id": order_id}).one()
+        mail = conn.execute(sa.text("SELECT subject, text_body, attachments FROM email_outbox "
+                                    "WHERE template = 'order_completed' ORDER BY id DESC LIMIT 1")).one()
+    assert esim.lpa == f"LPA:1${esim.smdp_address}${esim.matching_id}"
+    assert order_row(order_id).display_id in mail.subject
+    assert esim.lpa in mail.text_body
+    assert mail.attachments[0]["content_type"] == "image/png" and mail.attachments[0]["cid"]
+
+
+async def test_fulfilling_twice_places_one_provider_order(sandbox: Sandbox, registry: ProviderRegistry,
+                                                          customer: int) -> None:
+    order_id = paid_order(customer, best_offer("airalo"))
+    first = await orders.fulfil_paid_order(order_id, registry=registry)
+    second = await orders.fulfil_paid_order(order_id, registry=registry)
+    assert first.changed and not second.changed
+    assert second.status == OrderStatus.COMPLETED and second.iccids == first.iccids
+    assert sandbox.orders_received("airalo", _reference(order_id, "airalo")) == 1
+    assert esim_count(order_id) == 1
+
+
+async def test_two_racing_workers_place_one_provider_order(sandbox: Sandbox, registry: ProviderRegistry,
+                                                           customer: int) -> None:
+    order_id = paid_order(customer, best_offer("esim_go"))
+    sandbox.sim("esim_go").faults.latency = 0.2  # widen the window for a race
+    results = await asyncio.gather(*(orders.fulfil_paid_order(order_id, registry=registry) for _ in range(4)))
+    assert sum(r.changed for r in results) == 1
+    assert sandbox.orders_received("esim_go", _reference(order_id, "esim_go")) == 1
+    assert esim_count(order_id) == 1
+
+
+async def test_out_of_stock_fails_over_to_another_provider_above_the_margin_floor(
+        sandbox: Sandbox, registry: ProviderRegistry, customer: int) -> None:
+    package = best_offer("airalo")
+    sandbox.sim("airalo").faults.failing_package_ids = {package.provider_package_id}
+    order_id = paid_order(customer, package)
+    result = await orders.fulfil_paid_order(order_id, registry=registry)
+    row = order_row(order_id)
+    assert result.status == OrderStatus.COMPLETED
+    assert row.provider_id != "airalo"
+    assert sandbox.orders_received("airalo", _reference(order_id, "airalo")) == 0
+    assert row.price_cents * 10_000 - row.cost_micros >= get_store_settings().min_margin_cents * 10_000
+
+
+async def test_no_failover_below_the_margin_floor(sandbox: Sandbox, registry: ProviderRegistry,
+                                                  customer: int) -> None:
+    package = best_offer("airalo")
+    sandbox.sim("airalo").faults.failing_package_ids = {package.provider_package_id}
+    order_id = paid_order(customer, package)
+    with db.get_engine().begin() as conn:  # the other offers now cost more than the customer paid
+        conn.execute(sa.text("UPDATE packages SET cost_micros = cost_micros + 100000000 "
+                             "WHERE group_key = :g AND provider_id <> 'airalo'"), {"g": package.group_key})
+    try:
+        result = await orders.fulfil_paid_order(order_id, registry=registry)
+    finally:
+        with db.get_engine().begin() as conn:
+            conn.execute(sa.text("UPDATE packages SET cost_micros = cost_micros - 100000000 "
+                                 "WHERE group_key = :g AND provider_id <> 'airalo'"), {"g": package.group_key})
+    assert result.status == OrderStatus.FAILED
+    assert "airalo" in order_row(order_id).failure_reason
+    assert esim_count(order_id) == 0
+
+
+async def test_timeout_after_the_order_post_reconciles_instead_of_buying_again(
+        sandbox: Sandbox, registry: ProviderRegistry, customer: int) -> None:
+    order_id = paid_order(customer, best_offer("airalo"))
+    faults = sandbox.sim("airalo").faults
+    faults.update({"hang_next": 1, "hang_seconds": 5.0, "hang_phase": "after", "paths": ["POST /v2/orders"]})
+    result = await orders.fulfil_paid_order(order_id, registry=registry)
+    assert result.status == OrderStatus.COMPLETED
+    assert sandbox.orders_received("airalo", _reference(order_id, "airalo")) == 1
+    assert esim_count(order_id) == 1
+
+
+async def test_asynchronous_allocation_completes_after_polling(sandbox: Sandbox, registry: ProviderRegistry,
+                                                               customer: int) -> None:
+    sandbox.sim("esim_access").allocation_delay = 1.0
+    order_id = paid_order(customer, best_offer("esim_access"))
+    result = await orders.fulfil_paid_order(order_id, registry=registry)
+    assert result.status == OrderStatus.COMPLETED and len(result.iccids) == 1
+    assert sandbox.orders_received("esim_access", _reference(order_id, "esim_access")) == 1
+
+
+async def test_an_order_left_provisioning_is_resumed_without_a_second_purchase(
+        sandbox: Sandbox, registry: ProviderRegistry, customer: int) -> None:
+    order_id = paid_order(customer, best_offer("esim_go"))
+    faults = sandbox.sim("esim_go").faults
+    faults.update({"hang_next": 1, "hang_seconds": 5.0, "hang_phase": "after",
+                   "paths": ["POST /v2.4/orders"]})
+    # a process that dies after the POST: simulate by giving up before the answer
+    claim = orders._claim(order_id)
+    package = best_offer("esim_go")
+    candidate = orders._Candidate(package.id, "esim_go", package.provider_package_id, package.cost_micros,
+                                  package.data_mb, package.unlimited)
+    orders._record_attempt(claim, candidate)
+    try:
+        await asyncio.wait_for(orders._buy(registry.get("esim_go"), claim, candidate), timeout=0.5)
+    except TimeoutError:
+        pass
+    await asyncio.sleep(0.1)
+    with db.get_engine().begin() as conn:
+        conn.execute(sa.text("UPDATE orders SET last_status_check = now() - interval '1 hour' WHERE id = :id"),
+                     {"id": order_id})
+    result = await orders.fulfil_paid_order(order_id, registry=registry, resume=True)
+    assert result.status == OrderStatus.COMPLETED
+    assert sandbox.orders_received("esim_go", _reference(order_id, "esim_go")) == 1
+    assert esim_count(order_id) == 1
