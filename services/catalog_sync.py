@@ -198,8 +198,10 @@ def _supports_topup(item: _Fetched) -> dict[tuple[str, ...], bool] | None:
 
 
 def _store(fetched: Sequence[_Fetched], now: dt.datetime) -> dict[str, Any]:
+    clock = time.perf_counter()
     settings = get_store_settings()
     _normalise_all(fetched, settings)
+    normalised = time.perf_counter()
     succeeded = {f.provider.id for f in fetched if f.error is None}
     with db.get_engine().begin() as conn:
         cur = conn.connection.driver_connection.cursor()  # psycopg, for COPY
@@ -207,11 +209,15 @@ def _store(fetched: Sequence[_Fetched], now: dt.datetime) -> dict[str, Any]:
         existing = _load_existing(cur)
         states, slugs = _states(fetched, existing, succeeded)
         selection = select_offers(states.values(), auto_mode=settings.auto_mode)
+        selected = time.perf_counter()
         cur.execute(_STAGE_DDL)
         vanished = _stage(cur, fetched, existing, selection, slugs, succeeded)
+        staged = time.perf_counter()
         cur.execute(_MERGE_FETCHED, {"now": now})
         written = {provider: (inserted, updated) for provider, inserted, updated in cur.fetchall()}
         cur.execute(_UPDATE_UNFETCHED, {"now": now})
+    log.info("catalogue store: normalise %.2f s, load and select %.2f s, stage %.2f s, merge and commit %.2f s",
+             normalised - clock, selected - normalised, staged - selected, time.perf_counter() - staged)
     storefront = [k for k, s in states.items() if not s.is_topup and not s.vanished]
     return {
         "providers": tuple(
