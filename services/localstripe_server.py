@@ -219,6 +219,26 @@ def _patch_retry_after_decline() -> None:
     PaymentIntent._api_update = classmethod(update)
 
 
+def _patch_payment_method_from_token() -> None:
+    """Accept `card[token]` when creating a PaymentMethod, as Stripe does.
+
+    The checkout tokenises the card in the browser (`stripe.createToken`, which both Stripe.js and
+    localstripe's fake implement) and the server turns the token into a PaymentMethod.
+    """
+    from localstripe.resources import PaymentMethod, Token
+
+    original = PaymentMethod.__init__
+
+    def init(self: Any, type: Any = None, card: Any = None, **kwargs: Any) -> None:
+        if type == "card" and isinstance(card, dict) and set(card) == {"token"}:
+            tokenised = Token._api_retrieve(card["token"]).card
+            card = {"number": tokenised._card_number, "exp_month": tokenised.exp_month,
+                    "exp_year": tokenised.exp_year, "cvc": "123"}
+        original(self, type=type, card=card, **kwargs)
+
+    PaymentMethod.__init__ = init
+
+
 def _idempotency_middleware() -> Any:
     """Replay the first answer (success or card error) to a POST repeated with the same key."""
     from aiohttp import web
@@ -258,6 +278,7 @@ def serve(port: int, *, state_file: str | None = None) -> None:
     _patch_declines()
     _patch_refund_events()
     _patch_retry_after_decline()
+    _patch_payment_method_from_token()
     app.middlewares.append(_idempotency_middleware())
     store.try_load_from_disk()
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)

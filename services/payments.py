@@ -278,6 +278,46 @@ def _record_paid(order_id: int, intent: _Intent) -> bool:
                             currency=intent.currency)
 
 
+@dataclass(frozen=True, slots=True)
+class CardAttempt:
+    """What happened when the customer's card was charged."""
+
+    status: str  # "succeeded", "requires_action" (3-D Secure in the browser next) or "declined"
+    client_secret: str
+    message: str = ""
+
+
+def pay_with_card_token(order_id: int, *, token_id: str) -> CardAttempt:
+    """Charge a card tokenised in the browser (`stripe.createToken`): confirm the order's intent here.
+
+    The card number never reaches our servers; Stripe.js turns it into a token. A declined card
+    leaves the order pending with the reason, so the customer can try another card.
+    """
+    start = start_payment(order_id)
+    client = stripe_client()
+    with _gateway("read the card"):
+        method = client.v1.payment_methods.create({"type": "card", "card": {"token": token_id}})
+    with _gateway("charge the card"):
+        try:
+            client.v1.payment_intents.update(start.payment_intent_id, {"payment_method": method.id})
+            confirmed = client.v1.payment_intents.confirm(start.payment_intent_id)
+        except stripe.CardError as exc:
+            return _declined(order_id, start, exc.user_message or "Your card was declined.")
+    intent = _intent(confirmed)
+    if intent.status == "succeeded":
+        _record_paid(order_id, intent)
+        return CardAttempt("succeeded", start.client_secret)
+    if intent.status == "requires_action":
+        return CardAttempt("requires_action", start.client_secret)
+    error = getattr(confirmed, "last_payment_error", None)
+    return _declined(order_id, start, getattr(error, "message", None) or "Your card was declined.")
+
+
+def _declined(order_id: int, start: PaymentStart, message: str) -> CardAttempt:
+    orders.mark_payment_failed(order_id, payment_intent_id=start.payment_intent_id, reason=message)
+    return CardAttempt("declined", start.client_secret, message)
+
+
 # --- the customer's return, refunds -------------------------------------------------------------
 
 
