@@ -457,3 +457,82 @@ class StripeEvent(SQLModel, table=True):
     processed_at: dt.datetime | None = _when()
     order_id: int | None = _fk("orders.id")
     outcome: str | None = Field(default=None, max_length=32)  # paid, payment_failed, refunded, ignored, ...
+
+
+class TicketStatus(enum.StrEnum):
+    OPEN = "open"  # waiting for staff
+    AWAITING_CUSTOMER = "awaiting_customer"
+    CLOSED = "closed"
+
+
+class TicketAuthor(enum.StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+
+
+class SupportTicket(SQLModel, table=True):
+    """A customer's question, optionally about one of their orders."""
+
+    __tablename__ = "support_tickets"
+    __table_args__ = (
+        _check_in("status", TicketStatus),
+        sa.Index("ix_support_tickets_user_id_updated", "user_id", "updated_at"),
+        sa.Index("ix_support_tickets_status_updated", "status", "updated_at"),
+    )
+
+    id: int | None = _id()
+    display_id: str | None = _display_id("support_tickets_display_id_seq", "TKT")
+    user_id: int = _fk("users.id", nullable=False, index=False, ondelete="CASCADE")
+    order_id: int | None = _fk("orders.id", ondelete="SET NULL")
+    subject: str = Field(max_length=200)
+    status: str = Field(default=TicketStatus.OPEN, max_length=20)
+    closed_at: dt.datetime | None = _when()
+    created_at: dt.datetime | None = _created()
+    updated_at: dt.datetime | None = _updated()
+
+
+class SupportMessage(SQLModel, table=True):
+    """One message of a ticket's thread, by the customer or by staff (`admin_id`)."""
+
+    __tablename__ = "support_messages"
+    __table_args__ = (
+        _check_in("author", TicketAuthor),
+        sa.Index("ix_support_messages_ticket_id_created", "ticket_id", "created_at"),
+    )
+
+    id: int | None = _id()
+    ticket_id: int = _fk("support_tickets.id", nullable=False, index=False, ondelete="CASCADE")
+    author: str = Field(max_length=16)
+    admin_id: int | None = _fk("admins.id", index=False, ondelete="SET NULL")
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: dt.datetime | None = _created()
+
+
+class RefundStatus(enum.StrEnum):
+    REQUESTED = "requested"  # recorded; provider not yet asked
+    PROVIDER_DONE = "provider_done"  # cancelled at the provider, or nothing to cancel there
+    COMPLETED = "completed"  # refunded through Stripe
+    FAILED = "failed"  # the provider refused to cancel; nothing was refunded
+
+
+class RefundRequest(SQLModel, table=True):
+    """The one refund of an order and how far it got; each step is also in `audit_log`."""
+
+    __tablename__ = "refund_requests"
+    __table_args__ = (_check_in("status", RefundStatus),)
+
+    id: int | None = _id()
+    order_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("orders.id", ondelete="RESTRICT"),
+                                              nullable=False, unique=True))
+    status: str = Field(default=RefundStatus.REQUESTED, max_length=16)
+    requested_by: str = Field(max_length=16)  # customer, admin
+    actor_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    reason: str = Field(max_length=500)
+    provider_outcome: str | None = Field(default=None, max_length=32)  # cancelled, unsupported, skipped
+    stripe_refund_id: str | None = Field(default=None, max_length=255)
+    amount_cents: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    error: str | None = Field(default=None, max_length=500)
+    completed_at: dt.datetime | None = _when()
+    created_at: dt.datetime | None = _created()
+    updated_at: dt.datetime | None = _updated()
+
