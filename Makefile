@@ -22,9 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test
 
 run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
-	$(BIN)/esim migrate
-	@echo "Starting the production build; it will answer on http://localhost:$(APP_PORT)"
-	$(BIN)/reflex run --env prod --frontend-port $(APP_PORT) --backend-port $(APP_PORT)
+	$(BIN)/esim serve
 
 test: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) /usr/bin/chromium
 	$(BIN)/python -m tests.run

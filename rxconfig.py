@@ -13,8 +13,8 @@ config = rx.Config(
     show_built_with_reflex=False,
     frontend_port=_settings.app_port,
     backend_port=_settings.app_port,
+    disable_plugins=[rx.plugins.SitemapPlugin],  # /sitemap.xml is served live (esim_app/http/sitemap.py)
     plugins=[
-        rx.plugins.SitemapPlugin(),
         SelfHostedFont(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", has_background=True)

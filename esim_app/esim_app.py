@@ -1,24 +1,30 @@
 """The Reflex app: registers pages, mounts HTTP routes and start-up tasks. UI only; logic is in services/."""
 
 import contextlib
+from collections.abc import Callable
 
 import reflex as rx
 
 from esim_app import routes
 from esim_app.http.api import api
 from esim_app.pages import account
+from esim_app.pages.checkout import checkout_page
 from esim_app.pages.login import admin_login_page, business_login_page, login_page
 from esim_app.pages.portals import admin_home, business_home
 from esim_app.pages.sandbox import inbox_page
 from esim_app.pages.storefront.landing import landing_page
+from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
 from esim_app.state.auth import AdminState, EnterpriseState
+from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
+from esim_app.state.checkout import CheckoutState
 from esim_app.state.inbox import InboxState
 from services import db, logs
 from services.settings import load_or_exit
 
 settings = load_or_exit()
-PRIVATE = {"sitemap": None}
+BRAND = settings.brand_name
+NOINDEX = [{"name": "robots", "content": "noindex"}]
 
 
 @contextlib.asynccontextmanager
@@ -37,30 +43,38 @@ app = rx.App(
 )
 app.register_lifespan_task(_lifespan)
 
-app.add_page(
-    landing_page,
-    route=routes.HOME,
-    title=f"{settings.brand_name} · Travel eSIM data plans for 190+ countries",
-    description="Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute.",
-)
-app.add_page(login_page, route=routes.LOGIN, title=f"Sign in · {settings.brand_name}", context=PRIVATE)
-app.add_page(business_login_page, route=routes.BUSINESS_LOGIN, title=f"Business sign-in · {settings.brand_name}",
-             context=PRIVATE)
-app.add_page(admin_login_page, route=routes.ADMIN_LOGIN, title=f"Admin sign-in · {settings.brand_name}",
-             context=PRIVATE)
-app.add_page(account.account_home, route=routes.ACCOUNT, title=f"My account · {settings.brand_name}",
-             on_load=AccountState.load, context=PRIVATE)
-app.add_page(account.esims_page, route="/account/esims", title=f"My eSIMs · {settings.brand_name}",
-             on_load=AccountState.load, context=PRIVATE)
-app.add_page(account.esim_page, route="/account/esims/[esim_ref]", title=f"Your eSIM · {settings.brand_name}",
-             on_load=EsimPageState.load, context=PRIVATE)
-app.add_page(account.orders_page, route="/account/orders", title=f"Orders · {settings.brand_name}",
-             on_load=AccountState.load, context=PRIVATE)
-app.add_page(account.order_status_page, route="/orders/[order_ref]", title=f"Your order · {settings.brand_name}",
-             on_load=OrderStatusState.load, context=PRIVATE)
-app.add_page(business_home, route=routes.BUSINESS, title=f"Business · {settings.brand_name}",
-             on_load=EnterpriseState.require_enterprise, context=PRIVATE)
-app.add_page(admin_home, route=routes.ADMIN, title=f"Admin · {settings.brand_name}",
-             on_load=AdminState.require_admin, context=PRIVATE)
+
+def public(page: Callable[[], rx.Component], route: str, title: str, *on_load, description: str = "") -> None:
+    """A page for everyone, listed in /sitemap.xml (see esim_app/http/sitemap.py)."""
+    app.add_page(page, route=route, title=title, description=description or None,
+                 on_load=[DisplayCurrencyState.load, *on_load])
+
+
+def private(page: Callable[[], rx.Component], route: str, title: str, *on_load) -> None:
+    """A page behind sign-in (its on_load guards it) or a utility page: kept out of search engines."""
+    app.add_page(page, route=route, title=f"{title} · {BRAND}", meta=NOINDEX, on_load=list(on_load) or None)
+
+
+public(landing_page, routes.HOME, f"{BRAND} · Travel eSIM data plans for 190+ countries",
+       description="Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute.")
+public(plan_list_page, routes.DESTINATION, f"{BRAND} · eSIM plans", PlanListState.load_country)
+public(plan_list_page, routes.REGION, f"{BRAND} · Regional eSIM plans", PlanListState.load_region)
+public(plan_list_page, routes.GLOBAL, f"{BRAND} · Global eSIM plans", PlanListState.load_global)
+public(plan_detail_page, "/plans/[plan_ref]", f"{BRAND} · eSIM plan", PlanDetailState.load)
+
+private(checkout_page, "/checkout/[plan_ref]", "Checkout", CheckoutState.load)
+private(account.order_status_page, "/orders/[order_ref]", "Your order", OrderStatusState.load)
+private(login_page, routes.LOGIN, "Sign in")
+private(business_login_page, routes.BUSINESS_LOGIN, "Business sign-in")
+private(admin_login_page, routes.ADMIN_LOGIN, "Admin sign-in")
+
+private(account.account_home, routes.ACCOUNT, "My account", AccountState.load)
+private(account.esims_page, "/account/esims", "My eSIMs", AccountState.load)
+private(account.esim_page, "/account/esims/[esim_ref]", "Your eSIM", EsimPageState.load)
+private(account.orders_page, "/account/orders", "Orders", AccountState.load)
+
+private(business_home, routes.BUSINESS, "Business", EnterpriseState.require_enterprise)
+private(admin_home, routes.ADMIN, "Admin", AdminState.require_admin)
+
 if settings.sandbox:
-    app.add_page(inbox_page, route="/sandbox/inbox", title="Sandbox inbox", on_load=InboxState.load, context=PRIVATE)
+    private(inbox_page, "/sandbox/inbox", "Sandbox inbox", InboxState.load)

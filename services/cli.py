@@ -51,19 +51,10 @@ def create_admin(
 @app.command("sync-packages")
 def sync_packages() -> None:
     """Fetch every enabled provider's catalogue and update packages (simulators stand in without credentials)."""
-    import contextlib
-
-    from providers.registry import CREDENTIAL_FIELDS, build_registry
-    from providers.sandbox.server import run_simulators
+    from services import sandbox
     from services.catalog import run_sync_packages
 
-    settings = load_or_exit()
-    simulated = [
-        p for p in settings.esim_providers
-        if not settings.is_production and not all(getattr(settings, f) for f in CREDENTIAL_FIELDS[p])
-    ]
-    with run_simulators(simulated) if simulated else contextlib.nullcontext() as sandbox:
-        registry = build_registry(settings, sandbox_urls=sandbox.urls if sandbox else None)
+    with sandbox.command_registry(load_or_exit()) as registry:
         report = run_sync_packages(registry)
     for p in report.providers:
         status = "ok" if p.ok else f"FAILED: {p.error}"
@@ -73,3 +64,34 @@ def sync_packages() -> None:
                f"{report.duration_seconds:.1f} s (job run {report.job_run_id})")
     if report.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve() -> None:
+    """What `make run` does: migrate, fill an empty catalogue, start sandbox payments, serve the app."""
+    import os
+    import subprocess
+
+    import sqlalchemy as sa
+
+    from services import db, migrations, sandbox
+    from services.catalog import run_sync_packages
+    from services.models import Package
+
+    settings = load_or_exit()
+    migrations.upgrade()
+    with db.session() as s:
+        empty = s.exec(sa.select(sa.func.count()).select_from(Package)).one()[0] == 0
+    if empty:
+        with sandbox.command_registry(settings) as registry:
+            report = run_sync_packages(registry)
+        typer.echo(f"catalogue: {report.enabled_offers} offers on sale")
+    env = dict(os.environ)
+    if not settings.stripe_secret_key and not settings.is_production:
+        env |= sandbox.stripe_env(settings, state_file=os.path.join(settings.data_dir, "localstripe.pickle"))
+        typer.echo(f"payments: Stripe emulator on {env['STRIPE_API_BASE']} (test card 4242 4242 4242 4242)")
+    port = str(settings.app_port)
+    typer.echo(f"serving on http://localhost:{port} once built")
+    reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
+    raise typer.Exit(subprocess.call([reflex, "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
+                                     env=env))

@@ -88,6 +88,15 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
         return CreatedOrder(order.id, order.display_id, order.price_cents, order.currency)  # type: ignore[arg-type]
 
 
+def order_ref(order_id: int) -> str:
+    """The display id (OID001) of an order."""
+    with db.session() as s:
+        order = s.get(Order, order_id)
+        if order is None:
+            raise OrderNotFound(f"order {order_id} does not exist")
+        return order.display_id or ""
+
+
 def mark_paid(order_id: int, *, payment_intent_id: str, amount_cents: int, currency: str) -> bool:
     """pending → paid. True only for the call that made the change."""
     with db.session() as s, s.begin():

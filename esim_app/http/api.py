@@ -5,6 +5,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from esim_app.http.health import health
+from esim_app.http.packages import packages_endpoint
+from esim_app.http.sitemap import sitemap
+from esim_app.http.stripe_webhook import stripe_webhook
 from providers.sandbox.server import APP_FACTORIES
 from services.provider_runtime import SANDBOX_PREFIX
 from services.settings import get_settings
@@ -33,7 +36,13 @@ def _sandbox_routes() -> list[BaseRoute]:
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[Route("/api/health", health, methods=["GET"]), *_sandbox_routes()])
+    return Starlette(routes=[
+        Route("/api/health", health, methods=["GET"]),
+        Route("/api/v1/packages", packages_endpoint, methods=["GET"]),
+        Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+        Route("/sitemap.xml", sitemap, methods=["GET"]),
+        *_sandbox_routes(),
+    ])
 
 
 api = build_api()

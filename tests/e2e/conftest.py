@@ -8,7 +8,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from tests.support.server import ROOT, production_app
+from services import localstripe_server, sandbox
+from services.catalog import invalidate_catalog_cache, run_sync_packages
+from services.settings import Settings
+from tests.support.server import ROOT, free_port, production_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,10 +30,20 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def app_url(database_url: str) -> Iterator[str]:
-    """The production build, served against this session's isolated database in sandbox mode."""
-    env = {"DATABASE_URL": database_url, "ESIM_ENV": "test", "SCHEDULER": "off"}
-    with production_app(env, ARTIFACTS / "app.log") as url:
-        yield url
+    """The production build in sandbox mode: this session's database with the simulators' catalogue,
+    the provider simulators served by the app, and localstripe for payments."""
+    port, stripe_port = free_port(), free_port()
+    settings = Settings(_env_file=None, esim_env="test", app_port=port)
+    with sandbox.command_registry(settings) as registry:
+        run_sync_packages(registry)
+    invalidate_catalog_cache()
+    env = {"DATABASE_URL": database_url, "ESIM_ENV": "test", "SCHEDULER": "off",
+           **sandbox.stripe_env(settings, port=stripe_port)}
+    try:
+        with production_app(env, ARTIFACTS / "app.log", port=port) as url:
+            yield url
+    finally:
+        localstripe_server.stop(stripe_port)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -38,9 +38,9 @@ def wait_until_healthy(base_url: str, proc: subprocess.Popen, log: pathlib.Path,
 
 
 @contextlib.contextmanager
-def production_app(env: dict[str, str], log_path: pathlib.Path) -> Iterator[str]:
-    """Build and serve the app on a free port; yield its base URL; stop it afterwards."""
-    port = free_port()
+def production_app(env: dict[str, str], log_path: pathlib.Path, *, port: int | None = None) -> Iterator[str]:
+    """Build and serve the app (on a free port by default); yield its base URL; stop it afterwards."""
+    port = port or free_port()
     full_env = {**os.environ, **env, "APP_PORT": str(port), "REFLEX_TELEMETRY_ENABLED": "false",
                 "REFLEX_CHECK_LATEST_VERSION": "0", "REFLEX_USE_SYSTEM_BUN": "1"}
     full_env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org")

@@ -1,0 +1,52 @@
+// Card entry for the checkout page. Stripe.js (or localstripe's stand-in in sandbox) owns the card
+// fields; our code only ever sees a token. Every function resolves to a plain object, never throws.
+(function () {
+  if (window.esimMountCard) return; // loaded again by a client-side navigation: keep the mounted card
+  let stripe = null;
+  let card = null;
+
+  function whenStripeLoaded() {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      (function wait() {
+        if (window.Stripe) return resolve(window.Stripe);
+        if (Date.now() - started > 15000) return reject(new Error("Stripe.js did not load"));
+        setTimeout(wait, 50);
+      })();
+    });
+  }
+
+  window.esimMountCard = async function (publishableKey, selector) {
+    try {
+      const Stripe = await whenStripeLoaded();
+      const target = document.querySelector(selector);
+      if (!target) return { error: "The card form is not on this page." };
+      if (!stripe) {
+        stripe = Stripe(publishableKey);
+        card = stripe.elements().create("card", { hidePostalCode: true });
+      }
+      if (!target.childElementCount) {
+        try { card.unmount(); } catch (e) { /* never mounted */ }
+        card.mount(target); // a new page render: move the card fields into it
+      }
+      return { ready: true };
+    } catch (e) {
+      return { error: "The card form could not load. Check your connection and reload the page." };
+    }
+  };
+
+  window.esimTokeniseCard = async function () {
+    if (!stripe || !card) return { error: "The card form is still loading." };
+    const result = await stripe.createToken(card);
+    if (result && result.token) return { token: result.token.id };
+    const message = result && result.error && result.error.message;
+    return { error: message || "Check the card number, expiry date and security code." };
+  };
+
+  window.esimAuthenticate = async function (clientSecret) {
+    if (!stripe) return { error: "The card form is still loading." };
+    const result = await stripe.confirmCardPayment(clientSecret);
+    if (result && result.error) return { error: result.error.message || "Authentication failed." };
+    return { status: (result && result.paymentIntent && result.paymentIntent.status) || "" };
+  };
+})();

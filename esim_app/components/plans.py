@@ -1,0 +1,132 @@
+"""Plan cards and the plan-list controls (sort, filters, display currency)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.components.ui import button_link, card
+from esim_app.state.catalog import (
+    DATA_FILTERS,
+    DAY_FILTERS,
+    SORTS,
+    Country,
+    DisplayCurrencyState,
+    PlanCard,
+    PlanListState,
+)
+
+
+def _tid(name: str) -> dict[str, str]:
+    return {"data-testid": name}
+
+
+def plan_card(plan: PlanCard) -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.el.span(plan.destination_name, class_name="t-caption"),
+                rx.spacer(),
+                rx.cond(plan.is_best_price,
+                        rx.el.span("Best price", class_name="badge-best", custom_attrs=_tid("best-price"))),
+                width="100%",
+                align="center",
+            ),
+            rx.hstack(
+                rx.el.span(plan.data, class_name="t-card", custom_attrs=_tid("plan-data")),
+                rx.el.span("·", class_name="t-muted"),
+                rx.el.span(plan.validity, class_name="t-card", custom_attrs=_tid("plan-validity")),
+                spacing="2",
+                align="baseline",
+                wrap="wrap",
+            ),
+            rx.cond(plan.coverage != "", rx.el.span(plan.coverage, class_name="t-secondary")),
+            rx.vstack(
+                rx.el.span(plan.price, class_name="price", custom_attrs=_tid("plan-price")),
+                rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price, class_name="t-secondary")),
+                rx.cond(plan.per_gb != "", rx.el.span(plan.per_gb, class_name="t-secondary")),
+                spacing="0",
+                align="start",
+            ),
+            rx.hstack(
+                button_link("Buy now", "/checkout/" + plan.slug, size="sm", custom_attrs=_tid("buy-button")),
+                rx.el.a("Details", href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            spacing="3",
+            align="start",
+            height="100%",
+        ),
+        hover=True,
+        custom_attrs=_tid("plan-card"),
+    )
+
+
+def _select(label: str, options: dict[str, str], value: rx.Var[str], on_change: rx.EventHandler) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, class_name="t-caption"),
+        rx.select.root(
+            rx.select.trigger(aria_label=label, width="100%"),
+            rx.select.content(*[rx.select.item(text, value=key) for key, text in options.items()]),
+            value=value,
+            on_change=on_change,
+        ),
+        spacing="1",
+        min_width="9rem",
+    )
+
+
+def currency_select() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Show prices in", class_name="t-caption"),
+        rx.select(DisplayCurrencyState.currencies, value=DisplayCurrencyState.currency,
+                  on_change=DisplayCurrencyState.set_currency, aria_label="Display currency",
+                  custom_attrs=_tid("currency-select")),
+        spacing="1",
+    )
+
+
+def plan_controls() -> rx.Component:
+    local = PlanListState.kind == "local"
+    return rx.flex(
+        _select("Sort by", SORTS, PlanListState.sort, PlanListState.set_sort),
+        rx.cond(local, _select("Data", {k: "Any amount" if k == "any" else f"{k} GB or more" for k in DATA_FILTERS},
+                               PlanListState.data_filter, PlanListState.set_data_filter)),
+        rx.cond(local, _select("Duration", {k: "Any duration" if k == "any" else f"{k} days or more"
+                                            for k in DAY_FILTERS},
+                               PlanListState.days_filter, PlanListState.set_days_filter)),
+        rx.cond(local, rx.vstack(
+            rx.el.label("Unlimited only", class_name="t-caption"),
+            rx.switch(checked=PlanListState.unlimited_only, on_change=PlanListState.set_unlimited_only,
+                      aria_label="Unlimited plans only"),
+            spacing="2")),
+        rx.cond(local, rx.vstack(
+            rx.el.label("Regional & global", class_name="t-caption"),
+            rx.switch(checked=PlanListState.include_multi, on_change=PlanListState.set_include_multi,
+                      aria_label="Include regional and global plans"),
+            spacing="2")),
+        rx.spacer(),
+        currency_select(),
+        wrap="wrap",
+        gap="1rem",
+        align="end",
+        width="100%",
+        margin_bottom="1.5rem",
+    )
+
+
+def plan_grid(plans: rx.Var[list[PlanCard]]) -> rx.Component:
+    return rx.grid(rx.foreach(plans, plan_card), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4",
+                   width="100%")
+
+
+def covered_countries(countries: rx.Var[list[Country]]) -> rx.Component:
+    return rx.flex(
+        rx.foreach(
+            countries,
+            lambda c: rx.badge(c.flag + " " + c.name, variant="surface", size="2",
+                               custom_attrs=_tid("covered-country")),
+        ),
+        wrap="wrap",
+        gap="0.5rem",
+    )

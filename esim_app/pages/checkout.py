@@ -1,0 +1,102 @@
+"""`/checkout/[plan_ref]`: order summary, sign-in if needed, card entry, pay."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.components.forms import error_callout
+from esim_app.components.layout import storefront_shell
+from esim_app.components.ui import button, button_link, card, section
+from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
+
+
+def _summary() -> rx.Component:
+    plan = CheckoutState.plan
+    return card(
+        rx.vstack(
+            rx.el.span("Your order", class_name="t-caption"),
+            rx.el.h2(plan.name, class_name="t-card"),
+            rx.hstack(rx.el.span("Data", class_name="t-secondary"), rx.spacer(), rx.el.span(plan.data), width="100%"),
+            rx.hstack(rx.el.span("Validity", class_name="t-secondary"), rx.spacer(), rx.el.span(plan.validity),
+                      width="100%"),
+            rx.hstack(rx.el.span("Works in", class_name="t-secondary"), rx.spacer(),
+                      rx.el.span(CheckoutState.coverage_text, text_align="right"), width="100%", align="start"),
+            rx.hstack(rx.el.span("Top-ups", class_name="t-secondary"), rx.spacer(),
+                      rx.el.span(rx.cond(CheckoutState.supports_topup, "Available", "Not available")),
+                      width="100%"),
+            rx.divider(),
+            rx.hstack(rx.el.span("Total", font_weight="700"), rx.spacer(),
+                      rx.el.span(plan.price, class_name="price", font_size="1.75rem"), width="100%", align="center"),
+            rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price + " — you are charged in USD",
+                                                        class_name="t-secondary")),
+            rx.el.p("Validity starts when the eSIM first connects at your destination. Unused eSIMs can be "
+                    "refunded from your account within 30 days; installed eSIMs cannot.", class_name="t-secondary"),
+            rx.callout("Your phone must support eSIM and be carrier-unlocked. Dial *#06#: if you see an EID, "
+                       "it supports eSIM.", icon="smartphone", color_scheme="blue", size="1"),
+            spacing="3",
+            align="stretch",
+        ),
+        custom_attrs={"data-testid": "checkout-summary"},
+    )
+
+
+def _payment() -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.el.h2("Pay by card", class_name="t-card"),
+            error_callout(CheckoutState.error, testid="payment-error"),
+            rx.box(id=CARD_SELECTOR.removeprefix("#"), padding="0.9rem", border="1px solid var(--line)",
+                   border_radius="0.75rem", background="var(--surface)", min_height="3rem",
+                   custom_attrs={"data-testid": "card-element"}),
+            button(
+                rx.cond(CheckoutState.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
+                rx.cond(CheckoutState.paying, "Processing…", "Pay " + CheckoutState.plan.price),
+                on_click=CheckoutState.pay,
+                disabled=CheckoutState.paying | ~CheckoutState.card_ready,
+                width="100%",
+                custom_attrs={"data-testid": "pay-button"},
+            ),
+            rx.el.p("Payments are processed by Stripe. We never see or store your card number.",
+                    class_name="t-secondary"),
+            spacing="3",
+            align="stretch",
+        ),
+    )
+
+
+def _sign_in() -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.el.h2("Sign in to pay", class_name="t-card"),
+            rx.el.p("We email you a one-time code; your eSIM will be in your account and your inbox.",
+                    class_name="t-body t-muted"),
+            button_link("Sign in or create an account", "/login?next=/checkout/" + CheckoutState.plan.slug,
+                        custom_attrs={"data-testid": "checkout-sign-in"}),
+            spacing="3",
+            align="start",
+        )
+    )
+
+
+def checkout_page() -> rx.Component:
+    return storefront_shell(
+        rx.script(src=stripe_js_url()),
+        rx.script(src="/checkout.js"),
+        section(
+            rx.el.h1("Checkout", class_name="t-section", margin_bottom="1.5rem"),
+            rx.cond(
+                CheckoutState.plan,
+                rx.grid(
+                    _summary(),
+                    rx.cond(CheckoutState.signed_in, _payment(), _sign_in()),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="5",
+                    align="start",
+                ),
+                rx.cond(CheckoutState.loaded,
+                        card(rx.vstack(rx.el.p("This plan is no longer on sale.", class_name="t-body"),
+                                       button_link("Find another plan", "/", size="sm"), spacing="3", align="start")),
+                        rx.center(rx.spinner(size="3"), padding="4rem")),
+            ),
+        ),
+    )

@@ -1,0 +1,136 @@
+"""Checkout: summary at the server's price, card entry through Stripe.js, then the live order page.
+
+The browser only ever hands us a card token; the order is created with the catalogue's price,
+never a client-side one, and re-used while unpaid, so repeated clicks make one order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import reflex as rx
+
+from esim_app.state.auth import CustomerState
+from esim_app.state.catalog import PlanCard, _card
+from services import catalog, orders, payments
+from services.errors import ServiceError
+from services.settings import get_settings
+
+CARD_SELECTOR = "#card-element"
+
+
+def stripe_js_url() -> str:
+    """Stripe.js in production; localstripe's stand-in when the app talks to the emulator."""
+    base = get_settings().stripe_api_base.rstrip("/")
+    return f"{base}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
+
+
+class CheckoutState(CustomerState):
+    plan: PlanCard | None = None
+    coverage_text: str = ""
+    supports_topup: bool = False
+    signed_in: bool = False
+    loaded: bool = False
+    error: str = ""
+    card_ready: bool = False
+    paying: bool = False
+    _plan_slug: str = ""
+    _order_id: int = 0  # this tab's unpaid order for `_plan_slug`, owned by `_order_user`
+    _order_user: int = 0
+
+    @rx.event
+    async def load(self):
+        slug = str(self.plan_ref)  # type: ignore[attr-defined]  (route argument)
+        detail = await asyncio.to_thread(catalog.get_offer, slug)
+        self.loaded, self.error, self.paying = True, "", False
+        if slug != self._plan_slug:
+            self._plan_slug, self._order_id = slug, 0
+        if detail is None:
+            self.plan = None
+            return
+        self.plan = _card(detail.offer, detail.offer.currency)
+        names = [c.name for c in detail.coverage]
+        self.coverage_text = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        self.supports_topup = detail.supports_topup
+        self.signed_in = await self._current() is not None and self.role == "customer"
+        if self.signed_in:
+            return CheckoutState.mount_card
+
+    @rx.event
+    def mount_card(self):
+        key = json.dumps(get_settings().stripe_publishable_key)
+        return rx.call_script(f"window.esimMountCard({key}, {json.dumps(CARD_SELECTOR)})",
+                              callback=CheckoutState.card_mounted)
+
+    @rx.event
+    def card_mounted(self, result: dict):
+        self.card_ready = bool(result and result.get("ready"))
+        if not self.card_ready:
+            self.error = str((result or {}).get("error") or "The card form could not load.")
+
+    @rx.event
+    def pay(self):
+        """Step 1: the browser tokenises the card (Stripe.js), then `charge` runs on the server."""
+        if self.paying:
+            return None
+        self.paying, self.error = True, ""
+        return rx.call_script("window.esimTokeniseCard()", callback=CheckoutState.charge)
+
+    async def _order(self, user_id: int) -> int:
+        if not self._order_id or self._order_user != user_id:
+            created = await asyncio.to_thread(orders.create_order, user_id, plan_slug=self._plan_slug)
+            self._order_id, self._order_user = created.id, user_id
+        return self._order_id
+
+    @rx.event
+    async def charge(self, result: dict):
+        """Step 2: create (or re-use) the order at the server's price and charge the token."""
+        identity, redirect = await self._require("customer")
+        if redirect:
+            self.paying = False
+            return redirect
+        token = str((result or {}).get("token") or "")
+        if not token.startswith("tok_"):
+            self.paying = False
+            self.error = str((result or {}).get("error") or "Check your card details.")
+            return None
+        try:
+            order_id = await self._order(identity.principal_id)
+            attempt = await asyncio.to_thread(payments.pay_with_card_token, order_id, token_id=token)
+        except payments.OrderNotPayable:
+            return await self._finish(order_id)
+        except ServiceError as exc:
+            self.paying, self.error = False, str(exc)
+            return None
+        if attempt.status == "requires_action":
+            return rx.call_script(f"window.esimAuthenticate({json.dumps(attempt.client_secret)})",
+                                  callback=CheckoutState.authenticated)
+        if attempt.status == "declined":
+            self.paying, self.error = False, attempt.message
+            return None
+        return await self._finish(order_id)
+
+    @rx.event
+    async def authenticated(self, result: dict):
+        """Step 3 (cards that need 3-D Secure): ask Stripe how it went."""
+        identity, redirect = await self._require("customer")
+        if redirect:
+            return redirect
+        if (result or {}).get("error"):
+            self.paying, self.error = False, str(result["error"])
+            return None
+        if self._order_user != identity.principal_id:
+            self.paying = False
+            return None
+        status = await asyncio.to_thread(payments.refresh_payment, self._order_id)
+        if status != "succeeded":
+            self.paying, self.error = False, "The payment was not completed. Please try again."
+            return None
+        return await self._finish(self._order_id)
+
+    async def _finish(self, order_id: int):
+        ref = await asyncio.to_thread(orders.order_ref, order_id)
+        orders.fulfil_in_background([order_id])
+        self._order_id, self.paying = 0, False
+        return rx.redirect(f"/orders/{ref}")
