@@ -42,6 +42,8 @@ MIN_MARGIN = "pricing.min_margin_cents"
 ROUNDING = "pricing.rounding"
 AUTO_MODE = "catalog.auto_mode"
 CURRENCY_RATES = "display.currency_rates"
+REFUND_WINDOW = "refunds.window_days"
+MAX_REFUND_WINDOW_DAYS = 365
 
 
 class InvalidSetting(ServiceError):
@@ -61,6 +63,7 @@ class StoreSettings:
     currency_rates: Mapping[str, Decimal] = field(
         default_factory=lambda: {"EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
     )  # units of the currency per 1 USD
+    refund_window_days: int = 30  # days after purchase a never-installed eSIM can be refunded
 
 
 DEFAULTS = StoreSettings()
@@ -134,6 +137,12 @@ def set_currency_rates(rates: Mapping[str, Decimal | str | int], *, admin_id: in
     return value
 
 
+def set_refund_window_days(days: int, *, admin_id: int | None = None) -> int:
+    value = _refund_window(days)
+    _store(REFUND_WINDOW, str(value), SettingType.INT, admin_id, "Days after purchase an unused eSIM can be refunded")
+    return value
+
+
 # -- validation, shared by setters and by reading stored values ---------------------------------
 
 
@@ -173,6 +182,18 @@ def _rounding(value: object) -> str:
     if mode != ROUNDING_NONE and not _ROUNDING_PATTERN.fullmatch(mode):
         raise InvalidSetting('Price rounding must be "none" or a price ending such as "0.99" or "0.49".')
     return mode
+
+
+def _refund_window(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidSetting("Refund window must be a whole number of days.")
+    try:
+        days = int(value)
+    except ValueError:
+        raise InvalidSetting(f"Refund window must be a whole number of days, not {value!r}.") from None
+    if not 0 <= days <= MAX_REFUND_WINDOW_DAYS:
+        raise InvalidSetting(f"Refund window must be between 0 and {MAX_REFUND_WINDOW_DAYS} days.")
+    return days
 
 
 def _bool(value: str) -> bool:
@@ -232,6 +253,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     ROUNDING: ("rounding", _rounding),
     AUTO_MODE: ("auto_mode", _bool),
     CURRENCY_RATES: ("currency_rates", lambda v: _rates(_json_map(v, str, lambda r: r))),  # type: ignore[arg-type]
+    REFUND_WINDOW: ("refund_window_days", _refund_window),
 }
 
 
