@@ -1,0 +1,52 @@
+"""The refund panel for an order page: `refund_panel()` shows itself only where a refund is possible."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.components.forms import error_callout
+from esim_app.components.ui import button, card
+from esim_app.pages.support import native_select
+from esim_app.state.refund import RefundState
+
+REASONS = ("My trip was cancelled or changed", "I bought the wrong plan", "My phone does not support eSIM",
+           "I no longer need it")
+
+
+def refund_panel(order_ref: rx.Var[str] | None = None) -> rx.Component:
+    """Ask for a refund of a never-installed eSIM. `order_ref` defaults to the `/orders/[order_ref]` route argument."""
+    ref = order_ref if order_ref is not None else rx.State.order_ref  # type: ignore[attr-defined]
+    return rx.box(
+        rx.cond(
+            RefundState.refunded,
+            rx.callout(rx.cond(RefundState.notice != "", RefundState.notice, "This order was refunded."),
+                       icon="circle-check", color_scheme="green", width="100%",
+                       custom_attrs={"data-testid": "refund-done"}),
+            rx.cond(
+                RefundState.eligible,
+                card(
+                    rx.form(
+                        rx.vstack(
+                            rx.el.h2("Need a refund?", class_name="t-card"),
+                            rx.el.p("You have not installed this eSIM, so we can cancel it and refund you in full "
+                                    "until ", RefundState.deadline, ". Once cancelled it cannot be installed.",
+                                    class_name="t-secondary"),
+                            rx.el.label("Reason", html_for="reason", class_name="t-secondary"),
+                            native_select("reason", *[rx.el.option(r, value=r) for r in REASONS]),
+                            error_callout(RefundState.error, testid="refund-error"),
+                            button(rx.cond(RefundState.busy, "Refunding…", "Cancel eSIM and refund"), type="submit",
+                                   variant="secondary", size="sm", disabled=RefundState.busy,
+                                   custom_attrs={"data-testid": "refund-button"}),
+                            spacing="2",
+                            align="stretch",
+                        ),
+                        on_submit=RefundState.request,
+                    ),
+                    width="100%",
+                    max_width="32rem",
+                ),
+            ),
+        ),
+        on_mount=RefundState.load(ref),
+        width="100%",
+    )

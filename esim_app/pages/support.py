@@ -1,0 +1,170 @@
+"""Support in the customer account: tickets with a new-ticket form, and one ticket's thread."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.components.forms import error_callout, field, notice_callout
+from esim_app.components.layout import ACCOUNT_NAV, portal_shell
+from esim_app.components.ui import button, card
+from esim_app.pages.account import status_badge
+from esim_app.state.support import MessageRow, OrderChoice, SupportState, TicketRow, TicketState
+
+TICKET_COLORS = {"open": "blue", "awaiting_customer": "amber", "closed": "gray"}
+SELECT_STYLE = {"width": "100%", "padding": "0.625rem 0.75rem", "border_radius": "0.5rem",
+                "border": "1px solid var(--gray-7)", "background": "var(--color-panel-solid)", "color": "inherit"}
+
+
+def native_select(name: str, *options: rx.Component, **props) -> rx.Component:
+    """A plain <select> (it can offer an empty choice, which Radix's cannot)."""
+    return rx.el.select(*options, name=name, id=name, style=SELECT_STYLE, **props)
+
+
+def _ticket_badge(status: rx.Var[str], label: rx.Var[str]) -> rx.Component:
+    return rx.badge(label, color_scheme=rx.match(status, *TICKET_COLORS.items(), "gray"), size="2")
+
+
+def _title(text) -> rx.Component:
+    return rx.el.h1(text, class_name="t-section", font_size="2rem", margin_bottom="1.5rem")
+
+
+def _ticket_row(ticket: TicketRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.el.a(ticket.ref, href="/account/support/" + ticket.ref, font_weight="600")),
+        rx.table.cell(ticket.subject),
+        rx.table.cell(ticket.order_ref),
+        rx.table.cell(ticket.updated),
+        rx.table.cell(_ticket_badge(ticket.status, ticket.status_label)),
+        custom_attrs={"data-testid": "ticket-row"},
+    )
+
+
+def _tickets_table() -> rx.Component:
+    return rx.cond(
+        SupportState.tickets.length() > 0,
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                           ("Ticket", "Subject", "Order", "Last activity", "Status")])),
+            rx.table.body(rx.foreach(SupportState.tickets, _ticket_row)),
+            width="100%",
+            variant="surface",
+        ),
+        rx.el.p("You have no tickets. Ask us anything below.", class_name="t-muted"),
+    )
+
+
+def _order_option(choice: OrderChoice) -> rx.Component:
+    return rx.el.option(choice.label, value=choice.ref)
+
+
+def _new_ticket_form() -> rx.Component:
+    return card(
+        rx.form(
+            rx.vstack(
+                rx.el.h2("Open a ticket", class_name="t-card"),
+                field("Subject", "subject", max_length=200, required=True, placeholder="e.g. No data after landing"),
+                rx.vstack(
+                    rx.el.label("About an order (optional)", html_for="order_ref", class_name="t-secondary"),
+                    native_select("order_ref", rx.el.option("No particular order", value=""),
+                                  rx.foreach(SupportState.order_choices, _order_option)),
+                    spacing="1", width="100%", align="stretch",
+                ),
+                rx.vstack(
+                    rx.el.label("Message", html_for="body", class_name="t-secondary"),
+                    rx.text_area(name="body", id="body", rows="5", max_length=5000, required=True, width="100%",
+                                 placeholder="Tell us what happened, and on which phone."),
+                    spacing="1", width="100%", align="stretch",
+                ),
+                error_callout(SupportState.error),
+                notice_callout(SupportState.notice),
+                button("Send", type="submit", size="sm", custom_attrs={"data-testid": "new-ticket"}),
+                spacing="3",
+                align="stretch",
+            ),
+            on_submit=SupportState.open_ticket,
+        ),
+        max_width="40rem",
+    )
+
+
+def support_page() -> rx.Component:
+    return portal_shell(
+        "customer", "My account", ACCOUNT_NAV,
+        rx.vstack(
+            _title("Support"),
+            _tickets_table(),
+            _new_ticket_form(),
+            spacing="5",
+            align="stretch",
+        ),
+    )
+
+
+def _message(message: MessageRow) -> rx.Component:
+    staff = message.author == "staff"
+    return rx.box(
+        rx.hstack(
+            rx.el.span(rx.cond(staff, "Support team", "You"), font_weight="600"),
+            rx.el.span(message.sent, class_name="t-secondary"),
+            spacing="3",
+            align="baseline",
+        ),
+        rx.el.p(message.body, white_space="pre-wrap", margin_top="0.25rem"),
+        padding="0.875rem 1rem",
+        border_radius="0.75rem",
+        background=rx.cond(staff, "var(--accent-3)", "var(--gray-3)"),
+        margin_left=rx.cond(staff, "0", "2rem"),
+        margin_right=rx.cond(staff, "2rem", "0"),
+        custom_attrs={"data-testid": "ticket-message"},
+    )
+
+
+def _thread() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            _title(TicketState.subject),
+            rx.spacer(),
+            _ticket_badge(TicketState.status, TicketState.status_label),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(TicketState.about_order != "",
+                rx.el.p("About order ", rx.el.a(TicketState.about_order, href="/orders/" + TicketState.about_order),
+                        class_name="t-secondary")),
+        rx.foreach(TicketState.messages, _message),
+        card(
+            rx.form(
+                rx.vstack(
+                    rx.el.label("Your reply", html_for="reply_body", class_name="t-secondary"),
+                    rx.text_area(name="body", id="reply_body", rows="4", max_length=5000, required=True,
+                                 width="100%"),
+                    error_callout(TicketState.error),
+                    rx.hstack(
+                        button("Send reply", type="submit", size="sm", custom_attrs={"data-testid": "send-reply"}),
+                        rx.cond(TicketState.status != "closed",
+                                button("Close ticket", type="button", variant="secondary", size="sm",
+                                       on_click=TicketState.close, custom_attrs={"data-testid": "close-ticket"})),
+                        spacing="3",
+                    ),
+                    spacing="2",
+                    align="stretch",
+                ),
+                on_submit=TicketState.send_reply,
+            ),
+        ),
+        rx.el.a("← All tickets", href="/account/support", class_name="t-secondary"),
+        spacing="4",
+        align="stretch",
+        max_width="48rem",
+    )
+
+
+def ticket_page() -> rx.Component:
+    return portal_shell(
+        "customer", "My account", ACCOUNT_NAV,
+        rx.cond(
+            TicketState.found,
+            _thread(),
+            rx.cond(TicketState.error != "", rx.el.p(TicketState.error, class_name="t-muted"), rx.spinner()),
+        ),
+    )

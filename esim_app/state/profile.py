@@ -1,0 +1,88 @@
+"""The customer's profile page: details form, active sessions and "log out everywhere"."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import reflex as rx
+
+from esim_app import routes
+from esim_app.state.auth import COOKIE, CustomerState
+from services import auth, profile
+from services.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    device: str
+    ip: str
+    started: str
+    last_seen: str
+    current: bool
+
+
+def _session_row(v: auth.SessionView) -> SessionRow:
+    seen = v.last_seen_at or v.created_at
+    return SessionRow((v.user_agent or "Unknown device")[:80], v.ip or "", v.created_at.strftime("%d %b %Y"),
+                      seen.strftime("%d %b %Y %H:%M"), v.current)
+
+
+class ProfileState(CustomerState):
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    country: str = ""
+    currency: str = "USD"
+    language: str = "en"
+    currencies: list[str] = []
+    sessions: list[SessionRow] = []
+    error: str = ""
+    notice: str = ""
+    form_key: int = 0  # remounts the uncontrolled form when fresh values arrive
+    loaded: bool = False
+
+    def _show(self, view: profile.ProfileView) -> None:
+        self.email, self.first_name, self.last_name = view.email, view.first_name, view.last_name
+        self.country, self.currency, self.language = view.country, view.currency, view.language
+        self.currencies = list(view.currencies)
+        self.form_key += 1
+
+    @rx.event
+    async def load(self):
+        identity, redirect = await self._require("customer")
+        if redirect:
+            return redirect
+        view, sessions = await asyncio.gather(
+            asyncio.to_thread(profile.get_profile, identity.principal_id),
+            asyncio.to_thread(auth.list_sessions, identity),
+        )
+        self._show(view)
+        self.sessions = [_session_row(s) for s in sessions]
+        self.error, self.notice, self.loaded = "", "", True
+
+    @rx.event
+    async def save(self, form: dict[str, str]):
+        identity, redirect = await self._require("customer")
+        if redirect:
+            return redirect
+        try:
+            view = await asyncio.to_thread(
+                profile.update_profile, identity.principal_id,
+                **{k: str(form.get(k, "")) for k in ("first_name", "last_name", "country", "currency", "language")})
+        except ServiceError as exc:
+            self.error, self.notice = str(exc), ""
+            return
+        self._show(view)
+        self.error, self.notice = "", "Your profile was saved."
+        self.display_name = " ".join(filter(None, (view.first_name, view.last_name))) or view.email
+
+    @rx.event
+    async def logout_everywhere(self):
+        identity, redirect = await self._require("customer")
+        if redirect:
+            return redirect
+        await asyncio.to_thread(auth.revoke_all_sessions, identity)
+        self.session_token = ""
+        self._forget()
+        return [rx.remove_cookie(COOKIE, {"path": "/"}), rx.redirect(routes.LOGIN, replace=True)]

@@ -1,0 +1,65 @@
+"""The refund panel of an order: whether a refund is possible, and asking for one.
+
+The order reference comes from the page, but every handler re-checks on the server that the order
+belongs to the signed-in customer (the services are scoped by their user id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from esim_app.state.auth import CustomerState
+from services import refunds
+from services.errors import ServiceError
+from services.money import format_money
+
+
+class RefundState(CustomerState):
+    eligible: bool = False
+    refunded: bool = False
+    refused_because: str = ""
+    deadline: str = ""
+    error: str = ""
+    notice: str = ""
+    busy: bool = False
+    _order_ref: str = ""  # set by `load` only after the ownership check
+
+    @rx.event
+    async def load(self, order_ref: str):
+        identity, redirect = await self._require("customer")
+        if redirect:
+            return redirect
+        self._order_ref, self.eligible, self.refunded = "", False, False
+        self.error, self.notice, self.refused_because, self.deadline = "", "", "", ""
+        try:
+            found = await asyncio.to_thread(refunds.refund_eligibility, identity.principal_id,
+                                            order_ref=str(order_ref))
+        except ServiceError:
+            return
+        self._order_ref = found.order_ref
+        self.eligible, self.refunded = found.eligible, found.refunded
+        self.refused_because, self.deadline = found.refused_because, found.deadline
+
+    @rx.event
+    async def request(self, form: dict[str, str]):
+        identity, redirect = await self._require("customer")
+        if redirect:
+            yield redirect
+            return
+        if not self._order_ref or self.busy:
+            return
+        self.busy, self.error = True, ""
+        yield
+        try:
+            view = await refunds.request_refund(identity.principal_id, order_ref=self._order_ref,
+                                                reason=str(form.get("reason", "")))
+        except ServiceError as exc:
+            self.error = str(exc)
+        else:
+            self.eligible, self.refunded = False, True
+            self.notice = (f"We refunded {format_money(view.amount_cents, view.currency)} to your card. "
+                           "It usually shows within 5 to 10 business days.")
+        finally:
+            self.busy = False
