@@ -11,7 +11,9 @@ from esim_app.pages import account
 from esim_app.pages.checkout import checkout_page
 from esim_app.pages.login import admin_login_page, business_login_page, login_page
 from esim_app.pages.portals import admin_home, business_home
+from esim_app.pages.profile import profile_page
 from esim_app.pages.sandbox import inbox_page
+from esim_app.pages.support import support_page, ticket_page
 from esim_app.pages.storefront.landing import landing_page
 from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
@@ -19,6 +21,8 @@ from esim_app.state.auth import AdminState, EnterpriseState
 from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
 from esim_app.state.checkout import CheckoutState
 from esim_app.state.inbox import InboxState
+from esim_app.state.profile import ProfileState
+from esim_app.state.support import SupportState, TicketState
 from services import db, logs
 from services.settings import load_or_exit
 
@@ -72,6 +76,9 @@ private(account.account_home, routes.ACCOUNT, "My account", AccountState.load)
 private(account.esims_page, "/account/esims", "My eSIMs", AccountState.load)
 private(account.esim_page, "/account/esims/[esim_ref]", "Your eSIM", EsimPageState.load)
 private(account.orders_page, "/account/orders", "Orders", AccountState.load)
+private(support_page, "/account/support", "Support", SupportState.load)
+private(ticket_page, "/account/support/[ticket_ref]", "Support ticket", TicketState.load)
+private(profile_page, "/account/profile", "Profile", ProfileState.load)
 
 private(business_home, routes.BUSINESS, "Business", EnterpriseState.require_enterprise)
 private(admin_home, routes.ADMIN, "Admin", AdminState.require_admin)

@@ -175,6 +175,7 @@ def _patch_store(state_file: str | None) -> None:
 
     def dump(self: Store) -> None:
         if state_file:
+            os.makedirs(os.path.dirname(os.path.abspath(state_file)), exist_ok=True)
             with open(state_file, "wb") as f:
                 pickle.dump(dict(self), f, protocol=pickle.HIGHEST_PROTOCOL)
 

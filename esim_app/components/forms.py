@@ -26,3 +26,12 @@ def error_callout(message: rx.Var[str], *, testid: str = "form-error") -> rx.Com
 
 def notice_callout(message: rx.Var[str]) -> rx.Component:
     return rx.cond(message != "", rx.callout(message, icon="mail", color_scheme="blue", width="100%"))
+
+
+SELECT_STYLE = {"width": "100%", "padding": "0.625rem 0.75rem", "border_radius": "0.5rem",
+                "border": "1px solid var(--gray-7)", "background": "var(--color-panel-solid)", "color": "inherit"}
+
+
+def native_select(name: str, *options: rx.Component, **props) -> rx.Component:
+    """A plain <select> (it can offer an empty choice, which Radix's cannot)."""
+    return rx.el.select(*options, name=name, id=name, style=SELECT_STYLE, **props)

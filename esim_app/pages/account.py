@@ -5,32 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.layout import ACCOUNT_NAV, portal_shell, storefront_shell
+from esim_app.components.status import status_badge, usage_bar
 from esim_app.components.ui import button_link, card
+from esim_app.pages.refund import refund_panel
 from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
-
-STATUS_COLORS = {"active": "green", "not_installed": "blue", "used_up": "orange", "expired": "gray",
-                 "cancelled": "gray", "completed": "green", "failed": "red", "refunded": "gray",
-                 "pending": "amber", "paid": "blue", "provisioning": "blue"}
-
-
-def status_badge(status: rx.Var[str], label: rx.Var[str] | None = None, *, testid: str = "") -> rx.Component:
-    return rx.badge(
-        label if label is not None else status,
-        color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
-        size="2",
-        custom_attrs={"data-testid": testid} if testid else {},
-    )
-
-
-def usage_bar(percent: rx.Var[int], text: rx.Var[str]) -> rx.Component:
-    return rx.vstack(
-        rx.progress(value=percent, max=100, width="100%", color_scheme=rx.cond(percent >= 80, "orange", "blue")),
-        rx.el.span(text, class_name="t-secondary"),
-        spacing="1",
-        width="100%",
-        custom_attrs={"data-testid": "esim-usage"},
-    )
-
 
 def esim_card(esim: EsimCard) -> rx.Component:
     return rx.el.a(
@@ -254,8 +232,10 @@ def order_status_page() -> rx.Component:
                                                         class_name="t-body"), spacing="3", align="center"),
                     ),
                     rx.cond(OrderStatusState.error != "", rx.el.p(OrderStatusState.error, color="var(--red-11)")),
+                    rx.cond(OrderStatusState.status == "completed", refund_panel()),
                     spacing="3",
                     align="start",
+                    width="100%",
                 ),
                 width="100%",
                 max_width="32rem",

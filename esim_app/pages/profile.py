@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app.components.forms import error_callout, field, notice_callout
+from esim_app.components.forms import error_callout, field, native_select, notice_callout
 from esim_app.components.layout import ACCOUNT_NAV, portal_shell
 from esim_app.components.ui import button, card
-from esim_app.pages.support import native_select
 from esim_app.state.profile import ProfileState, SessionRow
 from services import profile
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app.components.forms import error_callout
+from esim_app.components.forms import error_callout, native_select
 from esim_app.components.ui import button, card
-from esim_app.pages.support import native_select
 from esim_app.state.refund import RefundState
 
 REASONS = ("My trip was cancelled or changed", "I bought the wrong plan", "My phone does not support eSIM",

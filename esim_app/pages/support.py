@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app.components.forms import error_callout, field, notice_callout
+from esim_app.components.forms import error_callout, field, native_select, notice_callout
 from esim_app.components.layout import ACCOUNT_NAV, portal_shell
 from esim_app.components.ui import button, card
-from esim_app.pages.account import status_badge
 from esim_app.state.support import MessageRow, OrderChoice, SupportState, TicketRow, TicketState
 
 TICKET_COLORS = {"open": "blue", "awaiting_customer": "amber", "closed": "gray"}
-SELECT_STYLE = {"width": "100%", "padding": "0.625rem 0.75rem", "border_radius": "0.5rem",
-                "border": "1px solid var(--gray-7)", "background": "var(--color-panel-solid)", "color": "inherit"}
-
-
-def native_select(name: str, *options: rx.Component, **props) -> rx.Component:
-    """A plain <select> (it can offer an empty choice, which Radix's cannot)."""
-    return rx.el.select(*options, name=name, id=name, style=SELECT_STYLE, **props)
-
-
 def _ticket_badge(status: rx.Var[str], label: rx.Var[str]) -> rx.Component:
     return rx.badge(label, color_scheme=rx.match(status, *TICKET_COLORS.items(), "gray"), size="2")
 

@@ -41,7 +41,8 @@ class OrderRow:
 
 
 def data_text(mb: int) -> str:
-    return f"{mb / 1024:.1f} GB" if mb >= 1024 else f"{mb} MB"
+    """1024 → "1 GB", 1536 → "1.5 GB", 500 → "500 MB"."""
+    return f"{round(mb / 1024, 1):g} GB" if mb >= 1024 else f"{mb} MB"
 
 
 def _card(s: esims.EsimSummary) -> EsimCard:

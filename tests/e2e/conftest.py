@@ -46,6 +46,22 @@ def app_url(database_url: str) -> Iterator[str]:
         localstripe_server.stop(stripe_port)
 
 
+@pytest.fixture(autouse=True)
+def no_backend_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test during which the app logged a backend exception (the user saw an error toast)."""
+    if "app_url" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app_url")  # the app (and its log) exist before we look
+    log = ARTIFACTS / "app.log"
+    start = log.stat().st_size
+    yield
+    with log.open(errors="replace") as f:
+        f.seek(start)
+        new = f.read()
+    assert "Traceback" not in new, f"the app raised during this test:\n{new[-3000:]}"
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
