@@ -23,6 +23,7 @@ from esim_app.state.checkout import CheckoutState
 from esim_app.state.inbox import InboxState
 from esim_app.state.profile import ProfileState
 from esim_app.state.support import SupportState, TicketState
+from esim_app.state.topup import TopupState
 from services import db, logs
 from services.settings import load_or_exit
 
@@ -76,6 +77,7 @@ private(account.account_home, routes.ACCOUNT, "My account", AccountState.load)
 private(account.esims_page, "/account/esims", "My eSIMs", AccountState.load)
 private(account.esim_page, "/account/esims/[esim_ref]", "Your eSIM", EsimPageState.load)
 private(account.orders_page, "/account/orders", "Orders", AccountState.load)
+private(account.topup_page, "/account/esims/[esim_ref]/top-up", "Top up", TopupState.load)
 private(support_page, "/account/support", "Support", SupportState.load)
 private(ticket_page, "/account/support/[ticket_ref]", "Support ticket", TicketState.load)
 private(profile_page, "/account/profile", "Profile", ProfileState.load)

@@ -145,7 +145,7 @@ def _country(code: str) -> Destination:
     return country
 
 
-def _per_gb(price_cents: int, data_mb: int | None, unlimited: bool) -> int | None:
+def per_gb_cents(price_cents: int, data_mb: int | None, unlimited: bool) -> int | None:
     if unlimited or not data_mb:
         return None
     return (price_cents * 1024 + data_mb // 2) // data_mb
@@ -154,7 +154,7 @@ def _per_gb(price_cents: int, data_mb: int | None, unlimited: bool) -> int | Non
 def _view(row: Sequence) -> OfferView:
     (slug, name, kind, code, destination_name, data_mb, unlimited, days, price, currency, best, count) = row
     return OfferView(slug, name, kind, code, destination_name, data_mb, unlimited, days, price, currency, best,
-                     _per_gb(price, data_mb, unlimited), count)
+                     per_gb_cents(price, data_mb, unlimited), count)
 
 
 def _load(where: str, **params: object) -> tuple[OfferView, ...]:

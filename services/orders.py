@@ -66,13 +66,17 @@ def _now() -> dt.datetime:
 
 
 def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None) -> CreatedOrder:
-    """A pending order for a storefront plan at the price the server holds now."""
+    """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price."""
     with db.session() as s:
         package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
-        if package is None or not package.is_enabled or package.vanished_at is not None:
+        if package is None or package.vanished_at is not None:
             raise PlanUnavailable("This plan is no longer available. Please pick another one.")
-        if package.is_topup != (topup_of_esim_id is not None):
-            raise PlanUnavailable("This plan cannot be bought here.")
+        if topup_of_esim_id is None and (not package.is_enabled or package.is_topup):
+            raise PlanUnavailable("This plan is no longer available. Please pick another one.")
+        if topup_of_esim_id is not None:  # services.topups checked with the provider that it fits
+            esim = s.get(Esim, topup_of_esim_id)
+            if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
+                raise PlanUnavailable("This top-up does not fit that eSIM.")
         order = Order(
             kind=OrderKind.TOPUP if topup_of_esim_id else OrderKind.ESIM,
             user_id=user_id,

@@ -20,7 +20,8 @@ def _tid(name: str) -> dict[str, str]:
     return {"data-testid": name}
 
 
-def plan_card(plan: PlanCard) -> rx.Component:
+def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details: bool = True) -> rx.Component:
+    """One offer. `checkout_query` is appended to the checkout link (top-ups name the eSIM there)."""
     return card(
         rx.vstack(
             rx.hstack(
@@ -48,8 +49,9 @@ def plan_card(plan: PlanCard) -> rx.Component:
                 align="start",
             ),
             rx.hstack(
-                button_link("Buy now", "/checkout/" + plan.slug, size="sm", custom_attrs=_tid("buy-button")),
-                rx.el.a("Details", href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm"),
+                button_link("Buy now", "/checkout/" + plan.slug + checkout_query, size="sm",
+                            custom_attrs=_tid("buy-button")),
+                *([rx.el.a("Details", href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm")] if details else []),
                 spacing="2",
                 wrap="wrap",
             ),
@@ -116,7 +118,7 @@ def plan_controls() -> rx.Component:
 
 
 def plan_grid(plans: rx.Var[list[PlanCard]]) -> rx.Component:
-    return rx.grid(rx.foreach(plans, plan_card), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4",
+    return rx.grid(rx.foreach(plans, lambda plan: plan_card(plan)), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4",
                    width="100%")
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.layout import ACCOUNT_NAV, portal_shell, storefront_shell
+from esim_app.components.plans import plan_card
 from esim_app.components.status import status_badge, usage_bar
 from esim_app.components.ui import button_link, card
 from esim_app.pages.refund import refund_panel
 from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
+from esim_app.state.topup import TopupState
 
 def esim_card(esim: EsimCard) -> rx.Component:
     return rx.el.a(
@@ -222,7 +224,7 @@ def order_status_page() -> rx.Component:
                         OrderStatusState.status,
                         ("completed", rx.vstack(
                             rx.el.p("Your eSIM is ready. We also emailed you the QR code.", class_name="t-body"),
-                            button_link("Install your eSIM", "/account/esims/" + OrderStatusState.esim_ref),
+                            button_link("Install your eSIM", "/account/esims/" + OrderStatusState.first_esim_ref),
                             spacing="3", align="start")),
                         ("failed", rx.el.p("We could not provision this order: ", OrderStatusState.failure_reason,
                                            ". You will be refunded in full.", class_name="t-body")),
@@ -243,4 +245,28 @@ def order_status_page() -> rx.Component:
             padding_x="1.25rem",
             padding_y=["3rem", "5rem"],
         )
+    )
+
+
+def topup_page() -> rx.Component:
+    return portal_shell(
+        "customer", "My account", ACCOUNT_NAV,
+        rx.el.a("← Back to your eSIM", href="/account/esims/" + TopupState.esim_ref_shown, class_name="t-secondary"),
+        _title("Top up " + TopupState.esim_ref_shown),
+        rx.el.p("Extra data is added to the eSIM you already installed: nothing to scan again.",
+                class_name="t-body t-muted", margin_bottom="1.5rem"),
+        rx.cond(
+            TopupState.loaded,
+            rx.cond(
+                TopupState.error != "",
+                _empty(TopupState.error),
+                rx.grid(
+                    rx.foreach(TopupState.plans,
+                               lambda p: plan_card(p, checkout_query="?esim=" + TopupState.esim_ref_shown,
+                                                   details=False)),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+                ),
+            ),
+            rx.spinner(size="3"),
+        ),
     )

@@ -70,6 +70,7 @@ class AccountState(CustomerState):
     async def load(self):
         identity, redirect = await self._require("customer")
         if redirect:
+            self.esims, self.orders, self.loaded = [], [], False
             return redirect
         summaries, orders = await asyncio.gather(
             asyncio.to_thread(esims.list_esims, identity.principal_id),
@@ -94,16 +95,25 @@ class EsimPageState(CustomerState):
     order_ref: str = ""
     can_top_up: bool = False
 
+    def _ref(self) -> str:
+        return str(self.esim_ref)  # type: ignore[attr-defined]  (route argument)
+
+    def _clear(self) -> None:
+        self.found, self.card, self.order_ref, self.can_top_up = False, None, "", False
+        self.iccid = self.lpa = self.smdp_address = self.activation_code = ""
+        self.qr_data_uri = self.ios_install_url = self.usage_updated = ""
+
     @rx.event
     async def load(self):
         identity, redirect = await self._require("customer")
         if redirect:
+            self._clear()
             return redirect
-        ref = str(self.esim_ref)  # type: ignore[attr-defined]  (route argument)
         try:
-            detail = await asyncio.to_thread(esims.get_esim, identity.principal_id, esim_ref=ref)
+            detail = await asyncio.to_thread(esims.get_esim, identity.principal_id, esim_ref=self._ref())
         except ServiceError as exc:
-            self.found, self.error = False, str(exc)
+            self._clear()
+            self.error = str(exc)
             return
         self.found, self.error = True, ""
         self.card = _card(detail.summary)
@@ -118,9 +128,12 @@ class OrderStatusState(CustomerState):
     plan_name: str = ""
     price: str = ""
     failure_reason: str = ""
-    esim_ref: str = ""
+    first_esim_ref: str = ""  # the eSIM to install once completed
     error: str = ""
     _polling: bool = False
+
+    def _ref(self) -> str:
+        return str(self.order_ref)  # type: ignore[attr-defined]  (route argument)
 
     async def _refresh(self) -> bool:
         """Re-read the order; True while it may still change."""
@@ -128,14 +141,14 @@ class OrderStatusState(CustomerState):
         if redirect:
             return False
         try:
-            order = await asyncio.to_thread(esims.get_order, identity.principal_id,
-                                            order_ref=str(self.order_ref))  # type: ignore[attr-defined]
+            order = await asyncio.to_thread(esims.get_order, identity.principal_id, order_ref=self._ref())
         except ServiceError as exc:
+            self.status = self.plan_name = self.price = self.failure_reason = self.first_esim_ref = ""
             self.error = str(exc)
             return False
         self.status, self.plan_name, self.failure_reason = order.status, order.plan_name, order.failure_reason
         self.price = format_money(order.price_cents, order.currency)
-        self.esim_ref = order.esim_refs[0] if order.esim_refs else ""
+        self.first_esim_ref = order.esim_refs[0] if order.esim_refs else ""
         return order.status in LIVE_STATUSES
 
     @rx.event

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import quote
 
 import reflex as rx
 
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import PlanCard, _card
-from services import catalog, orders, payments
+from services import catalog, orders, payments, topups
 from services.errors import ServiceError
+from services.provider_runtime import get_registry
 from services.settings import get_settings
 
 CARD_SELECTOR = "#card-element"
@@ -35,6 +37,9 @@ class CheckoutState(CustomerState):
     error: str = ""
     card_ready: bool = False
     paying: bool = False
+    topup_for: str = ""  # the eSIM a top-up is for (its display id), from `?esim=`
+    sign_in_href: str = "/login"
+    _topup_esim_id: int = 0
     _plan_slug: str = ""
     _order_id: int = 0  # this tab's unpaid order for `_plan_slug`, owned by `_order_user`
     _order_user: int = 0
@@ -42,10 +47,24 @@ class CheckoutState(CustomerState):
     @rx.event
     async def load(self):
         slug = str(self.plan_ref)  # type: ignore[attr-defined]  (route argument)
-        detail = await asyncio.to_thread(catalog.get_offer, slug)
+        self.topup_for = str(self.router.url.query_parameters.get("esim", ""))[:16]
         self.loaded, self.error, self.paying = True, "", False
+        here = f"/checkout/{slug}" + (f"?esim={self.topup_for}" if self.topup_for else "")
+        self.sign_in_href = "/login?next=" + quote(here, safe="")
         if slug != self._plan_slug:
             self._plan_slug, self._order_id = slug, 0
+        identity = await self._current()
+        self.signed_in = identity is not None and identity.role == "customer"
+        if self.topup_for:
+            await self._load_topup(identity, slug)
+        else:
+            await self._load_plan(slug)
+        if self.signed_in and self.plan is not None:
+            return CheckoutState.mount_card
+
+    async def _load_plan(self, slug: str) -> None:
+        detail = await asyncio.to_thread(catalog.get_offer, slug)
+        self._topup_esim_id = 0
         if detail is None:
             self.plan = None
             return
@@ -53,9 +72,22 @@ class CheckoutState(CustomerState):
         names = [c.name for c in detail.coverage]
         self.coverage_text = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
         self.supports_topup = detail.supports_topup
-        self.signed_in = await self._current() is not None and self.role == "customer"
-        if self.signed_in:
-            return CheckoutState.mount_card
+
+    async def _load_topup(self, identity, slug: str) -> None:
+        """A top-up is shown only to the eSIM's owner, and only if its provider says it fits."""
+        self.plan, self._topup_esim_id = None, 0
+        if not self.signed_in:
+            return
+        try:
+            esim_id, offer = await topups.check_topup(identity.principal_id, esim_ref=self.topup_for,
+                                                      plan_slug=slug, registry=get_registry())
+        except ServiceError as exc:
+            self.error = str(exc)
+            return
+        self._topup_esim_id = esim_id
+        self.plan = _card(offer, offer.currency)
+        self.coverage_text = f"Added to your eSIM {self.topup_for}"
+        self.supports_topup = True
 
     @rx.event
     def mount_card(self):
@@ -79,7 +111,8 @@ class CheckoutState(CustomerState):
 
     async def _order(self, user_id: int) -> int:
         if not self._order_id or self._order_user != user_id:
-            created = await asyncio.to_thread(orders.create_order, user_id, plan_slug=self._plan_slug)
+            created = await asyncio.to_thread(orders.create_order, user_id, plan_slug=self._plan_slug,
+                                              topup_of_esim_id=self._topup_esim_id or None)
             self._order_id, self._order_user = created.id, user_id
         return self._order_id
 

@@ -86,9 +86,24 @@ def test_a_new_traveller_buys_a_japan_esim_and_installs_it(app_url: str, page: P
         "href", re.compile(r"^https://esimsetup\.apple\.com/esim_qrcode_provisioning\?carddata=LPA"))
     expect(page.get_by_test_id("esim-status")).to_have_text("Not installed")
     # "My eSIMs" lists it with its usage
+    esim_url = page.url
     page.goto(app_url + "/account/esims")
     expect(page.get_by_test_id("esim-card")).to_have_count(1)
-    expect(page.get_by_test_id("esim-card").first.get_by_test_id("esim-usage")).to_contain_text("used")
+    usage = page.get_by_test_id("esim-card").first.get_by_test_id("esim-usage")
+    expect(usage).to_contain_text("used")
+    before = usage.inner_text()
+    # a top-up that fits this eSIM, bought through the same checkout, adds data to it
+    page.goto(esim_url)
+    page.get_by_test_id("topup-button").click()
+    expect(page).to_have_url(re.compile(r"/top-up$"))
+    page.get_by_test_id("buy-button").first.click()
+    expect(page.get_by_test_id("checkout-summary")).to_contain_text("Added to your eSIM")
+    _enter_card(page, CARD_OK)
+    page.get_by_test_id("pay-button").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)
+    page.goto(app_url + "/account/esims")
+    expect(page.get_by_test_id("esim-card")).to_have_count(1)
+    expect(page.get_by_test_id("esim-card").first.get_by_test_id("esim-usage")).not_to_have_text(before)
 
 
 def test_a_declined_card_shows_the_reason_and_leaves_the_order_unpaid(app_url: str, page: Page) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
+import pytest
 import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
@@ -132,3 +134,16 @@ async def test_an_order_left_provisioning_is_resumed_without_a_second_purchase(
     assert result.status == OrderStatus.COMPLETED
     assert sandbox.orders_received("esim_go", _reference(order_id, "esim_go")) == 1
     assert esim_count(order_id) == 1
+
+
+async def test_activation_strings_never_reach_the_logs(sandbox: Sandbox, registry: ProviderRegistry, customer: int,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    order_id = paid_order(customer, best_offer("esim_access"))
+    await orders.fulfil_paid_order(order_id, registry=registry)
+    with db.get_engine().connect() as conn:
+        lpa, matching_id = conn.execute(sa.text("SELECT lpa, matching_id FROM esims WHERE order_id = :id"),
+                                        {"id": order_id}).one()
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages, "fulfilment logged nothing at all"
+    assert not [m for m in messages if lpa in m or matching_id in m]

@@ -1,0 +1,38 @@
+"""The top-up page of one eSIM: what fits it, at our prices (owner only)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.state.auth import CustomerState
+from esim_app.state.catalog import PlanCard, _card
+from services import topups
+from services.errors import ServiceError
+from services.provider_runtime import get_registry
+
+
+class TopupState(CustomerState):
+    esim_ref_shown: str = ""
+    plans: list[PlanCard] = []
+    error: str = ""
+    loaded: bool = False
+
+    def _ref(self) -> str:
+        return str(self.esim_ref)  # type: ignore[attr-defined]  (route argument)
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.error, self.plans = False, "", []
+        identity, redirect = await self._require("customer")
+        if redirect:
+            return redirect
+        ref = self._ref()
+        try:
+            offers = await topups.list_topup_offers(identity.principal_id, esim_ref=ref, registry=get_registry())
+        except ServiceError as exc:
+            self.error = str(exc)
+        else:
+            self.plans = [_card(o, o.currency) for o in offers]
+            if not offers:
+                self.error = "There are no top-ups for this eSIM at the moment."
+        self.esim_ref_shown, self.loaded = ref, True
