@@ -313,12 +313,14 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
 
     `resume=True` takes over an order left in provisioning (after a crash or a slow provider);
     the provider it was sent to is asked first, and only a confirmed absence allows a new order.
+    Database steps run in worker threads so the event loop (the web process's) never waits on them.
     """
-    claim = _reclaim(order_id) if resume else _claim(order_id)
+    claim = await asyncio.to_thread(_reclaim if resume else _claim, order_id)
     if claim is None:
-        return _current(order_id)
-    min_margin_cents = get_store_settings().min_margin_cents
-    candidates = _candidates(claim, min_margin_cents=min_margin_cents, enabled=registry.ids)
+        return await asyncio.to_thread(_current, order_id)
+    settings = await asyncio.to_thread(get_store_settings)
+    candidates = await asyncio.to_thread(_candidates, claim, min_margin_cents=settings.min_margin_cents,
+                                         enabled=registry.ids)
     if claim.provider_id:  # an earlier attempt may have reached this provider: it goes first
         candidates.sort(key=lambda c: c.provider_id != claim.provider_id)
     errors: list[str] = []
@@ -329,9 +331,9 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
             if claim.provider_id == candidate.provider_id:
                 placed = await _reconcile(provider, claim, candidate)
             if placed is None:
-                _record_attempt(claim, candidate)
+                await asyncio.to_thread(_record_attempt, claim, candidate)
                 placed = await _buy(provider, claim, candidate)
-            _record_provider_order(claim.order_id, placed)
+            await asyncio.to_thread(_record_provider_order, claim.order_id, placed)
             if placed.status in PENDING_STATES:
                 placed = await wait_for_order(provider, placed.provider_order_id, timeout=INLINE_POLL_SECONDS,
                                               interval=POLL_INTERVAL)
@@ -347,14 +349,14 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
             errors.append(f"{candidate.provider_id}: {exc}")
             continue
         except pb.ProviderError as exc:  # transient: the failed-orders job retries later
-            return _fail(claim, f"{candidate.provider_id}: {exc}")
+            return await asyncio.to_thread(_fail, claim, f"{candidate.provider_id}: {exc}")
         if placed.status == pb.OrderStatus.COMPLETED and (placed.esims or claim.topup_iccid):
-            return _complete(claim, candidate, placed)
+            return await asyncio.to_thread(_complete, claim, candidate, placed)
         if placed.status == pb.OrderStatus.FAILED:
             errors.append(f"{candidate.provider_id}: order failed")
             continue
         return _leave_for_reconciliation(claim, f"{candidate.provider_id}: still processing")
-    return _fail(claim, "; ".join(errors) or "no provider offers this plan")
+    return await asyncio.to_thread(_fail, claim, "; ".join(errors) or "no provider offers this plan")
 
 
 def _reclaim(order_id: int) -> _Claim | None:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import random
 import string
+import time
 from dataclasses import dataclass, field
 
 from providers.sandbox.catalogue import Offer
@@ -80,11 +81,15 @@ class Profile:
 
 
 class ProfileFactory:
-    """Deterministic ICCIDs and activation codes per simulator."""
+    """ICCIDs and activation codes per simulator.
+
+    Serials start from the clock (10 per millisecond of wall time), so a restarted simulator never
+    hands out an ICCID an earlier run gave to a customer whose eSIM is still in the database.
+    """
 
     def __init__(self, *, iccid_prefix: str, smdp_address: str, seed: str) -> None:
         self._prefix, self._smdp, self._seed = iccid_prefix, smdp_address, seed
-        self._next = 1
+        self._next = time.time_ns() // 1_000_000 % 10**11 * 10 + 1
 
     def issue(self, now: dt.datetime) -> Profile:
         serial = self._next
