@@ -67,7 +67,7 @@ public(plan_list_page, routes.REGION, f"{BRAND} · Regional eSIM plans", PlanLis
 public(plan_list_page, routes.GLOBAL, f"{BRAND} · Global eSIM plans", PlanListState.load_global)
 public(plan_detail_page, "/plans/[plan_ref]", f"{BRAND} · eSIM plan", PlanDetailState.load)
 
-private(checkout_page, "/checkout/[plan_ref]", "Checkout", CheckoutState.load)
+private(checkout_page, "/checkout/[plan_ref]", "Checkout", DisplayCurrencyState.load, CheckoutState.load)
 private(account.order_status_page, "/orders/[order_ref]", "Your order", OrderStatusState.load)
 private(login_page, routes.LOGIN, "Sign in")
 private(business_login_page, routes.BUSINESS_LOGIN, "Business sign-in")

@@ -220,6 +220,10 @@ def order_status_page() -> rx.Component:
                               rx.el.span(OrderStatusState.status, font_weight="700",
                                          custom_attrs={"data-testid": "order-status"}),
                               spacing="2"),
+                    rx.hstack(rx.el.span("Total", class_name="t-secondary"), rx.el.span(OrderStatusState.price),
+                              rx.el.span("·", class_name="t-muted"),
+                              rx.el.span("Ordered " + OrderStatusState.ordered_on, class_name="t-secondary"),
+                              spacing="2", wrap="wrap"),
                     rx.match(
                         OrderStatusState.status,
                         ("completed", rx.vstack(

@@ -7,6 +7,7 @@ import reflex as rx
 from esim_app.components.forms import error_callout
 from esim_app.components.layout import storefront_shell
 from esim_app.components.ui import button, button_link, card, section
+from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
 
 
@@ -30,7 +31,8 @@ def _summary() -> rx.Component:
             rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price + " — you are charged in USD",
                                                         class_name="t-secondary")),
             rx.el.p("Validity starts when the eSIM first connects at your destination. Unused eSIMs can be "
-                    "refunded from your account within 30 days; installed eSIMs cannot.", class_name="t-secondary"),
+                    "refunded from your account within ", DisplayCurrencyState.refund_days,
+                    " days; installed eSIMs cannot.", class_name="t-secondary"),
             rx.callout("Your phone must support eSIM and be carrier-unlocked. Dial *#06#: if you see an EID, "
                        "it supports eSIM.", icon="smartphone", color_scheme="blue", size="1"),
             spacing="3",

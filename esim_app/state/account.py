@@ -127,6 +127,7 @@ class OrderStatusState(CustomerState):
     status: str = ""
     plan_name: str = ""
     price: str = ""
+    ordered_on: str = ""
     failure_reason: str = ""
     first_esim_ref: str = ""  # the eSIM to install once completed
     error: str = ""
@@ -144,10 +145,11 @@ class OrderStatusState(CustomerState):
             order = await asyncio.to_thread(esims.get_order, identity.principal_id, order_ref=self._ref())
         except ServiceError as exc:
             self.status = self.plan_name = self.price = self.failure_reason = self.first_esim_ref = ""
+            self.ordered_on = ""
             self.error = str(exc)
             return False
         self.status, self.plan_name, self.failure_reason = order.status, order.plan_name, order.failure_reason
-        self.price = format_money(order.price_cents, order.currency)
+        self.price, self.ordered_on = format_money(order.price_cents, order.currency), order.created_on
         self.first_esim_ref = order.esim_refs[0] if order.esim_refs else ""
         return order.status in LIVE_STATUSES
 

@@ -65,15 +65,17 @@ def _card(o: catalog.OfferView, currency: str) -> PlanCard:
 
 
 class DisplayCurrencyState(rx.State):
-    """The visitor's display currency, remembered in the browser; rates are the admin's."""
+    """The visitor's display currency, remembered in the browser; rates and policies are the admin's."""
 
     currency: str = rx.LocalStorage("USD", name="display_currency", sync=True)
     currencies: list[str] = ["USD"]
+    refund_days: int = 30
 
     @rx.event
     async def load(self) -> None:
         settings = await asyncio.to_thread(get_store_settings)
         self.currencies = ["USD", *sorted(settings.currency_rates)]
+        self.refund_days = settings.refund_window_days
 
     @rx.event
     def set_currency(self, value: str):

@@ -8,6 +8,7 @@ from esim_app import routes
 from esim_app.components.layout import storefront_shell
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
+from esim_app.state.catalog import DisplayCurrencyState
 from services.destinations import REGIONS, get_destination
 
 POPULAR = ("JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "MX", "DE", "AE", "KR")
@@ -33,10 +34,13 @@ FAQ = (
      "Yes. WhatsApp, iMessage and FaceTime stay on your usual number; the eSIM only carries your data."),
     ("What if I run out of data?",
      "Top up from your account in a few taps. The top-up is added to the eSIM you already installed."),
-    ("Can I get a refund?",
-     "If you have not installed the eSIM, you can ask for a refund from your account within 30 days of "
-     "purchase. Once an eSIM is installed it cannot be refunded, because the data is reserved for you."),
 )
+
+
+def _refund_answer() -> rx.Component:
+    return rx.el.p("If you have not installed the eSIM, you can ask for a refund from your account within ",
+                   DisplayCurrencyState.refund_days, " days of purchase. Once an eSIM is installed it cannot be "
+                   "refunded, because the data is reserved for you.", class_name="t-body t-muted")
 
 
 def _phone_illustration() -> rx.Component:
@@ -241,6 +245,7 @@ def _faq() -> rx.Component:
                                   value=f"faq-{n}")
                 for n, (question, answer) in enumerate(FAQ)
             ],
+            rx.accordion.item(header="Can I get a refund?", content=_refund_answer(), value="faq-refund"),
             type="multiple",
             collapsible=True,
             variant="ghost",

@@ -7,7 +7,7 @@ import reflex as rx
 from esim_app.components.layout import storefront_shell
 from esim_app.components.plans import covered_countries, currency_select, plan_controls, plan_grid
 from esim_app.components.ui import button_link, card, section
-from esim_app.state.catalog import PlanDetailState, PlanListState
+from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
 
 
 def _not_found(text: str) -> rx.Component:
@@ -102,7 +102,8 @@ def plan_detail_page() -> rx.Component:
                             button_link("Buy this plan", "/checkout/" + plan.slug, size="md", width="100%",
                                         custom_attrs={"data-testid": "buy-button"}),
                             rx.el.p("Requires an eSIM-compatible, carrier-unlocked phone. Unused eSIMs can be "
-                                    "refunded within 30 days.", class_name="t-secondary"),
+                                    "refunded within ", DisplayCurrencyState.refund_days, " days.",
+                                    class_name="t-secondary"),
                             currency_select(),
                             spacing="3",
                             align="stretch",
