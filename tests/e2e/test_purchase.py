@@ -120,3 +120,16 @@ def test_a_declined_card_shows_the_reason_and_leaves_the_order_unpaid(app_url: s
     page.goto(app_url + "/account/orders")
     expect(page.get_by_test_id("order-row")).to_have_count(1)
     expect(page.get_by_test_id("order-row").first).to_contain_text("pending")
+
+
+def test_a_card_that_needs_authentication_pays_after_3d_secure(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/destinations/germany")
+    page.get_by_test_id("buy-button").first.click()
+    page.get_by_test_id("checkout-sign-in").click()
+    _sign_in(page, app_url, f"3ds-{uuid.uuid4().hex[:8]}@example.com")
+    expect(page).to_have_url(re.compile(r"/checkout/"))
+    _enter_card(page, "4000002500003155")
+    page.get_by_test_id("pay-button").click()
+    page.get_by_role("button", name="Complete authentication").click()  # the bank's challenge
+    expect(page).to_have_url(re.compile(r"/orders/OID\d+"), timeout=20_000)
+    expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)
