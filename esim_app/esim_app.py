@@ -49,7 +49,8 @@ app = rx.App(
 app.register_lifespan_task(_lifespan)
 
 
-def public(page: Callable[[], rx.Component], route: str, title: str, *on_load, description: str = "") -> None:
+def public(page: Callable[[], rx.Component], route: str, title: str | rx.Var[str], *on_load,
+           description: str = "") -> None:
     """A page for everyone, listed in /sitemap.xml (see esim_app/http/sitemap.py)."""
     app.add_page(page, route=route, title=title, description=description or None,
                  on_load=[DisplayCurrencyState.load, *on_load])
@@ -62,10 +63,10 @@ def private(page: Callable[[], rx.Component], route: str, title: str, *on_load) 
 
 public(landing_page, routes.HOME, f"{BRAND} · Travel eSIM data plans for 190+ countries",
        description="Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute.")
-public(plan_list_page, routes.DESTINATION, f"{BRAND} · eSIM plans", PlanListState.load_country)
-public(plan_list_page, routes.REGION, f"{BRAND} · Regional eSIM plans", PlanListState.load_region)
-public(plan_list_page, routes.GLOBAL, f"{BRAND} · Global eSIM plans", PlanListState.load_global)
-public(plan_detail_page, "/plans/[plan_ref]", f"{BRAND} · eSIM plan", PlanDetailState.load)
+public(plan_list_page, routes.DESTINATION, PlanListState.title + f" · {BRAND}", PlanListState.load_country)
+public(plan_list_page, routes.REGION, PlanListState.title + f" · {BRAND}", PlanListState.load_region)
+public(plan_list_page, routes.GLOBAL, f"Global eSIM plans · {BRAND}", PlanListState.load_global)
+public(plan_detail_page, "/plans/[plan_ref]", PlanDetailState.title + f" · {BRAND}", PlanDetailState.load)
 
 private(checkout_page, "/checkout/[plan_ref]", "Checkout", DisplayCurrencyState.load, CheckoutState.load)
 private(account.order_status_page, "/orders/[order_ref]", "Your order", OrderStatusState.load)

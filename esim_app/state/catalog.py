@@ -208,6 +208,7 @@ def _union_coverage(slugs: list[str]) -> list[Country]:
 
 
 class PlanDetailState(rx.State):
+    title: str = "eSIM plan"
     loaded: bool = False
     found: bool = False
     plan: PlanCard | None = None
@@ -226,6 +227,7 @@ class PlanDetailState(rx.State):
         self.operator = (detail.operator or "") if detail else ""
         self.supports_topup = bool(detail and detail.supports_topup)
         self.kind = detail.offer.kind if detail else ""
+        self.title = f"{detail.offer.name} eSIM" if detail else "Plan not found"
         await self._show()
 
     async def _show(self) -> None:

@@ -71,3 +71,11 @@ def test_health_reports_the_database(app_url: str) -> None:
     response = httpx.get(app_url + "/api/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_country_codes_redirect_and_the_sitemap_lists_public_pages_only(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/destinations/jp")
+    expect(page).to_have_url(re.compile(r"/destinations/japan$"))
+    sitemap = httpx.get(app_url + "/sitemap.xml").text
+    assert "/destinations/japan</loc>" in sitemap and "/regions/europe</loc>" in sitemap
+    assert "/account" not in sitemap and "/checkout" not in sitemap and "/sandbox" not in sitemap

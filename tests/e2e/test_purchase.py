@@ -54,6 +54,7 @@ def test_a_new_traveller_buys_a_japan_esim_and_installs_it(app_url: str, page: P
     page.get_by_test_id("destination-search").fill("jap")
     page.get_by_test_id("search-result").first.click()
     expect(page).to_have_url(re.compile(r"/destinations/japan$"))
+    expect(page).to_have_title(re.compile(r"^Japan eSIM plans · "))
     expect(page.get_by_test_id("plan-card").first).to_be_visible()
     prices = _prices(page)
     assert len(prices) >= 3 and prices == sorted(prices)
