@@ -17,7 +17,7 @@ from esim_app.pages.support import support_page, ticket_page
 from esim_app.pages.storefront.landing import landing_page
 from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
-from esim_app.state.auth import AdminState, EnterpriseState
+from esim_app.state.auth import AdminState, AuthState, EnterpriseState
 from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
 from esim_app.state.checkout import CheckoutState
 from esim_app.state.inbox import InboxState
@@ -53,7 +53,7 @@ def public(page: Callable[[], rx.Component], route: str, title: str | rx.Var[str
            description: str = "") -> None:
     """A page for everyone, listed in /sitemap.xml (see esim_app/http/sitemap.py)."""
     app.add_page(page, route=route, title=title, description=description or None,
-                 on_load=[DisplayCurrencyState.load, *on_load])
+                 on_load=[AuthState.identify, DisplayCurrencyState.load, *on_load])
 
 
 def private(page: Callable[[], rx.Component], route: str, title: str, *on_load) -> None:

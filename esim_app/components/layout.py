@@ -89,8 +89,12 @@ def site_header() -> rx.Component:
             ),
             rx.hstack(
                 color_mode_toggle(),
-                rx.box(button_link("Log in", routes.LOGIN, variant="secondary", size="sm"),
-                       display=["none", "none", "block"]),
+                rx.box(
+                    rx.cond(AuthState.role == "customer",
+                            button_link("My account", routes.ACCOUNT, variant="secondary", size="sm"),
+                            button_link("Log in", routes.LOGIN, variant="secondary", size="sm")),
+                    display=["none", "none", "block"],
+                ),
                 _mobile_menu(STORE_NAV),
                 spacing="2",
                 align="center",

@@ -91,7 +91,8 @@ def account_home() -> rx.Component:
     return portal_shell(
         "customer", "My account", ACCOUNT_NAV,
         rx.vstack(
-            _title(rx.cond(AccountState.display_name != "", "Hello, " + AccountState.display_name, "Your account")),
+            _title(rx.cond(AccountState.display_name.contains("@") | (AccountState.display_name == ""),
+                           "Your account", "Hello, " + AccountState.display_name)),
             rx.el.h2("Your eSIMs", class_name="t-card"),
             _esim_grid(),
             rx.el.h2("Recent orders", class_name="t-card", padding_top="1.5rem"),

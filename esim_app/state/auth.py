@@ -58,6 +58,11 @@ class AuthState(rx.State):
         return rx.redirect(target if auth.is_safe_next(target) else HOME[new.identity.role], replace=True)
 
     @rx.event
+    async def identify(self) -> None:
+        """Public pages: learn whether a customer is signed in, for the header (no redirect)."""
+        await self._current()
+
+    @rx.event
     async def logout(self):
         if self.session_token:
             await asyncio.to_thread(auth.revoke_session, self.session_token)
