@@ -536,3 +536,27 @@ class RefundRequest(SQLModel, table=True):
     created_at: dt.datetime | None = _created()
     updated_at: dt.datetime | None = _updated()
 
+
+class ProviderWebhookEvent(SQLModel, table=True):
+    """A provider webhook received, by the provider's event key, so a redelivery is applied once."""
+
+    __tablename__ = "provider_webhook_events"
+
+    provider_id: str = Field(primary_key=True, max_length=32)
+    event_key: str = Field(primary_key=True, max_length=200)
+    kind: str = Field(max_length=64)
+    received_at: dt.datetime | None = _created()
+    processed_at: dt.datetime | None = _when()
+    outcome: str | None = Field(default=None, max_length=32)
+
+
+class EsimNotice(SQLModel, table=True):
+    """A usage or expiry notice sent for an eSIM (usage_80, usage_100, expiring): one row, one email."""
+
+    __tablename__ = "esim_notices"
+
+    esim_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("esims.id", ondelete="CASCADE"), primary_key=True)
+    )
+    kind: str = Field(primary_key=True, max_length=16)
+    sent_at: dt.datetime | None = _created()
