@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     smtp_from: str = "eSIM Marketplace <no-reply@localhost>"
 
     scheduler: Literal["inline", "off"] = "inline"
+    # Background job intervals (`esim jobs`, or inline in the web process).
+    job_pending_orders_minutes: float = Field(default=5, gt=0)
+    job_failed_orders_minutes: float = Field(default=10, gt=0)
+    job_usage_minutes: float = Field(default=60, gt=0)
+    job_catalog_hours: float = Field(default=6, gt=0)
+    job_outbox_seconds: float = Field(default=60, gt=0)
+    job_cleanup_hours: float = Field(default=24, gt=0)
+    job_misfire_grace_seconds: int = Field(default=300, ge=1)
 
     @field_validator("database_url")
     @classmethod
