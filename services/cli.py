@@ -95,3 +95,13 @@ def serve() -> None:
     reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
     raise typer.Exit(subprocess.call([reflex, "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
                                      env=env))
+
+
+@app.command()
+def jobs() -> None:
+    """Run the background jobs in the foreground until SIGINT/SIGTERM (safe to run several at once)."""
+    import asyncio
+
+    from services.jobs import run_forever
+
+    asyncio.run(run_forever())

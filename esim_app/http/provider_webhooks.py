@@ -1,0 +1,30 @@
+"""`POST /api/providers/{provider}/webhook`: provider callbacks, verified on the raw body, applied once.
+
+HEAD answers 200 (Airalo checks the URL at opt-in). Anything we cannot use still gets 200, so the
+provider stops redelivering; only a bad signature gets 401 and an unknown provider 404.
+"""
+
+import logging
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from services import provider_webhooks
+from services.provider_runtime import get_registry
+
+log = logging.getLogger(__name__)
+
+
+async def provider_webhook(request: Request) -> Response:
+    if request.method == "HEAD":
+        return Response(status_code=200)
+    provider = request.path_params.get("provider", "")
+    body = await request.body()
+    try:
+        await provider_webhooks.handle_provider_webhook(provider, body, request.headers, registry=get_registry())
+    except provider_webhooks.UnknownProvider:
+        return Response(status_code=404)
+    except provider_webhooks.InvalidWebhook as exc:
+        log.warning("provider webhook rejected: %s", exc)
+        return Response(status_code=401)
+    return Response(status_code=200)
