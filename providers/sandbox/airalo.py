@@ -23,6 +23,7 @@ from providers.sandbox.clock import Clock
 from providers.sandbox.credentials import AIRALO_CLIENT_ID, AIRALO_CLIENT_SECRET
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
 from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes
+from providers.sandbox.webhooks import WebhookSender, airalo_signer, webhook_routes
 
 TRIGGER_CODES = {
     "test-insufficient-balance-7days-1gb": (11, "Insufficient Airalo credit."),
@@ -76,6 +77,27 @@ class AiraloSimulator(Simulator):
             iccid_prefix="894400", smdp_address="smdp.sandbox-airalo.test", seed="airalo"
         )
         self.locations, self.catalogue = _render_catalogue(offers("airalo", scale=scale, seed=seed))
+        self.webhooks = WebhookSender(sign=airalo_signer, secret=AIRALO_CLIENT_SECRET, escape_slashes=True)
+
+    def low_data_payload(self, profile: Profile, level: str) -> dict[str, Any]:
+        """The low-data notice (§1.9) for `level` ("75%", "90%", "3days", "1days")."""
+        total, now = profile.total_mb(), self.clock.now()
+        remaining = 100 if not total else max(0, round(100 * (total - profile.used_mb(now)) / total))
+        return {"level": level, "package_name": package_id(profile.bundles[0].offer),
+                "remaining_percentage": remaining, "iccid": profile.iccid}
+
+    async def emit_usage_alerts(self) -> int:
+        """Send each newly crossed low-data level (75 %, 90 % used; 3 and 1 days left) once."""
+        now, due = self.clock.now(), []
+        for profile in list(self.profiles.values()):
+            if profile.cancelled or not profile.used(now):
+                continue
+            total, used = profile.total_mb(), profile.used_mb(now)
+            left = profile.expires_at() - now
+            levels = [lvl for lvl, pct in (("75%", 75), ("90%", 90)) if total and used * 100 >= total * pct]
+            levels += [f"{d}days" for d in (3, 1) if dt.timedelta(0) < left <= dt.timedelta(days=d)]
+            due += [self.low_data_payload(profile, lvl) for lvl in levels if self.webhooks.first_time(profile.iccid, lvl)]
+        return await self.webhooks.send_all(due)
 
     def expire_tokens(self) -> None:
         """Invalidate every issued token; the next call with one gets 401."""
@@ -460,6 +482,27 @@ async def topups(request: Request) -> Response:
     return _ok(items)
 
 
+_SIMULATED_LEVELS = {"data_75": "75%", "data_90": "90%", "expire_3": "3days", "expire_1": "1days"}
+
+
+async def simulate_webhook(request: Request) -> Response:
+    """`POST /v2/simulator/webhook` {event, type, iccid?, webhook_url?} (§1.9): send one notification now."""
+    sim, fields = _sim(request), await _fields(request)
+    target = str(fields.get("webhook_url") or "") or None
+    if fields.get("event") == "low_data_notification":
+        level = _SIMULATED_LEVELS.get(str(fields.get("type")))
+        profile = sim.profiles.get(str(fields.get("iccid") or ""))
+        if level is None or profile is None:
+            return _validation_error("type" if level is None else "iccid", "The selected value is invalid.")
+        await sim.webhooks.send(sim.low_data_payload(profile, level), url=target)
+    elif fields.get("event") == "async_order_notification" and sim.orders:
+        order = _order_json(list(sim.orders.values())[-1], sim, from_get=False)
+        await sim.webhooks.send({**order, "request_id": secrets.token_hex(8)}, url=target)
+    else:
+        return _validation_error("event", "The selected event is invalid.")
+    return JSONResponse({"success": "Notification sent"})
+
+
 async def balance(request: Request) -> Response:
     amount = float(_sim(request).balance)
     return _ok({"balances": {"name": "balance", "availableBalance": {"amount": amount, "currency": "USD"}}})
@@ -493,7 +536,9 @@ def create_app(*, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None 
         Route("/v2/sims/{iccid}/usage", usage),
         Route("/v2/sims/{iccid}/topups", topups),
         Route("/v2/balance", balance),
+        Route("/v2/simulator/webhook", simulate_webhook, methods=["POST"]),
         *admin_routes(_sim),
+        *webhook_routes(_sim),
     ]
     app = Starlette(
         routes=routes,

@@ -27,6 +27,7 @@ from providers.sandbox.clock import Clock
 from providers.sandbox.credentials import ESIM_ACCESS_CODE, ESIM_ACCESS_SECRET
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
 from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes, retry_after_header
+from providers.sandbox.webhooks import WebhookSender, notify_id, unsigned, webhook_routes
 
 API = "/api/v1/open"
 UNIT = Decimal(10000)
@@ -149,6 +150,36 @@ class EsimAccessSimulator(Simulator):
         self.esims: dict[str, SimEsim] = {}
         self.topups: dict[str, dict[str, Any]] = {}
         self.seen_request_ids: set[str] = set()
+        self.webhooks = WebhookSender(sign=unsigned, secret=ESIM_ACCESS_SECRET)  # unsigned, as documented [U]
+
+    def notification(self, notify_type: str, content: dict[str, Any]) -> dict[str, Any]:
+        return {"notifyType": notify_type, "notifyId": notify_id(),
+                "eventGenerateTime": self.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "content": content}
+
+    async def emit_usage_alerts(self) -> int:
+        """DATA_USAGE at 50 % and 10 % left, ESIM_STATUS when used up, VALIDITY_USAGE at one day left; once each."""
+        now, due = self.clock.now(), []
+        for esim in list(self.esims.values()):
+            profile = esim.profile
+            if esim.cancelled or not profile.used(now):
+                continue
+            total, used = (profile.total_mb() or 0) * MIB, profile.used_mb(now) * MIB
+            ids = {"iccid": profile.iccid, "orderNo": esim.order_no, "esimTranNo": esim.tran_no,
+                   "transactionId": esim.transaction_id}
+            for threshold in (0.5, 0.1):
+                if total and total - used <= total * threshold and self.webhooks.first_time(profile.iccid, f"{threshold}"):
+                    due.append(self.notification("DATA_USAGE", {**ids, "totalVolume": total, "orderUsage": used,
+                                                                "remain": total - used, "remainThreshold": threshold,
+                                                                "lastUpdateTime": now.strftime(_TIME)}))
+            if total and used >= total and self.webhooks.first_time(profile.iccid, "USED_UP"):
+                due.append(self.notification("ESIM_STATUS", {**ids, "esimStatus": "USED_UP", "smdpStatus": "ENABLED",
+                                                             "totalVolume": total, "orderUsage": used}))
+            left = profile.expires_at() - now
+            if dt.timedelta(0) < left <= dt.timedelta(days=1) and self.webhooks.first_time(profile.iccid, "1day"):
+                due.append(self.notification("VALIDITY_USAGE", {**ids, "remain": 1, "durationUnit": "DAY",
+                                                                "totalDuration": profile.bundles[0].offer.plan.days,
+                                                                "expiredTime": profile.expires_at().strftime(_TIME)}))
+        return await self.webhooks.send_all(due)
 
     def server_error(self) -> Response:
         return envelope_error("000001", "server error", status=500)
@@ -305,6 +336,8 @@ async def order(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
     sim.orders[order_no] = placed
     sim.by_transaction[txn] = order_no
     sim.record_order(txn)
+    sim.webhooks.send_later(sim.allocation_delay, sim.notification(
+        "ORDER_STATUS", {"orderNo": order_no, "orderStatus": "GOT_RESOURCE", "transactionId": txn}))
     return {"orderNo": order_no, "transactionId": txn}
 
 
@@ -471,6 +504,7 @@ def create_app(*, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None 
         routes=[
             Route(API + "/{endpoint:path}", dispatch, methods=["GET", "POST", "PUT", "DELETE"]),
             *admin_routes(lambda request: request.app.state.sim),
+            *webhook_routes(lambda request: request.app.state.sim),
         ],
         middleware=[Middleware(FaultMiddleware, sim=lambda: sim)],
     )

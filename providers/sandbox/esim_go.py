@@ -24,6 +24,7 @@ from providers.sandbox.clock import Clock
 from providers.sandbox.credentials import ESIM_GO_API_KEY
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
 from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes, retry_after_header
+from providers.sandbox.webhooks import WebhookSender, esim_go_signer, webhook_routes
 
 PREFIX = "/v2.4"
 RATE_LIMIT = 10
@@ -98,6 +99,28 @@ class EsimGoSimulator(Simulator):
         self.orders: dict[str, dict[str, Any]] = {}
         self.profiles: dict[str, Profile] = {}
         self._uuid_rng = random.Random(f"{seed}:esim_go:orders")
+        self.webhooks = WebhookSender(sign=esim_go_signer, secret=ESIM_GO_API_KEY)  # V3 callbacks, signed
+
+    async def emit_usage_alerts(self) -> int:
+        """`Utilisation` callbacks at 1, 50, 80 and 100 % of the first bundle used; once each."""
+        now, due = self.clock.now(), []
+        for profile in list(self.profiles.values()):
+            if profile.cancelled or not profile.used(now) or profile.unlimited:
+                continue
+            bundle = self.assignments(profile)[0]
+            assignment = bundle["assignments"][0]
+            initial, remaining = assignment["initialQuantity"], assignment["remainingQuantity"]
+            used_pct = 100 * (initial - remaining) / initial if initial else 0
+            for level in (1, 50, 80, 100):
+                if used_pct >= level and self.webhooks.first_time(profile.iccid, str(level)):
+                    due.append({"iccid": profile.iccid, "alertType": "Utilisation", "bundle": {
+                        "id": assignment["id"], "reference": assignment["assignmentReference"],
+                        "name": bundle["name"], "description": bundle["description"],
+                        "initialQuantity": initial, "remainingQuantity": remaining,
+                        "startTime": profile.first_use_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "endTime": profile.expires_at().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "unlimited": assignment["unlimited"]}})
+        return await self.webhooks.send_all(due)
 
     def orders_received(self, client_reference: str) -> int:
         """Orders whose eSIMs carry this `customerRef` (eSIM Go orders have no reference of their own)."""
@@ -458,7 +481,7 @@ def create_app(*, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None 
         Route("/esims/{iccid}/bundles", esim_bundles),
     ]
     app = Starlette(
-        routes=[Mount(PREFIX, routes=api), *admin_routes(_sim)],
+        routes=[Mount(PREFIX, routes=api), *admin_routes(_sim), *webhook_routes(_sim)],
         middleware=[Middleware(FaultMiddleware, sim=lambda: sim), Middleware(_ApiKeyAndHeaders)],
     )
     app.state.sim = sim
