@@ -65,9 +65,9 @@ async def check_pending_orders(*, registry: ProviderRegistry, now: dt.datetime |
                                limit: int = 200) -> JobResult:
     """Fulfil paid orders nobody took, and ask the provider about orders stuck in provisioning."""
     now = now or _now()
-    paid = _ids(sa.select(Order.id).where(Order.status == OrderStatus.PAID, Order.updated_at < now - PAID_GRACE)
+    paid = await asyncio.to_thread(_ids, sa.select(Order.id).where(Order.status == OrderStatus.PAID, Order.updated_at < now - PAID_GRACE)
                 .order_by(Order.id).limit(limit))
-    stuck = _ids(sa.select(Order.id).where(
+    stuck = await asyncio.to_thread(_ids, sa.select(Order.id).where(
         Order.status == OrderStatus.PROVISIONING,
         sa.or_(Order.last_status_check.is_(None), Order.last_status_check < now - orders.RECLAIM_AFTER),
     ).order_by(Order.last_status_check.asc().nulls_first(), Order.id).limit(limit))
@@ -123,19 +123,19 @@ async def retry_failed_orders(*, registry: ProviderRegistry, now: dt.datetime | 
                               limit: int = 100) -> JobResult:
     """Retry failed orders whose delay has passed; refund those out of retries."""
     now = now or _now()
-    _schedule_new_failures()
+    await asyncio.to_thread(_schedule_new_failures)
 
     async def retry(order_id: int) -> bool:
         result = await orders.fulfil_paid_order(order_id, registry=registry)
         if result.status == OrderStatus.FAILED:
-            _after_retry(order_id, now)
+            await asyncio.to_thread(_after_retry, order_id, now)
         return True
 
     async def refund(order_id: int) -> bool:
         return await asyncio.to_thread(refund_failed_order, order_id, lease=now + REFUND_LEASE)
 
-    retried = await _each(_claim_due(now, limit, refunds=False), retry)
-    return retried + await _each(_claim_due(now, limit, refunds=True), refund)
+    retried = await _each(await asyncio.to_thread(_claim_due, now, limit, refunds=False), retry)
+    return retried + await _each(await asyncio.to_thread(_claim_due, now, limit, refunds=True), refund)
 
 
 def refund_failed_order(order_id: int, *, lease: dt.datetime) -> bool:

@@ -13,6 +13,7 @@ Applying an order event releases the order's provisioning lease and resumes it w
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -211,16 +212,24 @@ async def handle_provider_webhook(provider_id: str, body: bytes, headers: Mappin
     if not isinstance(data, dict):
         raise InvalidWebhook("the webhook body is not a JSON object")
     event = _PARSERS[provider_id](data, body)
-    now = now or dt.datetime.now(dt.UTC)
+    result, order_id = await asyncio.to_thread(_record_and_apply, provider_id, event, now or dt.datetime.now(dt.UTC))
+    if order_id is not None and registry is not None:  # network, after the event is recorded
+        await orders.fulfil_paid_order(order_id, registry=registry, resume=True)
+    log.info("%s webhook %s (%s): %s", provider_id, event.kind, event.key[:40], result.outcome)
+    return result
+
+
+def _record_and_apply(provider_id: str, event: _Event, now: dt.datetime) -> tuple[ProviderWebhookResult, int | None]:
+    """Record the event and apply it once (the row lock makes a concurrent redelivery wait)."""
+    key = event.key[:200]
     with db.session() as s, s.begin():
-        s.execute(pg_insert(ProviderWebhookEvent).values(provider_id=provider_id, event_key=event.key[:200],
-                                                         kind=event.kind[:64])
+        s.execute(pg_insert(ProviderWebhookEvent).values(provider_id=provider_id, event_key=key, kind=event.kind[:64])
                   .on_conflict_do_nothing(index_elements=["provider_id", "event_key"]))
         row = s.exec(select(ProviderWebhookEvent).where(ProviderWebhookEvent.provider_id == provider_id,
-                                                        ProviderWebhookEvent.event_key == event.key[:200])
+                                                        ProviderWebhookEvent.event_key == key)
                      .with_for_update()).one()
         if row.processed_at is not None:
-            return ProviderWebhookResult(provider_id, row.event_key, row.kind, duplicate=True, outcome=row.outcome)
+            return ProviderWebhookResult(provider_id, key, row.kind, duplicate=True, outcome=row.outcome), None
         order_id = None
         if event.update is not None and event.iccid:
             outcome = _apply_usage(s, provider_id, event, now=now)
@@ -230,10 +239,7 @@ async def handle_provider_webhook(provider_id: str, body: bytes, headers: Mappin
         else:
             outcome = "ignored"
         row.processed_at, row.outcome = now, outcome
-    if order_id is not None and registry is not None:  # network, after the event is recorded
-        await orders.fulfil_paid_order(order_id, registry=registry, resume=True)
-    log.info("%s webhook %s (%s): %s", provider_id, event.kind, event.key[:40], outcome)
-    return ProviderWebhookResult(provider_id, row.event_key, row.kind, outcome=outcome)
+    return ProviderWebhookResult(provider_id, key, event.kind, outcome=outcome), order_id
 
 
 def _apply_usage(s, provider_id: str, event: _Event, *, now: dt.datetime) -> str:

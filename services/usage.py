@@ -209,7 +209,7 @@ async def _sync_provider(provider: pb.Provider, esims: list[_Claimed], *, now: d
             except pb.ProviderError as exc:
                 log.warning("usage of %d %s eSIMs failed: %s", len(batch), provider.id, exc)
                 return JobResult(failed=len(batch))
-        done = _record(batch, usages, now=now)
+        done = await asyncio.to_thread(_record, batch, usages, now=now)
         return JobResult(processed=done, failed=len(batch) - done)
 
     return sum(await asyncio.gather(*(one(b) for b in batches)), JobResult())
@@ -219,7 +219,8 @@ async def sync_usage(*, registry: ProviderRegistry, now: dt.datetime | None = No
                      stale_after: dt.timedelta = dt.timedelta(minutes=30), limit: int = 20_000) -> JobResult:
     """Fetch usage of the registry's eSIMs not synced for `stale_after`, all providers at once; notify once."""
     now = now or dt.datetime.now(dt.UTC)
-    claimed = _claim(providers=registry.ids, now=now, stale_before=now - stale_after, limit=limit)
+    claimed = await asyncio.to_thread(_claim, providers=registry.ids, now=now, stale_before=now - stale_after,
+                                      limit=limit)
     by_provider: dict[str, list[_Claimed]] = defaultdict(list)
     for esim in claimed:
         by_provider[esim.provider_id].append(esim)
