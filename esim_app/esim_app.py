@@ -24,7 +24,7 @@ from esim_app.state.inbox import InboxState
 from esim_app.state.profile import ProfileState
 from esim_app.state.support import SupportState, TicketState
 from esim_app.state.topup import TopupState
-from services import db, logs
+from services import db, jobs, logs
 from services.settings import load_or_exit
 
 settings = load_or_exit()
@@ -47,6 +47,7 @@ app = rx.App(
     head_components=[rx.el.meta(name="theme-color", content="#1e40af")],
 )
 app.register_lifespan_task(_lifespan)
+app.register_lifespan_task(jobs.scheduler_lifespan)  # runs only when SCHEDULER=inline
 
 
 def public(page: Callable[[], rx.Component], route: str, title: str | rx.Var[str], *on_load,

@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from esim_app.http.health import health
 from esim_app.http.packages import packages_endpoint
+from esim_app.http.provider_webhooks import provider_webhook
 from esim_app.http.sitemap import sitemap
 from esim_app.http.stripe_webhook import stripe_webhook
 from providers.sandbox.server import APP_FACTORIES
@@ -25,13 +26,16 @@ class _AtRoot:
 
 
 def _sandbox_routes() -> list[BaseRoute]:
-    """The provider simulators, served by the app itself outside production."""
-    if get_settings().is_production:
+    """The provider simulators, served by the app itself outside production; their webhooks come back here."""
+    settings = get_settings()
+    if settings.is_production:
         return []
     routes: list[BaseRoute] = []
     for provider_id, factory in APP_FACTORIES.items():
         prefix = f"{SANDBOX_PREFIX}/{provider_id}"
-        routes.append(Mount(prefix, app=_AtRoot(factory(), prefix)))
+        simulator = factory()
+        simulator.state.sim.webhooks.url = f"http://127.0.0.1:{settings.app_port}/api/providers/{provider_id}/webhook"
+        routes.append(Mount(prefix, app=_AtRoot(simulator, prefix)))
     return routes
 
 
@@ -40,6 +44,7 @@ def build_api() -> Starlette:
         Route("/api/health", health, methods=["GET"]),
         Route("/api/v1/packages", packages_endpoint, methods=["GET"]),
         Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+        Route("/api/providers/{provider}/webhook", provider_webhook, methods=["POST", "HEAD"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),
         *_sandbox_routes(),
     ])
