@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
 import pytest
 
 from services import db, migrations
+from services.catalog_cache import invalidate_catalog_cache
 from services.settings import get_settings
 from tests.support.database import fresh_database
 
@@ -33,3 +35,16 @@ def database_url() -> Iterator[str]:
     else:
         os.environ["DATABASE_URL"] = previous
     get_settings.cache_clear()
+
+
+@contextlib.contextmanager
+def own_database(prefix: str, *, restore: str) -> Iterator[str]:
+    """A fresh migrated database for a test package whose tests change whole tables (the catalogue,
+    every order); the session's database (`restore`) is used again afterwards."""
+    with fresh_database(prefix) as url:
+        use_database(url)
+        migrations.upgrade()
+        yield url
+        db.reset_engine()
+    use_database(restore)
+    invalidate_catalog_cache()

@@ -13,22 +13,16 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db, migrations
-from services.catalog import SyncReport, invalidate_catalog_cache, run_sync_packages
+from services import db
+from services.catalog import SyncReport, run_sync_packages
 from services.settings import Settings
-from tests.conftest import use_database
-from tests.support.database import fresh_database
+from tests.conftest import own_database
 
 
 @pytest.fixture(scope="package")
 def catalog_db(database_url: str) -> Iterator[str]:
-    with fresh_database("esim_catalog") as url:
-        use_database(url)
-        migrations.upgrade()
+    with own_database("esim_catalog", restore=database_url) as url:
         yield url
-        db.reset_engine()
-    use_database(database_url)
-    invalidate_catalog_cache()
 
 
 @pytest.fixture(scope="package")

@@ -12,12 +12,11 @@ from sqlmodel import select
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db, localstripe_server, migrations, orders, payments
-from services.catalog import invalidate_catalog_cache, run_sync_packages
+from services import db, localstripe_server, orders, payments
+from services.catalog import run_sync_packages
 from services.models import Package, User
 from services.settings import Settings, get_settings
-from tests.conftest import use_database
-from tests.support.database import fresh_database
+from tests.conftest import own_database
 
 SECRET_KEY, PUBLISHABLE_KEY = "sk_test_jobs", "pk_test_jobs"
 FAULT_LINES: list[str] = []
@@ -32,13 +31,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 @pytest.fixture(scope="package")
 def jobs_db(database_url: str) -> Iterator[str]:
-    with fresh_database("esim_jobs") as url:
-        use_database(url)
-        migrations.upgrade()
+    with own_database("esim_jobs", restore=database_url) as url:
         yield url
-        db.reset_engine()
-    use_database(database_url)
-    invalidate_catalog_cache()
 
 
 @pytest.fixture(scope="package")

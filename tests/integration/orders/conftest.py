@@ -11,23 +11,17 @@ from sqlmodel import select
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db, migrations, orders
-from services.catalog import invalidate_catalog_cache, run_sync_packages
+from services import db, orders
+from services.catalog import run_sync_packages
 from services.models import Package, User
 from services.settings import Settings
-from tests.conftest import use_database
-from tests.support.database import fresh_database
+from tests.conftest import own_database
 
 
 @pytest.fixture(scope="package")
 def orders_db(database_url: str) -> Iterator[str]:
-    with fresh_database("esim_orders") as url:
-        use_database(url)
-        migrations.upgrade()
+    with own_database("esim_orders", restore=database_url) as url:
         yield url
-        db.reset_engine()
-    use_database(database_url)
-    invalidate_catalog_cache()
 
 
 @pytest.fixture(scope="package")
