@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app import routes
 from esim_app.components.forms import error_callout, field, notice_callout
 from esim_app.components.layout import storefront_shell
 from esim_app.components.ui import button, card

@@ -44,7 +44,8 @@ class Country:
     flag: str
 
 
-def _card(o: catalog.OfferView, currency: str) -> PlanCard:
+def plan_card_of(o: catalog.OfferView, currency: str) -> PlanCard:
+    """The card a page shows for an offer, with an approximate price in `currency` when not USD."""
     price = format_money(o.price_cents, o.currency)
     approx = ""
     if currency != o.currency:
@@ -110,7 +111,7 @@ class PlanListState(rx.State):
 
     async def _show(self) -> None:
         currency = await self._display_currency()
-        self.plans = [_card(o, currency) for o in self._offers]
+        self.plans = [plan_card_of(o, currency) for o in self._offers]
         if self._offers:
             cheapest = min(o.price_cents for o in self._offers)
             self.subtitle = f"{len(self._offers)} plans from {format_money(cheapest, self._offers[0].currency)}"
@@ -232,7 +233,7 @@ class PlanDetailState(rx.State):
 
     async def _show(self) -> None:
         currency = (await self.get_state(DisplayCurrencyState))._currency()
-        self.plan = _card(self._offer, currency) if self._offer else None
+        self.plan = plan_card_of(self._offer, currency) if self._offer else None
 
     @rx.event
     async def refresh_prices(self) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from esim_app.state.auth import CustomerState
-from esim_app.state.catalog import PlanCard, _card
+from esim_app.state.catalog import PlanCard, plan_card_of
 from services import catalog, orders, payments, topups
 from services.errors import ServiceError
 from services.provider_runtime import get_registry
@@ -68,7 +68,7 @@ class CheckoutState(CustomerState):
         if detail is None:
             self.plan = None
             return
-        self.plan = _card(detail.offer, detail.offer.currency)
+        self.plan = plan_card_of(detail.offer, detail.offer.currency)
         names = [c.name for c in detail.coverage]
         self.coverage_text = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
         self.supports_topup = detail.supports_topup
@@ -85,7 +85,7 @@ class CheckoutState(CustomerState):
             self.error = str(exc)
             return
         self._topup_esim_id = esim_id
-        self.plan = _card(offer, offer.currency)
+        self.plan = plan_card_of(offer, offer.currency)
         self.coverage_text = f"Added to your eSIM {self.topup_for}"
         self.supports_topup = True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.state.auth import CustomerState
-from esim_app.state.catalog import PlanCard, _card
+from esim_app.state.catalog import PlanCard, plan_card_of
 from services import topups
 from services.errors import ServiceError
 from services.provider_runtime import get_registry
@@ -32,7 +32,7 @@ class TopupState(CustomerState):
         except ServiceError as exc:
             self.error = str(exc)
         else:
-            self.plans = [_card(o, o.currency) for o in offers]
+            self.plans = [plan_card_of(o, o.currency) for o in offers]
             if not offers:
                 self.error = "There are no top-ups for this eSIM at the moment."
         self.esim_ref_shown, self.loaded = ref, True
