@@ -85,8 +85,9 @@ def webhook_to_esim(count: int) -> None:
     try:
         os.environ.update(sandbox.stripe_env(settings, port=stripe_port))
         get_settings.cache_clear()
-        user, offers = _customer(), list(itertools.chain(*_best_offers().values()))
-        order_ids = []
+        by_provider = _best_offers()
+        user, offers = _customer(), list(itertools.chain(*zip(*(by_provider[p] for p in sorted(by_provider)))))
+        order_ids, provider_of = [], {}
         for offer in offers[:count]:
             created = orders.create_order(user, plan_slug=offer.slug)
             start = payments.start_payment(created.id)
@@ -94,20 +95,26 @@ def webhook_to_esim(count: int) -> None:
                                             card_number="4242424242424242", secret_key=os.environ["STRIPE_SECRET_KEY"],
                                             publishable_key=os.environ["STRIPE_PUBLISHABLE_KEY"])
             order_ids.append(created.id)
+            provider_of[created.id] = offer.provider_id
         deadline = time.monotonic() + 60
         query = sa.text(
-            "SELECT extract(epoch FROM min(e.created_at) - min(se.received_at)) FROM esims e "
+            "SELECT e.order_id, extract(epoch FROM min(e.created_at) - min(se.received_at)) FROM esims e "
             "JOIN stripe_events se ON se.order_id = e.order_id AND se.type = 'payment_intent.succeeded' "
             "WHERE e.order_id = ANY(:ids) GROUP BY e.order_id")
         while time.monotonic() < deadline:
             with db.get_engine().connect() as conn:
-                delays = [float(r[0]) for r in conn.execute(query, {"ids": order_ids})]
+                delays = {r[0]: float(r[1]) for r in conn.execute(query, {"ids": order_ids})}
             if len(delays) == len(order_ids):
                 break
             time.sleep(0.2)
         print(f"webhook -> eSIM stored: {len(delays)}/{len(order_ids)} orders, "
-              f"p50 {_percentile(delays, 50) * 1000:.0f} ms, p95 {_percentile(delays, 95) * 1000:.0f} ms "
+              f"p50 {_percentile(list(delays.values()), 50) * 1000:.0f} ms, "
+              f"p95 {_percentile(list(delays.values()), 95) * 1000:.0f} ms "
               f"(signature check, dedupe, mark paid, provider order, eSIM row, email queued)")
+        for provider_id in sorted(set(provider_of.values())):
+            mine = [d for order_id, d in delays.items() if provider_of[order_id] == provider_id]
+            print(f"  {provider_id}: p50 {_percentile(mine, 50) * 1000:.0f} ms, p95 {_percentile(mine, 95) * 1000:.0f} ms"
+                  f" ({len(mine)} orders)")
     finally:
         localstripe_server.stop(stripe_port)
         server.should_exit = True

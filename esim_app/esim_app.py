@@ -13,9 +13,9 @@ from esim_app.pages.login import admin_login_page, business_login_page, login_pa
 from esim_app.pages.portals import admin_home, business_home
 from esim_app.pages.profile import profile_page
 from esim_app.pages.sandbox import inbox_page
-from esim_app.pages.support import support_page, ticket_page
 from esim_app.pages.storefront.landing import landing_page
 from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
+from esim_app.pages.support import support_page, ticket_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
 from esim_app.state.auth import AdminState, AuthState, EnterpriseState
 from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pathlib
 
-from alembic import command
 from alembic.config import Config
+
+from alembic import command
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

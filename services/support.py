@@ -15,7 +15,16 @@ from sqlmodel import Session, col, select
 
 from services import db
 from services.errors import ServiceError
-from services.models import Admin, AuditLog, Order, SupportMessage, SupportTicket, TicketAuthor, TicketStatus, User
+from services.models import (
+    Admin,
+    AuditLog,
+    Order,
+    SupportMessage,
+    SupportTicket,
+    TicketAuthor,
+    TicketStatus,
+    User,
+)
 from services.notifications import enqueue_email
 from services.settings import get_settings
 

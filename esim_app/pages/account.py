@@ -12,6 +12,7 @@ from esim_app.pages.refund import refund_panel
 from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
 from esim_app.state.topup import TopupState
 
+
 def esim_card(esim: EsimCard) -> rx.Component:
     return rx.el.a(
         card(
