@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
@@ -20,14 +19,9 @@ from sqlmodel import col
 from services import db
 from services.models import EmailOutbox
 from services.settings import get_settings
+from tests.support.server import free_port
 
 SMTP_USER, SMTP_PASS = "mailer", "s3cret-mail-pass"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Mailbox:

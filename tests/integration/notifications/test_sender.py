@@ -15,7 +15,8 @@ from services.models import EmailOutbox
 from services.notifications import Attachment, SendReport, enqueue_email, send_due_emails
 from services.notifications.sender import BACKOFF, MAX_ATTEMPTS
 from services.settings import get_settings
-from tests.integration.notifications.conftest import SMTP_PASS, SMTP_USER, Mailbox, free_port
+from tests.integration.notifications.conftest import SMTP_PASS, SMTP_USER, Mailbox
+from tests.support.server import free_port
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 
