@@ -18,7 +18,7 @@ from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
 from esim_app.pages.support import support_page, ticket_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
 from esim_app.state.auth import AdminState, AuthState, EnterpriseState
-from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
+from esim_app.state.catalog import DisplayCurrencyState, LandingState, PlanDetailState, PlanListState
 from esim_app.state.checkout import CheckoutState
 from esim_app.state.inbox import InboxState
 from esim_app.state.profile import ProfileState
@@ -62,7 +62,7 @@ def private(page: Callable[[], rx.Component], route: str, title: str, *on_load) 
     app.add_page(page, route=route, title=f"{title} · {BRAND}", meta=NOINDEX, on_load=list(on_load) or None)
 
 
-public(landing_page, routes.HOME, f"{BRAND} · Travel eSIM data plans for 190+ countries",
+public(landing_page, routes.HOME, f"{BRAND} · Travel eSIM data plans for 190+ countries", LandingState.load,
        description="Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute.")
 public(plan_list_page, routes.DESTINATION, PlanListState.title + f" · {BRAND}", PlanListState.load_country)
 public(plan_list_page, routes.REGION, PlanListState.title + f" · {BRAND}", PlanListState.load_region)

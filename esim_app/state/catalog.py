@@ -238,3 +238,14 @@ class PlanDetailState(rx.State):
     @rx.event
     async def refresh_prices(self) -> None:
         await self._show()
+
+
+class LandingState(rx.State):
+    """Live "from" prices for the landing page's popular destinations."""
+
+    from_prices: dict[str, str] = {}
+
+    @rx.event
+    async def load(self) -> None:
+        destinations = await asyncio.to_thread(catalog.destinations_with_offers)
+        self.from_prices = {d.code: format_money(d.min_price_cents, d.currency) for d in destinations}

@@ -35,6 +35,7 @@ def test_landing_has_every_section_a_traveller_needs(app_url: str, page: Page) -
                     "Questions travellers ask"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_test_id("popular-destination")).to_have_count(12)
+    expect(page.get_by_test_id("popular-destination").first).to_contain_text(re.compile(r"From \$\d+\.\d\d"))
     expect(page.locator("#regions a[href='/regions/europe']")).to_be_visible()
     expect(page.locator("a[href='/global']").first).to_be_visible()
     page.get_by_text("Will it work on my phone?").click()

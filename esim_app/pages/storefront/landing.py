@@ -8,7 +8,7 @@ from esim_app import routes
 from esim_app.components.layout import storefront_shell
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
-from esim_app.state.catalog import DisplayCurrencyState
+from esim_app.state.catalog import DisplayCurrencyState, LandingState
 from services.destinations import REGIONS, get_destination
 
 POPULAR = ("JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "MX", "DE", "AE", "KR")
@@ -132,7 +132,9 @@ def _destination_card(code: str) -> rx.Component:
             rx.vstack(
                 rx.el.span(dest.flag, class_name="flag"),
                 rx.el.span(dest.name, font_weight="600", font_size="1.0625rem"),
-                rx.hstack(rx.el.span("See plans", class_name="t-secondary"),
+                rx.hstack(rx.el.span(rx.cond(LandingState.from_prices.contains(code),
+                                             "From " + LandingState.from_prices[code], "See plans"),
+                                     class_name="t-secondary"),
                           rx.icon("arrow-right", size=14, class_name="t-muted"), spacing="1", align="center"),
                 spacing="2",
                 align="start",
