@@ -153,7 +153,7 @@ class CheckoutState(CustomerState):
         if (result or {}).get("error"):
             self.paying, self.error = False, str(result["error"])
             return None
-        if self._order_user != identity.principal_id:
+        if not self._order_id or self._order_user != identity.principal_id:  # not this tab's payment
             self.paying = False
             return None
         status = await asyncio.to_thread(payments.refresh_payment, self._order_id)
