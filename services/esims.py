@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import segno
 from sqlmodel import select
 
 from services import db
 from services.errors import ServiceError
 from services.models import Esim, EsimStatus, Order, OrderStatus, Package
+from services.qr import qr_png
 
 IOS_INSTALL_URL = "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata="
 STATUS_LABELS = {
@@ -59,13 +58,6 @@ class EsimDetail:
     usage_updated: str
     order_ref: str
     can_top_up: bool
-
-
-def qr_png(lpa: str) -> bytes:
-    """A PNG QR code of the activation string, generated locally (never by a third party)."""
-    buffer = io.BytesIO()
-    segno.make(lpa, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
-    return buffer.getvalue()
 
 
 def qr_data_uri(lpa: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from services.esims import ios_install_url, qr_png
+from services.esims import ios_install_url
 from services.models import Esim, Order, OrderKind, Package, User
 from services.money import format_money
 from services.notifications import Attachment, enqueue_email
@@ -23,7 +23,7 @@ def queue_order_completed(session: Session, order: Order) -> None:
     for esim in esims:
         session.refresh(esim)
         cid = f"qr-{esim.display_id}@esim"
-        attachments.append(Attachment(f"{esim.display_id}-qr.png", "image/png", qr_png(esim.lpa), cid=cid))
+        attachments.append(Attachment.qr_code(f"{esim.display_id}-qr.png", esim.lpa, cid=cid))
         context_esims.append({
             "ref": esim.display_id, "iccid": esim.iccid, "lpa": esim.lpa, "smdp_address": esim.smdp_address,
             "activation_code": esim.matching_id, "ios_url": ios_install_url(esim.lpa), "qr_cid": cid,

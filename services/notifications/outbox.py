@@ -14,6 +14,7 @@ from services import db
 from services.errors import ServiceError
 from services.models import EmailOutbox
 from services.notifications.render import render_email
+from services.qr import qr_png
 from services.settings import get_settings
 
 
@@ -23,12 +24,24 @@ class SandboxOnly(ServiceError):
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file sent with an email; with a `cid` it is shown inline (`<img src="cid:{cid}">`)."""
+    """A file sent with an email; with a `cid` it is shown inline (`<img src="cid:{cid}">`).
+
+    With `qr_text` instead of `data` the file is a PNG QR code of that text, drawn when the mail
+    is sent, so the transaction that queues the mail does not pay for the drawing.
+    """
 
     filename: str
     content_type: str  # e.g. "image/png"
-    data: bytes
+    data: bytes = b""
     cid: str | None = None
+    qr_text: str | None = None
+
+    @classmethod
+    def qr_code(cls, filename: str, text: str, *, cid: str) -> Attachment:
+        return cls(filename, "image/png", cid=cid, qr_text=text)
+
+    def payload(self) -> bytes:
+        return qr_png(self.qr_text) if self.qr_text is not None else self.data
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -36,12 +49,13 @@ class Attachment:
             "content_type": self.content_type,
             "data": base64.b64encode(self.data).decode(),
             "cid": self.cid,
+            "qr_text": self.qr_text,
         }
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> Attachment:
         data = base64.b64decode(value["data"])
-        return cls(value["filename"], value["content_type"], data, value.get("cid"))
+        return cls(value["filename"], value["content_type"], data, value.get("cid"), value.get("qr_text"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,10 +198,10 @@ def _build(message: _Claimed, settings: Settings) -> EmailMessage:
     for attachment in map(Attachment.from_json, message.attachments):
         maintype, _, subtype = attachment.content_type.partition("/")
         if attachment.cid:
-            html.add_related(attachment.data, maintype, subtype, cid=f"<{attachment.cid}>",
+            html.add_related(attachment.payload(), maintype, subtype, cid=f"<{attachment.cid}>",
                              filename=attachment.filename, disposition="inline")
         else:
-            msg.add_attachment(attachment.data, maintype, subtype, filename=attachment.filename)
+            msg.add_attachment(attachment.payload(), maintype, subtype, filename=attachment.filename)
     return msg
 
 

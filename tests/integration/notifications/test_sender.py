@@ -60,6 +60,22 @@ def test_inline_images_are_related_parts_and_files_are_attached(smtp: Mailbox, a
     assert receipt.get_filename() == "receipt.txt" and receipt.get_content() == "paid 12.00 USD"
 
 
+def test_a_qr_code_attachment_is_drawn_at_send_time_and_scans_back(smtp: Mailbox, address: str) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    lpa = "LPA:1$rsp.example.com$K2-QR-TEST"
+    outbox_id = _enqueue(address, attachments=(Attachment.qr_code("qr.png", lpa, cid="qr-2"),))
+    assert _row(outbox_id).attachments[0]["data"] == ""  # nothing drawn while queueing
+    send_due_emails()
+    (message,) = smtp.to(address)
+    image = next(p for p in message.walk() if p["Content-ID"] == "<qr-2>")
+    assert image.get_content_type() == "image/png"
+    assert zxingcpp.read_barcodes(Image.open(io.BytesIO(image.get_content())))[0].text == lpa
+
+
 def test_a_refused_connection_is_retried_after_a_minute_then_delivered(
     mailbox: tuple[Mailbox, int], mail_settings: pytest.MonkeyPatch, address: str
 ) -> None:
