@@ -32,6 +32,7 @@ class Profile:
     smdp_address: str
     matching_id: str
     issued_at: dt.datetime
+    pace: float = 1.0  # how fast its owner uses data: 1.0 uses the allowance exactly over the validity
     bundles: list[Bundle] = field(default_factory=list)
     cancelled: bool = False
     customer_ref: str | None = None
@@ -61,7 +62,7 @@ class Profile:
         if not self.used(now) or self.cancelled:
             return 0
         elapsed_days = (min(now, self.expires_at()) - self.first_use_at).total_seconds() / 86400
-        pace = random.Random(self.iccid).uniform(0.6, 1.4)
+        pace = self.pace
         total = self.total_mb()
         if total is None:
             return int(UNLIMITED_MB_PER_DAY * pace * elapsed_days)
@@ -90,6 +91,7 @@ class ProfileFactory:
     def __init__(self, *, iccid_prefix: str, smdp_address: str, seed: str) -> None:
         self._prefix, self._smdp, self._seed = iccid_prefix, smdp_address, seed
         self._next = time.time_ns() // 1_000_000 % 10**11 * 10 + 1
+        self.pace: float | None = None  # tests fix every new profile's pace; None: 0.6-1.4, varying by ICCID
 
     def issue(self, now: dt.datetime) -> Profile:
         serial = self._next
@@ -101,7 +103,8 @@ class ProfileFactory:
         matching = "-".join(
             "".join(rng.choices(string.ascii_uppercase + string.digits, k=4)) for _ in range(3)
         )
-        return Profile(iccid=iccid, smdp_address=self._smdp, matching_id=matching, issued_at=now)
+        pace = self.pace if self.pace is not None else random.Random(iccid).uniform(0.6, 1.4)
+        return Profile(iccid=iccid, smdp_address=self._smdp, matching_id=matching, issued_at=now, pace=pace)
 
 
 def _luhn_digit(digits: str) -> str:
