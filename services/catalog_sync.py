@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import socket
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from services import db
 from services.catalog_cache import invalidate_catalog_cache
 from services.catalog_normalize import CatalogueRow, Unusable, normalise, offer_slug
 from services.catalog_selection import OfferState, Selection, select_offers
-from services.models import JobRun
+from services.job_runs import JobResult, finish_run, start_run
 from services.store_settings import StoreSettings, get_store_settings
 
 log = logging.getLogger(__name__)
@@ -137,18 +136,19 @@ class _Fetched:
 async def sync_packages(registry: Iterable[Provider]) -> SyncReport:
     """Sync every provider in `registry` (a `ProviderRegistry` or any iterable of providers)."""
     started_at, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    job_id = await asyncio.to_thread(_start_job, started_at)
+    job_id = await asyncio.to_thread(start_run, JOB_NAME)
     try:
         fetched = await asyncio.gather(*(_fetch(p) for p in registry))
         results = await asyncio.to_thread(_store, fetched, started_at)
     except Exception as exc:
-        await asyncio.to_thread(_finish_job, job_id, 0, 0, f"sync aborted: {type(exc).__name__}: {exc}")
+        await asyncio.to_thread(finish_run, job_id, JobResult(), error=f"sync aborted: {type(exc).__name__}: {exc}")
         raise
     invalidate_catalog_cache()
     report = SyncReport(
         job_run_id=job_id, started_at=started_at, duration_seconds=time.perf_counter() - clock, **results
     )
-    await asyncio.to_thread(_finish_job, job_id, report.processed, report.failed, "; ".join(report.errors) or None)
+    await asyncio.to_thread(finish_run, job_id, JobResult(report.processed, report.failed),
+                            error="; ".join(report.errors) or None)
     log.info("catalogue sync: %d packages, %d failed, %d enabled offers in %.1f s",
              report.processed, report.failed, report.enabled_offers, report.duration_seconds)
     return report
@@ -342,21 +342,3 @@ def row_values(
         supports_topup, row.cost_micros, row.cost_currency, row.price_cents, row.currency, row.group_key,
         is_best_price, is_enabled, Jsonb(row.raw),
     )
-
-
-def _start_job(started_at: dt.datetime) -> int:
-    with db.session() as s:
-        run = JobRun(job=JOB_NAME, started_at=started_at, host=socket.gethostname()[:120])
-        s.add(run)
-        s.commit()
-        return int(run.id)  # type: ignore[arg-type]
-
-
-def _finish_job(job_id: int, processed: int, failed: int, error: str | None) -> None:
-    with db.session() as s:
-        run = s.get(JobRun, job_id)
-        if run is None:
-            return
-        run.finished_at = dt.datetime.now(dt.UTC)
-        run.processed, run.failed, run.error = processed, failed, error
-        s.commit()
