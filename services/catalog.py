@@ -19,6 +19,7 @@ from services.catalog_queries import (
     list_global_offers,
     list_region_offers,
     price_in,
+    storefront_settings,
 )
 from services.catalog_sync import ProviderSyncResult, SyncReport, run_sync_packages, sync_packages
 from services.pricing import UnknownCurrency
@@ -28,5 +29,5 @@ __all__ = [
     "OfferView", "ProviderSyncResult", "SyncReport", "UnknownCurrency", "UnknownDestination",
     "destinations_with_offers", "get_offer", "invalidate_catalog_cache", "list_country_offers", "list_global_offers",
     "list_region_offers", "price_in", "return_offer_to_auto", "run_sync_packages", "set_offer_enabled",
-    "sync_packages",
+    "storefront_settings", "sync_packages",
 ]

@@ -23,7 +23,7 @@ from services.catalog_normalize import GLOBAL, REGION_NAMES
 from services.destinations import Destination, get_destination
 from services.errors import ServiceError
 from services.pricing import convert_cents
-from services.store_settings import get_store_settings
+from services.store_settings import StoreSettings, get_store_settings
 
 Sort = Literal["price", "data", "days"]
 SORTS: tuple[str, ...] = ("price", "data", "days")
@@ -128,10 +128,14 @@ def destinations_with_offers() -> list[DestinationOffersView]:
     return list(cached(("destinations",), _load_destinations))
 
 
+def storefront_settings() -> StoreSettings:
+    """The operator settings storefront pages show (rates, refund window), from the catalogue cache."""
+    return cached(("store_settings",), get_store_settings)
+
+
 def price_in(currency: str, cents: int) -> int:
     """A USD price in `currency`'s minor units (display only); raises `UnknownCurrency`."""
-    settings = cached(("store_settings",), get_store_settings)
-    return convert_cents(cents, currency, settings)
+    return convert_cents(cents, currency, storefront_settings())
 
 
 # -- loading -----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from esim_app.state.account import data_text
 from services import catalog
 from services.destinations import REGIONS, get_destination
 from services.money import format_money
-from services.store_settings import get_store_settings
 
 SORTS = {"price": "Lowest price", "data": "Most data", "days": "Longest validity"}
 DATA_FILTERS = {"any": None, "1": 1024, "3": 3 * 1024, "5": 5 * 1024, "10": 10 * 1024, "20": 20 * 1024}
@@ -74,7 +73,7 @@ class DisplayCurrencyState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        settings = await asyncio.to_thread(get_store_settings)
+        settings = await asyncio.to_thread(catalog.storefront_settings)
         self.currencies = ["USD", *sorted(settings.currency_rates)]
         self.refund_days = settings.refund_window_days
 
