@@ -161,8 +161,6 @@ class _Claim:
     package_id: int
     provider_id: str | None  # set when an earlier attempt may have reached this provider
     provider_order_id: str | None
-    user_id: int | None
-    enterprise_account_id: int | None
     topup_iccid: str | None
 
 
@@ -194,8 +192,7 @@ def _load_claim(order_id: int) -> _Claim:
         package = s.get(Package, order.package_id)
         topup_iccid = s.get(Esim, order.topup_of_esim_id).iccid if order.topup_of_esim_id else None
         return _Claim(order.id, order.display_id, order.client_reference, order.price_cents, order.quantity,
-                      package.group_key, package.id, order.provider_id, order.provider_order_id, order.user_id,
-                      order.enterprise_account_id, topup_iccid)
+                      package.group_key, package.id, order.provider_id, order.provider_order_id, topup_iccid)
 
 
 def _candidates(claim: _Claim, *, min_margin_cents: int, enabled: tuple[str, ...]) -> list[_Candidate]:
@@ -205,16 +202,13 @@ def _candidates(claim: _Claim, *, min_margin_cents: int, enabled: tuple[str, ...
             select(Package).where(Package.group_key == claim.group_key, Package.vanished_at.is_(None))
             .order_by(Package.cost_micros, Package.id)
         ).all()
-    first = [p for p in rows if p.id == claim.package_id]
-    others = [
-        p for p in rows
-        if p.id != claim.package_id and p.provider_id != (first[0].provider_id if first else None)
-        and claim.price_cents * 10_000 - p.cost_micros * claim.quantity >= min_margin_cents * 10_000
-    ]
+    bought = next((p for p in rows if p.id == claim.package_id), None)
+    floor_micros = min_margin_cents * 10_000
+    chosen: list[_Candidate] = []
     seen_providers: set[str] = set()
-    chosen = []
-    for p in first + others:
-        if p.provider_id in seen_providers or p.provider_id not in enabled:
+    for p in ([bought] if bought else []) + list(rows):  # rows come cheapest first
+        keeps_margin = p is bought or claim.price_cents * 10_000 - p.cost_micros * claim.quantity >= floor_micros
+        if p.provider_id in seen_providers or p.provider_id not in enabled or not keeps_margin:
             continue
         seen_providers.add(p.provider_id)
         chosen.append(_Candidate(p.id, p.provider_id, p.provider_package_id, p.cost_micros, p.data_mb, p.unlimited))
