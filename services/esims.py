@@ -16,6 +16,7 @@ from sqlmodel import select
 from services import db
 from services.errors import ServiceError
 from services.models import Esim, EsimStatus, Order, OrderStatus, Package
+from services.orders import OrderNotFound
 from services.qr import qr_png
 
 IOS_INSTALL_URL = "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata="
@@ -170,7 +171,7 @@ def get_order(user_id: int, *, order_ref: str) -> OrderSummary:
             .where(Order.user_id == user_id, Order.display_id == order_ref)
         ).first()
         if row is None:
-            raise EsimNotFound("We could not find that order in your account.")
+            raise OrderNotFound("We could not find that order in your account.")
         order, package = row
         refs = tuple(s.exec(select(Esim.display_id).where(Esim.order_id == order.id)).all())
         return _order_summary(order, package, refs)
