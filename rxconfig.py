@@ -3,7 +3,7 @@
 import reflex as rx
 
 from esim_app.plugins import SelfHostedFont
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 _settings = get_settings()
 

@@ -1,10 +1,10 @@
 """Alembic environment: the engine and metadata come from the application, never from alembic.ini."""
 
-from alembic import context
 from sqlmodel import SQLModel
 
-import services.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from services.db import get_engine
+import services.core.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import context
+from services.core.db import get_engine
 
 target_metadata = SQLModel.metadata
 

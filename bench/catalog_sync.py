@@ -29,12 +29,13 @@ from contextlib import contextmanager
 import psutil
 
 from providers.registry import build_registry
-from services import catalog, db, migrations
-from services.catalog_normalize import Unusable, normalise
-from services.catalog_sync import STAGE_COLUMNS, row_values
-from services.destinations import search_destinations
-from services.settings import Settings, get_settings
-from services.store_settings import get_store_settings
+from services import catalog
+from services.catalog.destinations import search_destinations
+from services.catalog.normalize import Unusable, normalise
+from services.catalog.sync import STAGE_COLUMNS, row_values
+from services.core import db, migrations
+from services.core.settings import Settings, get_settings
+from services.store.settings import get_store_settings
 from tests.support.database import fresh_database
 
 SEARCHES = ("jap", "fra", "united", "germ", "th", "spain", "ital", "kor", "mexi", "braz", "usa", "uk", "japn", "egy")
@@ -201,7 +202,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="    log: %(message)s", stream=sys.stdout)
-    logging.getLogger("services.catalog_sync").setLevel(logging.INFO)  # phase timings of each sync
+    logging.getLogger("services.catalog.sync").setLevel(logging.INFO)  # phase timings of each sync
     print(f"{psutil.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for scale in args.scales:
         bench(scale, queries=args.queries, with_latency=scale == max(args.scales))

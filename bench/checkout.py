@@ -31,10 +31,14 @@ from bench.catalog_sync import simulators
 from providers import airalo, esim_access, esim_go
 from providers.http import Rate
 from providers.registry import build_registry
-from services import db, localstripe_server, migrations, orders, payments, sandbox
 from services.catalog import invalidate_catalog_cache, run_sync_packages
-from services.models import Package, User
-from services.settings import Settings, get_settings
+from services.core import db, migrations
+from services.core.models import Package, User
+from services.core.settings import Settings, get_settings
+from services.orders import ordering as orders
+from services.payments import stripe_payments as payments
+from services.sandbox import localstripe as localstripe_server
+from services.sandbox import tooling as sandbox
 from tests.support.database import fresh_database
 from tests.support.server import free_port
 

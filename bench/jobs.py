@@ -27,10 +27,10 @@ from providers.sandbox.catalogue import offers
 from providers.sandbox.esim_access import SimEsim, SimOrder
 from providers.sandbox.esims import Bundle
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db, migrations
-from services.models import Esim, Order, Package
-from services.settings import Settings, get_settings
-from services.usage import sync_usage
+from services.core import db, migrations
+from services.core.models import Esim, Order, Package
+from services.core.settings import Settings, get_settings
+from services.orders.usage import sync_usage
 from tests.support.database import fresh_database
 
 PROVIDERS = ("airalo", "esim_access", "esim_go")

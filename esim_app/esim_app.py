@@ -24,8 +24,9 @@ from esim_app.state.inbox import InboxState
 from esim_app.state.profile import ProfileState
 from esim_app.state.support import SupportState, TicketState
 from esim_app.state.topup import TopupState
-from services import db, jobs, logs
-from services.settings import load_or_exit
+from services.core import db, logs
+from services.core.settings import load_or_exit
+from services.jobs import scheduler as jobs
 
 settings = load_or_exit()
 BRAND = settings.brand_name

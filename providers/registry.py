@@ -15,7 +15,7 @@ from providers.base import Provider
 from providers.esim_access import EsimAccessProvider
 from providers.esim_go import EsimGoProvider
 from providers.sandbox import credentials as sandbox
-from services.settings import Settings
+from services.core.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import sys
 
 import typer
 
-from services import logs
-from services.settings import load_or_exit
+from services.core import logs
+from services.core.settings import load_or_exit
 
 app = typer.Typer(help="eSIM marketplace operator commands.", no_args_is_help=True)
 
@@ -20,8 +20,7 @@ def _startup() -> None:
 @app.command()
 def migrate() -> None:
     """Apply database migrations up to the newest revision."""
-    from services import migrations
-
+    from services.core import migrations
     migrations.upgrade()
     typer.echo("database is at the newest revision")
 
@@ -33,8 +32,8 @@ def create_admin(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
     """Create an administrator account (asks for the password unless --password-stdin)."""
-    from services import auth
-    from services.errors import ServiceError
+    from services.accounts import auth
+    from services.core.errors import ServiceError
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -51,8 +50,8 @@ def create_admin(
 @app.command("sync-packages")
 def sync_packages() -> None:
     """Fetch every enabled provider's catalogue and update packages (simulators stand in without credentials)."""
-    from services import sandbox
     from services.catalog import run_sync_packages
+    from services.sandbox import tooling as sandbox
 
     with sandbox.command_registry(load_or_exit()) as registry:
         report = run_sync_packages(registry)
@@ -74,9 +73,10 @@ def serve() -> None:
 
     import sqlalchemy as sa
 
-    from services import db, migrations, sandbox
     from services.catalog import run_sync_packages
-    from services.models import Package
+    from services.core import db, migrations
+    from services.core.models import Package
+    from services.sandbox import tooling as sandbox
 
     settings = load_or_exit()
     migrations.upgrade()
@@ -102,6 +102,6 @@ def jobs() -> None:
     """Run the background jobs in the foreground until SIGINT/SIGTERM (safe to run several at once)."""
     import asyncio
 
-    from services.jobs import run_forever
+    from services.jobs.scheduler import run_forever
 
     asyncio.run(run_forever())

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from services import db, migrations
-from services.catalog_cache import invalidate_catalog_cache
-from services.settings import get_settings
+from services.catalog.cache import invalidate_catalog_cache
+from services.core import db, migrations
+from services.core.settings import get_settings
 from tests.support.database import fresh_database
 
 

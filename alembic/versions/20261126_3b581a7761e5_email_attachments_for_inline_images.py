@@ -7,9 +7,10 @@ Create Date: 2026-11-26 14:26:57.989232
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '3b581a7761e5'

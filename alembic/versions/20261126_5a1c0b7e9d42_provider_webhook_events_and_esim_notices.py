@@ -7,10 +7,10 @@ Create Date: 2026-11-26 16:00:00
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (AutoString in generated columns)
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '5a1c0b7e9d42'

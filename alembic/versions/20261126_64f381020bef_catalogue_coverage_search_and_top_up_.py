@@ -10,9 +10,9 @@ Create Date: 2026-11-26 14:26:48.394505
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '64f381020bef'

@@ -7,10 +7,10 @@ Create Date: 2026-11-26 14:39:47.792492
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (AutoString in generated columns)
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '7ac7d791a71e'

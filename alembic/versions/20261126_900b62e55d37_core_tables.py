@@ -8,10 +8,11 @@ Create Date: 2026-11-26 14:18:37.621100
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (AutoString in generated columns)
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '900b62e55d37'

@@ -7,10 +7,10 @@ Create Date: 2026-11-26 14:24:48.145595
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (AutoString in generated columns)
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'f12e5bfa92a5'

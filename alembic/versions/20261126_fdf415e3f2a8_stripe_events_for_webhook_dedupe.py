@@ -7,10 +7,10 @@ Create Date: 2026-11-26 14:30:01.901162
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (AutoString in generated columns)
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'fdf415e3f2a8'

@@ -5,7 +5,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from services import db
+from services.core import db
 
 
 async def health(_: Request) -> JSONResponse:

@@ -9,8 +9,8 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services import provider_webhooks
-from services.provider_runtime import get_registry
+from services.core.provider_runtime import get_registry
+from services.orders import provider_webhooks
 
 log = logging.getLogger(__name__)
 

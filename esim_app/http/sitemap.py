@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from services import catalog
-from services.destinations import REGIONS
-from services.settings import get_settings
+from services.catalog.destinations import REGIONS
+from services.core.settings import get_settings
 
 
 async def sitemap(request: Request) -> Response:

@@ -7,7 +7,8 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services import orders, payments
+from services.orders import ordering as orders
+from services.payments import stripe_payments as payments
 
 log = logging.getLogger(__name__)
 

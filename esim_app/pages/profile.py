@@ -8,7 +8,7 @@ from esim_app.components.forms import error_callout, field, native_select, notic
 from esim_app.components.layout import ACCOUNT_NAV, portal_shell
 from esim_app.components.ui import button, card
 from esim_app.state.profile import ProfileState, SessionRow
-from services import profile
+from services.accounts import profile
 
 
 def _labelled(label: str, name: str, control: rx.Component) -> rx.Component:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app.state.auth import CustomerState
-from services import esims
-from services.errors import ServiceError
-from services.money import format_money
+from services.core.errors import ServiceError
+from services.core.money import format_money
+from services.orders import esims
 
 LIVE_STATUSES = ("pending", "paid", "provisioning")
 POLL_SECONDS = 1.0

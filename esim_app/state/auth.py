@@ -14,8 +14,8 @@ from urllib.parse import quote
 import reflex as rx
 
 from esim_app import routes
-from services import auth
-from services.settings import get_settings
+from services.accounts import auth
+from services.core.settings import get_settings
 
 COOKIE = "esim_session"
 HOME = {"customer": routes.ACCOUNT, "enterprise": routes.BUSINESS, "admin": routes.ADMIN}

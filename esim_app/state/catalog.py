@@ -13,8 +13,8 @@ import reflex as rx
 
 from esim_app.state.account import data_text
 from services import catalog
-from services.destinations import REGIONS, get_destination
-from services.money import format_money
+from services.catalog.destinations import REGIONS, get_destination
+from services.core.money import format_money
 
 SORTS = {"price": "Lowest price", "data": "Most data", "days": "Longest validity"}
 DATA_FILTERS = {"any": None, "1": 1024, "3": 3 * 1024, "5": 5 * 1024, "10": 10 * 1024, "20": 20 * 1024}

@@ -14,10 +14,13 @@ import reflex as rx
 
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import PlanCard, plan_card_of
-from services import catalog, orders, payments, topups
-from services.errors import ServiceError
-from services.provider_runtime import get_registry
-from services.settings import get_settings
+from services import catalog
+from services.core.errors import ServiceError
+from services.core.provider_runtime import get_registry
+from services.core.settings import get_settings
+from services.orders import ordering as orders
+from services.orders import topups
+from services.payments import stripe_payments as payments
 
 CARD_SELECTOR = "#card-element"
 

@@ -7,8 +7,8 @@ import asyncio
 import reflex as rx
 
 from esim_app.state.auth import AuthState
-from services import auth
-from services.errors import ServiceError
+from services.accounts import auth
+from services.core.errors import ServiceError
 
 MAX_FIELD = 254
 

@@ -9,8 +9,8 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.state.auth import COOKIE, CustomerState
-from services import auth, profile
-from services.errors import ServiceError
+from services.accounts import auth, profile
+from services.core.errors import ServiceError
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import asyncio
 import reflex as rx
 
 from esim_app.state.auth import CustomerState
-from services import refunds
-from services.errors import ServiceError
-from services.money import format_money
+from services.core.errors import ServiceError
+from services.core.money import format_money
+from services.orders import refunds
 
 
 class RefundState(CustomerState):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app.state.auth import CustomerState
-from services import esims, support
-from services.errors import ServiceError
+from services.core.errors import ServiceError
+from services.orders import esims
+from services.support import tickets as support
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import reflex as rx
 
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import PlanCard, plan_card_of
-from services import topups
-from services.errors import ServiceError
-from services.provider_runtime import get_registry
+from services.core.errors import ServiceError
+from services.core.provider_runtime import get_registry
+from services.orders import topups
 
 
 class TopupState(CustomerState):

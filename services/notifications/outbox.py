@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from services import db
-from services.errors import ServiceError
-from services.models import EmailOutbox
+from services.core import db
+from services.core.errors import ServiceError
+from services.core.models import EmailOutbox
+from services.core.qr import qr_png
+from services.core.settings import get_settings
 from services.notifications.render import render_email
-from services.qr import qr_png
-from services.settings import get_settings
 
 
 class SandboxOnly(ServiceError):

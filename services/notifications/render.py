@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
 

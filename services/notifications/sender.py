@@ -20,11 +20,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from services import db
-from services.logs import redact
-from services.models import EmailOutbox, OutboxStatus
+from services.core import db
+from services.core.logs import redact
+from services.core.models import EmailOutbox, OutboxStatus
+from services.core.settings import Settings, get_settings
 from services.notifications.outbox import Attachment
-from services.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from services import localstripe_server, sandbox
 from services.catalog import invalidate_catalog_cache, run_sync_packages
-from services.settings import Settings
+from services.core.settings import Settings
+from services.sandbox import localstripe as localstripe_server
+from services.sandbox import tooling as sandbox
 from tests.support.server import ROOT, free_port, production_app
 
 ARTIFACTS = ROOT / "test-artifacts"

@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from services import auth
+from services.accounts import auth
 
 CODE = re.compile(r"\b(\d{6})\b")
 

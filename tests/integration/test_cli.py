@@ -8,7 +8,7 @@ import uuid
 import bcrypt
 import sqlalchemy as sa
 
-from services import db
+from services.core import db
 
 ESIM = str(pathlib.Path(sys.executable).with_name("esim"))
 

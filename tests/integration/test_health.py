@@ -3,7 +3,7 @@
 from starlette.testclient import TestClient
 
 from esim_app.http.api import api
-from services import db
+from services.core import db
 from tests.conftest import use_database
 
 

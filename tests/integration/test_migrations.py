@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from services import db, migrations
+from services.core import db, migrations
 from tests.conftest import use_database
 from tests.support.database import fresh_database
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from services import db
-from services.models import AuthSession, Role, User
+from services.core import db
+from services.core.models import AuthSession, Role, User
 
 
 def _new_user() -> str:

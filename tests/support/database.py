@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psycopg
 from sqlalchemy.engine import make_url
 
-from services.db import embedded_database_url, psycopg_url
+from services.core.db import embedded_database_url, psycopg_url
 
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 

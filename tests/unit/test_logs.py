@@ -3,7 +3,7 @@
 import json
 import logging
 
-from services import logs
+from services.core import logs
 
 
 def test_redact_masks_activation_strings_keys_and_codes() -> None:

@@ -6,12 +6,12 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from services.settings import Settings, _first_error
+from services.core.settings import Settings, _first_error
 
 
 def _start_with(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "from services.settings import load_or_exit; load_or_exit()"],
+        [sys.executable, "-c", "from services.core.settings import load_or_exit; load_or_exit()"],
         env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True, cwd=".",
     )
 

@@ -10,8 +10,9 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import col, select
 
-from services import auth, db
-from services.models import EmailOutbox
+from services.accounts import auth
+from services.core import db
+from services.core.models import EmailOutbox
 
 
 @pytest.fixture

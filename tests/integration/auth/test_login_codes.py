@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from services import auth, db
-from services.models import AuthSession, EmailOutbox, LoginAttempt, LoginCode, User
+from services.accounts import auth
+from services.core import db
+from services.core.models import AuthSession, EmailOutbox, LoginAttempt, LoginCode, User
 from tests.integration.auth.conftest import latest_code
 
 

@@ -9,8 +9,9 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from services import auth, db
-from services.models import Admin, AuditLog, EnterpriseAccount, LoginAttempt
+from services.accounts import auth
+from services.core import db
+from services.core.models import Admin, AuditLog, EnterpriseAccount, LoginAttempt
 
 PASSWORD = "correct horse battery staple"
 

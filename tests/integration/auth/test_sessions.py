@@ -7,8 +7,9 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import select
 
-from services import auth, db
-from services.models import AuditLog, AuthSession, EnterpriseAccount, LoginAttempt, LoginCode, User
+from services.accounts import auth
+from services.core import db
+from services.core.models import AuditLog, AuthSession, EnterpriseAccount, LoginAttempt, LoginCode, User
 
 
 def _set(session_id: int, **values: object) -> None:

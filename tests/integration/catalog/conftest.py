@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db
 from services.catalog import SyncReport, run_sync_packages
-from services.settings import Settings
+from services.core import db
+from services.core.settings import Settings
 from tests.conftest import own_database
 
 

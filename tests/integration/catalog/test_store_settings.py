@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from services import catalog, db, store_settings
-from services.store_settings import InvalidSetting, get_store_settings
+from services import catalog
+from services.core import db
+from services.store import settings as store_settings
+from services.store.settings import InvalidSetting, get_store_settings
 from tests.integration.catalog.conftest import query
 
 

@@ -12,10 +12,13 @@ from sqlmodel import select
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db, localstripe_server, orders, payments
 from services.catalog import run_sync_packages
-from services.models import Package, User
-from services.settings import Settings, get_settings
+from services.core import db
+from services.core.models import Package, User
+from services.core.settings import Settings, get_settings
+from services.orders import ordering as orders
+from services.payments import stripe_payments as payments
+from services.sandbox import localstripe as localstripe_server
 from tests.conftest import own_database
 
 SECRET_KEY, PUBLISHABLE_KEY = "sk_test_jobs", "pk_test_jobs"

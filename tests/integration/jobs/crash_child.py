@@ -8,8 +8,8 @@ import json
 import os
 
 from providers.registry import build_registry
-from services import orders
-from services.settings import Settings
+from services.core.settings import Settings
+from services.orders import ordering as orders
 
 
 async def main() -> None:

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
-from services import db, orders
-from services.order_recovery import check_pending_orders, retry_failed_orders
+from services.core import db
+from services.orders import ordering as orders
+from services.orders.recovery import check_pending_orders, retry_failed_orders
 from tests.integration.jobs.conftest import FAULT_LINES, FakeClock
 
 

@@ -18,7 +18,7 @@ import time
 
 from providers.sandbox.faults import _held_back
 from providers.sandbox.server import APP_FACTORIES, Sandbox, serve
-from services import db
+from services.core import db
 from tests.integration.jobs.conftest import make_registry, offers, paid_order
 from tests.integration.jobs.support import drive_jobs, first_attempts, outcome
 

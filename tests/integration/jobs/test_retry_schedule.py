@@ -8,9 +8,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import select
 
-from services import db, orders, payments
-from services.models import EmailOutbox, Order, Package
-from services.order_recovery import retry_failed_orders
+from services.core import db
+from services.core.models import EmailOutbox, Order, Package
+from services.orders import ordering as orders
+from services.orders.recovery import retry_failed_orders
+from services.payments import stripe_payments as payments
 from tests.integration.jobs.conftest import offers, paid_order
 
 

@@ -9,12 +9,12 @@ import time
 
 import sqlalchemy as sa
 
-from services import db
-from services.job_health import job_overview
-from services.job_runs import JobResult
-from services.jobs import JobScheduler, JobSpec, build_scheduler
-from services.models import JobRun, Order
-from services.settings import Settings
+from services.core import db
+from services.core.models import JobRun, Order
+from services.core.settings import Settings
+from services.jobs.health import job_overview
+from services.jobs.runs import JobResult
+from services.jobs.scheduler import JobScheduler, JobSpec, build_scheduler
 from tests.integration.jobs.conftest import make_registry, offers, paid_order
 
 BACKLOG = {"esim_go": 100, "airalo": 50, "esim_access": 50}

@@ -7,9 +7,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from services import db, orders
-from services.models import EmailOutbox, Esim, EsimNotice, User
-from services.usage import sync_usage
+from services.core import db
+from services.core.models import EmailOutbox, Esim, EsimNotice, User
+from services.orders import ordering as orders
+from services.orders.usage import sync_usage
 from tests.integration.jobs.conftest import offers, paid_order
 
 

@@ -21,8 +21,10 @@ from starlette.routing import Route
 
 from esim_app.http import provider_webhooks as route
 from providers.sandbox import credentials
-from services import db, localstripe_server, orders
-from services.models import Esim, EsimNotice, Order, ProviderWebhookEvent
+from services.core import db
+from services.core.models import Esim, EsimNotice, Order, ProviderWebhookEvent
+from services.orders import ordering as orders
+from services.sandbox import localstripe as localstripe_server
 from tests.integration.jobs.conftest import offers, paid_order
 
 

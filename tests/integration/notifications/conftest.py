@@ -16,9 +16,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import col
 
-from services import db
-from services.models import EmailOutbox
-from services.settings import get_settings
+from services.core import db
+from services.core.models import EmailOutbox
+from services.core.settings import get_settings
 from tests.support.server import free_port
 
 SMTP_USER, SMTP_PASS = "mailer", "s3cret-mail-pass"

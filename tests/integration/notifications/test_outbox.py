@@ -6,8 +6,8 @@ import jinja2
 import pytest
 from sqlmodel import select
 
-from services import db
-from services.models import EmailOutbox
+from services.core import db
+from services.core.models import EmailOutbox
 from services.notifications import SandboxOnly, enqueue_email, list_inbox, send_due_emails
 from services.notifications.render import render_email
 

@@ -10,11 +10,12 @@ import threading
 
 import pytest
 
-from services import auth, db
-from services.models import EmailOutbox
+from services.accounts import auth
+from services.core import db
+from services.core.models import EmailOutbox
+from services.core.settings import get_settings
 from services.notifications import Attachment, SendReport, enqueue_email, send_due_emails
 from services.notifications.sender import BACKOFF, MAX_ATTEMPTS
-from services.settings import get_settings
 from tests.integration.notifications.conftest import SMTP_PASS, SMTP_USER, Mailbox
 from tests.support.server import free_port
 

@@ -11,10 +11,11 @@ from sqlmodel import select
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services import db, orders
 from services.catalog import run_sync_packages
-from services.models import Package, User
-from services.settings import Settings
+from services.core import db
+from services.core.models import Package, User
+from services.core.settings import Settings
+from services.orders import ordering as orders
 from tests.conftest import own_database
 
 

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
-from services import db, orders
-from services.models import OrderStatus
-from services.store_settings import get_store_settings
+from services.core import db
+from services.core.models import OrderStatus
+from services.orders import ordering as orders
+from services.store.settings import get_store_settings
 from tests.integration.orders.conftest import best_offer, esim_count, order_row, paid_order
 
 

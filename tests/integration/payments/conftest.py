@@ -17,9 +17,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from esim_app.http.stripe_webhook import stripe_webhook
-from services import db, localstripe_server, orders
-from services.models import Order, Package
-from services.settings import get_settings
+from services.core import db
+from services.core.models import Order, Package
+from services.core.settings import get_settings
+from services.orders import ordering as orders
+from services.sandbox import localstripe as localstripe_server
 from tests.integration.payments.support import PRICE_CENTS, PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
 
 

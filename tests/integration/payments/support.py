@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from services import db, localstripe_server
-from services.models import AuditLog, Order, StripeEvent
+from services.core import db
+from services.core.models import AuditLog, Order, StripeEvent
+from services.sandbox import localstripe as localstripe_server
 
 SECRET_KEY = "sk_test_payments"
 PUBLISHABLE_KEY = "pk_test_payments"

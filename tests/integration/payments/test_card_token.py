@@ -2,8 +2,8 @@
 
 import httpx
 
-from services import payments
-from services.models import OrderStatus
+from services.core.models import OrderStatus
+from services.payments import stripe_payments as payments
 from tests.integration.payments.support import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, order_row
 
 

@@ -3,9 +3,16 @@
 import httpx
 import pytest
 
-from services import payments
-from services.models import OrderStatus
-from tests.integration.payments.support import CARD_OK, SECRET_KEY, audit_actions, order_row, pay, stripe_events
+from services.core.models import OrderStatus
+from services.payments import stripe_payments as payments
+from tests.integration.payments.support import (
+    CARD_OK,
+    SECRET_KEY,
+    audit_actions,
+    order_row,
+    pay,
+    stripe_events,
+)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from services import payments
-from services.models import OrderStatus
+from services.core.models import OrderStatus
+from services.payments import stripe_payments as payments
 from tests.integration.payments.support import PRICE_CENTS, PUBLISHABLE_KEY, SECRET_KEY, order_row
 
 
@@ -46,8 +46,8 @@ def test_a_canceled_intent_is_replaced(stripe_sandbox: str, order_id: int) -> No
 
 
 def test_an_order_that_is_not_pending_cannot_be_paid(stripe_sandbox: str, order_id: int) -> None:
-    from services import db
-    from services.models import Order
+    from services.core import db
+    from services.core.models import Order
 
     with db.session() as s:
         s.get(Order, order_id).status = OrderStatus.CANCELLED
@@ -58,7 +58,6 @@ def test_an_order_that_is_not_pending_cannot_be_paid(stripe_sandbox: str, order_
 
 
 def test_unknown_order_is_reported(stripe_sandbox: str) -> None:
-    from services import orders
-
+    from services.orders import ordering as orders
     with pytest.raises(orders.OrderNotFound):
         payments.start_payment(10**12)

@@ -7,11 +7,18 @@ import time
 import httpx
 import pytest
 
-from services import payments
-from services.localstripe_server import signature_header
-from services.models import OrderStatus
-from tests.integration.payments.support import (CARD_3DS, CARD_DECLINED, CARD_OK, audit_actions, order_row, pay,
-                                                stripe_events)
+from services.core.models import OrderStatus
+from services.payments import stripe_payments as payments
+from services.sandbox.localstripe import signature_header
+from tests.integration.payments.support import (
+    CARD_3DS,
+    CARD_DECLINED,
+    CARD_OK,
+    audit_actions,
+    order_row,
+    pay,
+    stripe_events,
+)
 
 
 def test_card_payment_webhook_marks_the_order_paid(stripe_sandbox, webhooks, order_id) -> None:

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from services import db, profile, store_settings
-from services.models import User
-from services.profile import InvalidProfile
+from services.accounts import profile
+from services.accounts.profile import InvalidProfile
+from services.core import db
+from services.core.models import User
+from services.store import settings as store_settings
 
 
 @pytest.fixture

@@ -13,8 +13,11 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
-from services import db, orders, payments, store_settings
-from services.models import OrderStatus
+from services.core import db
+from services.core.models import OrderStatus
+from services.orders import ordering as orders
+from services.payments import stripe_payments as payments
+from services.store import settings as store_settings
 from tests.integration.orders.conftest import (  # noqa: F401  (fixtures)
     best_offer,
     calm_simulators,

@@ -11,10 +11,13 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
-from services import auth, db, refunds, store_settings
-from services.models import OrderStatus
-from services.refunds import OrderNotFound, RefundNotAllowed
-from services.store_settings import InvalidSetting
+from services.accounts import auth
+from services.core import db
+from services.core.models import OrderStatus
+from services.orders import refunds
+from services.orders.refunds import OrderNotFound, RefundNotAllowed
+from services.store import settings as store_settings
+from services.store.settings import InvalidSetting
 from tests.integration.orders.conftest import order_row
 from tests.integration.payments.support import SECRET_KEY, audit_actions
 from tests.integration.refunds.conftest import paid

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
 from esim_app.state.auth import AuthState
 from esim_app.state.topup import TopupState
-from services import auth, db
-from services.models import Esim, Order, OrderStatus, Package
+from services.accounts import auth
+from services.core import db
+from services.core.models import Esim, Order, OrderStatus, Package
 
 
 def _sign_in(email: str) -> auth.NewSession:

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from services import db
-from services.models import Order, Package, User
+from services.core import db
+from services.core.models import Order, Package, User
 
 
 def new_customer() -> int:

@@ -8,7 +8,8 @@ import reflex as rx
 from esim_app.state.auth import AuthState
 from esim_app.state.refund import RefundState
 from esim_app.state.support import SupportState, TicketState
-from services import auth, support
+from services.accounts import auth
+from services.support import tickets as support
 from tests.integration.support.conftest import new_order
 
 

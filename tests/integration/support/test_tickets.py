@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from services import auth, db, support
-from services.models import TicketStatus
-from services.support import InvalidTicket, TicketNotFound
+from services.accounts import auth
+from services.core import db
+from services.core.models import TicketStatus
+from services.support import tickets as support
+from services.support.tickets import InvalidTicket, TicketNotFound
 from tests.integration.support.conftest import new_customer, new_order
 
 

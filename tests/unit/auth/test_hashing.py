@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from services.auth import (
+from services.accounts.auth import (
     RateLimited,
     hash_login_code,
     hash_token,

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from providers.base import Package
-from services.catalog_normalize import (
+from services.catalog.destinations import REGIONS
+from services.catalog.normalize import (
     REGION_MEMBERS,
     Unusable,
     classify,
@@ -13,8 +14,7 @@ from services.catalog_normalize import (
     iso_coverage,
     normalise,
 )
-from services.destinations import REGIONS
-from services.store_settings import StoreSettings
+from services.store.settings import StoreSettings
 
 EUROPE = tuple(sorted(REGION_MEMBERS["europe"]))
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.pricing import (
+from services.catalog.pricing import (
     UnknownCurrency,
     convert_cents,
     cost_in_store_micros,
@@ -12,7 +12,7 @@ from services.pricing import (
     margin_percent,
     round_price_cents,
 )
-from services.store_settings import StoreSettings
+from services.store.settings import StoreSettings
 
 SETTINGS = StoreSettings(
     default_margin_percent=Decimal(30),

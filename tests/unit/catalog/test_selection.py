@@ -1,6 +1,6 @@
 """Best price per group and auto mode, with admin overrides."""
 
-from services.catalog_selection import OfferState, Selection, select_offers
+from services.catalog.selection import OfferState, Selection, select_offers
 
 
 def _offer(key: str, price: int, *, group: str = "g", cost: int = 0, **flags: bool) -> OfferState:

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from providers.base import Package
-from services.catalog_normalize import normalise
-from services.catalog_selection import OfferState, select_offers
-from services.store_settings import StoreSettings
+from services.catalog.normalize import normalise
+from services.catalog.selection import OfferState, select_offers
+from services.store.settings import StoreSettings
 
 PROVIDERS = ("airalo", "esim_access", "esim_go")
 SHAPES = [(("JP",), 1024, 7), (("JP",), 3072, 30), (("FR",), None, 7), (("DE", "FR"), 5120, 30)]

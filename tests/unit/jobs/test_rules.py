@@ -8,12 +8,12 @@ import hmac
 import json
 
 from providers.esim_access import rt_signature
-from services.jobs import build_scheduler, job_specs
-from services.models import Esim
-from services.order_recovery import BACKOFF, MAX_RETRIES
-from services.provider_webhooks import verify_airalo, verify_esim_access, verify_esim_go
-from services.settings import Settings
-from services.usage import due_notices, status_from_provider
+from services.core.models import Esim
+from services.core.settings import Settings
+from services.jobs.scheduler import build_scheduler, job_specs
+from services.orders.provider_webhooks import verify_airalo, verify_esim_access, verify_esim_go
+from services.orders.recovery import BACKOFF, MAX_RETRIES
+from services.orders.usage import due_notices, status_from_provider
 
 GO_KEY = "demo-api-key"
 GO_BODY = b'{"iccid":"8944000000000000001","alertType":"Utilisation"}'

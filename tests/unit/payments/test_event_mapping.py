@@ -1,6 +1,6 @@
 """Which order transition each Stripe event asks for, read from payloads shaped as Stripe sends them."""
 
-from services.payments import EventAction, event_action
+from services.payments.stripe_payments import EventAction, event_action
 
 
 def _event(kind: str, obj: dict) -> dict:

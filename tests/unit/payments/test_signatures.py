@@ -6,9 +6,9 @@ import time
 import pytest
 import stripe
 
-from services import payments
-from services.localstripe_server import signature_header
-from services.settings import get_settings
+from services.core.settings import get_settings
+from services.payments import stripe_payments as payments
+from services.sandbox.localstripe import signature_header
 
 SECRET = "whsec_unit_test"
 PAYLOAD = json.dumps({"id": "evt_1", "type": "customer.created", "data": {"object": {}}}).encode()

@@ -4,7 +4,7 @@ import pytest
 
 from providers.airalo import AiraloProvider
 from providers.registry import build_registry
-from services.settings import Settings
+from services.core.settings import Settings
 
 SANDBOX = {
     "airalo": "http://127.0.0.1:1",

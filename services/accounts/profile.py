@@ -1,0 +1,119 @@
+"""A customer's profile: name, country, display currency and language."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import pycountry
+
+from services.core import db
+from services.core.errors import ServiceError
+from services.core.models import AuditLog, User
+from services.store.settings import STORE_CURRENCY, get_store_settings
+
+MAX_NAME = 100
+LANGUAGES = {"en": "English"}  # more once the storefront is translated
+
+
+class InvalidProfile(ServiceError):
+    code = "invalid_profile"
+
+
+class ProfileNotFound(ServiceError):
+    code = "profile_not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    email: str
+    first_name: str
+    last_name: str
+    country: str  # ISO alpha-2, or "" when not given
+    currency: str
+    language: str
+    currencies: tuple[str, ...]  # the choices offered now
+    languages: tuple[tuple[str, str], ...]  # (code, name)
+
+
+@functools.cache
+def countries() -> tuple[tuple[str, str], ...]:
+    """(alpha-2, name) of every ISO 3166 country, by name."""
+    return tuple(sorted(((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries),
+                        key=lambda item: item[1]))
+
+
+def currencies() -> tuple[str, ...]:
+    """USD (the store's currency) and every currency the operator set a display rate for."""
+    return (STORE_CURRENCY, *sorted(get_store_settings().currency_rates))
+
+
+def _view(user: User) -> ProfileView:
+    return ProfileView(user.email, user.first_name or "", user.last_name or "", user.country or "", user.currency,
+                       user.language, currencies(), tuple(LANGUAGES.items()))
+
+
+def get_profile(user_id: int) -> ProfileView:
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise ProfileNotFound("We could not find your account.")
+        return _view(user)
+
+
+def _name(value: str, label: str) -> str | None:
+    text = " ".join((value or "").split())
+    if len(text) > MAX_NAME:
+        raise InvalidProfile(f"{label} is too long: at most {MAX_NAME} characters, please.")
+    if any(unicodedata.category(ch).startswith("C") for ch in text):
+        raise InvalidProfile(f"{label} contains characters we cannot store.")
+    return text or None
+
+
+def _country(value: str) -> str | None:
+    code = (value or "").strip().upper()
+    if not code:
+        return None
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise InvalidProfile("Choose a country from the list.")
+    return code
+
+
+def _currency(value: str) -> str:
+    code = (value or "").strip().upper()
+    allowed = currencies()
+    if code not in allowed:
+        raise InvalidProfile(f"Choose one of these currencies: {', '.join(allowed)}.")
+    return code
+
+
+def _language(value: str) -> str:
+    code = (value or "").strip().lower()
+    if code not in LANGUAGES:
+        raise InvalidProfile(f"Choose one of these languages: {', '.join(LANGUAGES.values())}.")
+    return code
+
+
+def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,
+                   language: str) -> ProfileView:
+    """Validate and store every field at once; audited."""
+    values = {
+        "first_name": _name(first_name, "First name"),
+        "last_name": _name(last_name, "Last name"),
+        "country": _country(country),
+        "currency": _currency(currency),
+        "language": _language(language),
+    }
+    with db.session() as s, s.begin():
+        user = s.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise ProfileNotFound("We could not find your account.")
+        changed = sorted(k for k, v in values.items() if getattr(user, k) != v)
+        for key, value in values.items():
+            setattr(user, key, value)
+        if changed:
+            s.add(AuditLog(actor_type="customer", actor_id=user_id, action="profile.updated", entity_type="user",
+                           entity_id=user.display_id or str(user_id), details={"fields": changed}))
+        s.flush()
+        return _view(user)

@@ -1,0 +1,27 @@
+"""The provider registry of a long-running process (the web app or a job runner).
+
+In sandbox mode (no credentials, not production) the web app serves the three simulators itself
+under `/_sandbox/providers/<id>`, so every process that reaches the app shares one simulated
+world (orders placed by the app are found by the jobs). The client code path is the real one.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from providers.registry import ProviderRegistry, build_registry
+from services.core.settings import Settings, get_settings
+
+SANDBOX_PREFIX = "/_sandbox/providers"
+
+
+def sandbox_urls(settings: Settings) -> dict[str, str]:
+    base = f"http://127.0.0.1:{settings.app_port}{SANDBOX_PREFIX}"
+    return {provider_id: f"{base}/{provider_id}" for provider_id in settings.esim_providers}
+
+
+@functools.cache
+def get_registry() -> ProviderRegistry:
+    """This process's registry, built on first use (inside the event loop that will use it)."""
+    settings = get_settings()
+    return build_registry(settings, sandbox_urls=None if settings.is_production else sandbox_urls(settings))

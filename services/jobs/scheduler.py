@@ -1,0 +1,208 @@
+"""Background jobs on APScheduler 3: the schedule, run records, and the two ways to run it.
+
+Each job is a plain service function (`services.order_recovery`, `services.usage`, ...) that claims
+its rows, so any number of schedulers can run against one database. Every run is recorded in
+`job_runs`; an exception ends that run (recorded with its error), never the scheduler. Runs are
+coalesced, never overlap, and a run missed by more than `JOB_MISFIRE_GRACE_SECONDS` (a laptop
+asleep) is skipped rather than replayed.
+
+- `esim jobs` runs `run_forever()` in its own process (production: one or more of them);
+- the web app enters `scheduler_lifespan()` and runs the same schedule inline when SCHEDULER=inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from providers.registry import ProviderRegistry
+from services import catalog
+from services.accounts import auth
+from services.core.settings import Settings, get_settings
+from services.jobs.runs import JobResult, finish_run, start_run
+from services.notifications import send_due_emails
+from services.orders import recovery as order_recovery
+from services.orders import usage
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 30.0
+FIRST_RUN_DELAY = dt.timedelta(seconds=5)  # let the process finish starting first
+
+JobFunction = Callable[[ProviderRegistry], Awaitable[JobResult]]
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    name: str  # also the `job_runs.job` value
+    interval: dt.timedelta
+    run: JobFunction
+    run_at_start: bool = True
+    records_itself: bool = False  # the catalogue sync writes its own job_runs row
+
+
+async def _pending_orders(registry: ProviderRegistry) -> JobResult:
+    return await order_recovery.check_pending_orders(registry=registry)
+
+
+async def _failed_orders(registry: ProviderRegistry) -> JobResult:
+    return await order_recovery.retry_failed_orders(registry=registry)
+
+
+def _usage(interval: dt.timedelta) -> JobFunction:
+    async def run(registry: ProviderRegistry) -> JobResult:
+        return await usage.sync_usage(registry=registry, stale_after=interval / 2)
+
+    return run
+
+
+async def _catalogue(registry: ProviderRegistry) -> JobResult:
+    report = await catalog.sync_packages(registry)
+    return JobResult(report.processed, report.failed)
+
+
+async def _outbox(registry: ProviderRegistry) -> JobResult:
+    report = await asyncio.to_thread(send_due_emails, limit=200)
+    return JobResult(report.sent, report.failed)
+
+
+async def _cleanup(registry: ProviderRegistry) -> JobResult:
+    return JobResult(await asyncio.to_thread(auth.purge_expired))
+
+
+def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
+    """Every job with its interval from settings."""
+    s = settings or get_settings()
+    usage_every = dt.timedelta(minutes=s.job_usage_minutes)
+    return (
+        JobSpec("pending_orders", dt.timedelta(minutes=s.job_pending_orders_minutes), _pending_orders),
+        JobSpec("failed_orders", dt.timedelta(minutes=s.job_failed_orders_minutes), _failed_orders),
+        JobSpec("usage_sync", usage_every, _usage(usage_every)),
+        JobSpec("catalog_sync", dt.timedelta(hours=s.job_catalog_hours), _catalogue, run_at_start=False,
+                records_itself=True),
+        JobSpec("email_outbox", dt.timedelta(seconds=s.job_outbox_seconds), _outbox),
+        JobSpec("cleanup", dt.timedelta(hours=s.job_cleanup_hours), _cleanup, run_at_start=False),
+    )
+
+
+async def run_job(spec: JobSpec, registry: ProviderRegistry) -> JobResult | None:
+    """One recorded run; returns None when the job raised (the error is in `job_runs`)."""
+    try:
+        run_id = None if spec.records_itself else await asyncio.to_thread(start_run, spec.name)
+    except Exception:
+        log.exception("job %s: cannot record its run; skipped", spec.name)
+        return None
+    try:
+        result = await spec.run(registry)
+    except Exception as exc:
+        log.exception("job %s failed", spec.name)
+        if run_id is not None:
+            await _finish_quietly(run_id, JobResult(), f"{type(exc).__name__}: {exc}")
+        return None
+    if run_id is not None:
+        await _finish_quietly(run_id, result, None)
+    if result.processed or result.failed:
+        log.info("job %s: %d processed, %d failed", spec.name, result.processed, result.failed)
+    return result
+
+
+async def _finish_quietly(run_id: int, result: JobResult, error: str | None) -> None:
+    try:
+        await asyncio.to_thread(finish_run, run_id, result, error=error)
+    except Exception:
+        log.exception("job run %s: cannot record its end", run_id)
+
+
+class JobScheduler:
+    """An AsyncIOScheduler running `specs`; `stop()` waits for running jobs, then cancels stragglers."""
+
+    def __init__(self, specs: Iterable[JobSpec], *, registry: Callable[[], ProviderRegistry],
+                 misfire_grace_seconds: int, first_run_delay: dt.timedelta = FIRST_RUN_DELAY) -> None:
+        self.specs = tuple(specs)
+        self._first_run_delay = first_run_delay
+        self._registry = registry
+        self._running: set[asyncio.Task] = set()
+        self._scheduler = AsyncIOScheduler(timezone=dt.UTC, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": misfire_grace_seconds})
+
+    def start(self) -> None:
+        """Start on the running event loop."""
+        now = dt.datetime.now(dt.UTC)
+        for spec in self.specs:
+            first = now + (self._first_run_delay if spec.run_at_start else spec.interval)
+            self._scheduler.add_job(self._run, "interval", seconds=spec.interval.total_seconds(), id=spec.name,
+                                    name=spec.name, args=[spec], next_run_time=first)
+        self._scheduler.start()
+        log.info("scheduler started: %s", ", ".join(s.name for s in self.specs))
+
+    async def _run(self, spec: JobSpec) -> None:
+        task = asyncio.current_task()
+        self._running.add(task)  # type: ignore[arg-type]
+        try:
+            await run_job(spec, self._registry())
+        finally:
+            self._running.discard(task)  # type: ignore[arg-type]
+
+    def next_run_times(self) -> dict[str, dt.datetime | None]:
+        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
+
+    async def stop(self, timeout: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """No new runs; running ones get `timeout` seconds to finish (claims keep a cut run safe)."""
+        if not self._scheduler.running:
+            return
+        self._scheduler.pause()  # shutdown() would cancel running coroutine jobs at once
+        running = set(self._running)
+        if running:
+            _, late = await asyncio.wait(running, timeout=timeout)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        self._scheduler.shutdown(wait=False)
+        log.info("scheduler stopped")
+
+
+def build_scheduler(settings: Settings | None = None, *, registry: Callable[[], ProviderRegistry] | None = None,
+                    only: Iterable[str] | None = None, first_run_delay: dt.timedelta = FIRST_RUN_DELAY) -> JobScheduler:
+    """A scheduler over `job_specs` (or the jobs named in `only`)."""
+    from services.core.provider_runtime import get_registry
+
+    s = settings or get_settings()
+    wanted = set(only) if only is not None else None
+    specs = [spec for spec in job_specs(s) if wanted is None or spec.name in wanted]
+    return JobScheduler(specs, registry=registry or get_registry, misfire_grace_seconds=s.job_misfire_grace_seconds,
+                        first_run_delay=first_run_delay)
+
+
+@contextlib.asynccontextmanager
+async def scheduler_lifespan() -> AsyncIterator[None]:
+    """The web app's lifespan task: runs the jobs inline when SCHEDULER=inline, else nothing."""
+    if get_settings().scheduler != "inline":
+        yield
+        return
+    scheduler = build_scheduler()
+    scheduler.start()
+    try:
+        yield
+    finally:
+        await scheduler.stop()
+
+
+async def run_forever(scheduler: JobScheduler | None = None) -> None:
+    """Run the schedule until SIGINT or SIGTERM, then stop gracefully (`esim jobs`)."""
+    scheduler = scheduler or build_scheduler()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    scheduler.start()
+    try:
+        await stop.wait()
+    finally:
+        await scheduler.stop()

@@ -1,0 +1,45 @@
+"""Emails about orders, queued in the transaction that changes the order."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from services.core.models import Esim, Order, OrderKind, Package, User
+from services.core.money import format_money
+from services.core.settings import get_settings
+from services.notifications import Attachment, enqueue_email
+from services.orders.esims import ios_install_url
+
+
+def queue_order_completed(session: Session, order: Order) -> None:
+    """The 'your eSIM is ready' email with the QR code inline, for a customer's eSIM order."""
+    if order.user_id is None or order.kind != OrderKind.ESIM:
+        return
+    user = session.get(User, order.user_id)
+    package = session.get(Package, order.package_id)
+    session.flush()  # the new eSIM rows get their display ids
+    esims = session.exec(select(Esim).where(Esim.order_id == order.id).order_by(Esim.id)).all()
+    context_esims, attachments = [], []
+    for esim in esims:
+        session.refresh(esim)
+        cid = f"qr-{esim.display_id}@esim"
+        attachments.append(Attachment.qr_code(f"{esim.display_id}-qr.png", esim.lpa, cid=cid))
+        context_esims.append({
+            "ref": esim.display_id, "iccid": esim.iccid, "lpa": esim.lpa, "smdp_address": esim.smdp_address,
+            "activation_code": esim.matching_id, "ios_url": ios_install_url(esim.lpa), "qr_cid": cid,
+        })
+    public_url = get_settings().public_url.rstrip("/")
+    enqueue_email(
+        session,
+        to=user.email,
+        template="order_completed",
+        context={
+            "order_ref": order.display_id,
+            "plan_name": package.name,
+            "destination_name": package.destination_name,
+            "price": format_money(order.price_cents, order.currency),
+            "esims": context_esims,
+            "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",
+        },
+        attachments=attachments,
+    )

@@ -1,0 +1,193 @@
+"""A customer's eSIMs: install details (QR code, activation string, iOS link) and usage.
+
+Every read is scoped by the owner's id, so one customer can never see another's eSIM whatever
+reference the browser sends.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from sqlmodel import select
+
+from services.core import db
+from services.core.errors import ServiceError
+from services.core.models import Esim, EsimStatus, Order, OrderStatus, Package
+from services.core.qr import qr_png
+from services.orders.ordering import OrderNotFound
+
+IOS_INSTALL_URL = "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata="
+STATUS_LABELS = {
+    EsimStatus.NOT_INSTALLED: "Not installed",
+    EsimStatus.ACTIVE: "Active",
+    EsimStatus.USED_UP: "Used up",
+    EsimStatus.EXPIRED: "Expired",
+    EsimStatus.CANCELLED: "Cancelled",
+}
+
+
+class EsimNotFound(ServiceError):
+    code = "esim_not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class EsimSummary:
+    ref: str
+    plan_name: str
+    destination_name: str
+    status: str
+    status_label: str
+    used_mb: int
+    total_mb: int | None
+    unlimited: bool
+    usage_percent: int
+    expires_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class EsimDetail:
+    summary: EsimSummary
+    iccid: str
+    lpa: str
+    smdp_address: str
+    activation_code: str
+    qr_data_uri: str
+    ios_install_url: str
+    usage_updated: str
+    order_ref: str
+    can_top_up: bool
+
+
+def qr_data_uri(lpa: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(qr_png(lpa)).decode()
+
+
+def ios_install_url(lpa: str) -> str:
+    """iOS 17.4+ one-tap install link."""
+    return IOS_INSTALL_URL + quote(lpa, safe="")
+
+
+def _usage_percent(used_mb: int, total_mb: int | None) -> int:
+    if not total_mb:
+        return 0
+    return max(0, min(100, round(used_mb * 100 / total_mb)))
+
+
+def _date(value: dt.datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def _summary(esim: Esim, package: Package) -> EsimSummary:
+    status = EsimStatus(esim.status)
+    return EsimSummary(
+        ref=esim.display_id or "",
+        plan_name=package.name,
+        destination_name=package.destination_name,
+        status=status.value,
+        status_label=STATUS_LABELS[status],
+        used_mb=esim.used_mb,
+        total_mb=esim.total_mb,
+        unlimited=esim.unlimited,
+        usage_percent=_usage_percent(esim.used_mb, esim.total_mb),
+        expires_on=_date(esim.expires_at),
+    )
+
+
+def _owned(user_id: int):
+    return (
+        select(Esim, Package)
+        .join(Order, Order.id == Esim.order_id)
+        .join(Package, Package.id == Order.package_id)
+        .where(Esim.user_id == user_id)
+    )
+
+
+def list_esims(user_id: int) -> list[EsimSummary]:
+    """The customer's eSIMs, newest first."""
+    with db.session() as s:
+        rows = s.exec(_owned(user_id).order_by(Esim.created_at.desc(), Esim.id.desc())).all()
+        return [_summary(esim, package) for esim, package in rows]
+
+
+def get_esim(user_id: int, *, esim_ref: str) -> EsimDetail:
+    """One eSIM of this customer; `EsimNotFound` for anything else, including other people's eSIMs."""
+    with db.session() as s:
+        row = s.exec(_owned(user_id).where(Esim.display_id == esim_ref)).first()
+        if row is None:
+            raise EsimNotFound("We could not find that eSIM in your account.")
+        esim, package = row
+        order_ref = s.get(Order, esim.order_id).display_id or ""
+        return EsimDetail(
+            summary=_summary(esim, package),
+            iccid=esim.iccid,
+            lpa=esim.lpa,
+            smdp_address=esim.smdp_address,
+            activation_code=esim.matching_id,
+            qr_data_uri=qr_data_uri(esim.lpa),
+            ios_install_url=ios_install_url(esim.lpa),
+            usage_updated=esim.usage_updated_at.strftime("%d %b %Y %H:%M UTC") if esim.usage_updated_at else "",
+            order_ref=order_ref,
+            can_top_up=esim.status in (EsimStatus.NOT_INSTALLED, EsimStatus.ACTIVE, EsimStatus.USED_UP),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    ref: str
+    kind: str
+    plan_name: str
+    destination_name: str
+    status: str
+    price_cents: int
+    currency: str
+    created_on: str
+    failure_reason: str
+    esim_refs: tuple[str, ...]
+
+
+def list_orders(user_id: int) -> list[OrderSummary]:
+    """The customer's orders (paid or on their way), newest first."""
+    with db.session() as s:
+        rows = s.exec(
+            select(Order, Package).join(Package, Package.id == Order.package_id)
+            .where(Order.user_id == user_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+        ).all()
+        refs: dict[int, list[str]] = {}
+        for order_id, ref in s.exec(
+            select(Esim.order_id, Esim.display_id).where(Esim.order_id.in_([o.id for o, _ in rows]))
+        ).all():
+            refs.setdefault(order_id, []).append(ref)
+        return [_order_summary(o, p, tuple(refs.get(o.id, ()))) for o, p in rows]
+
+
+def get_order(user_id: int, *, order_ref: str) -> OrderSummary:
+    with db.session() as s:
+        row = s.exec(
+            select(Order, Package).join(Package, Package.id == Order.package_id)
+            .where(Order.user_id == user_id, Order.display_id == order_ref)
+        ).first()
+        if row is None:
+            raise OrderNotFound("We could not find that order in your account.")
+        order, package = row
+        refs = tuple(s.exec(select(Esim.display_id).where(Esim.order_id == order.id)).all())
+        return _order_summary(order, package, refs)
+
+
+def _order_summary(order: Order, package: Package, esim_refs: tuple[str, ...]) -> OrderSummary:
+    failure = (order.failure_reason or "") if order.status in (OrderStatus.PENDING, OrderStatus.FAILED) else ""
+    return OrderSummary(
+        ref=order.display_id or "",
+        kind=order.kind,
+        plan_name=package.name,
+        destination_name=package.destination_name,
+        status=order.status,
+        price_cents=order.price_cents,
+        currency=order.currency,
+        created_on=_date(order.created_at),
+        failure_reason=failure,
+        esim_refs=esim_refs,
+    )

@@ -1,0 +1,399 @@
+"""Orders: creation at the server's price, payment transitions, and exactly-once fulfilment.
+
+State machine: pending → paid → provisioning → completed, or → failed (→ refunded). Every
+transition is a guarded UPDATE (`WHERE status = ...`), so a replayed webhook, a second worker or
+a restarted process can never move an order twice or buy two eSIMs for it. Provider calls run
+outside any transaction; the provider chosen is written down *before* the call, so an order
+whose process died mid-call is reconciled with that provider instead of bought again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from providers import base as pb
+from providers.polling import PENDING_STATES, wait_for_order
+from providers.registry import ProviderRegistry
+from services.core import db
+from services.core.errors import ServiceError
+from services.core.models import AuditLog, Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
+from services.store.settings import get_store_settings
+
+log = logging.getLogger(__name__)
+
+INLINE_POLL_SECONDS = 20.0  # how long fulfilment waits for an asynchronous provider before the job takes over
+POLL_INTERVAL = 0.5
+RECLAIM_AFTER = dt.timedelta(minutes=5)  # an order provisioning this long without news is taken over
+
+
+class PlanUnavailable(ServiceError):
+    code = "plan_unavailable"
+
+
+class OrderNotFound(ServiceError):
+    code = "order_not_found"
+
+
+class PaymentMismatch(ServiceError):
+    code = "payment_mismatch"
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedOrder:
+    id: int
+    ref: str
+    price_cents: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilmentResult:
+    order_ref: str
+    status: OrderStatus
+    iccids: tuple[str, ...] = ()
+    changed: bool = True
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None) -> CreatedOrder:
+    """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price."""
+    with db.session() as s:
+        package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
+        if package is None or package.vanished_at is not None:
+            raise PlanUnavailable("This plan is no longer available. Please pick another one.")
+        if topup_of_esim_id is None and (not package.is_enabled or package.is_topup):
+            raise PlanUnavailable("This plan is no longer available. Please pick another one.")
+        if topup_of_esim_id is not None:  # services.topups checked with the provider that it fits
+            esim = s.get(Esim, topup_of_esim_id)
+            if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
+                raise PlanUnavailable("This top-up does not fit that eSIM.")
+        order = Order(
+            kind=OrderKind.TOPUP if topup_of_esim_id else OrderKind.ESIM,
+            user_id=user_id,
+            package_id=package.id,
+            topup_of_esim_id=topup_of_esim_id,
+            client_reference=uuid.uuid4().hex,
+            cost_micros=package.cost_micros,
+            price_cents=package.price_cents,
+            currency=package.currency,
+        )
+        s.add(order)
+        s.commit()
+        return CreatedOrder(order.id, order.display_id, order.price_cents, order.currency)  # type: ignore[arg-type]
+
+
+def order_ref(order_id: int) -> str:
+    """The display id (OID001) of an order."""
+    with db.session() as s:
+        order = s.get(Order, order_id)
+        if order is None:
+            raise OrderNotFound(f"order {order_id} does not exist")
+        return order.display_id or ""
+
+
+def mark_paid(order_id: int, *, payment_intent_id: str, amount_cents: int, currency: str) -> bool:
+    """pending → paid. True only for the call that made the change."""
+    with db.session() as s, s.begin():
+        order = s.get(Order, order_id)
+        if order is None:
+            raise OrderNotFound(f"order {order_id} does not exist")
+        if amount_cents != order.price_cents or currency.upper() != order.currency.upper():
+            raise PaymentMismatch(
+                f"order {order.display_id} costs {order.price_cents} {order.currency}, paid {amount_cents} {currency}"
+            )
+        result = s.execute(
+            sa.update(Order)
+            .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
+            .values(status=OrderStatus.PAID, payment_status="succeeded", stripe_payment_intent_id=payment_intent_id,
+                    failure_reason=None)
+        )
+        changed = result.rowcount == 1
+        if changed:
+            s.add(AuditLog(actor_type="system", action="order.paid", entity_type="order",
+                           entity_id=order.display_id or str(order_id), details={"payment_intent": payment_intent_id}))
+    return changed
+
+
+def mark_payment_failed(order_id: int, *, payment_intent_id: str, reason: str) -> None:
+    """A declined payment: the order stays pending so the customer can try another card."""
+    with db.session() as s, s.begin():
+        s.execute(
+            sa.update(Order)
+            .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
+            .values(payment_status="failed", failure_reason=reason[:500], stripe_payment_intent_id=payment_intent_id)
+        )
+
+
+def mark_refunded(order_id: int, *, refund_id: str, amount_cents: int) -> None:
+    with db.session() as s, s.begin():
+        order = s.get(Order, order_id)
+        if order is None:
+            raise OrderNotFound(f"order {order_id} does not exist")
+        result = s.execute(
+            sa.update(Order)
+            .where(Order.id == order_id, Order.status != OrderStatus.REFUNDED)
+            .values(status=OrderStatus.REFUNDED, payment_status="refunded")
+        )
+        if result.rowcount:
+            s.add(AuditLog(actor_type="system", action="order.refunded", entity_type="order",
+                           entity_id=order.display_id or str(order_id),
+                           details={"refund": refund_id, "amount_cents": amount_cents}))
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    order_id: int
+    ref: str
+    client_reference: str
+    price_cents: int
+    quantity: int
+    group_key: str
+    package_id: int
+    provider_id: str | None  # set when an earlier attempt may have reached this provider
+    provider_order_id: str | None
+    topup_iccid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    package_id: int
+    provider_id: str
+    provider_package_id: str
+    cost_micros: int
+    data_mb: int | None
+    unlimited: bool
+
+
+def _claim(order_id: int) -> _Claim | None:
+    """paid → provisioning; None when the order is not paid (done already, or someone else has it)."""
+    with db.session() as s, s.begin():
+        row = s.execute(
+            sa.update(Order)
+            .where(Order.id == order_id, Order.status == OrderStatus.PAID)
+            .values(status=OrderStatus.PROVISIONING, last_status_check=sa.func.now())
+            .returning(Order.id)
+        ).first()
+    return None if row is None else _load_claim(order_id)
+
+
+def _load_claim(order_id: int) -> _Claim:
+    with db.session() as s:
+        order = s.get(Order, order_id)
+        package = s.get(Package, order.package_id)
+        topup_iccid = s.get(Esim, order.topup_of_esim_id).iccid if order.topup_of_esim_id else None
+        return _Claim(order.id, order.display_id, order.client_reference, order.price_cents, order.quantity,
+                      package.group_key, package.id, order.provider_id, order.provider_order_id, topup_iccid)
+
+
+def _candidates(claim: _Claim, *, min_margin_cents: int, enabled: tuple[str, ...]) -> list[_Candidate]:
+    """The bought offer first, then equivalent offers of other providers that keep the margin floor."""
+    with db.session() as s:
+        rows = s.exec(
+            select(Package).where(Package.group_key == claim.group_key, Package.vanished_at.is_(None))
+            .order_by(Package.cost_micros, Package.id)
+        ).all()
+    bought = next((p for p in rows if p.id == claim.package_id), None)
+    floor_micros = min_margin_cents * 10_000
+    chosen: list[_Candidate] = []
+    seen_providers: set[str] = set()
+    for p in ([bought] if bought else []) + list(rows):  # rows come cheapest first
+        keeps_margin = p is bought or claim.price_cents * 10_000 - p.cost_micros * claim.quantity >= floor_micros
+        if p.provider_id in seen_providers or p.provider_id not in enabled or not keeps_margin:
+            continue
+        seen_providers.add(p.provider_id)
+        chosen.append(_Candidate(p.id, p.provider_id, p.provider_package_id, p.cost_micros, p.data_mb, p.unlimited))
+    return chosen
+
+
+def _provider_reference(claim: _Claim, provider_id: str) -> str:
+    """Our reference for this order at one provider: stable, so retries are recognisable."""
+    return f"{claim.client_reference}-{provider_id}"[:64]
+
+
+def _record_attempt(claim: _Claim, candidate: _Candidate) -> None:
+    """Write down which provider we are about to call, before calling it."""
+    with db.session() as s, s.begin():
+        s.execute(
+            sa.update(Order).where(Order.id == claim.order_id)
+            .values(provider_id=candidate.provider_id, package_id=candidate.package_id,
+                    cost_micros=candidate.cost_micros * claim.quantity, provider_order_id=None)
+        )
+
+
+def _record_provider_order(order_id: int, provider_order: pb.Order) -> None:
+    with db.session() as s, s.begin():
+        s.execute(sa.update(Order).where(Order.id == order_id)
+                  .values(provider_order_id=provider_order.provider_order_id, last_status_check=sa.func.now()))
+
+
+def _complete(claim: _Claim, candidate: _Candidate, provider_order: pb.Order) -> FulfilmentResult:
+    """Store the eSIMs (or the top-up) and close the order, once."""
+    with db.session() as s, s.begin():
+        order = s.exec(select(Order).where(Order.id == claim.order_id).with_for_update()).one()
+        if order.status != OrderStatus.PROVISIONING:
+            return FulfilmentResult(claim.ref, OrderStatus(order.status), changed=False)
+        if claim.topup_iccid:
+            esim = s.get(Esim, order.topup_of_esim_id)
+            if esim.total_mb is not None and candidate.data_mb is not None:
+                esim.total_mb += candidate.data_mb
+            esim.unlimited = esim.unlimited or candidate.unlimited
+            iccids: tuple[str, ...] = (esim.iccid,)
+        else:
+            for sim in provider_order.esims:
+                s.add(Esim(order_id=order.id, user_id=order.user_id, enterprise_account_id=order.enterprise_account_id,
+                           provider_id=candidate.provider_id, iccid=sim.iccid, provider_esim_ref=sim.provider_esim_ref,
+                           lpa=sim.lpa, smdp_address=sim.smdp_address, matching_id=sim.matching_id,
+                           status=EsimStatus.NOT_INSTALLED, total_mb=candidate.data_mb,
+                           unlimited=candidate.unlimited, raw=sim.raw))
+            iccids = tuple(sim.iccid for sim in provider_order.esims)
+        order.status = OrderStatus.COMPLETED
+        order.provider_order_id = provider_order.provider_order_id
+        order.failure_reason = None
+        s.add(AuditLog(actor_type="system", action="order.completed", entity_type="order",
+                       entity_id=claim.ref, details={"provider": candidate.provider_id, "iccids": list(iccids)}))
+        _order_completed_hook(s, order)
+    log.info("order %s completed with %s (%d eSIMs)", claim.ref, candidate.provider_id, len(iccids))
+    return FulfilmentResult(claim.ref, OrderStatus.COMPLETED, iccids)
+
+
+def _order_completed_hook(session, order: Order) -> None:
+    """Side effects in the completing transaction (the confirmation email is queued here)."""
+    from services.orders import emails as order_emails  # local: notifications import orders' views
+
+    order_emails.queue_order_completed(session, order)
+
+
+def _fail(claim: _Claim, reason: str) -> FulfilmentResult:
+    with db.session() as s, s.begin():
+        s.execute(
+            sa.update(Order).where(Order.id == claim.order_id, Order.status == OrderStatus.PROVISIONING)
+            .values(status=OrderStatus.FAILED, failure_reason=reason[:500], retry_count=Order.retry_count + 1,
+                    last_retry_at=sa.func.now())
+        )
+        s.add(AuditLog(actor_type="system", action="order.failed", entity_type="order", entity_id=claim.ref,
+                       details={"reason": reason[:500]}))
+    log.warning("order %s failed: %s", claim.ref, reason)
+    return FulfilmentResult(claim.ref, OrderStatus.FAILED)
+
+
+async def _buy(provider: pb.Provider, claim: _Claim, candidate: _Candidate) -> pb.Order:
+    reference = _provider_reference(claim, candidate.provider_id)
+    if claim.topup_iccid:
+        return await provider.create_topup(claim.topup_iccid, candidate.provider_package_id,
+                                           client_reference=reference)
+    return await provider.create_order(candidate.provider_package_id, quantity=claim.quantity,
+                                       client_reference=reference)
+
+
+async def _reconcile(provider: pb.Provider, claim: _Claim, candidate: _Candidate) -> pb.Order | None:
+    """Ask the provider whether an earlier, unanswered attempt went through."""
+    if claim.provider_order_id:
+        return await provider.get_order(claim.provider_order_id)
+    return await provider.find_order(_provider_reference(claim, candidate.provider_id))
+
+
+async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume: bool = False) -> FulfilmentResult:
+    """Buy the eSIM for a paid order; safe to repeat or to race.
+
+    `resume=True` takes over an order left in provisioning (after a crash or a slow provider);
+    the provider it was sent to is asked first, and only a confirmed absence allows a new order.
+    Database steps run in worker threads so the event loop (the web process's) never waits on them.
+    """
+    claim = await asyncio.to_thread(_reclaim if resume else _claim, order_id)
+    if claim is None:
+        return await asyncio.to_thread(_current, order_id)
+    settings = await asyncio.to_thread(get_store_settings)
+    candidates = await asyncio.to_thread(_candidates, claim, min_margin_cents=settings.min_margin_cents,
+                                         enabled=registry.ids)
+    if claim.provider_id:  # an earlier attempt may have reached this provider: it goes first
+        candidates.sort(key=lambda c: c.provider_id != claim.provider_id)
+    errors: list[str] = []
+    for candidate in candidates:
+        provider = registry.get(candidate.provider_id)
+        try:
+            placed = None
+            if claim.provider_id == candidate.provider_id:
+                placed = await _reconcile(provider, claim, candidate)
+            if placed is None:
+                await asyncio.to_thread(_record_attempt, claim, candidate)
+                placed = await _buy(provider, claim, candidate)
+            await asyncio.to_thread(_record_provider_order, claim.order_id, placed)
+            if placed.status in PENDING_STATES:
+                placed = await wait_for_order(provider, placed.provider_order_id, timeout=INLINE_POLL_SECONDS,
+                                              interval=POLL_INTERVAL)
+        except pb.OutcomeUnknown as exc:
+            log.warning("order %s: no answer from %s (%s); reconciling", claim.ref, candidate.provider_id, exc)
+            try:
+                placed = await provider.find_order(_provider_reference(claim, candidate.provider_id))
+            except pb.ProviderError:
+                placed = None
+            if placed is None:
+                return _leave_for_reconciliation(claim, f"{candidate.provider_id}: outcome unknown")
+        except pb.PermanentProviderError as exc:
+            errors.append(f"{candidate.provider_id}: {exc}")
+            continue
+        except pb.ProviderError as exc:  # transient: the failed-orders job retries later
+            return await asyncio.to_thread(_fail, claim, f"{candidate.provider_id}: {exc}")
+        if placed.status == pb.OrderStatus.COMPLETED and (placed.esims or claim.topup_iccid):
+            return await asyncio.to_thread(_complete, claim, candidate, placed)
+        if placed.status == pb.OrderStatus.FAILED:
+            errors.append(f"{candidate.provider_id}: order failed")
+            continue
+        return _leave_for_reconciliation(claim, f"{candidate.provider_id}: still processing")
+    return await asyncio.to_thread(_fail, claim, "; ".join(errors) or "no provider offers this plan")
+
+
+def _reclaim(order_id: int) -> _Claim | None:
+    """Take over an order stuck in provisioning: a guarded lease on `last_status_check`."""
+    with db.session() as s, s.begin():
+        row = s.execute(
+            sa.update(Order)
+            .where(Order.id == order_id, Order.status == OrderStatus.PROVISIONING,
+                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < _now() - RECLAIM_AFTER))
+            .values(last_status_check=sa.func.now()).returning(Order.id)
+        ).first()
+    return None if row is None else _load_claim(order_id)
+
+
+def _leave_for_reconciliation(claim: _Claim, reason: str) -> FulfilmentResult:
+    log.info("order %s left in provisioning: %s", claim.ref, reason)
+    return FulfilmentResult(claim.ref, OrderStatus.PROVISIONING)
+
+
+def _current(order_id: int) -> FulfilmentResult:
+    with db.session() as s:
+        order = s.get(Order, order_id)
+        if order is None:
+            raise OrderNotFound(f"order {order_id} does not exist")
+        iccids = tuple(s.exec(select(Esim.iccid).where(Esim.order_id == order_id)).all())
+        return FulfilmentResult(order.display_id, OrderStatus(order.status), iccids, changed=False)
+
+
+_background: set[asyncio.Task] = set()
+
+
+def fulfil_in_background(order_ids: list[int]) -> None:
+    """Start fulfilment of freshly paid orders on the running event loop (the web process)."""
+    from services.core.provider_runtime import get_registry
+
+    for order_id in order_ids:
+        task = asyncio.get_running_loop().create_task(_fulfil_logged(order_id, get_registry()))
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+
+async def _fulfil_logged(order_id: int, registry: ProviderRegistry) -> None:
+    try:
+        await fulfil_paid_order(order_id, registry=registry)
+    except Exception:  # the pending-orders job picks the order up again
+        log.exception("fulfilment of order %s crashed", order_id)
