@@ -30,10 +30,10 @@ import psutil
 
 from providers.registry import build_registry
 from services import catalog
-from services.catalog.destinations import search_destinations
 from services.catalog.normalize import Unusable, normalise
 from services.catalog.sync import STAGE_COLUMNS, row_values
 from services.core import db, migrations
+from services.core.destinations import search_destinations
 from services.core.settings import Settings, get_settings
 from services.store.settings import get_store_settings
 from tests.support.database import fresh_database

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.catalog.cache import invalidate_catalog_cache
 from services.core import db, migrations
+from services.core.cache import invalidate_catalog_cache
 from services.core.settings import get_settings
 from tests.support.database import fresh_database
 

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from services import catalog
-from services.catalog.destinations import get_destination
 from services.catalog.normalize import GLOBAL, REGION_NAMES
+from services.core.destinations import get_destination
 
 CACHE_CONTROL = "public, max-age=60"
 

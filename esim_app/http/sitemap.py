@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from services import catalog
-from services.catalog.destinations import REGIONS
+from services.core.destinations import REGIONS
 from services.core.settings import get_settings
 
 

@@ -13,7 +13,7 @@ import reflex as rx
 
 from esim_app.state.account import data_text
 from services import catalog
-from services.catalog.destinations import REGIONS, get_destination
+from services.core.destinations import REGIONS, get_destination
 from services.core.money import format_money
 
 SORTS = {"price": "Lowest price", "data": "Most data", "days": "Longest validity"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app import routes
-from services.catalog.destinations import search_destinations
+from services.core.destinations import search_destinations
 
 MAX_QUERY_LENGTH = 60
 

@@ -4,7 +4,6 @@ Writes: `sync_packages` / `run_sync_packages` (catalog_sync), admin overrides (c
 Reads for the storefront: catalog_queries. Pricing rules: pricing and store_settings.
 """
 
-from services.catalog.cache import invalidate_catalog_cache
 from services.catalog.overrides import OfferFlagsView, OfferNotFound, return_offer_to_auto, set_offer_enabled
 from services.catalog.pricing import UnknownCurrency
 from services.catalog.queries import (
@@ -23,6 +22,7 @@ from services.catalog.queries import (
     storefront_settings,
 )
 from services.catalog.sync import ProviderSyncResult, SyncReport, run_sync_packages, sync_packages
+from services.core.cache import invalidate_catalog_cache
 
 __all__ = [
     "CoverageCountry", "DestinationOffersView", "InvalidSort", "OfferDetailView", "OfferFlagsView", "OfferNotFound",

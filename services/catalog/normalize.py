@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from providers.base import Package as ProviderPackage
-from services.catalog.destinations import REGIONS, get_destination
 from services.catalog.pricing import UnknownCurrency, cost_in_store_micros, customer_price_cents, to_micros
+from services.core.destinations import REGIONS, get_destination
 from services.core.models import PackageKind
 from services.store.settings import STORE_CURRENCY, StoreSettings
 

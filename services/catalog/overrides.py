@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from services.catalog.cache import invalidate_catalog_cache
 from services.catalog.selection import OfferState, select_offers
 from services.core import db
+from services.core.cache import invalidate_catalog_cache
 from services.core.errors import ServiceError
 from services.store.settings import get_store_settings
 

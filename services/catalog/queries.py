@@ -17,11 +17,11 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from services.catalog.cache import cached
-from services.catalog.destinations import Destination, get_destination
 from services.catalog.normalize import GLOBAL, REGION_NAMES
 from services.catalog.pricing import convert_cents
 from services.core import db
+from services.core.cache import cached
+from services.core.destinations import Destination, get_destination
 from services.core.errors import ServiceError
 from services.store.settings import StoreSettings, get_store_settings
 

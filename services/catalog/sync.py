@@ -26,10 +26,10 @@ from psycopg.types.json import Jsonb
 
 from providers.base import Package as ProviderPackage
 from providers.base import Provider, ProviderError
-from services.catalog.cache import invalidate_catalog_cache
 from services.catalog.normalize import CatalogueRow, Unusable, normalise, offer_slug
 from services.catalog.selection import OfferState, Selection, select_offers
 from services.core import db
+from services.core.cache import invalidate_catalog_cache
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.store.settings import StoreSettings, get_store_settings
 

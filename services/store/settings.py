@@ -20,9 +20,9 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from services.catalog.cache import invalidate_catalog_cache
-from services.catalog.destinations import REGIONS, get_destination
 from services.core import db
+from services.core.cache import invalidate_catalog_cache
+from services.core.destinations import REGIONS, get_destination
 from services.core.errors import ServiceError
 from services.core.models import Setting, SettingType
 from services.core.settings import PROVIDER_IDS

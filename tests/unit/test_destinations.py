@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.catalog.destinations import all_destinations, flag_emoji, get_destination, search_destinations
+from services.core.destinations import all_destinations, flag_emoji, get_destination, search_destinations
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from esim_app.components.layout import storefront_shell
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
 from esim_app.state.catalog import DisplayCurrencyState, LandingState
-from services.catalog.destinations import REGIONS, get_destination
+from services.core.destinations import REGIONS, get_destination
 
 POPULAR = ("JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "MX", "DE", "AE", "KR")
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from providers.base import Package
-from services.catalog.destinations import REGIONS
 from services.catalog.normalize import (
     REGION_MEMBERS,
     Unusable,
@@ -14,6 +13,7 @@ from services.catalog.normalize import (
     iso_coverage,
     normalise,
 )
+from services.core.destinations import REGIONS
 from services.store.settings import StoreSettings
 
 EUROPE = tuple(sorted(REGION_MEMBERS["europe"]))
