@@ -19,7 +19,7 @@ export APP_PORT
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test
+.PHONY: run test lock
 
 run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
 	$(BIN)/esim serve
@@ -27,15 +27,24 @@ run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
 test: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) /usr/bin/chromium
 	$(BIN)/python -m tests.run
 
-$(VENV)/.installed: pyproject.toml
+# Every package, direct or not, comes from a hash-checked lock; the project itself adds none.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	@touch $@
+
+# Re-resolve both locks after changing pyproject.toml's dependencies (needs the registry).
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--index-url https://pypi.org/simple -o requirements.lock -q --custom-compile-command "make lock"
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--index-url https://pypi.org/simple -o requirements-test.lock -q --custom-compile-command "make lock"
 
 $(TOOLS)/.bun-$(BUN_VERSION):
 	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund bun@$(BUN_VERSION)
