@@ -29,10 +29,11 @@ from contextlib import contextmanager
 import psutil
 
 from providers.registry import build_registry
-from services import catalog
+from services.catalog import queries as catalog_queries
 from services.catalog.normalize import Unusable, normalise
-from services.catalog.sync import STAGE_COLUMNS, row_values
+from services.catalog.sync import STAGE_COLUMNS, row_values, run_sync_packages
 from services.core import db, migrations
+from services.core.cache import invalidate_catalog_cache
 from services.core.destinations import search_destinations
 from services.core.settings import Settings, get_settings
 from services.store.settings import get_store_settings
@@ -133,7 +134,7 @@ def timed(call: Callable[[], object], n: int, *, cold: bool) -> list[float]:
     samples = []
     for _ in range(n):
         if cold:
-            catalog.invalidate_catalog_cache()
+            invalidate_catalog_cache()
         clock = time.perf_counter()
         call()
         samples.append(time.perf_counter() - clock)
@@ -142,17 +143,17 @@ def timed(call: Callable[[], object], n: int, *, cold: bool) -> list[float]:
 
 def latency(queries: int) -> None:
     rng = random.Random(7)
-    codes = [d.code for d in catalog.destinations_with_offers()]
+    codes = [d.code for d in catalog_queries.destinations_with_offers()]
 
     def search() -> None:
         search_destinations(rng.choice(SEARCHES))
-        catalog.destinations_with_offers()
+        catalog_queries.destinations_with_offers()
 
     def country() -> None:
-        catalog.list_country_offers(rng.choice(codes), sort=rng.choice(("price", "data", "days")))
+        catalog_queries.list_country_offers(rng.choice(codes), sort=rng.choice(("price", "data", "days")))
 
     def country_multi() -> None:
-        catalog.list_country_offers(rng.choice(codes), include_multi_country=True)
+        catalog_queries.list_country_offers(rng.choice(codes), include_multi_country=True)
 
     for label, call in (("destination search + destinations_with_offers", search),
                         ("country page list_country_offers", country),
@@ -170,7 +171,7 @@ def bench(scale: int, *, queries: int, with_latency: bool) -> None:
         registry = build_registry(Settings(esim_env="development"), sandbox_urls=urls)
         with peak_rss() as peak:
             clock = time.perf_counter()
-            report = catalog.run_sync_packages(registry)
+            report = run_sync_packages(registry)
             wall = time.perf_counter() - clock
         fetch = max(p.fetch_seconds for p in report.providers)
         stored = report.processed
@@ -182,7 +183,7 @@ def bench(scale: int, *, queries: int, with_latency: bool) -> None:
         print(f"    normalise + select + merge           {wall - fetch:5.2f} s")
         registry = build_registry(Settings(esim_env="development"), sandbox_urls=urls)
         clock = time.perf_counter()
-        again = catalog.run_sync_packages(registry)
+        again = run_sync_packages(registry)
         resync = time.perf_counter() - clock
         changed = sum(p.inserted + p.updated for p in again.providers)
         print(f"  re-sync        {resync:6.2f} s  ({changed} rows changed)")

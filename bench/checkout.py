@@ -31,8 +31,9 @@ from bench.catalog_sync import simulators
 from providers import airalo, esim_access, esim_go
 from providers.http import Rate
 from providers.registry import build_registry
-from services.catalog import invalidate_catalog_cache, run_sync_packages
+from services.catalog.sync import run_sync_packages
 from services.core import db, migrations
+from services.core.cache import invalidate_catalog_cache
 from services.core.models import Package, User
 from services.core.settings import Settings, get_settings
 from services.orders import ordering as orders

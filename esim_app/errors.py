@@ -13,6 +13,13 @@ FALLBACK = "Something went wrong on our side. Please try again, or contact suppo
 
 MESSAGES: dict[str, str] = {
     # -- catalog and store settings --
+    "unknown_destination": "We do not sell plans for that destination. Use a country code such as JP, "
+                           "a region such as europe, or global.",
+    "invalid_sort": "Sort plans by price, data or days.",
+    "invalid_filter": "That filter is not available. Choose one of the listed options.",
+    "unknown_currency": "Prices cannot be shown in that currency. Choose one of the listed currencies.",
+    "offer_not_found": "This plan is no longer on sale. Have a look at the other plans for your trip.",
+    "invalid_setting": "That setting value is not valid. Check the allowed range and try again.",
     # -- orders, eSIMs, top-ups, refunds, payments --
     # -- accounts, profile, support, notifications --
 }

@@ -50,7 +50,7 @@ def create_admin(
 @app.command("sync-packages")
 def sync_packages() -> None:
     """Fetch every enabled provider's catalogue and update packages (simulators stand in without credentials)."""
-    from services.catalog import run_sync_packages
+    from services.catalog.sync import run_sync_packages
     from services.sandbox import tooling as sandbox
 
     with sandbox.command_registry(load_or_exit()) as registry:
@@ -73,7 +73,7 @@ def serve() -> None:
 
     import sqlalchemy as sa
 
-    from services.catalog import run_sync_packages
+    from services.catalog.sync import run_sync_packages
     from services.core import db, migrations
     from services.core.models import Package
     from services.sandbox import tooling as sandbox

@@ -9,7 +9,7 @@ import reflex as rx
 from esim_app import routes
 from esim_app.components.ui import button_link, logo
 from esim_app.state.auth import AuthState
-from services.core.destinations import REGIONS
+from services.catalog import REGIONS
 from services.core.settings import get_settings
 
 

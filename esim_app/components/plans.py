@@ -5,15 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.ui import button_link, card
-from esim_app.state.catalog import (
-    DATA_FILTERS,
-    DAY_FILTERS,
-    SORTS,
-    Country,
-    DisplayCurrencyState,
-    PlanCard,
-    PlanListState,
-)
+from esim_app.state.catalog import Country, DisplayCurrencyState, Option, PlanCard, PlanListState
 
 
 def _tid(name: str) -> dict[str, str]:
@@ -64,12 +56,12 @@ def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details
     )
 
 
-def _select(label: str, options: dict[str, str], value: rx.Var[str], on_change: rx.EventHandler) -> rx.Component:
+def _select(label: str, options: rx.Var[list[Option]], value: rx.Var[str], on_change: rx.EventHandler) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, class_name="t-caption"),
         rx.select.root(
             rx.select.trigger(aria_label=label, width="100%"),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options.items()]),
+            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.key))),
             value=value,
             on_change=on_change,
         ),
@@ -89,14 +81,13 @@ def currency_select() -> rx.Component:
 
 
 def plan_controls() -> rx.Component:
-    local = PlanListState.kind == "local"
+    local = PlanListState.data_options.length() > 0  # only country lists have filters
     return rx.flex(
-        _select("Sort by", SORTS, PlanListState.sort, PlanListState.set_sort),
-        rx.cond(local, _select("Data", {k: "Any amount" if k == "any" else f"{k} GB or more" for k in DATA_FILTERS},
-                               PlanListState.data_filter, PlanListState.set_data_filter)),
-        rx.cond(local, _select("Duration", {k: "Any duration" if k == "any" else f"{k} days or more"
-                                            for k in DAY_FILTERS},
-                               PlanListState.days_filter, PlanListState.set_days_filter)),
+        _select("Sort by", PlanListState.sort_options, PlanListState.sort, PlanListState.set_sort),
+        rx.cond(local, _select("Data", PlanListState.data_options, PlanListState.data_filter,
+                               PlanListState.set_data_filter)),
+        rx.cond(local, _select("Duration", PlanListState.day_options, PlanListState.days_filter,
+                               PlanListState.set_days_filter)),
         rx.cond(local, rx.vstack(
             rx.el.label("Unlimited only", class_name="t-caption"),
             rx.switch(checked=PlanListState.unlimited_only, on_change=PlanListState.set_unlimited_only,

@@ -10,8 +10,8 @@ from esim_app.http.provider_webhooks import provider_webhook
 from esim_app.http.sitemap import sitemap
 from esim_app.http.stripe_webhook import stripe_webhook
 from providers.sandbox.server import APP_FACTORIES
+from services.core import get_settings
 from services.core.provider_runtime import SANDBOX_PREFIX
-from services.core.settings import get_settings
 
 
 class _AtRoot:

@@ -3,21 +3,22 @@
 `destination` is an ISO alpha-2 country code, a region slug (europe, asia, ...) or "global".
 Optional: `sort` (price | data | days) and, for countries, `include=multi` to add the regional
 and global plans covering it. Never returns cost or provider identity (the views carry neither).
+A refusal carries a stable `error` code and fixed words from `esim_app.errors`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from esim_app.errors import message_for
 from services import catalog
-from services.catalog.normalize import GLOBAL, REGION_NAMES
-from services.core.destinations import get_destination
+from services.core import ServiceError
 
 CACHE_CONTROL = "public, max-age=60"
+MISSING_DESTINATION = "Add ?destination= with a country code such as JP, a region or global."
 
 
 def _error(code: str, message: str) -> JSONResponse:
@@ -25,26 +26,16 @@ def _error(code: str, message: str) -> JSONResponse:
 
 
 async def packages_endpoint(request: Request) -> JSONResponse:
-    raw = request.query_params.get("destination", "").strip()
-    sort = request.query_params.get("sort", "price")
-    if not raw:
-        return _error("missing_destination", "Add ?destination= with a country code such as JP, a region or global.")
-    key = raw.lower()
+    destination = request.query_params.get("destination", "").strip()
+    if not destination:
+        return _error("missing_destination", MISSING_DESTINATION)
     try:
-        if key == GLOBAL:
-            destination = {"code": GLOBAL, "name": "Global", "kind": "global"}
-            offers = await run_in_threadpool(catalog.list_global_offers, sort=sort)
-        elif key in REGION_NAMES:
-            destination = {"code": key, "name": REGION_NAMES[key], "kind": "regional"}
-            offers = await run_in_threadpool(catalog.list_region_offers, key, sort=sort)
-        else:
-            multi = request.query_params.get("include", "") == "multi"
-            offers = await run_in_threadpool(catalog.list_country_offers, raw, sort=sort, include_multi_country=multi)
-            country = get_destination(raw)
-            destination = {"code": country.code, "name": country.name, "kind": "local"}  # type: ignore[union-attr]
-    except (catalog.UnknownDestination, catalog.InvalidSort) as exc:
-        return _error(exc.code, str(exc))
+        view = await catalog.list_packages(destination, sort=request.query_params.get("sort", "price"),
+                                           include_multi=request.query_params.get("include", "") == "multi")
+    except ServiceError as exc:
+        return _error(exc.code, message_for(exc))
     return JSONResponse(
-        {"destination": destination, "offers": [dataclasses.asdict(o) for o in offers]},
+        {"destination": {"code": view.code, "name": view.name, "kind": view.kind},
+         "offers": [dataclasses.asdict(o) for o in view.offers]},
         headers={"Cache-Control": CACHE_CONTROL},
     )

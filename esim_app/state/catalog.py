@@ -1,25 +1,18 @@
 """Storefront browsing: country, region and global plan lists, one plan, display currency.
 
-Public pages: no sign-in, nothing private. Prices come from the catalogue in USD; the display
-currency only changes what is shown (checkout always charges the USD price).
+Public pages: no sign-in, nothing private. Each handler awaits one `services.catalog` (or
+`services.store`) call and maps the view to rows; the sort and filter choices, coverage and
+display-currency prices come from the service. Checkout always charges the store currency.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
 
-from esim_app.state.account import data_text
-from services import catalog
-from services.core.destinations import REGIONS, get_destination
-from services.core.money import format_money
-
-SORTS = {"price": "Lowest price", "data": "Most data", "days": "Longest validity"}
-DATA_FILTERS = {"any": None, "1": 1024, "3": 3 * 1024, "5": 5 * 1024, "10": 10 * 1024, "20": 20 * 1024}
-DAY_FILTERS = {"any": None, "7": 7, "15": 15, "30": 30}
-REGION_NAMES = {r.slug: r.name for r in REGIONS}
+from services import catalog, store
+from services.core import format_data_size, format_money
 
 
 @dataclass(frozen=True)
@@ -43,20 +36,23 @@ class Country:
     flag: str
 
 
-def plan_card_of(o: catalog.OfferView, currency: str) -> PlanCard:
-    """The card a page shows for an offer, with an approximate price in `currency` when not USD."""
-    price = format_money(o.price_cents, o.currency)
-    approx = ""
-    if currency != o.currency:
-        approx = "≈ " + format_money(catalog.price_in(currency, o.price_cents), currency)
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+
+
+def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None = None) -> PlanCard:
+    """The card a page shows for an offer; `display_cents` is its price in `currency` when that differs."""
+    approx = "" if display_cents is None or currency == o.currency else "≈ " + format_money(display_cents, currency)
     per_gb = "" if o.price_per_gb_cents is None else format_money(o.price_per_gb_cents, o.currency) + " per GB"
     return PlanCard(
         slug=o.slug,
         name=o.name,
         destination_name=o.destination_name,
-        data="Unlimited" if o.unlimited else data_text(o.data_mb or 0),
+        data=format_data_size(o.data_mb, unlimited=o.unlimited),
         validity=f"{o.validity_days} days",
-        price=price,
+        price=format_money(o.price_cents, o.currency),
         approx_price=approx,
         per_gb=per_gb,
         is_best_price=o.is_best_price,
@@ -64,17 +60,25 @@ def plan_card_of(o: catalog.OfferView, currency: str) -> PlanCard:
     )
 
 
+def _countries(coverage: tuple[catalog.CoverageCountry, ...]) -> list[Country]:
+    return [Country(c.code, c.name, c.flag) for c in coverage]
+
+
+def _options(choices: tuple[catalog.Choice, ...]) -> list[Option]:
+    return [Option(c.key, c.label) for c in choices]
+
+
 class DisplayCurrencyState(rx.State):
     """The visitor's display currency, remembered in the browser; rates and policies are the admin's."""
 
-    currency: str = rx.LocalStorage("USD", name="display_currency", sync=True)
-    currencies: list[str] = ["USD"]
+    currency: str = rx.LocalStorage(store.STORE_CURRENCY, name="display_currency", sync=True)
+    currencies: list[str] = [store.STORE_CURRENCY]
     refund_days: int = 30
 
     @rx.event
     async def load(self) -> None:
-        settings = await asyncio.to_thread(catalog.storefront_settings)
-        self.currencies = ["USD", *sorted(settings.currency_rates)]
+        settings = await store.get_display_settings()
+        self.currencies = list(settings.currencies)
         self.refund_days = settings.refund_window_days
 
     @rx.event
@@ -84,11 +88,11 @@ class DisplayCurrencyState(rx.State):
             return [PlanListState.refresh_prices, PlanDetailState.refresh_prices]
 
     def _currency(self) -> str:
-        return self.currency if self.currency in self.currencies else "USD"
+        return self.currency if self.currency in self.currencies else store.STORE_CURRENCY
 
 
 class PlanListState(rx.State):
-    """A country, region or the global list, with sorting and filters."""
+    """A country, region or the global list, with sorting and (for countries) filters."""
 
     title: str = ""
     flag: str = ""
@@ -96,115 +100,103 @@ class PlanListState(rx.State):
     kind: str = "local"  # local | regional | global
     plans: list[PlanCard] = []
     covered: list[Country] = []
+    sort_options: list[Option] = []
+    data_options: list[Option] = []  # empty when the list has no filters (regions, global)
+    day_options: list[Option] = []
     sort: str = "price"
     data_filter: str = "any"
     days_filter: str = "any"
     unlimited_only: bool = False
     include_multi: bool = False
     not_found: bool = False
-    _code: str = ""
-    _offers: list[catalog.OfferView] = []
+    _code: str = ""  # ISO code, region slug or "global"
 
     async def _display_currency(self) -> str:
         return (await self.get_state(DisplayCurrencyState))._currency()
 
-    async def _show(self) -> None:
+    async def _fetch(self, key: str) -> catalog.PlanListView:
         currency = await self._display_currency()
-        self.plans = [plan_card_of(o, currency) for o in self._offers]
-        if self._offers:
-            cheapest = min(o.price_cents for o in self._offers)
-            self.subtitle = f"{len(self._offers)} plans from {format_money(cheapest, self._offers[0].currency)}"
+        if self.kind == "local":
+            filters = catalog.PlanFilters(self.sort, self.data_filter, self.days_filter, self.unlimited_only,
+                                          self.include_multi)
+            return await catalog.list_country_plans(key, filters, currency=currency)
+        if self.kind == "regional":
+            return await catalog.list_region_plans(key, sort=self.sort, currency=currency)
+        return await catalog.list_global_plans(sort=self.sort, currency=currency)
+
+    async def _show(self, view: catalog.PlanListView) -> None:
+        currency = await self._display_currency()
+        self._code, self.title, self.flag = view.code, f"{view.name} eSIM plans", view.flag
+        self.plans = [plan_card_of(o, currency, view.display_prices.get(o.slug)) for o in view.offers]
+        self.covered = _countries(view.coverage)
+        self.sort_options, self.data_options = _options(view.sort_choices), _options(view.data_choices)
+        self.day_options = _options(view.day_choices)
+        if view.offers:
+            cheapest = min(o.price_cents for o in view.offers)
+            self.subtitle = f"{len(view.offers)} plans from {format_money(cheapest, view.offers[0].currency)}"
         else:
             self.subtitle = "No plans match these filters."
 
-    async def _load(self) -> None:
-        sort = self.sort if self.sort in SORTS else "price"
-        if self.kind == "local":
-            offers = await asyncio.to_thread(
-                catalog.list_country_offers, self._code, sort=sort,
-                data_min_mb=DATA_FILTERS.get(self.data_filter), days_min=DAY_FILTERS.get(self.days_filter),
-                unlimited=True if self.unlimited_only else None, include_multi_country=self.include_multi,
-            )
-        elif self.kind == "regional":
-            offers = await asyncio.to_thread(catalog.list_region_offers, self._code, sort=sort)
-        else:
-            offers = await asyncio.to_thread(catalog.list_global_offers, sort=sort)
-        self._offers = offers
-        await self._show()
-
-    def _reset_filters(self) -> None:
-        self.sort, self.data_filter, self.days_filter = "price", "any", "any"
+    async def _open(self, kind: str, key: str) -> catalog.PlanListView | None:
+        """Load a list with the default sort and no filters; None (and a not-found page) when unknown."""
+        self.kind, self.sort, self.data_filter, self.days_filter = kind, "price", "any", "any"
         self.unlimited_only = self.include_multi = self.not_found = False
-        self.covered = []
+        try:
+            view = await self._fetch(key)
+        except catalog.UnknownDestination:
+            self.plans, self.covered, self.not_found = [], [], True
+            self.title = "Region not found" if kind == "regional" else "Destination not found"
+            return None
+        await self._show(view)
+        return view
+
+    async def _reload(self) -> None:
+        await self._show(await self._fetch(self._code))
 
     @rx.event
     async def load_country(self):
         slug = str(self.country_slug)  # type: ignore[attr-defined]  (route argument)
-        country = get_destination(slug)
-        if country is None:
-            self._offers, self.plans, self.not_found, self.title = [], [], True, "Destination not found"
-            return
-        if slug != country.slug:  # /destinations/jp → /destinations/japan
-            return rx.redirect(f"/destinations/{country.slug}", replace=True)
-        self._reset_filters()
-        self.kind, self._code, self.title, self.flag = "local", country.code, f"{country.name} eSIM plans", country.flag
-        await self._load()
+        view = await self._open("local", slug)
+        if view is not None and slug != view.slug:  # /destinations/jp → /destinations/japan
+            return rx.redirect(f"/destinations/{view.slug}", replace=True)
 
     @rx.event
-    async def load_region(self):
-        slug = str(self.region_slug).lower()  # type: ignore[attr-defined]  (route argument)
-        if slug not in REGION_NAMES:
-            self._offers, self.plans, self.not_found, self.title = [], [], True, "Region not found"
-            return
-        self._reset_filters()
-        self.kind, self._code, self.title, self.flag = "regional", slug, f"{REGION_NAMES[slug]} eSIM plans", "🗺️"
-        await self._load()
-        self.covered = await asyncio.to_thread(_union_coverage, [o.slug for o in self._offers])
+    async def load_region(self) -> None:
+        await self._open("regional", str(self.region_slug))  # type: ignore[attr-defined]  (route argument)
 
     @rx.event
-    async def load_global(self):
-        self._reset_filters()
-        self.kind, self._code, self.title, self.flag = "global", "global", "Global eSIM plans", "🌍"
-        await self._load()
-        self.covered = await asyncio.to_thread(_union_coverage, [o.slug for o in self._offers])
+    async def load_global(self) -> None:
+        await self._open("global", "global")
 
     @rx.event
-    async def set_sort(self, value: str):
-        self.sort = value if value in SORTS else "price"
-        await self._load()
+    async def set_sort(self, value: str) -> None:
+        self.sort = value if value in {o.key for o in self.sort_options} else "price"
+        await self._reload()
 
     @rx.event
-    async def set_data_filter(self, value: str):
-        self.data_filter = value if value in DATA_FILTERS else "any"
-        await self._load()
+    async def set_data_filter(self, value: str) -> None:
+        self.data_filter = value if value in {o.key for o in self.data_options} else "any"
+        await self._reload()
 
     @rx.event
-    async def set_days_filter(self, value: str):
-        self.days_filter = value if value in DAY_FILTERS else "any"
-        await self._load()
+    async def set_days_filter(self, value: str) -> None:
+        self.days_filter = value if value in {o.key for o in self.day_options} else "any"
+        await self._reload()
 
     @rx.event
-    async def set_unlimited_only(self, value: bool):
+    async def set_unlimited_only(self, value: bool) -> None:
         self.unlimited_only = bool(value)
-        await self._load()
+        await self._reload()
 
     @rx.event
-    async def set_include_multi(self, value: bool):
+    async def set_include_multi(self, value: bool) -> None:
         self.include_multi = bool(value)
-        await self._load()
+        await self._reload()
 
     @rx.event
-    async def refresh_prices(self):
-        await self._show()
-
-
-def _union_coverage(slugs: list[str]) -> list[Country]:
-    seen: dict[str, Country] = {}
-    for slug in slugs:
-        detail = catalog.get_offer(slug)
-        for c in detail.coverage if detail else ():
-            seen.setdefault(c.code, Country(c.code, c.name, c.flag))
-    return sorted(seen.values(), key=lambda c: c.name)
+    async def refresh_prices(self) -> None:
+        if self._code and not self.not_found:
+            await self._reload()
 
 
 class PlanDetailState(rx.State):
@@ -216,27 +208,28 @@ class PlanDetailState(rx.State):
     operator: str = ""
     supports_topup: bool = False
     kind: str = ""
-    _offer: catalog.OfferView | None = None
 
     @rx.event
-    async def load(self):
-        detail = await asyncio.to_thread(catalog.get_offer, str(self.plan_ref))  # type: ignore[attr-defined]
-        self.loaded, self.found = True, detail is not None
-        self._offer = detail.offer if detail else None
-        self.coverage = [Country(c.code, c.name, c.flag) for c in detail.coverage] if detail else []
-        self.operator = (detail.operator or "") if detail else ""
-        self.supports_topup = bool(detail and detail.supports_topup)
-        self.kind = detail.offer.kind if detail else ""
-        self.title = f"{detail.offer.name} eSIM" if detail else "Plan not found"
+    async def load(self) -> None:
         await self._show()
-
-    async def _show(self) -> None:
-        currency = (await self.get_state(DisplayCurrencyState))._currency()
-        self.plan = plan_card_of(self._offer, currency) if self._offer else None
 
     @rx.event
     async def refresh_prices(self) -> None:
-        await self._show()
+        if self.found:
+            await self._show()
+
+    async def _show(self) -> None:
+        currency = (await self.get_state(DisplayCurrencyState))._currency()
+        detail = await catalog.get_plan(str(self.plan_ref), currency=currency)  # type: ignore[attr-defined]
+        self.loaded, self.found = True, detail is not None
+        if detail is None:
+            self.plan, self.coverage, self.operator, self.supports_topup, self.kind = None, [], "", False, ""
+            self.title = "Plan not found"
+            return
+        self.plan = plan_card_of(detail.offer, currency, detail.display_price_cents)
+        self.coverage = _countries(detail.coverage)
+        self.operator, self.supports_topup = detail.operator or "", detail.supports_topup
+        self.kind, self.title = detail.offer.kind, f"{detail.offer.name} eSIM"
 
 
 class LandingState(rx.State):
@@ -246,5 +239,5 @@ class LandingState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        destinations = await asyncio.to_thread(catalog.destinations_with_offers)
-        self.from_prices = {d.code: format_money(d.min_price_cents, d.currency) for d in destinations}
+        landing = await catalog.get_landing()
+        self.from_prices = {d.code: format_money(d.min_price_cents, d.currency) for d in landing.destinations}

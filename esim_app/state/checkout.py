@@ -66,7 +66,7 @@ class CheckoutState(CustomerState):
             return CheckoutState.mount_card
 
     async def _load_plan(self, slug: str) -> None:
-        detail = await asyncio.to_thread(catalog.get_offer, slug)
+        detail = await catalog.get_plan(slug)
         self._topup_esim_id = 0
         if detail is None:
             self.plan = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app import routes
-from services.core.destinations import search_destinations
+from services import catalog
 
 MAX_QUERY_LENGTH = 60
 
@@ -24,11 +24,10 @@ class DestinationSearchState(rx.State):
     results: list[SearchResult] = []
 
     @rx.event
-    def set_query(self, value: str) -> None:
+    async def set_query(self, value: str) -> None:
         self.query = value[:MAX_QUERY_LENGTH]
-        self.results = [
-            SearchResult(d.name, d.flag, routes.destination(d.slug)) for d in search_destinations(self.query)
-        ]
+        found = await catalog.search(self.query)
+        self.results = [SearchResult(d.name, d.flag, routes.destination(d.slug)) for d in found]
 
     @rx.event
     def open_first(self, _form: dict[str, str]):

@@ -1,33 +1,86 @@
-"""The unified catalogue: one import for pages, jobs and the CLI.
+"""The catalogue's public face: one async function per storefront page load or action.
 
-Writes: `sync_packages` / `run_sync_packages` (catalog_sync), admin overrides (catalog_admin).
-Reads for the storefront: catalog_queries. Pricing rules: pricing and store_settings.
+The UI imports only this module. Each function owns its thread and database reads (cached per
+process, see `services.core.cache`). `currency` is the visitor's display currency; None is the
+store's, which checkout always charges. Jobs, the CLI and tests use the synchronous modules: `sync`
+(catalogue sync), `queries` (storefront reads), `overrides` (admin choices), `pages` (page views).
 """
 
-from services.catalog.overrides import OfferFlagsView, OfferNotFound, return_offer_to_auto, set_offer_enabled
+from __future__ import annotations
+
+import asyncio
+
+from services.catalog import pages
+from services.catalog.overrides import OfferNotFound
+from services.catalog.pages import (
+    POPULAR_DESTINATIONS,
+    Choice,
+    InvalidFilter,
+    LandingView,
+    PlanDetailView,
+    PlanFilters,
+    PlanListView,
+    SitemapView,
+)
 from services.catalog.pricing import UnknownCurrency
 from services.catalog.queries import (
     CoverageCountry,
     DestinationOffersView,
     InvalidSort,
-    OfferDetailView,
     OfferView,
     UnknownDestination,
-    destinations_with_offers,
-    get_offer,
-    list_country_offers,
-    list_global_offers,
-    list_region_offers,
-    price_in,
-    storefront_settings,
 )
-from services.catalog.sync import ProviderSyncResult, SyncReport, run_sync_packages, sync_packages
-from services.core.cache import invalidate_catalog_cache
+from services.core.destinations import REGIONS, Destination, Region, search_destinations
+
+MAX_SEARCH_LENGTH = 60
+
+
+async def get_landing() -> LandingView:
+    """The landing page: countries with plans and their cheapest price."""
+    return await asyncio.to_thread(pages.landing)
+
+
+async def search(query: str) -> tuple[Destination, ...]:
+    """Countries matching what a traveller typed (prefix, alias, code or a small typo), best first."""
+    return tuple(search_destinations(query[:MAX_SEARCH_LENGTH]))
+
+
+async def list_country_plans(
+    country: str, filters: PlanFilters | None = None, *, currency: str | None = None
+) -> PlanListView:
+    """A country's plans (ISO code or slug), unfiltered by default; raises `UnknownDestination`,
+    `InvalidSort`, `InvalidFilter`, `UnknownCurrency`."""
+    return await asyncio.to_thread(pages.country_plans, country, filters or PlanFilters(), currency=currency)
+
+
+async def list_region_plans(region: str, *, sort: str = "price", currency: str | None = None) -> PlanListView:
+    """A region's plans and every country they cover; raises `UnknownDestination`, `InvalidSort`, ..."""
+    return await asyncio.to_thread(pages.region_plans, region, sort=sort, currency=currency)
+
+
+async def list_global_plans(*, sort: str = "price", currency: str | None = None) -> PlanListView:
+    """The global plans and every country they cover; raises `InvalidSort` or `UnknownCurrency`."""
+    return await asyncio.to_thread(pages.global_plans, sort=sort, currency=currency)
+
+
+async def get_plan(slug: str, *, currency: str | None = None) -> PlanDetailView | None:
+    """One plan on sale with its coverage; None when unknown or no longer sold."""
+    return await asyncio.to_thread(pages.plan_detail, slug, currency=currency)
+
+
+async def list_packages(destination: str, *, sort: str = "price", include_multi: bool = False) -> PlanListView:
+    """`GET /api/v1/packages`: an ISO country code, a region slug or "global"; store-currency prices."""
+    return await asyncio.to_thread(pages.packages, destination, sort=sort, include_multi=include_multi)
+
+
+async def get_sitemap() -> SitemapView:
+    """The regions and the countries with plans on sale, for `/sitemap.xml`."""
+    return await asyncio.to_thread(pages.sitemap)
+
 
 __all__ = [
-    "CoverageCountry", "DestinationOffersView", "InvalidSort", "OfferDetailView", "OfferFlagsView", "OfferNotFound",
-    "OfferView", "ProviderSyncResult", "SyncReport", "UnknownCurrency", "UnknownDestination",
-    "destinations_with_offers", "get_offer", "invalidate_catalog_cache", "list_country_offers", "list_global_offers",
-    "list_region_offers", "price_in", "return_offer_to_auto", "run_sync_packages", "set_offer_enabled",
-    "storefront_settings", "sync_packages",
+    "POPULAR_DESTINATIONS", "REGIONS", "Choice", "CoverageCountry", "Destination", "DestinationOffersView",
+    "InvalidFilter", "InvalidSort", "LandingView", "OfferNotFound", "OfferView", "PlanDetailView", "PlanFilters",
+    "PlanListView", "Region", "SitemapView", "UnknownCurrency", "UnknownDestination", "get_landing", "get_plan",
+    "get_sitemap", "list_country_plans", "list_global_plans", "list_packages", "list_region_plans", "search",
 ]

@@ -21,7 +21,8 @@ from providers.base import Package as ProviderPackage
 from services.catalog.pricing import UnknownCurrency, cost_in_store_micros, customer_price_cents, to_micros
 from services.core.destinations import REGIONS, get_destination
 from services.core.models import PackageKind
-from services.store.settings import STORE_CURRENCY, StoreSettings
+from services.core.units import format_data_size
+from services.store import settings as store_settings
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class CatalogueRow:
     price_cents: int
     group_key: str
     raw: dict[str, Any]
-    currency: str = STORE_CURRENCY
+    currency: str
 
 
 class Unusable(ValueError):
@@ -103,19 +104,9 @@ def classify(coverage: Sequence[str], provider_region: str | None = None) -> tup
     return PackageKind.GLOBAL.value, GLOBAL, "Global"
 
 
-def data_label(data_mb: int | None, unlimited: bool) -> str:
-    if unlimited or data_mb is None:
-        return "Unlimited"
-    if data_mb % 1024 == 0:
-        return f"{data_mb // 1024} GB"
-    if data_mb > 1024:
-        return f"{data_mb / 1024:.1f} GB"
-    return f"{data_mb} MB"
-
-
 def offer_name(destination_name: str, data_mb: int | None, unlimited: bool, days: int, *, topup: bool) -> str:
     """Our display name, e.g. "Japan 10 GB · 30 days"; provider names never reach customers."""
-    name = f"{destination_name} {data_label(data_mb, unlimited)} · {days} day{'s' if days != 1 else ''}"
+    name = f"{destination_name} {format_data_size(data_mb, unlimited=unlimited)} · {days} day{'s' if days != 1 else ''}"
     return f"Top-up {name}" if topup else name
 
 
@@ -134,7 +125,7 @@ def offer_slug(
     destination_code: str, data_mb: int | None, unlimited: bool, days: int, *, provider_id: str,
     provider_package_id: str, digest_size: int = 5,
 ) -> str:
-    size = "unlimited" if unlimited else data_label(data_mb, False).replace(" ", "").replace(".", "-").lower()
+    size = "unlimited" if unlimited else format_data_size(data_mb).replace(" ", "").replace(".", "-").lower()
     return f"{destination_code.lower()}-{size}-{days}d-{_digest(provider_id, provider_package_id, size=digest_size)}"
 
 
@@ -146,7 +137,7 @@ def _place(destinations: tuple[str, ...], provider_region: str | None) -> tuple[
     return coverage, *classify(coverage, provider_region)
 
 
-def normalise(package: ProviderPackage, settings: StoreSettings) -> CatalogueRow:
+def normalise(package: ProviderPackage, settings: store_settings.StoreSettings) -> CatalogueRow:
     """Normalise and price one provider package; raises `Unusable` when it cannot be sold."""
     coverage, kind, code, destination_name = _place(tuple(package.destinations), package.region)
     if package.validity_days <= 0 or (not package.unlimited and not package.data_mb):
@@ -181,4 +172,5 @@ def normalise(package: ProviderPackage, settings: StoreSettings) -> CatalogueRow
         price_cents=price,
         group_key=group_key(coverage, data_mb, package.validity_days, unlimited, topup=package.is_topup),
         raw=package.raw,
+        currency=store_settings.STORE_CURRENCY,
     )

@@ -10,7 +10,7 @@ from services.catalog.selection import OfferState, select_offers
 from services.core import db
 from services.core.cache import invalidate_catalog_cache
 from services.core.errors import ServiceError
-from services.store.settings import get_store_settings
+from services.store import settings as store_settings
 
 
 class OfferNotFound(ServiceError):
@@ -36,7 +36,7 @@ def return_offer_to_auto(slug: str) -> OfferFlagsView:
 
 
 def _override(slug: str, *, auto_mode: bool, enabled: bool | None) -> OfferFlagsView:
-    settings = get_store_settings()
+    settings = store_settings.get_store_settings()
     with db.get_engine().begin() as conn:
         group = conn.execute(
             sa.text("SELECT group_key FROM packages WHERE slug = :slug FOR UPDATE"), {"slug": slug}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from services.core.errors import ServiceError
-from services.store.settings import ROUNDING_NONE, STORE_CURRENCY, StoreSettings
+from services.store import settings as store_settings
 
 MICROS_PER_UNIT = 1_000_000
 MICROS_PER_CENT = 10_000
@@ -26,9 +26,9 @@ def to_micros(amount: Decimal) -> int:
     return int((amount * MICROS_PER_UNIT).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def cost_in_store_micros(cost_micros: int, currency: str, settings: StoreSettings) -> int:
+def cost_in_store_micros(cost_micros: int, currency: str, settings: store_settings.StoreSettings) -> int:
     """Convert a cost to store-currency micros using the display rates (units per 1 USD)."""
-    if currency == STORE_CURRENCY:
+    if currency == store_settings.STORE_CURRENCY:
         return cost_micros
     rate = settings.currency_rates.get(currency)
     if rate is None:
@@ -36,7 +36,7 @@ def cost_in_store_micros(cost_micros: int, currency: str, settings: StoreSetting
     return int((Decimal(cost_micros) / rate).to_integral_value(rounding=ROUND_CEILING))
 
 
-def margin_percent(settings: StoreSettings, *, provider_id: str, destination_code: str) -> Decimal:
+def margin_percent(settings: store_settings.StoreSettings, *, provider_id: str, destination_code: str) -> Decimal:
     """Per-destination margin, else per-provider, else the default."""
     if (by_destination := settings.destination_margin_percent.get(destination_code)) is not None:
         return by_destination
@@ -47,7 +47,7 @@ def margin_percent(settings: StoreSettings, *, provider_id: str, destination_cod
 
 def round_price_cents(cents: int, rounding: str) -> int:
     """Round up to the next price with the configured ending ("0.99": 12.34 -> 12.99; 12.99 stays)."""
-    if rounding == ROUNDING_NONE:
+    if rounding == store_settings.ROUNDING_NONE:
         return cents
     ending = int(rounding.removeprefix("0.").ljust(2, "0"))
     candidate = cents - cents % 100 + ending
@@ -55,7 +55,7 @@ def round_price_cents(cents: int, rounding: str) -> int:
 
 
 def customer_price_cents(
-    cost_micros: int, *, provider_id: str, destination_code: str, settings: StoreSettings
+    cost_micros: int, *, provider_id: str, destination_code: str, settings: store_settings.StoreSettings
 ) -> int:
     """Cost (store-currency micros) plus margin, at least cost plus the minimum margin, then rounded up."""
     cost_cents = Decimal(cost_micros) / MICROS_PER_CENT
@@ -66,19 +66,15 @@ def customer_price_cents(
     return round_price_cents(price, settings.rounding)
 
 
-def convert_cents(cents: int, currency: str, settings: StoreSettings) -> int:
+def convert_cents(cents: int, currency: str, settings: store_settings.StoreSettings) -> int:
     """A store-currency amount in `currency`'s minor units, for display (half up)."""
     code = currency.strip().upper()
-    if code == STORE_CURRENCY:
+    if code == store_settings.STORE_CURRENCY:
         return cents
     rate = settings.currency_rates.get(code)
     if rate is None:
-        raise UnknownCurrency(f"Prices are not shown in {currency!r}; choose {', '.join(display_currencies(settings))}.")
+        raise UnknownCurrency(f"Prices are not shown in {currency!r}; choose {', '.join(store_settings.display_currencies(settings))}.")
     minor = Decimal(cents) * rate
     if code in ZERO_DECIMAL_CURRENCIES:
         minor /= 100
     return int(minor.to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def display_currencies(settings: StoreSettings) -> tuple[str, ...]:
-    return (STORE_CURRENCY, *sorted(settings.currency_rates))

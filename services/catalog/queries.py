@@ -11,19 +11,17 @@ with price then slug as tie-breakers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
 
 from services.catalog.normalize import GLOBAL, REGION_NAMES
-from services.catalog.pricing import convert_cents
 from services.core import db
 from services.core.cache import cached
 from services.core.destinations import Destination, get_destination
 from services.core.errors import ServiceError
-from services.store.settings import StoreSettings, get_store_settings
 
 Sort = Literal["price", "data", "days"]
 SORTS: tuple[str, ...] = ("price", "data", "days")
@@ -128,14 +126,9 @@ def destinations_with_offers() -> list[DestinationOffersView]:
     return list(cached(("destinations",), _load_destinations))
 
 
-def storefront_settings() -> StoreSettings:
-    """The operator settings storefront pages show (rates, refund window), from the catalogue cache."""
-    return cached(("store_settings",), get_store_settings)
-
-
-def price_in(currency: str, cents: int) -> int:
-    """A USD price in `currency`'s minor units (display only); raises `UnknownCurrency`."""
-    return convert_cents(cents, currency, storefront_settings())
+def coverage_of(kind: str, code: str) -> tuple[CoverageCountry, ...]:
+    """Every country the storefront offers of one region (or "global") cover, by name; one query."""
+    return cached(("coverage", kind, code), lambda: _load_coverage(kind, code))
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -183,9 +176,21 @@ def _load_detail(slug: str) -> OfferDetailView | None:
         row = conn.execute(query, {"slug": slug}).first()
     if row is None:
         return None
-    countries = [get_destination(c) for c in row[-3]]
-    coverage = tuple(sorted((CoverageCountry(d.code, d.name, d.flag) for d in countries if d), key=lambda c: c.name))
-    return OfferDetailView(_view(row[:-3]), coverage, row[-2], row[-1])
+    return OfferDetailView(_view(row[:-3]), _countries(row[-3]), row[-2], row[-1])
+
+
+def _load_coverage(kind: str, code: str) -> tuple[CoverageCountry, ...]:
+    query = sa.text(
+        f"SELECT DISTINCT country FROM packages, unnest(coverage) AS country"
+        f" WHERE {_STOREFRONT} AND kind = :kind AND destination_code = :code"
+    )
+    with db.get_engine().connect() as conn:
+        return _countries(conn.execute(query, {"kind": kind, "code": code}).scalars())
+
+
+def _countries(codes: Iterable[str]) -> tuple[CoverageCountry, ...]:
+    found = (get_destination(c) for c in codes)
+    return tuple(sorted((CoverageCountry(d.code, d.name, d.flag) for d in found if d), key=lambda c: c.name))
 
 
 def _load_destinations() -> tuple[DestinationOffersView, ...]:

@@ -31,7 +31,7 @@ from services.catalog.selection import OfferState, Selection, select_offers
 from services.core import db
 from services.core.cache import invalidate_catalog_cache
 from services.jobs.runs import JobResult, finish_run, start_run
-from services.store.settings import StoreSettings, get_store_settings
+from services.store import settings as store_settings
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ async def _fetch(provider: Provider) -> _Fetched:
     return _Fetched(provider, packages=packages, seconds=time.perf_counter() - clock)
 
 
-def _normalise_all(fetched: Sequence[_Fetched], settings: StoreSettings) -> None:
+def _normalise_all(fetched: Sequence[_Fetched], settings: store_settings.StoreSettings) -> None:
     """Fill `rows` and `skipped` of each successful fetch (last listing wins on a repeated id)."""
     for item in fetched:
         if item.packages is None:
@@ -199,7 +199,7 @@ def _supports_topup(item: _Fetched) -> dict[tuple[str, ...], bool] | None:
 
 def _store(fetched: Sequence[_Fetched], now: dt.datetime) -> dict[str, Any]:
     clock = time.perf_counter()
-    settings = get_store_settings()
+    settings = store_settings.get_store_settings()
     _normalise_all(fetched, settings)
     normalised = time.perf_counter()
     succeeded = {f.provider.id for f in fetched if f.error is None}

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from providers.registry import ProviderRegistry
-from services import catalog
 from services.accounts import auth
+from services.catalog import sync as catalog_sync
 from services.core.settings import Settings, get_settings
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.notifications import send_due_emails
@@ -64,7 +64,7 @@ def _usage(interval: dt.timedelta) -> JobFunction:
 
 
 async def _catalogue(registry: ProviderRegistry) -> JobResult:
-    report = await catalog.sync_packages(registry)
+    report = await catalog_sync.sync_packages(registry)
     return JobResult(report.processed, report.failed)
 
 

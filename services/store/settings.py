@@ -84,6 +84,11 @@ def get_store_settings() -> StoreSettings:
     return StoreSettings(**values)
 
 
+def display_currencies(settings: StoreSettings) -> tuple[str, ...]:
+    """The currencies prices can be shown in, the store currency first."""
+    return (STORE_CURRENCY, *sorted(settings.currency_rates))
+
+
 def set_default_margin_percent(percent: Decimal | int | str, *, admin_id: int | None = None) -> Decimal:
     value = _percent(percent, "Default margin")
     _store(DEFAULT_MARGIN, str(value), SettingType.DECIMAL, admin_id, "Margin over cost, percent")

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from services.catalog import invalidate_catalog_cache, run_sync_packages
+from services.catalog.sync import run_sync_packages
+from services.core.cache import invalidate_catalog_cache
 from services.core.settings import Settings
 from services.sandbox import localstripe as localstripe_server
 from services.sandbox import tooling as sandbox

@@ -9,9 +9,7 @@ from esim_app.components.layout import storefront_shell
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
 from esim_app.state.catalog import DisplayCurrencyState, LandingState
-from services.core.destinations import REGIONS, get_destination
-
-POPULAR = ("JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "MX", "DE", "AE", "KR")
+from services.catalog import POPULAR_DESTINATIONS, REGIONS, Destination
 
 STEPS = (
     ("search", "Pick your destination", "Choose a country, a region or a global plan. Prices include everything."),
@@ -124,9 +122,8 @@ def _hero() -> rx.Component:
     )
 
 
-def _destination_card(code: str) -> rx.Component:
-    dest = get_destination(code)
-    assert dest is not None, code
+def _destination_card(dest: Destination) -> rx.Component:
+    code = dest.code
     return rx.el.a(
         card(
             rx.vstack(
@@ -154,7 +151,7 @@ def _popular() -> rx.Component:
         section_title("Popular destinations", "Where our travellers are heading this season.",
                       eyebrow="Countries"),
         rx.grid(
-            *[_destination_card(code) for code in POPULAR],
+            *[_destination_card(dest) for dest in POPULAR_DESTINATIONS],
             columns=rx.breakpoints(initial="2", sm="3", md="4", lg="6"),
             spacing="4",
         ),

@@ -60,6 +60,28 @@ def _fact(icon: str, label: str, value: rx.Var | str, **attrs) -> rx.Component:
     )
 
 
+def _buy_card() -> rx.Component:
+    """The price and the buy button, beside the plan's facts."""
+    plan = PlanDetailState.plan
+    return card(
+        rx.vstack(
+            rx.el.span(plan.price, class_name="price", custom_attrs={"data-testid": "plan-price"}),
+            rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price, class_name="t-secondary")),
+            rx.el.span("One-time payment. No subscription.", class_name="t-secondary"),
+            button_link("Buy this plan", "/checkout/" + plan.slug, size="md", width="100%",
+                        custom_attrs={"data-testid": "buy-button"}),
+            rx.el.p("Requires an eSIM-compatible, carrier-unlocked phone. Unused eSIMs can be "
+                    "refunded within ", DisplayCurrencyState.refund_days, " days.",
+                    class_name="t-secondary"),
+            currency_select(),
+            spacing="3",
+            align="stretch",
+        ),
+        position="sticky",
+        top="5rem",
+    )
+
+
 def plan_detail_page() -> rx.Component:
     plan = PlanDetailState.plan
     return storefront_shell(
@@ -94,23 +116,7 @@ def plan_detail_page() -> rx.Component:
                         spacing="3",
                         align="start",
                     ),
-                    card(
-                        rx.vstack(
-                            rx.el.span(plan.price, class_name="price", custom_attrs={"data-testid": "plan-price"}),
-                            rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price, class_name="t-secondary")),
-                            rx.el.span("One-time payment. No subscription.", class_name="t-secondary"),
-                            button_link("Buy this plan", "/checkout/" + plan.slug, size="md", width="100%",
-                                        custom_attrs={"data-testid": "buy-button"}),
-                            rx.el.p("Requires an eSIM-compatible, carrier-unlocked phone. Unused eSIMs can be "
-                                    "refunded within ", DisplayCurrencyState.refund_days, " days.",
-                                    class_name="t-secondary"),
-                            currency_select(),
-                            spacing="3",
-                            align="stretch",
-                        ),
-                        position="sticky",
-                        top="5rem",
-                    ),
+                    _buy_card(),
                     columns=rx.breakpoints(initial="1", md="3fr 2fr"),
                     spacing="6",
                     align="start",

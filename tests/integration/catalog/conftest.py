@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services.catalog import SyncReport, run_sync_packages
+from services.catalog.sync import SyncReport, run_sync_packages
 from services.core import db
 from services.core.settings import Settings
 from tests.conftest import own_database

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from services import catalog
+from services.catalog import queries
 from services.core import db
 from services.store import settings as store_settings
 from services.store.settings import InvalidSetting, get_store_settings
@@ -70,12 +70,12 @@ def test_margins_apply_at_the_next_sync_and_auto_mode_off_shows_every_offer(firs
     sync()
     rows = query("SELECT cost_micros, price_cents FROM packages WHERE destination_code = 'JP'")
     assert all(price == -(-cost * 3 // 10_000) for cost, price in rows)
-    assert len(catalog.list_country_offers("JP")) == query(
+    assert len(queries.list_country_offers("JP")) == query(
         "SELECT count(*) FROM packages WHERE destination_code = 'JP' AND NOT is_topup")[0][0]
     # back to the defaults for the tests after this one
     store_settings.set_destination_margin_percent("JP", None)
     store_settings.set_price_rounding("0.99")
     store_settings.set_auto_mode(True)
     sync()
-    assert len(catalog.list_country_offers("JP")) == query(
+    assert len(queries.list_country_offers("JP")) == query(
         "SELECT count(*) FROM packages WHERE destination_code = 'JP' AND is_best_price")[0][0]

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from providers.base import Package
-from services import catalog
-from services.catalog import SyncReport
+from services.catalog import overrides, queries
+from services.catalog.sync import SyncReport, run_sync_packages
 from tests.integration.catalog.conftest import query
 
 
@@ -26,7 +26,7 @@ def test_first_sync_stores_every_listed_package_and_records_the_run(first_sync: 
 
 
 def test_catalogue_covers_190_destinations_and_every_provider_wins_groups(first_sync: SyncReport) -> None:
-    assert len(catalog.destinations_with_offers()) >= 190
+    assert len(queries.destinations_with_offers()) >= 190
     wins = dict(query("SELECT provider_id, count(*) FROM packages WHERE is_best_price GROUP BY provider_id"))
     assert set(wins) == {"airalo", "esim_access", "esim_go"} and min(wins.values()) > 100
 
@@ -44,7 +44,7 @@ def test_each_group_has_one_best_offer_the_cheapest_and_auto_mode_enables_only_i
 def test_topups_are_stored_but_never_storefront_offers(first_sync: SyncReport) -> None:
     topups = query("SELECT slug FROM packages WHERE is_topup LIMIT 5")
     assert topups
-    assert all(catalog.get_offer(t.slug) is None for t in topups)
+    assert all(queries.get_offer(t.slug) is None for t in topups)
     assert query("SELECT count(*) FROM packages WHERE is_topup AND is_best_price")[0][0] == 0
 
 
@@ -70,16 +70,16 @@ def test_vanished_package_is_disabled_not_deleted_and_comes_back(
 
     monkeypatch.setattr(client, "list_packages", without_it)
     # when the catalogue syncs
-    report = catalog.run_sync_packages(registry)
+    report = run_sync_packages(registry)
     # then the row stays, disabled and stamped, and another offer of the group is the best
     gone = query("SELECT is_enabled, is_best_price, vanished_at FROM packages WHERE slug = :s", s=best.slug)[0]
     assert (gone.is_enabled, gone.is_best_price) == (False, False) and gone.vanished_at is not None
     assert next(p for p in report.providers if p.provider_id == best.provider_id).vanished == 1
     assert query("SELECT count(*) FROM packages WHERE group_key = :g AND is_best_price", g=best.group_key)[0][0] == 1
-    assert catalog.get_offer(best.slug) is None
+    assert queries.get_offer(best.slug) is None
     # and when the provider lists it again, it is back on sale under the same slug
     monkeypatch.undo()
-    catalog.run_sync_packages(registry_for())
+    run_sync_packages(registry_for())
     back = query("SELECT is_enabled, is_best_price, vanished_at FROM packages WHERE slug = :s", s=best.slug)[0]
     assert tuple(back) == (True, True, None)
 
@@ -90,21 +90,21 @@ def test_manual_override_survives_a_sync(first_sync: SyncReport, sync: Callable[
                          " ORDER BY slug LIMIT 1")[0], None
     dearer = query("SELECT slug FROM packages WHERE NOT is_best_price AND NOT is_topup AND destination_code = 'DE'"
                    " ORDER BY slug LIMIT 1")[0].slug
-    flags = catalog.set_offer_enabled(best.slug, enabled=False)
+    flags = overrides.set_offer_enabled(best.slug, enabled=False)
     assert (flags.is_enabled, flags.is_best_price, flags.auto_mode) == (False, False, False)
-    assert catalog.set_offer_enabled(dearer, enabled=True).is_enabled
+    assert overrides.set_offer_enabled(dearer, enabled=True).is_enabled
     # when the catalogue syncs
     sync()
     # then both choices hold, and the group got another best offer
     rows = dict(query("SELECT slug, is_enabled FROM packages WHERE slug IN (:a, :b)", a=best.slug, b=dearer))
     assert rows == {best.slug: False, dearer: True}
     assert query("SELECT count(*) FROM packages WHERE group_key = :g AND is_best_price", g=best.group_key)[0][0] == 1
-    assert dearer in {o.slug for o in catalog.list_country_offers("DE")}
+    assert dearer in {o.slug for o in queries.list_country_offers("DE")}
     # and handing them back to auto mode restores the automatic choice
-    catalog.return_offer_to_auto(best.slug)
-    catalog.return_offer_to_auto(dearer)
-    assert catalog.get_offer(best.slug).offer.is_best_price
-    assert catalog.get_offer(dearer) is None
+    overrides.return_offer_to_auto(best.slug)
+    overrides.return_offer_to_auto(dearer)
+    assert queries.get_offer(best.slug).offer.is_best_price
+    assert queries.get_offer(dearer) is None
 
 
 def test_one_provider_down_leaves_the_others_and_its_own_packages_in_place(

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
-from services.catalog import run_sync_packages
+from services.catalog.sync import run_sync_packages
 from services.core import db
 from services.core.models import Package, User
 from services.core.settings import Settings
