@@ -22,6 +22,33 @@ MESSAGES: dict[str, str] = {
     "invalid_setting": "That setting value is not valid. Check the allowed range and try again.",
     # -- orders, eSIMs, top-ups, refunds, payments --
     # -- accounts, profile, support, notifications --
+    "invalid_email": "Enter a valid email address.",
+    "weak_password": "Choose a stronger password.",
+    "password_too_short": "Use at least {min_length} characters.",
+    "password_too_long": "Use at most {max_bytes} bytes.",
+    "already_exists": "An account with this email exists already.",
+    "invalid_code": "That code is wrong or has expired. Request a new one.",
+    "too_many_attempts": "Too many wrong tries for this code. Request a new one.",
+    "invalid_credentials": "Wrong email or password.",
+    "account_disabled": "This account is disabled. Contact support.",
+    "rate_limited": "Too many sign-in attempts. Try again in {minutes} min.",
+    "invalid_profile": "Please check your details.",
+    "name_too_long": "A name can have at most {max_length} characters.",
+    "name_unstorable": "A name contains characters we cannot store.",
+    "country_not_listed": "Choose a country from the list.",
+    "currency_not_offered": "Choose one of these currencies: {choices}.",
+    "language_not_offered": "Choose one of these languages: {choices}.",
+    "profile_not_found": "We could not find your account.",
+    "invalid_ticket": "Please check your ticket.",
+    "ticket_subject_missing": "Please write a subject.",
+    "ticket_subject_too_long": "The subject is too long: at most {max_length} characters, please.",
+    "ticket_message_missing": "Please write a message.",
+    "ticket_message_too_long": "The message is too long: at most {max_length} characters, please.",
+    "ticket_order_not_found": "We could not find that order in your account.",
+    "too_many_open_tickets": "You have many open tickets already. Please reply to one of them instead.",
+    "ticket_staff_only": "Only an active administrator can answer tickets.",
+    "ticket_not_found": "We could not find that ticket.",
+    "sandbox_only": "This page exists only in the sandbox.",
 }
 
 

@@ -32,7 +32,7 @@ def create_admin(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
     """Create an administrator account (asks for the password unless --password-stdin)."""
-    from services.accounts import auth
+    from services.accounts import passwords
     from services.core.errors import ServiceError
 
     if password_stdin:
@@ -40,7 +40,7 @@ def create_admin(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        admin_id = auth.create_admin(email, password, name=name)
+        admin_id = passwords.create_admin(email, password, name=name)
     except ServiceError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app.components.layout import ACCOUNT_NAV, portal_shell, storefront_shell
 from esim_app.components.plans import plan_card
 from esim_app.components.status import status_badge, usage_bar
 from esim_app.components.ui import button_link, card
@@ -89,8 +88,7 @@ def _title(text: str) -> rx.Component:
 
 
 def account_home() -> rx.Component:
-    return portal_shell(
-        "customer", "My account", ACCOUNT_NAV,
+    return rx.fragment(
         rx.vstack(
             _title(rx.cond(AccountState.display_name.contains("@") | (AccountState.display_name == ""),
                            "Your account", "Hello, " + AccountState.display_name)),
@@ -105,11 +103,11 @@ def account_home() -> rx.Component:
 
 
 def esims_page() -> rx.Component:
-    return portal_shell("customer", "My account", ACCOUNT_NAV, _title("My eSIMs"), _esim_grid())
+    return rx.fragment(_title("My eSIMs"), _esim_grid())
 
 
 def orders_page() -> rx.Component:
-    return portal_shell("customer", "My account", ACCOUNT_NAV, _title("Orders"), _orders_table())
+    return rx.fragment(_title("Orders"), _orders_table())
 
 
 def _copy_row(label: str, value: rx.Var[str], testid: str) -> rx.Component:
@@ -201,8 +199,7 @@ def _usage_panel() -> rx.Component:
 
 
 def esim_page() -> rx.Component:
-    return portal_shell(
-        "customer", "My account", ACCOUNT_NAV,
+    return rx.fragment(
         rx.cond(
             EsimPageState.found,
             rx.grid(_install_panel(), _usage_panel(), columns=rx.breakpoints(initial="1", lg="3fr 2fr"), spacing="5"),
@@ -212,7 +209,7 @@ def esim_page() -> rx.Component:
 
 
 def order_status_page() -> rx.Component:
-    return storefront_shell(
+    return rx.fragment(
         rx.center(
             card(
                 rx.vstack(
@@ -255,8 +252,7 @@ def order_status_page() -> rx.Component:
 
 
 def topup_page() -> rx.Component:
-    return portal_shell(
-        "customer", "My account", ACCOUNT_NAV,
+    return rx.fragment(
         rx.el.a("← Back to your eSIM", href="/account/esims/" + TopupState.esim_ref_shown, class_name="t-secondary"),
         _title("Top up " + TopupState.esim_ref_shown),
         rx.el.p("Extra data is added to the eSIM you already installed: nothing to scan again.",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.forms import error_callout
-from esim_app.components.layout import storefront_shell
 from esim_app.components.ui import button, button_link, card, section
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
@@ -81,7 +80,7 @@ def _sign_in() -> rx.Component:
 
 
 def checkout_page() -> rx.Component:
-    return storefront_shell(
+    return rx.fragment(
         rx.script(src=stripe_js_url()),
         rx.script(src="/checkout.js"),
         section(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from esim_app import routes
 from esim_app.components.forms import error_callout, field, notice_callout
-from esim_app.components.layout import storefront_shell
 from esim_app.components.ui import button, card
+from esim_app.pages.templates import storefront_page
 from esim_app.state.login import CodeLoginState, PasswordLoginState
 
 
@@ -67,15 +68,14 @@ def _code_step() -> rx.Component:
     )
 
 
+@storefront_page(routes.LOGIN, "Sign in", indexed=False)
 def login_page() -> rx.Component:
-    return storefront_shell(
-        _panel(
-            "Sign in or create your account",
-            "No password needed: we email you a one-time code.",
-            notice_callout(CodeLoginState.notice),
-            error_callout(CodeLoginState.error, testid="login-error"),
-            rx.cond(CodeLoginState.code_sent, _code_step(), _email_step()),
-        )
+    return _panel(
+        "Sign in or create your account",
+        "No password needed: we email you a one-time code.",
+        notice_callout(CodeLoginState.notice),
+        error_callout(CodeLoginState.error, testid="login-error"),
+        rx.cond(CodeLoginState.code_sent, _code_step(), _email_step()),
     )
 
 
@@ -96,17 +96,15 @@ def _password_form(on_submit: rx.EventHandler) -> rx.Component:
     )
 
 
+@storefront_page(routes.BUSINESS_LOGIN, "Business sign-in", indexed=False)
 def business_login_page() -> rx.Component:
-    return storefront_shell(
-        _panel("Business sign-in", "For companies buying eSIMs for their teams.",
-               _password_form(PasswordLoginState.login_enterprise),
-               rx.el.p("Not a customer yet? Write to us and we will set up your company account.",
-                       class_name="t-secondary"))
-    )
+    return _panel("Business sign-in", "For companies buying eSIMs for their teams.",
+                  _password_form(PasswordLoginState.login_enterprise),
+                  rx.el.p("Not a customer yet? Write to us and we will set up your company account.",
+                          class_name="t-secondary"))
 
 
+@storefront_page(routes.ADMIN_LOGIN, "Admin sign-in", indexed=False)
 def admin_login_page() -> rx.Component:
-    return storefront_shell(
-        _panel("Administrator sign-in", "Operators of this store only.",
-               _password_form(PasswordLoginState.login_admin))
-    )
+    return _panel("Administrator sign-in", "Operators of this store only.",
+                  _password_form(PasswordLoginState.login_admin))

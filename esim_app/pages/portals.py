@@ -1,8 +1,9 @@
-"""Portal home pages inside their shells."""
+"""The enterprise portal's and admin dashboard's home pages (placeholders until those portals land)."""
 
 import reflex as rx
 
-from esim_app.components.layout import ACCOUNT_NAV, ADMIN_NAV, BUSINESS_NAV, portal_shell
+from esim_app import routes
+from esim_app.pages.templates import admin_page, business_page
 
 
 def _overview(title: str, text: str) -> rx.Component:
@@ -10,13 +11,11 @@ def _overview(title: str, text: str) -> rx.Component:
                      spacing="3", align="start")
 
 
-def account_home() -> rx.Component:
-    return portal_shell("customer", "My account", ACCOUNT_NAV, _overview("Your eSIMs", "Your active eSIMs and recent orders."))
-
-
+@business_page(routes.BUSINESS, "Business")
 def business_home() -> rx.Component:
-    return portal_shell("enterprise", "Business", BUSINESS_NAV, _overview("Overview", "Spend, eSIMs in stock and allocations."))
+    return _overview("Overview", "Spend, eSIMs in stock and allocations.")
 
 
+@admin_page(routes.ADMIN, "Admin")
 def admin_home() -> rx.Component:
-    return portal_shell("admin", "Admin", ADMIN_NAV, _overview("Analytics", "Revenue, orders and provider health."))
+    return _overview("Analytics", "Revenue, orders and provider health.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.forms import error_callout, field, native_select, notice_callout
-from esim_app.components.layout import ACCOUNT_NAV, portal_shell
 from esim_app.components.ui import button, card
+from esim_app.pages.templates import account_page
 from esim_app.state.profile import ProfileState, SessionRow
-from services.accounts import profile
+from services import accounts
 
 
 def _labelled(label: str, name: str, control: rx.Component) -> rx.Component:
@@ -32,14 +32,14 @@ def _details_form() -> rx.Component:
             ),
             _labelled("Country of residence", "country", native_select(
                 "country", rx.el.option("Not set", value=""),
-                *[rx.el.option(name, value=code) for code, name in profile.countries()],
+                *[rx.el.option(name, value=code) for code, name in accounts.countries()],
                 default_value=ProfileState.country)),
             rx.grid(
                 _labelled("Display currency", "currency", native_select(
                     "currency", rx.foreach(ProfileState.currencies, lambda c: rx.el.option(c, value=c)),
                     default_value=ProfileState.currency)),
                 _labelled("Language", "language", native_select(
-                    "language", *[rx.el.option(name, value=code) for code, name in profile.LANGUAGES.items()],
+                    "language", *[rx.el.option(name, value=code) for code, name in accounts.LANGUAGES.items()],
                     default_value=ProfileState.language)),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
@@ -84,14 +84,12 @@ def _sessions() -> rx.Component:
     )
 
 
+@account_page("/account/profile", "Profile", ProfileState.load)
 def profile_page() -> rx.Component:
-    return portal_shell(
-        "customer", "My account", ACCOUNT_NAV,
-        rx.vstack(
-            rx.el.h1("Profile", class_name="t-section", font_size="2rem", margin_bottom="1.5rem"),
-            rx.cond(ProfileState.loaded, card(_details_form(), max_width="40rem"), rx.spinner()),
-            _sessions(),
-            spacing="5",
-            align="stretch",
-        ),
+    return rx.vstack(
+        rx.el.h1("Profile", class_name="t-section", font_size="2rem", margin_bottom="1.5rem"),
+        rx.cond(ProfileState.loaded, card(_details_form(), max_width="40rem"), rx.spinner()),
+        _sessions(),
+        spacing="5",
+        align="stretch",
     )

@@ -1,9 +1,9 @@
-"""Sandbox-only pages (never registered when ESIM_ENV=production)."""
+"""Sandbox-only pages: `esim_app.py` imports this module only in the sandbox, never in production."""
 
 import reflex as rx
 
-from esim_app.components.layout import storefront_shell
 from esim_app.components.ui import card, section, section_title
+from esim_app.pages.templates import storefront_page
 from esim_app.state.inbox import InboxRow, InboxState
 
 
@@ -23,15 +23,14 @@ def _message(m: InboxRow) -> rx.Component:
     )
 
 
+@storefront_page("/sandbox/inbox", "Sandbox inbox", InboxState.load, indexed=False)
 def inbox_page() -> rx.Component:
-    return storefront_shell(
-        section(
-            section_title("Sandbox inbox", "Mail the store sent while no SMTP server is configured.",
-                          eyebrow="Development"),
-            rx.hstack(rx.el.button(rx.icon("refresh-cw", size=16), "Refresh", class_name="btn btn-secondary btn-sm",
-                                   on_click=InboxState.load), margin_bottom="1rem"),
-            rx.cond(InboxState.messages.length() > 0,
-                    rx.vstack(rx.foreach(InboxState.messages, _message), spacing="3", align="stretch"),
-                    rx.el.p("No mail yet.", class_name="t-muted")),
-        )
+    return section(
+        section_title("Sandbox inbox", "Mail the store sent while no SMTP server is configured.",
+                      eyebrow="Development"),
+        rx.hstack(rx.el.button(rx.icon("refresh-cw", size=16), "Refresh", class_name="btn btn-secondary btn-sm",
+                               on_click=InboxState.load), margin_bottom="1rem"),
+        rx.cond(InboxState.messages.length() > 0,
+                rx.vstack(rx.foreach(InboxState.messages, _message), spacing="3", align="stretch"),
+                rx.el.p("No mail yet.", class_name="t-muted")),
     )

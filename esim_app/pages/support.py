@@ -5,11 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.forms import error_callout, field, native_select, notice_callout
-from esim_app.components.layout import ACCOUNT_NAV, portal_shell
+from esim_app.components.table import Column, data_table
 from esim_app.components.ui import button, card
+from esim_app.pages.templates import account_page
 from esim_app.state.support import MessageRow, OrderChoice, SupportState, TicketRow, TicketState
 
 TICKET_COLORS = {"open": "blue", "awaiting_customer": "amber", "closed": "gray"}
+TICKET_COLUMNS = (Column("Ticket", "ref"), Column("Subject", "subject"), Column("Order"),
+                  Column("Last activity", "updated"), Column("Status", "status"))
+
+
 def _ticket_badge(status: rx.Var[str], label: rx.Var[str]) -> rx.Component:
     return rx.badge(label, color_scheme=rx.match(status, *TICKET_COLORS.items(), "gray"), size="2")
 
@@ -30,17 +35,8 @@ def _ticket_row(ticket: TicketRow) -> rx.Component:
 
 
 def _tickets_table() -> rx.Component:
-    return rx.cond(
-        SupportState.tickets.length() > 0,
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                           ("Ticket", "Subject", "Order", "Last activity", "Status")])),
-            rx.table.body(rx.foreach(SupportState.tickets, _ticket_row)),
-            width="100%",
-            variant="surface",
-        ),
-        rx.el.p("You have no tickets. Ask us anything below.", class_name="t-muted"),
-    )
+    return data_table(SupportState, TICKET_COLUMNS, SupportState.tickets, _ticket_row,
+                      empty="You have no tickets. Ask us anything below.")
 
 
 def _order_option(choice: OrderChoice) -> rx.Component:
@@ -77,16 +73,14 @@ def _new_ticket_form() -> rx.Component:
     )
 
 
+@account_page("/account/support", "Support", SupportState.load)
 def support_page() -> rx.Component:
-    return portal_shell(
-        "customer", "My account", ACCOUNT_NAV,
-        rx.vstack(
-            _title("Support"),
-            _tickets_table(),
-            _new_ticket_form(),
-            spacing="5",
-            align="stretch",
-        ),
+    return rx.vstack(
+        _title("Support"),
+        _tickets_table(),
+        _new_ticket_form(),
+        spacing="5",
+        align="stretch",
     )
 
 
@@ -149,12 +143,10 @@ def _thread() -> rx.Component:
     )
 
 
+@account_page("/account/support/[ticket_ref]", "Support ticket", TicketState.load)
 def ticket_page() -> rx.Component:
-    return portal_shell(
-        "customer", "My account", ACCOUNT_NAV,
-        rx.cond(
-            TicketState.found,
-            _thread(),
-            rx.cond(TicketState.error != "", rx.el.p(TicketState.error, class_name="t-muted"), rx.spinner()),
-        ),
+    return rx.cond(
+        TicketState.found,
+        _thread(),
+        rx.cond(TicketState.error != "", rx.el.p(TicketState.error, class_name="t-muted"), rx.spinner()),
     )

@@ -8,14 +8,13 @@ decides who the caller is.
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import quote
 
 import reflex as rx
 
 from esim_app import routes
-from services.accounts import auth
-from services.core.settings import get_settings
+from services import accounts
+from services.core import get_settings
 
 COOKIE = "esim_session"
 HOME = {"customer": routes.ACCOUNT, "enterprise": routes.BUSINESS, "admin": routes.ADMIN}
@@ -33,29 +32,42 @@ class AuthState(rx.State):
     def _forget(self) -> None:
         self.role = self.display_name = ""
 
-    async def _current(self) -> auth.Identity | None:
+    async def _current(self) -> accounts.Identity | None:
         """The caller's identity, resolved from the session cookie against the database."""
-        identity = await asyncio.to_thread(auth.resolve_session, self.session_token) if self.session_token else None
+        identity = await accounts.resolve_session(self.session_token)
         if identity is None:
             self._forget()
             return None
         self.role, self.display_name = identity.role, identity.display_name
         return identity
 
-    async def _require(self, role: str) -> tuple[auth.Identity | None, rx.event.EventSpec | None]:
-        """(identity, None) for a caller with `role`; otherwise (None, a redirect to log in)."""
+    async def _require(
+        self, role: str, roles: tuple[str, ...] = ()
+    ) -> tuple[accounts.Identity | None, rx.event.EventSpec | None]:
+        """(identity, None) for a caller with `role` (and one of `roles`, if any); else (None, a redirect).
+
+        A stranger goes to sign in and comes back here; a signed-in caller without one of `roles`
+        goes to the portal's home.
+        """
         identity = await self._current()
         if identity is not None and identity.role == role:
-            return identity, None
+            if not roles or set(roles) & set(identity.roles):
+                return identity, None
+            return None, rx.redirect(HOME[role], replace=True)
         path = self.router.url.path.rstrip("/") or HOME[role]
         return None, rx.redirect(f"{LOGIN[role]}?next={quote(path, safe='')}", replace=True)
 
-    def _start(self, new: auth.NewSession) -> rx.event.EventSpec:
+    def _start(self, new: accounts.NewSession) -> rx.event.EventSpec:
         """Adopt a fresh session and go to the `next` page or the role's home."""
         self.session_token = new.token
         self.role, self.display_name = new.identity.role, new.identity.display_name
         target = self.router.url.query_parameters.get("next", "")
-        return rx.redirect(target if auth.is_safe_next(target) else HOME[new.identity.role], replace=True)
+        return rx.redirect(target if accounts.is_safe_next(target) else HOME[new.identity.role], replace=True)
+
+    @rx.event
+    async def guard(self, role: str, roles: list[str]):
+        """A portal page's on-load guard (see `esim_app.pages.templates`); handlers check again."""
+        return (await self._require(role, tuple(roles)))[1]
 
     @rx.event
     async def identify(self) -> None:
@@ -65,7 +77,7 @@ class AuthState(rx.State):
     @rx.event
     async def logout(self):
         if self.session_token:
-            await asyncio.to_thread(auth.revoke_session, self.session_token)
+            await accounts.revoke_session(self.session_token)
         role = self.role or "customer"
         self.session_token = ""
         self._forget()
@@ -73,18 +85,5 @@ class AuthState(rx.State):
 
 
 class CustomerState(AuthState):
-    @rx.event
-    async def require_customer(self):
-        return (await self._require("customer"))[1]
+    """Base of the customer account's states; every handler calls `self._require("customer")`."""
 
-
-class EnterpriseState(AuthState):
-    @rx.event
-    async def require_enterprise(self):
-        return (await self._require("enterprise"))[1]
-
-
-class AdminState(AuthState):
-    @rx.event
-    async def require_admin(self):
-        return (await self._require("admin"))[1]

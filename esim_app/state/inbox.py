@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
 
-from services.notifications import list_inbox
+from services import notifications
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class InboxState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        rows = await asyncio.to_thread(list_inbox, limit=50)
+        rows = await notifications.list_inbox(limit=50)
         self.messages = [
             InboxRow(m.to, m.subject, m.text_body, m.created_at.strftime("%d %b %H:%M:%S"), m.status) for m in rows
         ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+from typing import Literal
 
 import reflex as rx
 
+from esim_app.errors import message_for
 from esim_app.state.auth import AuthState
-from services.accounts import auth
-from services.core.errors import ServiceError
+from services import accounts
+from services.core import ServiceError
 
 MAX_FIELD = 254
 
@@ -25,11 +26,11 @@ class CodeLoginState(AuthState):
         self.error = self.notice = ""
         email = form.get("email", "")[:MAX_FIELD]
         try:
-            await asyncio.to_thread(auth.request_login_code, email, ip=self.router.session.client_ip)
+            self.email = await accounts.request_login_code(email, ip=self.router.session.client_ip)
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)
             return
-        self.email, self.code_sent = auth.normalise_email(email), True
+        self.code_sent = True
         self.notice = f"We sent a 6-digit code to {self.email}. It is valid for 5 minutes."
 
     @rx.event
@@ -40,12 +41,10 @@ class CodeLoginState(AuthState):
             self.error = "Enter the 6 digits from the email."
             return
         try:
-            new = await asyncio.to_thread(
-                auth.verify_login_code, self.email, code,
-                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400],
-            )
+            new = await accounts.verify_login_code(
+                self.email, code, ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400])
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)
             return
         self.code_sent, self.notice = False, ""
         return self._start(new)
@@ -58,16 +57,14 @@ class CodeLoginState(AuthState):
 class PasswordLoginState(AuthState):
     error: str = ""
 
-    async def _login(self, role: str, form: dict[str, str]):
+    async def _login(self, role: Literal["admin", "enterprise"], form: dict[str, str]):
         self.error = ""
         try:
-            new = await asyncio.to_thread(
-                auth.login_with_password, role, form.get("email", "")[:MAX_FIELD],
-                form.get("password", "")[:200],
-                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400],
-            )
+            new = await accounts.login_with_password(
+                role, form.get("email", "")[:MAX_FIELD], form.get("password", "")[:200],
+                ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400])
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)
             return rx.set_value("password", "")
         return self._start(new)
 

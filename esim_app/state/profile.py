@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
 
 from esim_app import routes
+from esim_app.errors import message_for
 from esim_app.state.auth import COOKIE, CustomerState
-from services.accounts import auth, profile
-from services.core.errors import ServiceError
+from services import accounts
+from services.core import ServiceError
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class SessionRow:
     current: bool
 
 
-def _session_row(v: auth.SessionView) -> SessionRow:
+def _session_row(v: accounts.SessionView) -> SessionRow:
     seen = v.last_seen_at or v.created_at
     return SessionRow((v.user_agent or "Unknown device")[:80], v.ip or "", v.created_at.strftime("%d %b %Y"),
                       seen.strftime("%d %b %Y %H:%M"), v.current)
@@ -42,7 +42,7 @@ class ProfileState(CustomerState):
     form_key: int = 0  # remounts the uncontrolled form when fresh values arrive
     loaded: bool = False
 
-    def _show(self, view: profile.ProfileView) -> None:
+    def _show(self, view: accounts.ProfileView) -> None:
         self.email, self.first_name, self.last_name = view.email, view.first_name, view.last_name
         self.country, self.currency, self.language = view.country, view.currency, view.language
         self.currencies = list(view.currencies)
@@ -53,12 +53,9 @@ class ProfileState(CustomerState):
         identity, redirect = await self._require("customer")
         if redirect:
             return redirect
-        view, sessions = await asyncio.gather(
-            asyncio.to_thread(profile.get_profile, identity.principal_id),
-            asyncio.to_thread(auth.list_sessions, identity),
-        )
-        self._show(view)
-        self.sessions = [_session_row(s) for s in sessions]
+        page = await accounts.get_profile_page(identity)
+        self._show(page.profile)
+        self.sessions = [_session_row(s) for s in page.sessions]
         self.error, self.notice, self.loaded = "", "", True
 
     @rx.event
@@ -67,11 +64,11 @@ class ProfileState(CustomerState):
         if redirect:
             return redirect
         try:
-            view = await asyncio.to_thread(
-                profile.update_profile, identity.principal_id,
+            view = await accounts.update_profile(
+                identity.principal_id,
                 **{k: str(form.get(k, "")) for k in ("first_name", "last_name", "country", "currency", "language")})
         except ServiceError as exc:
-            self.error, self.notice = str(exc), ""
+            self.error, self.notice = message_for(exc), ""
             return
         self._show(view)
         self.error, self.notice = "", "Your profile was saved."
@@ -82,7 +79,7 @@ class ProfileState(CustomerState):
         identity, redirect = await self._require("customer")
         if redirect:
             return redirect
-        await asyncio.to_thread(auth.revoke_all_sessions, identity)
+        await accounts.revoke_all_sessions(identity)
         self.session_token = ""
         self._forget()
         return [rx.remove_cookie(COOKIE, {"path": "/"}), rx.redirect(routes.LOGIN, replace=True)]

@@ -6,15 +6,19 @@ so a ticket or order reference sent by the browser can never reach someone else'
 
 from __future__ import annotations
 
-import asyncio
+import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import reflex as rx
 
+from esim_app.components.table import TableState
+from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
-from services.core.errors import ServiceError
-from services.orders import esims
-from services.support import tickets as support
+from services import support
+from services.core import ServiceError
+
+STATUS_LABELS = {"open": "Waiting for support", "awaiting_customer": "Waiting for you", "closed": "Closed"}
 
 
 @dataclass(frozen=True)
@@ -40,32 +44,51 @@ class OrderChoice:
     label: str
 
 
-def _when(value) -> str:
+def _when(value: dt.datetime) -> str:
     return value.strftime("%d %b %Y %H:%M")
 
 
 def _row(t: support.TicketSummary) -> TicketRow:
-    return TicketRow(t.ref, t.subject, t.status, t.status_label, t.order_ref, _when(t.updated_at))
+    return TicketRow(t.ref, t.subject, t.status, STATUS_LABELS.get(t.status, t.status), t.order_ref,
+                     _when(t.updated_at))
 
 
-class SupportState(CustomerState):
+class SupportState(TableState, CustomerState):
     tickets: list[TicketRow] = []
     order_choices: list[OrderChoice] = []
     error: str = ""
     notice: str = ""
     loaded: bool = False
+    sort_key: str = "updated"
+    _sortable: ClassVar[tuple[str, ...]] = support.SORT_KEYS
+
+    def _query(self) -> support.TicketListQuery:
+        return support.TicketListQuery(sort=self.sort_key, descending=self.descending, page=self.page,
+                                       page_size=self.page_size)
+
+    def _show(self, view: support.SupportPage) -> None:
+        self.tickets = [_row(t) for t in view.tickets.rows]
+        self.order_choices = [OrderChoice(o.ref, f"{o.ref} · {o.plan_name} · {o.created_at:%d %b %Y}")
+                              for o in view.orders]
+
+    async def _fetch_page(self) -> int:
+        identity, _ = await self._require("customer")
+        if identity is None:
+            self.tickets = []
+            return 0
+        page = await support.list_tickets(identity.principal_id, page=self._query())
+        self.tickets = [_row(t) for t in page.rows]
+        return page.total
 
     @rx.event
     async def load(self):
         identity, redirect = await self._require("customer")
         if redirect:
             return redirect
-        tickets, orders = await asyncio.gather(
-            asyncio.to_thread(support.list_tickets, identity.principal_id),
-            asyncio.to_thread(esims.list_orders, identity.principal_id),
-        )
-        self.tickets = [_row(t) for t in tickets]
-        self.order_choices = [OrderChoice(o.ref, f"{o.ref} · {o.plan_name} · {o.created_on}") for o in orders]
+        self.sort_key, self.descending, self.page = "updated", True, 0
+        view = await support.get_support_page(identity.principal_id, page=self._query())
+        self._show(view)
+        self._set_total(view.tickets.total)
         self.error, self.notice, self.loaded = "", "", True
 
     @rx.event
@@ -73,15 +96,17 @@ class SupportState(CustomerState):
         identity, redirect = await self._require("customer")
         if redirect:
             return redirect
+        self.page = 0
         try:
-            ticket = await asyncio.to_thread(
-                support.open_ticket, identity.principal_id, subject=str(form.get("subject", "")),
-                body=str(form.get("body", "")), order_ref=str(form.get("order_ref", "")) or None)
+            view = await support.open_ticket(
+                identity.principal_id, subject=str(form.get("subject", "")), body=str(form.get("body", "")),
+                order_ref=str(form.get("order_ref", "")) or None, page=self._query())
         except ServiceError as exc:
-            self.error, self.notice = str(exc), ""
+            self.error, self.notice = message_for(exc), ""
             return
-        self.error, self.notice = "", f"Ticket {ticket.summary.ref} is open. We usually answer within a day."
-        self.tickets = [_row(t) for t in await asyncio.to_thread(support.list_tickets, identity.principal_id)]
+        self._show(view)
+        self._set_total(view.tickets.total)
+        self.error, self.notice = "", f"Ticket {view.opened_ref} is open. We usually answer within a day."
         return [rx.set_value("subject", ""), rx.set_value("body", "")]
 
 
@@ -97,7 +122,8 @@ class TicketState(CustomerState):
     def _show(self, ticket: support.TicketDetail) -> None:
         s = ticket.summary
         self.found, self.error = True, ""
-        self.subject, self.status, self.status_label, self.about_order = s.subject, s.status, s.status_label, s.order_ref
+        self.subject, self.status, self.about_order = s.subject, s.status, s.order_ref
+        self.status_label = STATUS_LABELS.get(s.status, s.status)
         self.messages = [MessageRow(m.author, m.body, _when(m.created_at)) for m in ticket.messages]
 
     def _ref(self) -> str:
@@ -109,9 +135,9 @@ class TicketState(CustomerState):
         if redirect:
             return redirect
         try:
-            self._show(await asyncio.to_thread(support.get_ticket, identity.principal_id, ticket_ref=self._ref()))
+            self._show(await support.get_ticket(identity.principal_id, ticket_ref=self._ref()))
         except ServiceError as exc:
-            self.found, self.error, self.messages = False, str(exc), []
+            self.found, self.error, self.messages = False, message_for(exc), []
 
     @rx.event
     async def send_reply(self, form: dict[str, str]):
@@ -119,10 +145,10 @@ class TicketState(CustomerState):
         if redirect:
             return redirect
         try:
-            self._show(await asyncio.to_thread(support.reply, identity.principal_id, ticket_ref=self._ref(),
-                                               body=str(form.get("body", ""))))
+            self._show(await support.reply(identity.principal_id, ticket_ref=self._ref(),
+                                           body=str(form.get("body", ""))))
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)
             return
         return rx.set_value("reply_body", "")
 
@@ -132,6 +158,6 @@ class TicketState(CustomerState):
         if redirect:
             return redirect
         try:
-            self._show(await asyncio.to_thread(support.close_ticket, identity.principal_id, ticket_ref=self._ref()))
+            self._show(await support.close_ticket(identity.principal_id, ticket_ref=self._ref()))
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)

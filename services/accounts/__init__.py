@@ -1,0 +1,121 @@
+"""Accounts: sign-in (emailed codes, passwords), sessions and the customer's profile.
+
+The public face for the UI. Its functions are async and own their threads and database
+sessions; services, jobs and tests import the submodules (`codes`, `passwords`, `sessions`,
+`profile`) for the synchronous functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from services.accounts import codes, passwords, profile, sessions
+from services.accounts.errors import (
+    AccountDisabled,
+    AlreadyExists,
+    InvalidCode,
+    InvalidCredentials,
+    InvalidEmail,
+    PasswordTooLong,
+    PasswordTooShort,
+    RateLimited,
+    TooManyAttempts,
+    WeakPassword,
+)
+from services.accounts.profile import (
+    LANGUAGES,
+    CountryNotListed,
+    CurrencyNotOffered,
+    InvalidProfile,
+    LanguageNotOffered,
+    NameTooLong,
+    NameUnstorable,
+    ProfileNotFound,
+    ProfilePage,
+    ProfileView,
+    countries,
+)
+from services.accounts.sessions import Identity, NewSession, SessionView
+from services.accounts.validation import is_safe_next
+
+
+async def request_login_code(email: str, *, ip: str | None) -> str:
+    """Email a sign-in code; returns the normalised address the code went to."""
+    return await asyncio.to_thread(codes.request_login_code, email, ip=ip)
+
+
+async def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str | None) -> NewSession:
+    """Sign a customer in with the emailed code (creating the customer on first sign-in)."""
+    return await asyncio.to_thread(codes.verify_login_code, email, code, ip=ip, user_agent=user_agent)
+
+
+async def login_with_password(role: Literal["admin", "enterprise"], email: str, password: str, *,
+                              ip: str | None, user_agent: str | None) -> NewSession:
+    """Sign an administrator or enterprise account in with a password."""
+    return await asyncio.to_thread(passwords.login_with_password, role, email, password, ip=ip,
+                                   user_agent=user_agent)
+
+
+async def resolve_session(token: str) -> Identity | None:
+    """The identity behind a session cookie; None when it is unknown, expired or revoked."""
+    return await asyncio.to_thread(sessions.resolve_session, token) if token else None
+
+
+async def revoke_session(token: str) -> None:
+    """Log this one session out."""
+    await asyncio.to_thread(sessions.revoke_session, token)
+
+
+async def revoke_all_sessions(identity: Identity) -> int:
+    """Log the caller out everywhere; returns how many sessions ended."""
+    return await asyncio.to_thread(sessions.revoke_all_sessions, identity)
+
+
+async def get_profile_page(identity: Identity) -> ProfilePage:
+    """The customer's details and where they are signed in."""
+    return await asyncio.to_thread(profile.get_profile_page, identity)
+
+
+async def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,
+                         language: str) -> ProfileView:
+    """Validate and store the customer's details at once."""
+    return await asyncio.to_thread(profile.update_profile, user_id, first_name=first_name, last_name=last_name,
+                                   country=country, currency=currency, language=language)
+
+
+__all__ = [
+    "LANGUAGES",
+    "AccountDisabled",
+    "AlreadyExists",
+    "CountryNotListed",
+    "CurrencyNotOffered",
+    "Identity",
+    "InvalidCode",
+    "InvalidCredentials",
+    "InvalidEmail",
+    "InvalidProfile",
+    "LanguageNotOffered",
+    "NameTooLong",
+    "NameUnstorable",
+    "NewSession",
+    "PasswordTooLong",
+    "PasswordTooShort",
+    "ProfileNotFound",
+    "ProfilePage",
+    "ProfileView",
+    "RateLimited",
+    "SessionView",
+    "TooManyAttempts",
+    "WeakPassword",
+    "countries",
+    "get_profile_page",
+    "is_safe_next",
+    "login_with_password",
+    "request_login_code",
+    "resolve_session",
+    "revoke_all_sessions",
+    "revoke_session",
+    "update_profile",
+    "verify_login_code",
+]

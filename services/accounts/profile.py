@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pycountry
 
+from services.accounts import sessions
 from services.core import db
 from services.core.errors import ServiceError
 from services.core.models import AuditLog, User
-from services.store.settings import STORE_CURRENCY, get_store_settings
 
 MAX_NAME = 100
 LANGUAGES = {"en": "English"}  # more once the storefront is translated
@@ -19,6 +19,26 @@ LANGUAGES = {"en": "English"}  # more once the storefront is translated
 
 class InvalidProfile(ServiceError):
     code = "invalid_profile"
+
+
+class NameTooLong(InvalidProfile):
+    code = "name_too_long"
+
+
+class NameUnstorable(InvalidProfile):
+    code = "name_unstorable"
+
+
+class CountryNotListed(InvalidProfile):
+    code = "country_not_listed"
+
+
+class CurrencyNotOffered(InvalidProfile):
+    code = "currency_not_offered"
+
+
+class LanguageNotOffered(InvalidProfile):
+    code = "language_not_offered"
 
 
 class ProfileNotFound(ServiceError):
@@ -37,6 +57,14 @@ class ProfileView:
     languages: tuple[tuple[str, str], ...]  # (code, name)
 
 
+@dataclass(frozen=True, slots=True)
+class ProfilePage:
+    """What the profile page shows: the details and where the customer is signed in."""
+
+    profile: ProfileView
+    sessions: tuple[sessions.SessionView, ...]
+
+
 @functools.cache
 def countries() -> tuple[tuple[str, str], ...]:
     """(alpha-2, name) of every ISO 3166 country, by name."""
@@ -46,7 +74,9 @@ def countries() -> tuple[tuple[str, str], ...]:
 
 def currencies() -> tuple[str, ...]:
     """USD (the store's currency) and every currency the operator set a display rate for."""
-    return (STORE_CURRENCY, *sorted(get_store_settings().currency_rates))
+    from services.store import settings as store_settings  # at call time: store imports the catalog
+
+    return (store_settings.STORE_CURRENCY, *sorted(store_settings.get_store_settings().currency_rates))
 
 
 def _view(user: User) -> ProfileView:
@@ -58,16 +88,21 @@ def get_profile(user_id: int) -> ProfileView:
     with db.session() as s:
         user = s.get(User, user_id)
         if user is None:
-            raise ProfileNotFound("We could not find your account.")
+            raise ProfileNotFound(f"no user {user_id}")
         return _view(user)
 
 
-def _name(value: str, label: str) -> str | None:
+def get_profile_page(identity: sessions.Identity) -> ProfilePage:
+    """The signed-in customer's profile and live sessions."""
+    return ProfilePage(get_profile(identity.principal_id), tuple(sessions.list_sessions(identity)))
+
+
+def _name(value: str, field: str) -> str | None:
     text = " ".join((value or "").split())
     if len(text) > MAX_NAME:
-        raise InvalidProfile(f"{label} is too long: at most {MAX_NAME} characters, please.")
+        raise NameTooLong(f"{field} too long", field=field, max_length=MAX_NAME)
     if any(unicodedata.category(ch).startswith("C") for ch in text):
-        raise InvalidProfile(f"{label} contains characters we cannot store.")
+        raise NameUnstorable(f"{field} has control characters", field=field)
     return text or None
 
 
@@ -76,7 +111,7 @@ def _country(value: str) -> str | None:
     if not code:
         return None
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise InvalidProfile("Choose a country from the list.")
+        raise CountryNotListed(f"unknown country {code!r}")
     return code
 
 
@@ -84,14 +119,14 @@ def _currency(value: str) -> str:
     code = (value or "").strip().upper()
     allowed = currencies()
     if code not in allowed:
-        raise InvalidProfile(f"Choose one of these currencies: {', '.join(allowed)}.")
+        raise CurrencyNotOffered(f"currency {code!r} not offered", choices=", ".join(allowed))
     return code
 
 
 def _language(value: str) -> str:
     code = (value or "").strip().lower()
     if code not in LANGUAGES:
-        raise InvalidProfile(f"Choose one of these languages: {', '.join(LANGUAGES.values())}.")
+        raise LanguageNotOffered(f"language {code!r} not offered", choices=", ".join(LANGUAGES.values()))
     return code
 
 
@@ -99,8 +134,8 @@ def update_profile(user_id: int, *, first_name: str, last_name: str, country: st
                    language: str) -> ProfileView:
     """Validate and store every field at once; audited."""
     values = {
-        "first_name": _name(first_name, "First name"),
-        "last_name": _name(last_name, "Last name"),
+        "first_name": _name(first_name, "first_name"),
+        "last_name": _name(last_name, "last_name"),
         "country": _country(country),
         "currency": _currency(currency),
         "language": _language(language),
@@ -108,7 +143,7 @@ def update_profile(user_id: int, *, first_name: str, last_name: str, country: st
     with db.session() as s, s.begin():
         user = s.get(User, user_id, with_for_update=True)
         if user is None:
-            raise ProfileNotFound("We could not find your account.")
+            raise ProfileNotFound(f"no user {user_id}")
         changed = sorted(k for k, v in values.items() if getattr(user, k) != v)
         for key, value in values.items():
             setattr(user, key, value)

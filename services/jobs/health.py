@@ -1,4 +1,5 @@
-"""Job health for the admin dashboard: per job, last run, next run, last error and recent counts.
+"""Health: the database's state (for `/api/health`) and, for the admin dashboard, per job its last
+run, next run, last error and recent counts.
 
 Read from `job_runs`, so it is right whichever process runs the scheduler; the next run is the
 last start plus the job's interval (due now when a job never ran or is overdue).
@@ -33,6 +34,12 @@ class JobHealthView:
     recent_processed: int
     recent_failed: int
     recent_errors: int
+
+
+def database_ok() -> bool:
+    """True when the database answers a trivial query."""
+    return db.ping()
+
 
 def job_overview(*, now: dt.datetime | None = None, window: dt.timedelta = RECENT) -> list[JobHealthView]:
     """One row per scheduled job, in schedule order."""

@@ -7,7 +7,7 @@ coalesced, never overlap, and a run missed by more than `JOB_MISFIRE_GRACE_SECON
 asleep) is skipped rather than replayed.
 
 - `esim jobs` runs `run_forever()` in its own process (production: one or more of them);
-- the web app enters `scheduler_lifespan()` and runs the same schedule inline when SCHEDULER=inline.
+- the web app enters `web_lifespan()`, which runs the same schedule inline when SCHEDULER=inline.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from providers.registry import ProviderRegistry
-from services.accounts import auth
+from services.accounts import sessions
 from services.catalog import sync as catalog_sync
+from services.core import db, logs
 from services.core.settings import Settings, get_settings
 from services.jobs.runs import JobResult, finish_run, start_run
-from services.notifications import send_due_emails
+from services.notifications import sender
 from services.orders import recovery as order_recovery
 from services.orders import usage
 
@@ -69,12 +70,12 @@ async def _catalogue(registry: ProviderRegistry) -> JobResult:
 
 
 async def _outbox(registry: ProviderRegistry) -> JobResult:
-    report = await asyncio.to_thread(send_due_emails, limit=200)
+    report = await asyncio.to_thread(sender.send_due_emails, limit=200)
     return JobResult(report.sent, report.failed)
 
 
 async def _cleanup(registry: ProviderRegistry) -> JobResult:
-    return JobResult(await asyncio.to_thread(auth.purge_expired))
+    return JobResult(await asyncio.to_thread(sessions.purge_expired))
 
 
 def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
@@ -150,9 +151,6 @@ class JobScheduler:
         finally:
             self._running.discard(task)  # type: ignore[arg-type]
 
-    def next_run_times(self) -> dict[str, dt.datetime | None]:
-        return {job.id: job.next_run_time for job in self._scheduler.get_jobs()}
-
     async def stop(self, timeout: float = SHUTDOWN_GRACE_SECONDS) -> None:
         """No new runs; running ones get `timeout` seconds to finish (claims keep a cut run safe)."""
         if not self._scheduler.running:
@@ -181,17 +179,19 @@ def build_scheduler(settings: Settings | None = None, *, registry: Callable[[], 
 
 
 @contextlib.asynccontextmanager
-async def scheduler_lifespan() -> AsyncIterator[None]:
-    """The web app's lifespan task: runs the jobs inline when SCHEDULER=inline, else nothing."""
-    if get_settings().scheduler != "inline":
-        yield
-        return
-    scheduler = build_scheduler()
-    scheduler.start()
+async def web_lifespan() -> AsyncIterator[None]:
+    """The web app's lifespan: logging configured, the jobs inline when SCHEDULER=inline, pool closed at exit."""
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    scheduler = build_scheduler(settings) if settings.scheduler == "inline" else None
+    if scheduler is not None:
+        scheduler.start()
     try:
         yield
     finally:
-        await scheduler.stop()
+        if scheduler is not None:
+            await scheduler.stop()
+        db.reset_engine()
 
 
 async def run_forever(scheduler: JobScheduler | None = None) -> None:

@@ -95,7 +95,7 @@ def enqueue_email(
 def list_inbox(*, limit: int = 50) -> list[InboxMessageView]:
     """The newest outbox messages, for the sandbox inbox page; refused in production."""
     if get_settings().is_production:
-        raise SandboxOnly("The sandbox inbox does not exist in production.")
+        raise SandboxOnly("no sandbox inbox in production")
     with db.session() as s:
         rows = s.exec(select(EmailOutbox).order_by(col(EmailOutbox.id).desc()).limit(limit)).all()
     return [

@@ -15,7 +15,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from typing import Any
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlmodel import col
@@ -89,7 +89,7 @@ class _Connection:
         self._smtp: smtplib.SMTP | None = None
         self._unreachable: _Undelivered | None = None
 
-    def __enter__(self) -> _Connection:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -8,7 +8,7 @@ the admin dashboard; a staff reply emails the customer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -19,6 +19,7 @@ from services.core.models import (
     Admin,
     AuditLog,
     Order,
+    Package,
     SupportMessage,
     SupportTicket,
     TicketAuthor,
@@ -26,20 +27,51 @@ from services.core.models import (
     User,
 )
 from services.core.settings import get_settings
-from services.notifications import enqueue_email
+from services.notifications import outbox
 
 MAX_SUBJECT = 200
 MAX_BODY = 5000
 MAX_OPEN_TICKETS = 10  # per customer; keeps a script from flooding the queue
-STATUS_LABELS = {
-    TicketStatus.OPEN: "Waiting for support",
-    TicketStatus.AWAITING_CUSTOMER: "Waiting for you",
-    TicketStatus.CLOSED: "Closed",
+MAX_PAGE_SIZE = 100
+_SORT_COLUMNS = {
+    "ref": SupportTicket.id,
+    "subject": SupportTicket.subject,
+    "status": SupportTicket.status,
+    "updated": SupportTicket.updated_at,
 }
+SORT_KEYS = tuple(_SORT_COLUMNS)
 
 
 class InvalidTicket(ServiceError):
     code = "invalid_ticket"
+
+
+class SubjectMissing(InvalidTicket):
+    code = "ticket_subject_missing"
+
+
+class SubjectTooLong(InvalidTicket):
+    code = "ticket_subject_too_long"
+
+
+class MessageMissing(InvalidTicket):
+    code = "ticket_message_missing"
+
+
+class MessageTooLong(InvalidTicket):
+    code = "ticket_message_too_long"
+
+
+class OrderNotInAccount(InvalidTicket):
+    code = "ticket_order_not_found"
+
+
+class TooManyOpenTickets(InvalidTicket):
+    code = "too_many_open_tickets"
+
+
+class NotActiveStaff(InvalidTicket):
+    code = "ticket_staff_only"
 
 
 class TicketNotFound(ServiceError):
@@ -50,8 +82,7 @@ class TicketNotFound(ServiceError):
 class TicketSummary:
     ref: str
     subject: str
-    status: str
-    status_label: str
+    status: str  # a TicketStatus value
     order_ref: str
     customer_email: str
     created_at: dt.datetime
@@ -71,18 +102,58 @@ class TicketDetail:
     messages: tuple[MessageView, ...]
 
 
-def _text(value: str, *, label: str, limit: int) -> str:
+@dataclass(frozen=True, slots=True)
+class OrderChoice:
+    """One of the customer's orders that a new ticket may be about."""
+
+    ref: str
+    plan_name: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TicketListQuery:
+    """Which page of a ticket list, in which order (`sort` is a key of `SORT_KEYS`)."""
+
+    sort: str = "updated"
+    descending: bool = True
+    page: int = 0
+    page_size: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    rows: tuple[TicketSummary, ...]
+    total: int  # tickets over all pages
+
+
+@dataclass(frozen=True, slots=True)
+class SupportPage:
+    tickets: TicketPage
+    orders: tuple[OrderChoice, ...]
+    opened_ref: str = ""  # the ticket just opened, when there is one
+
+
+def _subject(value: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise InvalidTicket(f"Please write a {label}.")
-    if len(text) > limit:
-        raise InvalidTicket(f"The {label} is too long: at most {limit} characters, please.")
+        raise SubjectMissing("empty subject")
+    if len(text) > MAX_SUBJECT:
+        raise SubjectTooLong("subject too long", max_length=MAX_SUBJECT)
+    return text
+
+
+def _body(value: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise MessageMissing("empty message")
+    if len(text) > MAX_BODY:
+        raise MessageTooLong("message too long", max_length=MAX_BODY)
     return text
 
 
 def _summary(ticket: SupportTicket, order_ref: str | None, email: str) -> TicketSummary:
-    status = TicketStatus(ticket.status)
-    return TicketSummary(ticket.display_id or "", ticket.subject, status.value, STATUS_LABELS[status], order_ref or "",
+    return TicketSummary(ticket.display_id or "", ticket.subject, TicketStatus(ticket.status).value, order_ref or "",
                          email, ticket.created_at, ticket.updated_at)  # type: ignore[arg-type]
 
 
@@ -110,7 +181,7 @@ def _locked_ticket(s: Session, ticket_ref: str, *, user_id: int | None) -> Suppo
         query = query.where(SupportTicket.user_id == user_id)
     ticket = s.exec(query.with_for_update()).first()
     if ticket is None:
-        raise TicketNotFound("We could not find that ticket.")
+        raise TicketNotFound(f"no ticket {ticket_ref!r}")
     return ticket
 
 
@@ -127,8 +198,7 @@ def _add_message(s: Session, ticket: SupportTicket, *, author: TicketAuthor, bod
 
 def open_ticket(user_id: int, *, subject: str, body: str, order_ref: str | None = None) -> TicketDetail:
     """A new ticket with its first message; `order_ref` must be one of this customer's orders."""
-    subject = _text(subject, label="subject", limit=MAX_SUBJECT)
-    body = _text(body, label="message", limit=MAX_BODY)
+    subject, body = _subject(subject), _body(body)
     with db.session() as s, s.begin():
         s.exec(select(User.id).where(User.id == user_id).with_for_update()).one()  # one open_ticket at a time
         order_id = None
@@ -136,11 +206,11 @@ def open_ticket(user_id: int, *, subject: str, body: str, order_ref: str | None 
             order_id = s.exec(select(Order.id).where(Order.user_id == user_id,
                                                      Order.display_id == order_ref.strip().upper())).first()
             if order_id is None:
-                raise InvalidTicket("We could not find that order in your account.")
+                raise OrderNotInAccount(f"order {order_ref!r} is not the customer's")
         still_open = s.exec(select(sa.func.count()).select_from(SupportTicket).where(
             SupportTicket.user_id == user_id, SupportTicket.status != TicketStatus.CLOSED)).one()
         if still_open >= MAX_OPEN_TICKETS:
-            raise InvalidTicket("You have many open tickets already. Please reply to one of them instead.")
+            raise TooManyOpenTickets(f"{still_open} open tickets", limit=MAX_OPEN_TICKETS)
         ticket = SupportTicket(user_id=user_id, order_id=order_id, subject=subject, status=TicketStatus.OPEN)
         s.add(ticket)
         s.flush()
@@ -151,7 +221,7 @@ def open_ticket(user_id: int, *, subject: str, body: str, order_ref: str | None 
 
 def reply(user_id: int, *, ticket_ref: str, body: str) -> TicketDetail:
     """The customer's reply; it (re)opens the ticket for staff."""
-    body = _text(body, label="message", limit=MAX_BODY)
+    body = _body(body)
     with db.session() as s, s.begin():
         ticket = _locked_ticket(s, ticket_ref, user_id=user_id)
         _add_message(s, ticket, author=TicketAuthor.CUSTOMER, body=body, status=TicketStatus.OPEN)
@@ -168,12 +238,38 @@ def close_ticket(user_id: int, *, ticket_ref: str) -> TicketDetail:
         return _detail(s, ticket.id)  # type: ignore[arg-type]
 
 
-def list_tickets(user_id: int) -> list[TicketSummary]:
-    """The customer's tickets, most recently active first."""
+def list_tickets(user_id: int, *, page: TicketListQuery | None = None) -> TicketPage:
+    """One page of the customer's tickets; by default the most recently active first."""
+    query = page or TicketListQuery()
+    column = _SORT_COLUMNS.get(query.sort, SupportTicket.updated_at)
+    order = (col(column).desc(), col(SupportTicket.id).desc()) if query.descending else (col(column), col(SupportTicket.id))
+    size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     with db.session() as s:
-        rows = s.exec(_tickets().where(SupportTicket.user_id == user_id)
-                      .order_by(col(SupportTicket.updated_at).desc(), col(SupportTicket.id).desc())).all()
-        return [_summary(*row) for row in rows]
+        total = s.exec(select(sa.func.count()).select_from(SupportTicket).where(SupportTicket.user_id == user_id)).one()
+        rows = s.exec(_tickets().where(SupportTicket.user_id == user_id).order_by(*order)
+                      .offset(max(0, query.page) * size).limit(size)).all()
+        return TicketPage(tuple(_summary(*row) for row in rows), total)
+
+
+def get_support_page(user_id: int, *, page: TicketListQuery | None = None) -> SupportPage:
+    """The support page: a page of the customer's tickets and the orders a new ticket may be about."""
+    return SupportPage(list_tickets(user_id, page=page), tuple(list_order_choices(user_id)))
+
+
+def open_ticket_from_page(user_id: int, *, subject: str, body: str, order_ref: str | None,
+                          page: TicketListQuery | None = None) -> SupportPage:
+    """Open a ticket, then the page again with it listed (`opened_ref`)."""
+    opened = open_ticket(user_id, subject=subject, body=body, order_ref=order_ref)
+    return replace(get_support_page(user_id, page=page), opened_ref=opened.summary.ref)
+
+
+def list_order_choices(user_id: int) -> list[OrderChoice]:
+    """The customer's orders, newest first, for the "about an order" picker."""
+    with db.session() as s:
+        rows = s.exec(select(Order.display_id, Package.name, Order.created_at)
+                      .join(Package, Package.id == Order.package_id).where(Order.user_id == user_id)
+                      .order_by(col(Order.created_at).desc(), col(Order.id).desc())).all()
+    return [OrderChoice(ref or "", name, created) for ref, name, created in rows]  # type: ignore[arg-type]
 
 
 def get_ticket(user_id: int, *, ticket_ref: str) -> TicketDetail:
@@ -181,7 +277,7 @@ def get_ticket(user_id: int, *, ticket_ref: str) -> TicketDetail:
         ticket_id = s.exec(select(SupportTicket.id).where(
             SupportTicket.user_id == user_id, SupportTicket.display_id == (ticket_ref or "").strip().upper())).first()
         if ticket_id is None:
-            raise TicketNotFound("We could not find that ticket.")
+            raise TicketNotFound(f"no ticket {ticket_ref!r}")
         return _detail(s, ticket_id)
 
 
@@ -202,17 +298,17 @@ def get_ticket_as_staff(*, ticket_ref: str) -> TicketDetail:
         ticket_id = s.exec(select(SupportTicket.id).where(
             SupportTicket.display_id == (ticket_ref or "").strip().upper())).first()
         if ticket_id is None:
-            raise TicketNotFound("We could not find that ticket.")
+            raise TicketNotFound(f"no ticket {ticket_ref!r}")
         return _detail(s, ticket_id)
 
 
 def staff_reply(admin_id: int, *, ticket_ref: str, body: str) -> TicketDetail:
     """A staff answer: the ticket waits for the customer, who is emailed the reply."""
-    body = _text(body, label="message", limit=MAX_BODY)
+    body = _body(body)
     with db.session() as s, s.begin():
         admin = s.get(Admin, admin_id)
         if admin is None or not admin.is_active:
-            raise InvalidTicket("Only an active administrator can answer tickets.")
+            raise NotActiveStaff(f"admin {admin_id} is missing or inactive")
         ticket = _locked_ticket(s, ticket_ref, user_id=None)
         _add_message(s, ticket, author=TicketAuthor.STAFF, body=body, status=TicketStatus.AWAITING_CUSTOMER,
                      admin_id=admin_id)
@@ -221,7 +317,7 @@ def staff_reply(admin_id: int, *, ticket_ref: str, body: str) -> TicketDetail:
         user = s.get(User, ticket.user_id)
         public_url = get_settings().public_url.rstrip("/")
         path = f"/account/support/{ticket.display_id}"
-        enqueue_email(s, to=user.email, template="ticket_reply",  # type: ignore[union-attr]
+        outbox.enqueue_email(s, to=user.email, template="ticket_reply",  # type: ignore[union-attr]
                       context={"ticket_ref": ticket.display_id, "ticket_subject": ticket.subject, "body": body,
                                "ticket_url": f"{public_url}{path}"})
         s.flush()

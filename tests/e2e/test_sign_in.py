@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from services.accounts import auth
+from services.accounts import passwords
 
 CODE = re.compile(r"\b(\d{6})\b")
 
@@ -53,7 +53,7 @@ def test_an_invalid_email_is_refused_with_a_message(app_url: str, page: Page) ->
 
 def test_admin_signs_in_with_a_password_and_logs_out(app_url: str, page: Page) -> None:
     email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
-    auth.create_admin(email, "a long admin passphrase", name="Ops")
+    passwords.create_admin(email, "a long admin passphrase", name="Ops")
     page.goto(app_url + "/admin")
     expect(page).to_have_url(re.compile(r"/admin/login\?next=%2Fadmin$"))
     page.get_by_test_id("email-input").fill(email)

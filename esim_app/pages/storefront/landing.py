@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app import routes
-from esim_app.components.layout import storefront_shell
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
 from esim_app.state.catalog import DisplayCurrencyState, LandingState
@@ -264,4 +263,4 @@ def _faq() -> rx.Component:
 
 
 def landing_page() -> rx.Component:
-    return storefront_shell(_hero(), _popular(), _regions(), _how_it_works(), _faq())
+    return rx.fragment(_hero(), _popular(), _regions(), _how_it_works(), _faq())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app.components.layout import storefront_shell
 from esim_app.components.plans import covered_countries, currency_select, plan_controls, plan_grid
 from esim_app.components.ui import button_link, card, section
 from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
@@ -29,7 +28,7 @@ def _header() -> rx.Component:
 
 def plan_list_page() -> rx.Component:
     """Shared by country, region and global routes; the on_load handler decides what it lists."""
-    return storefront_shell(
+    return rx.fragment(
         section(
             rx.cond(
                 PlanListState.not_found,
@@ -84,7 +83,7 @@ def _buy_card() -> rx.Component:
 
 def plan_detail_page() -> rx.Component:
     plan = PlanDetailState.plan
-    return storefront_shell(
+    return rx.fragment(
         section(
             rx.cond(
                 PlanDetailState.found,

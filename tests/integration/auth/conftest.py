@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import col, select
 
-from services.accounts import auth
+from services.accounts import codes, sessions
 from services.core import db
 from services.core.models import EmailOutbox
 
@@ -38,11 +38,11 @@ def latest_code(address: str) -> str:
 
 
 @pytest.fixture
-def sign_in(ip: str) -> Callable[..., auth.NewSession]:
+def sign_in(ip: str) -> Callable[..., sessions.NewSession]:
     """Sign a customer in through the real code flow."""
 
-    def _sign_in(address: str, *, user_agent: str | None = "pytest") -> auth.NewSession:
-        auth.request_login_code(address, ip=ip)
-        return auth.verify_login_code(address, latest_code(address), ip=ip, user_agent=user_agent)
+    def _sign_in(address: str, *, user_agent: str | None = "pytest") -> sessions.NewSession:
+        codes.request_login_code(address, ip=ip)
+        return codes.verify_login_code(address, latest_code(address), ip=ip, user_agent=user_agent)
 
     return _sign_in

@@ -9,7 +9,8 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from services.accounts import auth
+from esim_app.errors import message_for
+from services.accounts import errors, passwords, sessions
 from services.core import db
 from services.core.models import Admin, AuditLog, EnterpriseAccount, LoginAttempt
 
@@ -18,14 +19,14 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def admin_email(email: str) -> str:
-    auth.create_admin(email, PASSWORD, name="Grace")
+    passwords.create_admin(email, PASSWORD, name="Grace")
     return email
 
 
 def _enterprise(email: str, *, status: str = "active") -> int:
     with db.session() as s:
         org = EnterpriseAccount(company_name="Acme Travel", contact_name="Wile", contact_email=email,
-                                password_hash=auth.hash_password(PASSWORD), status=status)
+                                password_hash=passwords.hash_password(PASSWORD), status=status)
         s.add(org)
         s.commit()
         return org.id  # type: ignore[return-value]
@@ -38,9 +39,9 @@ def _audit(role: str, principal_id: int) -> list[AuditLog]:
 
 
 def test_an_admin_signs_in_and_it_is_audited(admin_email: str, ip: str) -> None:
-    new = auth.login_with_password("admin", admin_email.upper(), PASSWORD, ip=ip, user_agent="Chrome")
+    new = passwords.login_with_password("admin", admin_email.upper(), PASSWORD, ip=ip, user_agent="Chrome")
     assert new.identity.role == "admin" and new.identity.display_name == "Grace"
-    assert auth.resolve_session(new.token) == new.identity
+    assert sessions.resolve_session(new.token) == new.identity
     (entry,) = _audit("admin", new.identity.principal_id)
     assert entry.action == "login" and entry.ip == ip and entry.entity_id == str(new.identity.session_id)
     with db.session() as s:
@@ -49,50 +50,51 @@ def test_an_admin_signs_in_and_it_is_audited(admin_email: str, ip: str) -> None:
 
 def test_an_enterprise_account_signs_in_scoped_to_its_organisation(email: str, ip: str) -> None:
     org_id = _enterprise(email)
-    new = auth.login_with_password("enterprise", email, PASSWORD, ip=ip, user_agent=None)
+    new = passwords.login_with_password("enterprise", email, PASSWORD, ip=ip, user_agent=None)
     assert new.identity.role == "enterprise" and new.identity.org_id == org_id
     assert new.identity.display_name == "Acme Travel"
     assert [e.action for e in _audit("enterprise", org_id)] == ["login"]
 
 
 def test_a_wrong_password_and_an_unknown_account_get_the_same_refusal(admin_email: str, ip: str) -> None:
-    with pytest.raises(auth.InvalidCredentials) as wrong:
-        auth.login_with_password("admin", admin_email, PASSWORD + "!", ip=ip, user_agent=None)
-    with pytest.raises(auth.InvalidCredentials) as unknown:
-        auth.login_with_password("admin", "nobody-" + admin_email, PASSWORD, ip=ip, user_agent=None)
-    with pytest.raises(auth.InvalidCredentials) as other_portal:  # an admin is not an enterprise account
-        auth.login_with_password("enterprise", admin_email, PASSWORD, ip=ip, user_agent=None)
-    assert str(wrong.value) == str(unknown.value) == str(other_portal.value) == "Wrong email or password."
+    with pytest.raises(errors.InvalidCredentials) as wrong:
+        passwords.login_with_password("admin", admin_email, PASSWORD + "!", ip=ip, user_agent=None)
+    with pytest.raises(errors.InvalidCredentials) as unknown:
+        passwords.login_with_password("admin", "nobody-" + admin_email, PASSWORD, ip=ip, user_agent=None)
+    with pytest.raises(errors.InvalidCredentials) as other_portal:  # an admin is not an enterprise account
+        passwords.login_with_password("enterprise", admin_email, PASSWORD, ip=ip, user_agent=None)
+    assert str(wrong.value) == str(unknown.value) == str(other_portal.value)
+    assert message_for(wrong.value) == "Wrong email or password."
     assert wrong.value.code == "invalid_credentials"
 
 
 def test_an_unknown_account_costs_a_bcrypt_check(admin_email: str, ip: str) -> None:
-    auth.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)  # warm up
+    passwords.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)  # warm up
     started = time.perf_counter()
-    auth.verify_password(PASSWORD, auth.hash_password(PASSWORD))
+    passwords.verify_password(PASSWORD, passwords.hash_password(PASSWORD))
     one_check = (time.perf_counter() - started) / 2
     started = time.perf_counter()
-    with pytest.raises(auth.InvalidCredentials):
-        auth.login_with_password("admin", f"{uuid.uuid4().hex}@example.com", PASSWORD, ip=ip, user_agent=None)
+    with pytest.raises(errors.InvalidCredentials):
+        passwords.login_with_password("admin", f"{uuid.uuid4().hex}@example.com", PASSWORD, ip=ip, user_agent=None)
     assert time.perf_counter() - started > one_check * 0.5
 
 
 def test_a_suspended_enterprise_account_is_refused(email: str, ip: str) -> None:
     _enterprise(email, status="suspended")
-    with pytest.raises(auth.InvalidCredentials):
-        auth.login_with_password("enterprise", email, "wrong password!", ip=ip, user_agent=None)
-    with pytest.raises(auth.AccountDisabled) as refused:  # said only to someone who knows the password
-        auth.login_with_password("enterprise", email, PASSWORD, ip=ip, user_agent=None)
+    with pytest.raises(errors.InvalidCredentials):
+        passwords.login_with_password("enterprise", email, "wrong password!", ip=ip, user_agent=None)
+    with pytest.raises(errors.AccountDisabled) as refused:  # said only to someone who knows the password
+        passwords.login_with_password("enterprise", email, PASSWORD, ip=ip, user_agent=None)
     assert refused.value.code == "account_disabled"
 
 
 def test_an_inactive_admin_is_refused(admin_email: str, ip: str) -> None:
     with db.session() as s:
-        s.get(Admin, auth.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
+        s.get(Admin, passwords.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
               .identity.principal_id).is_active = False
         s.commit()
-    with pytest.raises(auth.AccountDisabled):
-        auth.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
+    with pytest.raises(errors.AccountDisabled):
+        passwords.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
 
 
 def _failures(*, email: str, ip: str, count: int) -> None:
@@ -105,15 +107,15 @@ def _failures(*, email: str, ip: str, count: int) -> None:
 
 def test_password_failures_are_limited_per_email(admin_email: str, ip: str) -> None:
     _failures(email=admin_email, ip="10.250.0.1", count=9)
-    with pytest.raises(auth.InvalidCredentials):  # the tenth failure is still checked
-        auth.login_with_password("admin", admin_email, "guess number ten", ip=ip, user_agent=None)
-    with pytest.raises(auth.RateLimited) as refused:  # then even the right password waits
-        auth.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
+    with pytest.raises(errors.InvalidCredentials):  # the tenth failure is still checked
+        passwords.login_with_password("admin", admin_email, "guess number ten", ip=ip, user_agent=None)
+    with pytest.raises(errors.RateLimited) as refused:  # then even the right password waits
+        passwords.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
     assert 13 * 60 < refused.value.retry_after_seconds <= 14 * 60
 
 
 def test_password_failures_are_limited_per_ip(admin_email: str, ip: str) -> None:
     _failures(email="someone-else@example.com", ip=ip, count=30)
-    with pytest.raises(auth.RateLimited):
-        auth.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
-    assert auth.login_with_password("admin", admin_email, PASSWORD, ip="10.251.0.1", user_agent=None)
+    with pytest.raises(errors.RateLimited):
+        passwords.login_with_password("admin", admin_email, PASSWORD, ip=ip, user_agent=None)
+    assert passwords.login_with_password("admin", admin_email, PASSWORD, ip="10.251.0.1", user_agent=None)

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import select
 
-from services.accounts import auth
+from services.accounts import codes, passwords, sessions
 from services.core import db
 from services.core.models import AuditLog, AuthSession, EnterpriseAccount, LoginAttempt, LoginCode, User
 
@@ -23,47 +23,47 @@ def _row(session_id: int) -> AuthSession:
 
 
 def test_unknown_or_empty_tokens_resolve_to_nobody(database_url: str) -> None:
-    assert auth.resolve_session("") is None
-    assert auth.resolve_session("not-a-token") is None
-    assert auth.resolve_session("x" * 10_000) is None
+    assert sessions.resolve_session("") is None
+    assert sessions.resolve_session("not-a-token") is None
+    assert sessions.resolve_session("x" * 10_000) is None
 
 
 def test_only_the_token_hash_is_stored(email: str, sign_in) -> None:
     new = sign_in(email)
     row = _row(new.identity.session_id)
-    assert row.token_hash == auth.hash_token(new.token) and new.token not in row.token_hash
+    assert row.token_hash == sessions.hash_token(new.token) and new.token not in row.token_hash
 
 
 def test_a_revoked_session_resolves_to_nobody(email: str, sign_in) -> None:
     new = sign_in(email)
-    auth.revoke_session(new.token)
-    assert auth.resolve_session(new.token) is None
-    auth.revoke_session(new.token)  # twice is harmless
+    sessions.revoke_session(new.token)
+    assert sessions.resolve_session(new.token) is None
+    sessions.revoke_session(new.token)  # twice is harmless
 
 
 def test_an_expired_session_resolves_to_nobody(email: str, sign_in) -> None:
     new = sign_in(email)
     _set(new.identity.session_id, expires_at=sa.func.now() - sa.text("interval '1 second'"))
-    assert auth.resolve_session(new.token) is None
+    assert sessions.resolve_session(new.token) is None
 
 
 def test_a_deactivated_customer_is_signed_out(email: str, sign_in) -> None:
     new = sign_in(email)
     with db.get_engine().begin() as conn:
         conn.execute(sa.update(User).where(User.email == email).values(is_active=False))
-    assert auth.resolve_session(new.token) is None
+    assert sessions.resolve_session(new.token) is None
 
 
 def test_a_suspended_enterprise_is_signed_out(email: str, ip: str) -> None:
     with db.session() as s:
         s.add(EnterpriseAccount(company_name="Acme", contact_name="A", contact_email=email,
-                                password_hash=auth.hash_password("correct horse battery")))
+                                password_hash=passwords.hash_password("correct horse battery")))
         s.commit()
-    new = auth.login_with_password("enterprise", email, "correct horse battery", ip=ip, user_agent=None)
+    new = passwords.login_with_password("enterprise", email, "correct horse battery", ip=ip, user_agent=None)
     with db.get_engine().begin() as conn:
         conn.execute(sa.update(EnterpriseAccount).where(EnterpriseAccount.contact_email == email)
                      .values(status="suspended"))
-    assert auth.resolve_session(new.token) is None
+    assert sessions.resolve_session(new.token) is None
 
 
 def test_use_slides_the_expiry_to_thirty_days(email: str, sign_in) -> None:
@@ -71,7 +71,7 @@ def test_use_slides_the_expiry_to_thirty_days(email: str, sign_in) -> None:
     now = dt.datetime.now(dt.UTC)
     seen, expires = now - dt.timedelta(minutes=2), now + dt.timedelta(hours=1)
     _set(new.identity.session_id, last_seen_at=seen, expires_at=expires)
-    assert auth.resolve_session(new.token) == new.identity
+    assert sessions.resolve_session(new.token) == new.identity
     row = _row(new.identity.session_id)
     assert row.expires_at > now + dt.timedelta(days=29, hours=23)
     assert row.last_seen_at >= now
@@ -82,7 +82,7 @@ def test_use_within_a_minute_writes_nothing(email: str, sign_in) -> None:
     now = dt.datetime.now(dt.UTC)
     seen, expires = now - dt.timedelta(seconds=20), now + dt.timedelta(hours=1)
     _set(new.identity.session_id, last_seen_at=seen, expires_at=expires)
-    assert auth.resolve_session(new.token) == new.identity
+    assert sessions.resolve_session(new.token) == new.identity
     row = _row(new.identity.session_id)
     assert (row.last_seen_at, row.expires_at) == (seen, expires)
 
@@ -90,9 +90,9 @@ def test_use_within_a_minute_writes_nothing(email: str, sign_in) -> None:
 def test_log_out_everywhere_ends_only_this_customers_sessions(email: str, sign_in) -> None:
     phone, laptop = sign_in(email, user_agent="phone"), sign_in(email, user_agent="laptop")
     stranger = sign_in("other-" + email)
-    assert auth.revoke_all_sessions(laptop.identity) == 2
-    assert auth.resolve_session(phone.token) is None and auth.resolve_session(laptop.token) is None
-    assert auth.resolve_session(stranger.token) == stranger.identity
+    assert sessions.revoke_all_sessions(laptop.identity) == 2
+    assert sessions.resolve_session(phone.token) is None and sessions.resolve_session(laptop.token) is None
+    assert sessions.resolve_session(stranger.token) == stranger.identity
     with db.session() as s:
         (entry,) = s.exec(select(AuditLog).where(AuditLog.action == "logout_everywhere",
                                                  AuditLog.actor_id == laptop.identity.principal_id,
@@ -103,8 +103,8 @@ def test_log_out_everywhere_ends_only_this_customers_sessions(email: str, sign_i
 def test_the_profile_lists_live_sessions_and_marks_this_one(email: str, sign_in) -> None:
     phone, laptop = sign_in(email, user_agent="phone"), sign_in(email, user_agent="laptop")
     gone = sign_in(email, user_agent="old tablet")
-    auth.revoke_session(gone.token)
-    views = auth.list_sessions(laptop.identity)
+    sessions.revoke_session(gone.token)
+    views = sessions.list_sessions(laptop.identity)
     assert {v.user_agent for v in views} == {"phone", "laptop"}
     assert [v.user_agent for v in views if v.current] == ["laptop"]
     assert all(v.ip and v.created_at and v.last_seen_at for v in views)
@@ -113,21 +113,21 @@ def test_the_profile_lists_live_sessions_and_marks_this_one(email: str, sign_in)
 
 def test_purge_removes_dead_codes_attempts_and_sessions(email: str, ip: str, sign_in) -> None:
     live, revoked, expired = sign_in(email), sign_in(email), sign_in(email)
-    auth.revoke_session(revoked.token)
+    sessions.revoke_session(revoked.token)
     _set(expired.identity.session_id, expires_at=sa.func.now() - sa.text("interval '1 second'"))
-    auth.request_login_code(email, ip=ip)  # a live code stays
+    codes.request_login_code(email, ip=ip)  # a live code stays
     old = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     with db.session() as s:
         s.add(LoginAttempt(kind="password", email=email, ip=ip, created_at=old))
         s.commit()
-    assert auth.purge_expired() >= 5  # 3 used codes, 2 sessions, 1 attempt
+    assert sessions.purge_expired() >= 5  # 3 used codes, 2 sessions, 1 attempt
     with db.session() as s:
-        sessions = set(s.exec(select(AuthSession.id).where(AuthSession.id.in_(  # type: ignore[union-attr]
+        kept = set(s.exec(select(AuthSession.id).where(AuthSession.id.in_(  # type: ignore[union-attr]
             [live.identity.session_id, revoked.identity.session_id, expired.identity.session_id]))).all())
-        codes = s.exec(select(LoginCode).where(LoginCode.email == email)).all()
+        left = s.exec(select(LoginCode).where(LoginCode.email == email)).all()
         attempts = s.exec(select(LoginAttempt).where(
             LoginAttempt.email == email, LoginAttempt.created_at < old + dt.timedelta(hours=1))).all()
-    assert sessions == {live.identity.session_id}
-    assert len(codes) == 1 and codes[0].consumed_at is None
+    assert kept == {live.identity.session_id}
+    assert len(left) == 1 and left[0].consumed_at is None
     assert attempts == []
-    assert auth.resolve_session(live.token) == live.identity
+    assert sessions.resolve_session(live.token) == live.identity

@@ -76,32 +76,42 @@ def test_two_schedulers_process_a_backlog_of_200_orders_once(sandbox, customer):
 async def test_a_failing_job_is_recorded_and_the_others_keep_running(registry):
     # given a job that always raises, one that counts, and one still working when the stop comes
     ran: list[str] = []
+    failed_twice, ticked_three_times, slow_started = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    failures = 0
 
     async def broken(_registry):
+        nonlocal failures
+        failures += 1
+        if failures >= 2:
+            failed_twice.set()
         raise RuntimeError("provider exploded")
 
     async def counting(_registry):
         ran.append("tick")
+        if ran.count("tick") >= 3:
+            ticked_three_times.set()
         return JobResult(processed=1)
 
     async def slow(_registry):
-        await asyncio.sleep(0.6)
+        slow_started.set()
+        await asyncio.sleep(0.3)
         ran.append("slow finished")
         return JobResult(processed=1)
 
     every = dt.timedelta(seconds=0.1)
     scheduler = JobScheduler([JobSpec("test_broken", every, broken), JobSpec("test_counting", every, counting),
-                              JobSpec("test_slow", dt.timedelta(seconds=5), slow)],
+                              JobSpec("test_slow", dt.timedelta(seconds=60), slow)],
                              registry=lambda: registry, misfire_grace_seconds=1, first_run_delay=dt.timedelta(0))
-    # when it runs for a while and is stopped
+    # when it runs until the broken job failed twice, the counter ticked three times and the slow job started
     scheduler.start()
-    await asyncio.sleep(0.5)
+    await asyncio.wait_for(asyncio.gather(failed_twice.wait(), ticked_three_times.wait(), slow_started.wait()),
+                           timeout=30)
     await scheduler.stop()
     # then the counting job kept running, the slow one was allowed to finish, and errors are in job_runs
     assert ran.count("tick") >= 3 and "slow finished" in ran
     with db.session() as s:
         errors = s.execute(sa.select(JobRun.error).where(JobRun.job == "test_broken")).scalars().all()
-    assert errors and all(e == "RuntimeError: provider exploded" for e in errors)
+    assert len(errors) >= 2 and all(e == "RuntimeError: provider exploded" for e in errors)
 
 
 def test_job_overview_shows_last_and_next_runs_errors_and_counts():
@@ -119,4 +129,8 @@ def test_job_overview_shows_last_and_next_runs_errors_and_counts():
     assert usage.last_run_ok is True and usage.last_error.startswith("TransientProviderError")
     assert usage.next_run_at == usage.last_started_at + dt.timedelta(minutes=60)
     assert usage.recent_runs >= 2 and usage.recent_processed >= 10 and usage.recent_failed >= 2
-    assert views["cleanup"].last_started_at is None or views["cleanup"].recent_runs >= 0
+    # and a job's counts are exactly its runs in the window
+    with db.session() as s:
+        cleanup_runs = s.execute(sa.select(sa.func.count()).select_from(JobRun).where(
+            JobRun.job == "cleanup", JobRun.started_at >= now - dt.timedelta(hours=24))).scalar()
+    assert views["cleanup"].recent_runs == cleanup_runs

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from services.core import db
 from services.core.models import EmailOutbox
-from services.notifications import SandboxOnly, enqueue_email, list_inbox, send_due_emails
+from services.notifications import SandboxOnly, enqueue_email, send_due_emails
+from services.notifications.outbox import list_inbox
 from services.notifications.render import render_email
 
 

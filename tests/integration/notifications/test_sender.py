@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from services.accounts import auth
+from services.accounts import codes
 from services.core import db
 from services.core.models import EmailOutbox
 from services.core.settings import get_settings
@@ -162,8 +162,8 @@ def test_two_senders_in_parallel_deliver_each_message_once(smtp: Mailbox, addres
 
 def test_codes_never_reach_the_logs(smtp: Mailbox, address: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    auth.request_login_code(address, ip="10.9.9.9")
-    auth.request_login_code("ghost@refuse.example", ip="10.9.9.9")  # a failure is logged too
+    codes.request_login_code(address, ip="10.9.9.9")
+    codes.request_login_code("ghost@refuse.example", ip="10.9.9.9")  # a failure is logged too
     send_due_emails()
     (message,) = smtp.to(address)
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
-from services.accounts import auth
+from services.accounts import passwords
 from services.core import db
 from services.core.models import OrderStatus
 from services.orders import refunds
@@ -143,7 +143,7 @@ async def test_admin_refunds_an_installed_esim_without_asking_the_provider(
     order_id = await completed_order("esim_access")
     with db.get_engine().begin() as conn:
         conn.execute(sa.text("UPDATE esims SET status = 'active', used_mb = 300 WHERE order_id = :id"), {"id": order_id})
-    admin_id = auth.create_admin(f"refunds-{order_id}@example.com", "a long admin passphrase", name="Ops")
+    admin_id = passwords.create_admin(f"refunds-{order_id}@example.com", "a long admin passphrase", name="Ops")
     view = await refunds.refund_order_as_admin(admin_id, order_ref=_ref(order_id), reason="Goodwill",
                                                skip_provider_cancel=True, registry=registry)
     assert (view.status, view.provider_outcome) == ("completed", "skipped")

@@ -16,21 +16,21 @@ import sqlalchemy as sa
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
 from esim_app.state.auth import AuthState
 from esim_app.state.topup import TopupState
-from services.accounts import auth
+from services.accounts import codes, sessions
 from services.core import db
 from services.core.models import Esim, Order, OrderStatus, Package
 
 
-def _sign_in(email: str) -> auth.NewSession:
-    auth.request_login_code(email, ip="203.0.113.9")
+def _sign_in(email: str) -> sessions.NewSession:
+    codes.request_login_code(email, ip="203.0.113.9")
     with db.get_engine().connect() as conn:
         body = conn.execute(sa.text("SELECT text_body FROM email_outbox WHERE to_address = :e ORDER BY id DESC"),
                             {"e": email}).scalar()
     code = re.search(r"\b(\d{6})\b", body).group(1)
-    return auth.verify_login_code(email, code, ip="203.0.113.9", user_agent="pytest")
+    return codes.verify_login_code(email, code, ip="203.0.113.9", user_agent="pytest")
 
 
-def _customer_with_esim() -> tuple[auth.NewSession, str, str]:
+def _customer_with_esim() -> tuple[sessions.NewSession, str, str]:
     """A signed-in customer owning one completed order with one eSIM: (session, order ref, eSIM ref)."""
     session = _sign_in(f"owner-{uuid.uuid4().hex[:8]}@example.com")
     suffix = uuid.uuid4().hex[:10]
@@ -60,12 +60,12 @@ def _tab(token: str, state_class: type[rx.State]) -> rx.State:
 
 
 @pytest.fixture
-def alice(database_url: str) -> tuple[auth.NewSession, str, str]:
+def alice(database_url: str) -> tuple[sessions.NewSession, str, str]:
     return _customer_with_esim()
 
 
 @pytest.fixture
-def bob(database_url: str) -> auth.NewSession:
+def bob(database_url: str) -> sessions.NewSession:
     return _sign_in(f"bob-{uuid.uuid4().hex[:8]}@example.com")
 
 
@@ -112,7 +112,7 @@ async def test_a_revoked_session_is_sent_to_sign_in_at_its_next_event(alice) -> 
     session, _, _ = alice
     state = _tab(session.token, AccountState)
     assert await state.load() is None and len(state.esims) == 1
-    auth.revoke_session(session.token)
+    sessions.revoke_session(session.token)
     redirect = await state.load()
     assert "/login" in str(redirect)
     assert state.esims == [] and state.orders == [] and state.role == ""

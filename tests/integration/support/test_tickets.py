@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from services.accounts import auth
+from esim_app.errors import message_for
+from services.accounts import passwords
 from services.core import db
 from services.core.models import TicketStatus
 from services.support import tickets as support
@@ -19,7 +20,7 @@ def test_open_ticket_about_an_order_starts_a_thread(alice: int) -> None:
     assert ticket.summary.ref.startswith("TKT") and ticket.summary.subject == "No data in Tokyo"
     assert (ticket.summary.status, ticket.summary.order_ref) == ("open", order_ref)
     assert [(m.author, m.body) for m in ticket.messages] == [("customer", "It says no service.")]
-    assert [t.ref for t in support.list_tickets(alice)] == [ticket.summary.ref]
+    assert [t.ref for t in support.list_tickets(alice).rows] == [ticket.summary.ref]
 
 
 def test_reply_and_close_update_the_status(alice: int) -> None:
@@ -36,13 +37,14 @@ def test_reply_and_close_update_the_status(alice: int) -> None:
     [
         ("", "body", "write a subject"),
         ("Subject", "   ", "write a message"),
-        ("x" * 201, "body", "subject is too long"),
-        ("Subject", "x" * 5001, "message is too long"),
+        ("x" * 201, "body", "subject is too long: at most 200"),
+        ("Subject", "x" * 5001, "message is too long: at most 5000"),
     ],
 )
 def test_empty_or_too_long_text_is_refused(alice: int, subject: str, body: str, message: str) -> None:
-    with pytest.raises(InvalidTicket, match=message):
+    with pytest.raises(InvalidTicket) as refused:
         support.open_ticket(alice, subject=subject, body=body)
+    assert message in message_for(refused.value)
 
 
 def test_another_customers_ticket_cannot_be_read_replied_to_or_closed(alice: int, bob: int) -> None:
@@ -55,28 +57,28 @@ def test_another_customers_ticket_cannot_be_read_replied_to_or_closed(alice: int
         support.reply(bob, ticket_ref=ref, body="Sneaky")
     with pytest.raises(TicketNotFound):
         support.close_ticket(bob, ticket_ref=ref)
-    assert support.list_tickets(bob) == []
+    assert support.list_tickets(bob).total == 0
     detail = support.get_ticket(alice, ticket_ref=ref)
     assert detail.summary.status == "open" and [m.body for m in detail.messages] == ["My details"]
 
 
 def test_another_customers_order_cannot_be_attached(alice: int, bob: int) -> None:
     order_ref = new_order(alice)
-    with pytest.raises(InvalidTicket, match="could not find that order"):
+    with pytest.raises(support.OrderNotInAccount):
         support.open_ticket(bob, subject="About an order", body="Hi", order_ref=order_ref)
-    assert support.list_tickets(bob) == []
+    assert support.list_tickets(bob).total == 0
 
 
 def test_open_tickets_are_capped_per_customer(database_url: str) -> None:
     user = new_customer()
     for n in range(support.MAX_OPEN_TICKETS):
         support.open_ticket(user, subject=f"Ticket {n}", body="Hi")
-    with pytest.raises(InvalidTicket, match="many open tickets"):
+    with pytest.raises(support.TooManyOpenTickets):
         support.open_ticket(user, subject="One more", body="Hi")
 
 
 def test_staff_reply_waits_for_the_customer_and_emails_them(alice: int) -> None:
-    admin_id = auth.create_admin(f"support-{alice}@example.com", "a long admin passphrase", name="Support")
+    admin_id = passwords.create_admin(f"support-{alice}@example.com", "a long admin passphrase", name="Support")
     ref = support.open_ticket(alice, subject="Roaming", body="Do I need roaming on?").summary.ref
     answered = support.staff_reply(admin_id, ticket_ref=ref, body="Yes, switch data roaming on for the eSIM.")
     assert answered.summary.status == TicketStatus.AWAITING_CUSTOMER
@@ -92,5 +94,5 @@ def test_staff_reply_waits_for_the_customer_and_emails_them(alice: int) -> None:
 
 def test_staff_reply_needs_an_active_admin(alice: int) -> None:
     ref = support.open_ticket(alice, subject="Hi", body="Hello").summary.ref
-    with pytest.raises(InvalidTicket, match="administrator"):
+    with pytest.raises(support.NotActiveStaff):
         support.staff_reply(987654321, ticket_ref=ref, body="Not staff")

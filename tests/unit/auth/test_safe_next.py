@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.accounts.auth import is_safe_next
+from services.accounts.validation import is_safe_next
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,115 @@
+"""Password sign-in for administrators and enterprise accounts (bcrypt, cost 12), and new admins.
+
+An unknown address costs one bcrypt check like a wrong password, and gets the same refusal.
+Nothing here logs a password.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from typing import Any, Literal
+
+import bcrypt
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from services.accounts import attempts, sessions
+from services.accounts.errors import (
+    AccountDisabled,
+    AlreadyExists,
+    InvalidCredentials,
+    InvalidEmail,
+    PasswordTooLong,
+    PasswordTooShort,
+)
+from services.accounts.validation import normalise_email
+from services.core import db
+from services.core.models import Admin, EnterpriseAccount, Role
+
+BCRYPT_COST = 12
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
+
+_PASSWORD_ACCOUNTS: dict[str, tuple[type[Admin | EnterpriseAccount], Any]] = {
+    Role.ADMIN: (Admin, col(Admin.email)),
+    Role.ENTERPRISE: (EnterpriseAccount, col(EnterpriseAccount.contact_email)),
+}
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordTooShort(f"use at least {MIN_PASSWORD_LENGTH} characters", min_length=MIN_PASSWORD_LENGTH)
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise PasswordTooLong(f"use at most {MAX_PASSWORD_BYTES} bytes", max_bytes=MAX_PASSWORD_BYTES)
+
+
+def hash_password(password: str) -> str:
+    check_password_strength(password)
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=BCRYPT_COST)).decode()
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    encoded = password.encode()
+    if len(encoded) > MAX_PASSWORD_BYTES:
+        return False
+    return bcrypt.checkpw(encoded, password_hash.encode())
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    """Checked when no account matches, so a wrong email costs as long as a wrong password."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=BCRYPT_COST)).decode()
+
+
+def create_admin(email: str, password: str, *, name: str = "") -> int:
+    """Create an administrator; returns its id. Raises `AlreadyExists` for a taken email."""
+    admin = Admin(email=normalise_email(email), name=name, password_hash=hash_password(password))
+    with db.session() as s:
+        s.add(admin)
+        try:
+            s.commit()
+        except IntegrityError:
+            raise AlreadyExists(f"an admin with the email {admin.email} exists") from None
+        return admin.id  # type: ignore[return-value]
+
+
+def login_with_password(
+    role: Literal["admin", "enterprise"], email: str, password: str, *, ip: str | None, user_agent: str | None,
+) -> sessions.NewSession:
+    """Sign an administrator or enterprise account in; audited.
+
+    Raises `InvalidCredentials` (one refusal for an unknown email or a wrong password, with the
+    same bcrypt cost), `AccountDisabled` (right password, account inactive or suspended),
+    `RateLimited` (10 failures per address, 30 per IP in 15 minutes).
+    """
+    if role not in _PASSWORD_ACCOUNTS:
+        raise ValueError(f"no password sign-in for role {role!r}")
+    model, email_column = _PASSWORD_ACCOUNTS[role]
+    try:
+        address = normalise_email(email)
+    except InvalidEmail:
+        address = email.strip().lower()[:254]
+    now = sessions.utcnow()
+    with db.session() as s, s.begin():
+        attempts.enforce(s, (attempts.PASSWORD_FAILURES_PER_EMAIL, attempts.PASSWORD_FAILURES_PER_IP),
+                         email=address, ip=ip, now=now)
+        account: Any = s.exec(select(model).where(email_column == address)).first()
+    # bcrypt outside the transaction; an unknown address pays for a check too
+    right = verify_password(password, account.password_hash if account else _dummy_password_hash())
+    right = right and account is not None
+    active = right and (account.is_active if role == Role.ADMIN else account.status == "active")
+    with db.session() as s, s.begin():
+        attempts.record_attempt(s, "password", email=address, ip=ip, succeeded=active, now=now)
+        if active:
+            if role == Role.ADMIN:
+                s.exec(sa.update(Admin).where(col(Admin.id) == account.id).values(last_login_at=now))
+            name = account.name if role == Role.ADMIN else account.company_name
+            new = sessions.create_session(s, role=role, principal_id=account.id, email=address,
+                                          display_name=name or address, ip=ip, user_agent=user_agent, now=now)
+            sessions.audit(s, new.identity, "login", ip=ip, details={"method": "password"})
+            return new
+    if right:
+        raise AccountDisabled(f"{role} account {account.id} is not active")
+    raise InvalidCredentials("unknown email or wrong password")

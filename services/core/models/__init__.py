@@ -1,0 +1,78 @@
+"""The core tables (the seed document's schema, tightened).
+
+Conventions: bigint identity keys internally, readable display ids (`UID001`, `OID001`) drawn
+from sequences by the database; money as integer minor units plus an ISO currency (provider
+costs in `*_micros`, millionths of the currency unit, which keeps eSIM Access's 1/10,000 USD
+exact); timezone-aware timestamps; statuses as `StrEnum`s checked by the database. Only
+migrations create tables.
+"""
+
+from services.core.models.accounts import (
+    Admin,
+    AuditLog,
+    AuthSession,
+    EnterpriseAccount,
+    LoginAttempt,
+    LoginCode,
+    User,
+)
+from services.core.models.commerce import (
+    Esim,
+    EsimNotice,
+    Order,
+    Package,
+    ProviderWebhookEvent,
+    RefundRequest,
+    StripeEvent,
+)
+from services.core.models.enums import (
+    EsimStatus,
+    OrderKind,
+    OrderStatus,
+    OutboxStatus,
+    PackageKind,
+    RefundStatus,
+    Role,
+    SettingType,
+    TicketAuthor,
+    TicketStatus,
+)
+from services.core.models.operations import (
+    EmailOutbox,
+    JobRun,
+    Setting,
+    SupportMessage,
+    SupportTicket,
+)
+
+__all__ = [
+    "Admin",
+    "AuditLog",
+    "AuthSession",
+    "EmailOutbox",
+    "EnterpriseAccount",
+    "Esim",
+    "EsimNotice",
+    "EsimStatus",
+    "JobRun",
+    "LoginAttempt",
+    "LoginCode",
+    "Order",
+    "OrderKind",
+    "OrderStatus",
+    "OutboxStatus",
+    "Package",
+    "PackageKind",
+    "ProviderWebhookEvent",
+    "RefundRequest",
+    "RefundStatus",
+    "Role",
+    "Setting",
+    "SettingType",
+    "StripeEvent",
+    "SupportMessage",
+    "SupportTicket",
+    "TicketAuthor",
+    "TicketStatus",
+    "User",
+]
