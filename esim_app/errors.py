@@ -14,6 +14,43 @@ FALLBACK = "Something went wrong on our side. Please try again, or contact suppo
 MESSAGES: dict[str, str] = {
     # -- catalog and store settings --
     # -- orders, eSIMs, top-ups, refunds, payments --
+    "plan_unavailable": "This plan is no longer available. Please pick another one.",
+    "order_not_found": "We could not find that order in your account.",
+    "payment_mismatch": "The payment does not match this order. Please contact support.",
+    "checkout_expired": "This checkout has expired. Please reload the page and try again.",
+    "order_not_delivered": "No network operator could deliver this eSIM.",
+    "order_delivery_delayed": "The network operator did not answer in time; we are trying again.",
+    "esim_not_found": "We could not find that eSIM in your account.",
+    "topup_unavailable": "This eSIM has expired or was cancelled, so it cannot be topped up.",
+    "topup_offers_unavailable": "Top-ups for this eSIM cannot be loaded right now. Please try again shortly.",
+    "topup_does_not_fit": "This top-up does not fit that eSIM. Pick one from the eSIM's top-up page.",
+    "refund_error": "The refund could not be completed. Please contact support.",
+    "refund_not_allowed": "This order cannot be refunded.",
+    "refund_reason_missing": "Please tell us why you would like a refund.",
+    "refund_reason_too_long": "Please keep the reason under {max_chars} characters.",
+    "refund_topup": "Top-ups cannot be refunded here. Please open a support ticket.",
+    "refund_already_done": "This order has already been refunded.",
+    "refund_order_not_completed": "Only a completed eSIM order can be refunded.",
+    "refund_esim_used": "This eSIM has been installed or used, so it cannot be refunded.",
+    "refund_window_passed": "Refunds are possible within {days} days of purchase; this order is older.",
+    "refund_no_payment": "This order has no card payment to refund.",
+    "refund_admin_only": "Only an active administrator can refund orders.",
+    "refund_failed": "The refund did not go through. Please try again in a few minutes.",
+    "refund_operator_unavailable": "The network operator did not answer. Please try again in a few minutes.",
+    "refund_operator_refused": ("The network operator could not cancel this eSIM, so we cannot refund it "
+                                "automatically. Please open a support ticket."),
+    "refund_card_failed": "The card refund did not go through yet. Please try again in a few minutes.",
+    "payment_error": "The payment did not go through. Please try again.",
+    "payments_not_configured": "Payments are not available at the moment. Please try again later.",
+    "order_not_payable": "This order cannot be paid now.",
+    "no_payment": "This order has no payment yet.",
+    "invalid_signature": "The request could not be verified.",
+    "payment_gateway_error": "The payment service could not complete this step. Please try again.",
+    "payment_not_completed": "The payment was not completed. Please try again.",
+    "payment_declined": "Your card was declined. Please try another card.",
+    "payment_insufficient_funds": "Your card was declined for insufficient funds. Please try another card.",
+    "payment_card_expired": "Your card has expired. Please use another card.",
+    "payment_card_incorrect": "Some card details are incorrect. Please check them and try again.",
     # -- accounts, profile, support, notifications --
 }
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from esim_app.state.account import data_text
 from services import catalog
 from services.catalog.destinations import REGIONS, get_destination
+from services.core import format_data_size
 from services.core.money import format_money
 
 SORTS = {"price": "Lowest price", "data": "Most data", "days": "Longest validity"}
@@ -54,7 +54,7 @@ def plan_card_of(o: catalog.OfferView, currency: str) -> PlanCard:
         slug=o.slug,
         name=o.name,
         destination_name=o.destination_name,
-        data="Unlimited" if o.unlimited else data_text(o.data_mb or 0),
+        data=format_data_size(o.data_mb, unlimited=o.unlimited),
         validity=f"{o.validity_days} days",
         price=price,
         approx_price=approx,
