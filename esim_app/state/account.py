@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from esim_app.errors import FALLBACK, MESSAGES, message_for
 from esim_app.state.auth import CustomerState
-from services.core.errors import ServiceError
-from services.core.money import format_money
-from services.orders import esims
+from services import orders
+from services.core import ServiceError, format_data_size, format_money
 
 LIVE_STATUSES = ("pending", "paid", "provisioning")
 POLL_SECONDS = 1.0
@@ -36,29 +36,29 @@ class OrderRow:
     status: str
     price: str
     created_on: str
-    failure_reason: str
+    failure_reason: str  # in our words, never the provider's
     esim_ref: str
 
 
-def data_text(mb: int) -> str:
-    """1024 → "1 GB", 1536 → "1.5 GB", 500 → "500 MB"."""
-    return f"{round(mb / 1024, 1):g} GB" if mb >= 1024 else f"{mb} MB"
+def failure_text(code: str) -> str:
+    """Our words for an order's stable failure code ("" when it has none)."""
+    return MESSAGES.get(code, FALLBACK) if code else ""
 
 
-def _card(s: esims.EsimSummary) -> EsimCard:
+def _card(s: orders.EsimSummary) -> EsimCard:
     if s.unlimited:
-        usage = f"{data_text(s.used_mb)} used · unlimited"
+        usage = f"{format_data_size(s.used_mb)} used · unlimited"
     elif s.total_mb:
-        usage = f"{data_text(s.used_mb)} of {data_text(s.total_mb)} used"
+        usage = f"{format_data_size(s.used_mb)} of {format_data_size(s.total_mb)} used"
     else:
-        usage = f"{data_text(s.used_mb)} used"
+        usage = f"{format_data_size(s.used_mb)} used"
     return EsimCard(s.ref, s.plan_name, s.destination_name, s.status, s.status_label, usage, s.usage_percent,
                     s.expires_on)
 
 
-def _row(o: esims.OrderSummary) -> OrderRow:
+def _row(o: orders.OrderSummary) -> OrderRow:
     return OrderRow(o.ref, o.plan_name, o.status, format_money(o.price_cents, o.currency), o.created_on,
-                    o.failure_reason, o.esim_refs[0] if o.esim_refs else "")
+                    failure_text(o.failure_code), o.esim_refs[0] if o.esim_refs else "")
 
 
 class AccountState(CustomerState):
@@ -72,12 +72,9 @@ class AccountState(CustomerState):
         if redirect:
             self.esims, self.orders, self.loaded = [], [], False
             return redirect
-        summaries, orders = await asyncio.gather(
-            asyncio.to_thread(esims.list_esims, identity.principal_id),
-            asyncio.to_thread(esims.list_orders, identity.principal_id),
-        )
-        self.esims = [_card(s) for s in summaries]
-        self.orders = [_row(o) for o in orders]
+        account = await orders.load_account(identity.principal_id)
+        self.esims = [_card(s) for s in account.esims]
+        self.orders = [_row(o) for o in account.orders]
         self.loaded = True
 
 
@@ -110,10 +107,10 @@ class EsimPageState(CustomerState):
             self._clear()
             return redirect
         try:
-            detail = await asyncio.to_thread(esims.get_esim, identity.principal_id, esim_ref=self._ref())
+            detail = await orders.get_esim(identity.principal_id, esim_ref=self._ref())
         except ServiceError as exc:
             self._clear()
-            self.error = str(exc)
+            self.error = message_for(exc)
             return
         self.found, self.error = True, ""
         self.card = _card(detail.summary)
@@ -142,13 +139,14 @@ class OrderStatusState(CustomerState):
         if redirect:
             return False
         try:
-            order = await asyncio.to_thread(esims.get_order, identity.principal_id, order_ref=self._ref())
+            order = await orders.get_order(identity.principal_id, order_ref=self._ref())
         except ServiceError as exc:
             self.status = self.plan_name = self.price = self.failure_reason = self.first_esim_ref = ""
             self.ordered_on = ""
-            self.error = str(exc)
+            self.error = message_for(exc)
             return False
-        self.status, self.plan_name, self.failure_reason = order.status, order.plan_name, order.failure_reason
+        self.status, self.plan_name = order.status, order.plan_name
+        self.failure_reason = failure_text(order.failure_code)
         self.price, self.ordered_on = format_money(order.price_cents, order.currency), order.created_on
         self.first_esim_ref = order.esim_refs[0] if order.esim_refs else ""
         return order.status in LIVE_STATUSES

@@ -1,26 +1,23 @@
 """Checkout: summary at the server's price, card entry through Stripe.js, then the live order page.
 
-The browser only ever hands us a card token; the order is created with the catalogue's price,
-never a client-side one, and re-used while unpaid, so repeated clicks make one order.
+The browser only ever hands us a card token. Paying is one service call (`orders.pay_checkout`)
+keyed by this tab's checkout key, a random key kept on the server; the service creates the order
+at the catalogue's price or reuses the one the key made, so repeated clicks make one order.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import uuid
 from urllib.parse import quote
 
 import reflex as rx
 
+from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import PlanCard, plan_card_of
-from services import catalog
-from services.core.errors import ServiceError
-from services.core.provider_runtime import get_registry
-from services.core.settings import get_settings
-from services.orders import ordering as orders
-from services.orders import topups
-from services.payments import stripe_payments as payments
+from services import orders
+from services.core import ServiceError, get_settings
 
 CARD_SELECTOR = "#card-element"
 
@@ -29,6 +26,10 @@ def stripe_js_url() -> str:
     """Stripe.js in production; localstripe's stand-in when the app talks to the emulator."""
     base = get_settings().stripe_api_base.rstrip("/")
     return f"{base}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
+
+
+def _coverage_text(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
 
 
 class CheckoutState(CustomerState):
@@ -42,55 +43,35 @@ class CheckoutState(CustomerState):
     paying: bool = False
     topup_for: str = ""  # the eSIM a top-up is for (its display id), from `?esim=`
     sign_in_href: str = "/login"
-    _topup_esim_id: int = 0
     _plan_slug: str = ""
-    _order_id: int = 0  # this tab's unpaid order for `_plan_slug`, owned by `_order_user`
-    _order_user: int = 0
+    _checkout_key: str = ""  # this tab's idempotency key for `_key_for` (customer, plan, eSIM)
+    _key_for: str = ""
 
     @rx.event
     async def load(self):
         slug = str(self.plan_ref)  # type: ignore[attr-defined]  (route argument)
         self.topup_for = str(self.router.url.query_parameters.get("esim", ""))[:16]
-        self.loaded, self.error, self.paying = True, "", False
+        self.loaded, self.error, self.paying, self._plan_slug = True, "", False, slug
         here = f"/checkout/{slug}" + (f"?esim={self.topup_for}" if self.topup_for else "")
         self.sign_in_href = "/login?next=" + quote(here, safe="")
-        if slug != self._plan_slug:
-            self._plan_slug, self._order_id = slug, 0
         identity = await self._current()
         self.signed_in = identity is not None and identity.role == "customer"
-        if self.topup_for:
-            await self._load_topup(identity, slug)
-        else:
-            await self._load_plan(slug)
-        if self.signed_in and self.plan is not None:
-            return CheckoutState.mount_card
-
-    async def _load_plan(self, slug: str) -> None:
-        detail = await catalog.get_plan(slug)
-        self._topup_esim_id = 0
-        if detail is None:
-            self.plan = None
-            return
-        self.plan = plan_card_of(detail.offer, detail.offer.currency)
-        names = [c.name for c in detail.coverage]
-        self.coverage_text = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        self.supports_topup = detail.supports_topup
-
-    async def _load_topup(self, identity, slug: str) -> None:
-        """A top-up is shown only to the eSIM's owner, and only if its provider says it fits."""
-        self.plan, self._topup_esim_id = None, 0
-        if not self.signed_in:
-            return
+        self.plan = None
         try:
-            esim_id, offer = await topups.check_topup(identity.principal_id, esim_ref=self.topup_for,
-                                                      plan_slug=slug, registry=get_registry())
+            view = await orders.load_checkout(identity.principal_id if self.signed_in else None, plan_slug=slug,
+                                              topup_esim_ref=self.topup_for)
         except ServiceError as exc:
-            self.error = str(exc)
-            return
-        self._topup_esim_id = esim_id
-        self.plan = plan_card_of(offer, offer.currency)
-        self.coverage_text = f"Added to your eSIM {self.topup_for}"
-        self.supports_topup = True
+            self.error = message_for(exc)
+            return None
+        if view is None:
+            return None
+        self.plan = plan_card_of(view.offer, view.offer.currency)
+        self.supports_topup = view.supports_topup
+        self.coverage_text = (f"Added to your eSIM {self.topup_for}" if self.topup_for
+                              else _coverage_text(view.coverage_names))
+        if self.signed_in:
+            return CheckoutState.mount_card
+        return None
 
     @rx.event
     def mount_card(self):
@@ -112,16 +93,16 @@ class CheckoutState(CustomerState):
         self.paying, self.error = True, ""
         return rx.call_script("window.esimTokeniseCard()", callback=CheckoutState.charge)
 
-    async def _order(self, user_id: int) -> int:
-        if not self._order_id or self._order_user != user_id:
-            created = await asyncio.to_thread(orders.create_order, user_id, plan_slug=self._plan_slug,
-                                              topup_of_esim_id=self._topup_esim_id or None)
-            self._order_id, self._order_user = created.id, user_id
-        return self._order_id
+    def _key(self, user_id: int) -> str:
+        """This tab's checkout key for the customer, plan and eSIM on screen; a new one when they change."""
+        subject = f"{user_id}:{self._plan_slug}:{self.topup_for}"
+        if not self._checkout_key or self._key_for != subject:
+            self._checkout_key, self._key_for = uuid.uuid4().hex, subject
+        return self._checkout_key
 
     @rx.event
     async def charge(self, result: dict):
-        """Step 2: create (or re-use) the order at the server's price and charge the token."""
+        """Step 2: one service call creates (or re-uses) the order at the server's price and charges the token."""
         identity, redirect = await self._require("customer")
         if redirect:
             self.paying = False
@@ -132,20 +113,16 @@ class CheckoutState(CustomerState):
             self.error = str((result or {}).get("error") or "Check your card details.")
             return None
         try:
-            order_id = await self._order(identity.principal_id)
-            attempt = await asyncio.to_thread(payments.pay_with_card_token, order_id, token_id=token)
-        except payments.OrderNotPayable:
-            return await self._finish(order_id)
+            paid = await orders.pay_checkout(identity.principal_id, key=self._key(identity.principal_id),
+                                             plan_slug=self._plan_slug, card_token=token,
+                                             topup_esim_ref=self.topup_for)
         except ServiceError as exc:
-            self.paying, self.error = False, str(exc)
+            self.paying, self.error = False, message_for(exc)
             return None
-        if attempt.status == "requires_action":
-            return rx.call_script(f"window.esimAuthenticate({json.dumps(attempt.client_secret)})",
+        if not paid.paid:
+            return rx.call_script(f"window.esimAuthenticate({json.dumps(paid.client_secret)})",
                                   callback=CheckoutState.authenticated)
-        if attempt.status == "declined":
-            self.paying, self.error = False, attempt.message
-            return None
-        return await self._finish(order_id)
+        return self._finish(paid.order_ref)
 
     @rx.event
     async def authenticated(self, result: dict):
@@ -156,17 +133,16 @@ class CheckoutState(CustomerState):
         if (result or {}).get("error"):
             self.paying, self.error = False, str(result["error"])
             return None
-        if not self._order_id or self._order_user != identity.principal_id:  # not this tab's payment
+        if not self._checkout_key:  # no payment started in this tab
             self.paying = False
             return None
-        status = await asyncio.to_thread(payments.refresh_payment, self._order_id)
-        if status != "succeeded":
-            self.paying, self.error = False, "The payment was not completed. Please try again."
+        try:
+            paid = await orders.confirm_checkout(identity.principal_id, key=self._key(identity.principal_id))
+        except ServiceError as exc:
+            self.paying, self.error = False, message_for(exc)
             return None
-        return await self._finish(self._order_id)
+        return self._finish(paid.order_ref)
 
-    async def _finish(self, order_id: int):
-        ref = await asyncio.to_thread(orders.order_ref, order_id)
-        orders.fulfil_in_background([order_id])
-        self._order_id, self.paying = 0, False
-        return rx.redirect(f"/orders/{ref}")
+    def _finish(self, order_ref: str):
+        self._checkout_key, self.paying = "", False  # the next purchase in this tab is a new order
+        return rx.redirect(f"/orders/{order_ref}")

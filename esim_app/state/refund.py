@@ -6,14 +6,12 @@ belongs to the signed-in customer (the services are scoped by their user id).
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
+from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
-from services.core.errors import ServiceError
-from services.core.money import format_money
-from services.orders import refunds
+from services import orders
+from services.core import ServiceError, format_money
 
 
 class RefundState(CustomerState):
@@ -34,13 +32,13 @@ class RefundState(CustomerState):
         self._order_ref, self.eligible, self.refunded = "", False, False
         self.error, self.notice, self.refused_because, self.deadline = "", "", "", ""
         try:
-            found = await asyncio.to_thread(refunds.refund_eligibility, identity.principal_id,
-                                            order_ref=str(order_ref))
+            found = await orders.get_refund_eligibility(identity.principal_id, order_ref=str(order_ref))
         except ServiceError:
             return
         self._order_ref = found.order_ref
         self.eligible, self.refunded = found.eligible, found.refunded
-        self.refused_because, self.deadline = found.refused_because, found.deadline
+        self.deadline = found.deadline
+        self.refused_because = message_for(found.refusal) if found.refusal is not None else ""
 
     @rx.event
     async def request(self, form: dict[str, str]):
@@ -53,10 +51,10 @@ class RefundState(CustomerState):
         self.busy, self.error = True, ""
         yield
         try:
-            view = await refunds.request_refund(identity.principal_id, order_ref=self._order_ref,
+            view = await orders.request_refund(identity.principal_id, order_ref=self._order_ref,
                                                 reason=str(form.get("reason", "")))
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)
         else:
             self.eligible, self.refunded = False, True
             self.notice = (f"We refunded {format_money(view.amount_cents, view.currency)} to your card. "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import PlanCard, plan_card_of
-from services.core.errors import ServiceError
-from services.core.provider_runtime import get_registry
-from services.orders import topups
+from services import orders
+from services.core import ServiceError
 
 
 class TopupState(CustomerState):
@@ -28,11 +28,12 @@ class TopupState(CustomerState):
             return redirect
         ref = self._ref()
         try:
-            offers = await topups.list_topup_offers(identity.principal_id, esim_ref=ref, registry=get_registry())
+            offers = await orders.list_topup_offers(identity.principal_id, esim_ref=ref)
         except ServiceError as exc:
-            self.error = str(exc)
+            self.error = message_for(exc)
         else:
             self.plans = [plan_card_of(o, o.currency) for o in offers]
             if not offers:
                 self.error = "There are no top-ups for this eSIM at the moment."
         self.esim_ref_shown, self.loaded = ref, True
+        return None

@@ -1,0 +1,43 @@
+"""Orders, eSIMs, top-ups and refunds: the face the UI imports (every function here is async).
+
+Use cases: `load_checkout` / `pay_checkout` / `confirm_checkout` (one tab's checkout, keyed by its
+checkout key), `list_topup_offers`, `get_refund_eligibility` / `request_refund`, and one read per
+account page. Jobs, tests and the CLI use the modules (`ordering`, `recovery`, `usage`, ...).
+"""
+
+from services.orders.checkout import (
+    CheckoutResult,
+    CheckoutView,
+    confirm_checkout,
+    load_checkout,
+    pay_checkout,
+)
+from services.orders.errors import (
+    CheckoutExpired,
+    EsimNotFound,
+    OrderNotFound,
+    PlanUnavailable,
+    RefundError,
+    RefundFailed,
+    RefundNotAllowed,
+    TopupUnavailable,
+)
+from services.orders.esims import EsimDetail, EsimSummary, OrderSummary
+from services.orders.reads import (
+    AccountView,
+    get_esim,
+    get_order,
+    get_refund_eligibility,
+    list_orders,
+    load_account,
+)
+from services.orders.refunds import Eligibility, RefundView, request_refund
+from services.orders.topups import list_topup_offers
+
+__all__ = [
+    "AccountView", "CheckoutExpired", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
+    "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "RefundError", "RefundFailed",
+    "RefundNotAllowed", "RefundView", "TopupUnavailable", "confirm_checkout", "get_esim", "get_order",
+    "get_refund_eligibility", "list_orders", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",
+    "request_refund",
+]

@@ -8,7 +8,15 @@ from services.core.models import Esim, Order, OrderKind, Package, User
 from services.core.money import format_money
 from services.core.settings import get_settings
 from services.notifications import Attachment, enqueue_email
+from services.orders.errors import DeliveryDelayed, OrderNotDelivered
 from services.orders.esims import ios_install_url
+
+# A failed order's `failure_reason` code in the words of the "we refunded you" email.
+UNDELIVERED_WORDS = {
+    OrderNotDelivered.code: "no network operator could deliver this plan",
+    DeliveryDelayed.code: "the network operator did not answer in time",
+}
+UNDELIVERED_DEFAULT = "we could not deliver the eSIM"
 
 
 def queue_order_completed(session: Session, order: Order) -> None:
@@ -43,3 +51,18 @@ def queue_order_completed(session: Session, order: Order) -> None:
         },
         attachments=attachments,
     )
+
+
+def queue_order_undeliverable(session: Session, order: Order) -> None:
+    """The 'we could not deliver it, so we refunded you' email, in our words whatever the provider said."""
+    user = session.get(User, order.user_id) if order.user_id else None
+    if user is None:
+        return
+    package = session.get(Package, order.package_id)
+    public_url = get_settings().public_url.rstrip("/")
+    enqueue_email(session, to=user.email, template="order_undeliverable", context={
+        "order_ref": order.display_id, "plan_name": package.name if package else "your plan",
+        "price": format_money(order.price_cents, order.currency),
+        "reason": UNDELIVERED_WORDS.get(order.failure_reason or "", UNDELIVERED_DEFAULT),
+        "store_url": public_url or "/",
+    })

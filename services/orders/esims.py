@@ -14,10 +14,9 @@ from urllib.parse import quote
 from sqlmodel import select
 
 from services.core import db
-from services.core.errors import ServiceError
 from services.core.models import Esim, EsimStatus, Order, OrderStatus, Package
 from services.core.qr import qr_png
-from services.orders.ordering import OrderNotFound
+from services.orders.errors import EsimNotFound, OrderNotFound
 
 IOS_INSTALL_URL = "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata="
 STATUS_LABELS = {
@@ -27,10 +26,6 @@ STATUS_LABELS = {
     EsimStatus.EXPIRED: "Expired",
     EsimStatus.CANCELLED: "Cancelled",
 }
-
-
-class EsimNotFound(ServiceError):
-    code = "esim_not_found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +112,7 @@ def get_esim(user_id: int, *, esim_ref: str) -> EsimDetail:
     with db.session() as s:
         row = s.exec(_owned(user_id).where(Esim.display_id == esim_ref)).first()
         if row is None:
-            raise EsimNotFound("We could not find that eSIM in your account.")
+            raise EsimNotFound(f"user {user_id} has no eSIM {esim_ref}")
         esim, package = row
         order_ref = s.get(Order, esim.order_id).display_id or ""
         return EsimDetail(
@@ -144,7 +139,7 @@ class OrderSummary:
     price_cents: int
     currency: str
     created_on: str
-    failure_reason: str
+    failure_code: str  # a stable code (`services.orders.errors`, `services.payments.errors`), "" if none
     esim_refs: tuple[str, ...]
 
 
@@ -171,7 +166,7 @@ def get_order(user_id: int, *, order_ref: str) -> OrderSummary:
             .where(Order.user_id == user_id, Order.display_id == order_ref)
         ).first()
         if row is None:
-            raise OrderNotFound("We could not find that order in your account.")
+            raise OrderNotFound(f"user {user_id} has no order {order_ref}")
         order, package = row
         refs = tuple(s.exec(select(Esim.display_id).where(Esim.order_id == order.id)).all())
         return _order_summary(order, package, refs)
@@ -188,6 +183,6 @@ def _order_summary(order: Order, package: Package, esim_refs: tuple[str, ...]) -
         price_cents=order.price_cents,
         currency=order.currency,
         created_on=_date(order.created_at),
-        failure_reason=failure,
+        failure_code=failure,
         esim_refs=esim_refs,
     )

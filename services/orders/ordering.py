@@ -22,8 +22,16 @@ from providers import base as pb
 from providers.polling import PENDING_STATES, wait_for_order
 from providers.registry import ProviderRegistry
 from services.core import db
-from services.core.errors import ServiceError
 from services.core.models import AuditLog, Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
+from services.orders.errors import (
+    CheckoutExpired,
+    DeliveryDelayed,
+    OrderNotDelivered,
+    OrderNotFound,
+    PaymentMismatch,
+    PlanUnavailable,
+    TopupDoesNotFit,
+)
 from services.store.settings import get_store_settings
 
 log = logging.getLogger(__name__)
@@ -31,18 +39,6 @@ log = logging.getLogger(__name__)
 INLINE_POLL_SECONDS = 20.0  # how long fulfilment waits for an asynchronous provider before the job takes over
 POLL_INTERVAL = 0.5
 RECLAIM_AFTER = dt.timedelta(minutes=5)  # an order provisioning this long without news is taken over
-
-
-class PlanUnavailable(ServiceError):
-    code = "plan_unavailable"
-
-
-class OrderNotFound(ServiceError):
-    code = "order_not_found"
-
-
-class PaymentMismatch(ServiceError):
-    code = "payment_mismatch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,40 +61,56 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None) -> CreatedOrder:
-    """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price."""
+def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None,
+                 key: str | None = None) -> CreatedOrder:
+    """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price.
+
+    `key` (a checkout's idempotency key) becomes the order's client reference: the database keeps it
+    unique, so a second call with the same key returns the first call's order.
+    """
     with db.session() as s:
         package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
         if package is None or package.vanished_at is not None:
-            raise PlanUnavailable("This plan is no longer available. Please pick another one.")
+            raise PlanUnavailable(f"plan {plan_slug} is unknown or vanished")
         if topup_of_esim_id is None and (not package.is_enabled or package.is_topup):
-            raise PlanUnavailable("This plan is no longer available. Please pick another one.")
-        if topup_of_esim_id is not None:  # services.topups checked with the provider that it fits
+            raise PlanUnavailable(f"plan {plan_slug} is disabled or a top-up")
+        if topup_of_esim_id is not None:  # services.orders.topups checked with the provider that it fits
             esim = s.get(Esim, topup_of_esim_id)
             if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
-                raise PlanUnavailable("This top-up does not fit that eSIM.")
+                raise TopupDoesNotFit(f"plan {plan_slug} does not fit eSIM {topup_of_esim_id}")
         order = Order(
             kind=OrderKind.TOPUP if topup_of_esim_id else OrderKind.ESIM,
             user_id=user_id,
             package_id=package.id,
             topup_of_esim_id=topup_of_esim_id,
-            client_reference=uuid.uuid4().hex,
+            client_reference=key or uuid.uuid4().hex,
             cost_micros=package.cost_micros,
             price_cents=package.price_cents,
             currency=package.currency,
         )
         s.add(order)
-        s.commit()
+        try:
+            s.commit()
+        except sa.exc.IntegrityError:
+            if key is None:
+                raise
+            s.rollback()
+            found = order_for_key(user_id, key=key)
+            if found is None:
+                raise
+            return found
         return CreatedOrder(order.id, order.display_id, order.price_cents, order.currency)  # type: ignore[arg-type]
 
 
-def order_ref(order_id: int) -> str:
-    """The display id (OID001) of an order."""
+def order_for_key(user_id: int, *, key: str) -> CreatedOrder | None:
+    """The order a checkout key made, or None before it made one; `CheckoutExpired` for another customer's."""
     with db.session() as s:
-        order = s.get(Order, order_id)
+        order = s.exec(select(Order).where(Order.client_reference == key)).first()
         if order is None:
-            raise OrderNotFound(f"order {order_id} does not exist")
-        return order.display_id or ""
+            return None
+        if order.user_id != user_id:
+            raise CheckoutExpired(f"checkout key of order {order.display_id} used by user {user_id}")
+        return CreatedOrder(order.id, order.display_id, order.price_cents, order.currency)  # type: ignore[arg-type]
 
 
 def mark_paid(order_id: int, *, payment_intent_id: str, amount_cents: int, currency: str) -> bool:
@@ -125,7 +137,10 @@ def mark_paid(order_id: int, *, payment_intent_id: str, amount_cents: int, curre
 
 
 def mark_payment_failed(order_id: int, *, payment_intent_id: str, reason: str) -> None:
-    """A declined payment: the order stays pending so the customer can try another card."""
+    """A declined payment: the order stays pending so the customer can try another card.
+
+    `reason` is the decline's stable code (a `services.payments.errors.PaymentDeclined` code).
+    """
     with db.session() as s, s.begin():
         s.execute(
             sa.update(Order)
@@ -273,16 +288,17 @@ def _order_completed_hook(session, order: Order) -> None:
     order_emails.queue_order_completed(session, order)
 
 
-def _fail(claim: _Claim, reason: str) -> FulfilmentResult:
+def _fail(claim: _Claim, reason: str, detail: str) -> FulfilmentResult:
+    """provisioning → failed. `reason` is a stable code (shown in our words); `detail` is for staff only."""
     with db.session() as s, s.begin():
         s.execute(
             sa.update(Order).where(Order.id == claim.order_id, Order.status == OrderStatus.PROVISIONING)
-            .values(status=OrderStatus.FAILED, failure_reason=reason[:500], retry_count=Order.retry_count + 1,
+            .values(status=OrderStatus.FAILED, failure_reason=reason, retry_count=Order.retry_count + 1,
                     last_retry_at=sa.func.now())
         )
         s.add(AuditLog(actor_type="system", action="order.failed", entity_type="order", entity_id=claim.ref,
-                       details={"reason": reason[:500]}))
-    log.warning("order %s failed: %s", claim.ref, reason)
+                       details={"reason": reason, "detail": detail[:500]}))
+    log.warning("order %s failed (%s): %s", claim.ref, reason, detail)
     return FulfilmentResult(claim.ref, OrderStatus.FAILED)
 
 
@@ -343,14 +359,15 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
             errors.append(f"{candidate.provider_id}: {exc}")
             continue
         except pb.ProviderError as exc:  # transient: the failed-orders job retries later
-            return await asyncio.to_thread(_fail, claim, f"{candidate.provider_id}: {exc}")
+            return await asyncio.to_thread(_fail, claim, DeliveryDelayed.code, f"{candidate.provider_id}: {exc}")
         if placed.status == pb.OrderStatus.COMPLETED and (placed.esims or claim.topup_iccid):
             return await asyncio.to_thread(_complete, claim, candidate, placed)
         if placed.status == pb.OrderStatus.FAILED:
             errors.append(f"{candidate.provider_id}: order failed")
             continue
         return _leave_for_reconciliation(claim, f"{candidate.provider_id}: still processing")
-    return await asyncio.to_thread(_fail, claim, "; ".join(errors) or "no provider offers this plan")
+    return await asyncio.to_thread(_fail, claim, OrderNotDelivered.code,
+                                   "; ".join(errors) or "no provider offers this plan")
 
 
 def _reclaim(order_id: int) -> _Claim | None:
@@ -377,23 +394,3 @@ def _current(order_id: int) -> FulfilmentResult:
             raise OrderNotFound(f"order {order_id} does not exist")
         iccids = tuple(s.exec(select(Esim.iccid).where(Esim.order_id == order_id)).all())
         return FulfilmentResult(order.display_id, OrderStatus(order.status), iccids, changed=False)
-
-
-_background: set[asyncio.Task] = set()
-
-
-def fulfil_in_background(order_ids: list[int]) -> None:
-    """Start fulfilment of freshly paid orders on the running event loop (the web process)."""
-    from services.core.provider_runtime import get_registry
-
-    for order_id in order_ids:
-        task = asyncio.get_running_loop().create_task(_fulfil_logged(order_id, get_registry()))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
-
-
-async def _fulfil_logged(order_id: int, registry: ProviderRegistry) -> None:
-    try:
-        await fulfil_paid_order(order_id, registry=registry)
-    except Exception:  # the pending-orders job picks the order up again
-        log.exception("fulfilment of order %s crashed", order_id)

@@ -19,13 +19,11 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from services.core import db
-from services.core.models import Order, OrderStatus, Package, User
-from services.core.money import format_money
-from services.core.settings import get_settings
+from services.core.models import Order, OrderStatus
 from services.jobs.runs import JobResult
-from services.notifications import enqueue_email
+from services.orders import emails as order_emails
 from services.orders import ordering as orders
-from services.payments import stripe_payments as payments
+from services.payments import refunds as card_refunds
 
 log = logging.getLogger(__name__)
 
@@ -144,27 +142,13 @@ def refund_failed_order(order_id: int, *, lease: dt.datetime) -> bool:
     """Refund a terminally failed order in full and tell the customer; the lease makes the email once."""
     with db.session() as s:
         order = s.get(Order, order_id)
-        reason = order.failure_reason or "the provider could not deliver the eSIM"
-    refund_id = payments.refund_payment(order_id, reason=f"not delivered: {reason}")
+    refund_id = card_refunds.refund_payment(order_id, reason=f"not delivered: {order.failure_reason}")
     orders.mark_refunded(order_id, refund_id=refund_id, amount_cents=order.price_cents)
     with db.session() as s, s.begin():
         released = s.execute(sa.update(Order).where(Order.id == order_id, Order.next_retry_at == lease)
                              .values(next_retry_at=None).returning(Order.id)).first()
         if released is None:  # another worker took over after our lease ran out; it tells the customer
             return False
-        _queue_refund_email(s, order, reason)
+        order_emails.queue_order_undeliverable(s, order)
     log.info("order %s refunded after %d failed attempts", order.display_id, order.retry_count)
     return True
-
-
-def _queue_refund_email(session, order: Order, reason: str) -> None:
-    user = session.get(User, order.user_id) if order.user_id else None
-    if user is None:
-        return
-    package = session.get(Package, order.package_id)
-    public_url = get_settings().public_url.rstrip("/")
-    enqueue_email(session, to=user.email, template="order_undeliverable", context={
-        "order_ref": order.display_id, "plan_name": package.name if package else "your plan",
-        "price": format_money(order.price_cents, order.currency), "reason": reason,
-        "store_url": public_url or "/",
-    })

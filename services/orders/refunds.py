@@ -23,7 +23,6 @@ from sqlmodel import Session, select
 from providers import base as pb
 from providers.registry import ProviderRegistry
 from services.core import db
-from services.core.errors import ServiceError
 from services.core.models import (
     Admin,
     AuditLog,
@@ -38,32 +37,32 @@ from services.core.models import (
     User,
 )
 from services.core.money import format_money
+from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
 from services.orders import ordering as orders
-from services.payments import stripe_payments as payments
+from services.orders.errors import (
+    AlreadyRefunded,
+    CardRefundFailed,
+    EsimAlreadyUsed,
+    NoCardPayment,
+    NotAnAdministrator,
+    OperatorRefusedCancel,
+    OperatorUnavailable,
+    OrderNotCompleted,
+    OrderNotFound,
+    RefundNotAllowed,
+    RefundReasonMissing,
+    RefundReasonTooLong,
+    RefundWindowPassed,
+    TopupNotRefundable,
+)
+from services.payments import refunds as card_refunds
+from services.payments.errors import PaymentError
 from services.store.settings import get_store_settings
 
 MAX_REASON = 500
 ADMIN_REFUNDABLE = (OrderStatus.PAID, OrderStatus.PROVISIONING, OrderStatus.COMPLETED, OrderStatus.FAILED)
-
-
-class RefundError(ServiceError):
-    code = "refund_error"
-
-
-class OrderNotFound(RefundError):
-    code = "order_not_found"
-
-
-class RefundNotAllowed(RefundError):
-    code = "refund_not_allowed"
-
-
-class RefundFailed(RefundError):
-    """A step failed; what was done is recorded and a new request carries on from there."""
-
-    code = "refund_failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +80,7 @@ class RefundView:
 class Eligibility:
     order_ref: str
     eligible: bool
-    refused_because: str  # why not, for the customer; "" when eligible
+    refusal: RefundNotAllowed | None  # why not (its code is worded by the UI); None when eligible
     refunded: bool  # a refund went through already
     deadline: str  # last day a refund can be asked for, e.g. "26 Dec 2026"
 
@@ -123,7 +122,7 @@ def _load(s: Session, order_ref: str, *, owner: int | None, lock: bool = False) 
         query = query.where(Order.user_id == owner)
     order = s.exec(query.with_for_update() if lock else query).first()
     if order is None:
-        raise OrderNotFound("We could not find that order in your account.")
+        raise OrderNotFound(f"no order {order_ref} for owner {owner}")
     esims = tuple(s.exec(select(Esim.status, Esim.used_mb).where(Esim.order_id == order.id)).all())
     return _Order(order.id, order.display_id, order.user_id, order.kind, order.status, order.created_at,  # type: ignore[arg-type]
                   order.price_cents, order.currency, order.provider_id, order.provider_order_id,
@@ -139,29 +138,29 @@ def _deadline(order: _Order, window_days: int) -> dt.datetime:
     return order.created_at + dt.timedelta(days=window_days)
 
 
-def _customer_refusal(order: _Order, *, window_days: int, now: dt.datetime) -> str:
-    """Why the customer cannot have this order refunded, or "" when they can."""
+def _customer_refusal(order: _Order, *, window_days: int, now: dt.datetime) -> RefundNotAllowed | None:
+    """Why the customer cannot have this order refunded, or None when they can."""
     if order.kind != OrderKind.ESIM:
-        return "Top-ups cannot be refunded here. Please open a support ticket."
+        return TopupNotRefundable(f"order {order.ref} is a top-up")
     if order.status == OrderStatus.REFUNDED:
-        return "This order has already been refunded."
+        return AlreadyRefunded(f"order {order.ref} is refunded")
     if order.status != OrderStatus.COMPLETED or not order.esims:
-        return "Only a completed eSIM order can be refunded."
+        return OrderNotCompleted(f"order {order.ref} is {order.status}")
     if any(status != EsimStatus.NOT_INSTALLED or used_mb for status, used_mb in order.esims):
-        return "This eSIM has been installed or used, so it cannot be refunded."
+        return EsimAlreadyUsed(f"an eSIM of order {order.ref} was installed or used")
     if now > _deadline(order, window_days):
-        return f"Refunds are possible within {window_days} days of purchase; this order is older."
+        return RefundWindowPassed(f"order {order.ref} is older than {window_days} days", days=window_days)
     if not order.payment_intent_id:
-        return "This order has no card payment to refund."
-    return ""
+        return NoCardPayment(f"order {order.ref} has no card payment")
+    return None
 
 
-def _admin_refusal(order: _Order) -> str:
+def _admin_refusal(order: _Order) -> RefundNotAllowed | None:
     if order.status == OrderStatus.REFUNDED:
-        return "This order has already been refunded."
+        return AlreadyRefunded(f"order {order.ref} is refunded")
     if order.status not in ADMIN_REFUNDABLE or not order.payment_intent_id:
-        return "Only a paid order can be refunded."
-    return ""
+        return NoCardPayment(f"order {order.ref} is {order.status}, not paid by card")
+    return None
 
 
 def refund_eligibility(user_id: int, *, order_ref: str) -> Eligibility:
@@ -172,16 +171,16 @@ def refund_eligibility(user_id: int, *, order_ref: str) -> Eligibility:
         done = s.exec(select(RefundRequest.id).where(RefundRequest.order_id == order.id,
                                                      RefundRequest.status == RefundStatus.COMPLETED)).first()
     refusal = _customer_refusal(order, window_days=window, now=_now())
-    return Eligibility(order.ref, not refusal and done is None, refusal, done is not None or
+    return Eligibility(order.ref, refusal is None and done is None, refusal, done is not None or
                        order.status == OrderStatus.REFUNDED, _deadline(order, window).strftime("%d %b %Y"))
 
 
 def _reason(text: str) -> str:
     reason = " ".join((text or "").split())
     if not reason:
-        raise RefundNotAllowed("Please tell us why you would like a refund.")
+        raise RefundReasonMissing("no refund reason given")
     if len(reason) > MAX_REASON:
-        raise RefundNotAllowed(f"Please keep the reason under {MAX_REASON} characters.")
+        raise RefundReasonTooLong(f"refund reason of {len(reason)} characters", max_chars=MAX_REASON)
     return reason
 
 
@@ -246,8 +245,8 @@ def _begin(order_ref: str, *, owner: int | None, actor_type: str, actor_id: int 
             refusal = _customer_refusal(order, window_days=get_store_settings().refund_window_days, now=_now())
         else:
             refusal = _admin_refusal(order)
-        if refusal:
-            raise RefundNotAllowed(refusal)
+        if refusal is not None:
+            raise refusal
         if request is None:
             request = RefundRequest(order_id=order.id, requested_by=actor_type, actor_id=actor_id, reason=reason)
             s.add(request)
@@ -281,9 +280,8 @@ async def _cancel_at_provider(step: _Step, registry: ProviderRegistry, *, skip: 
                                     details={"provider": order.provider_id, "error": str(exc)[:300]},
                                     status=RefundStatus.FAILED, error=str(exc)[:500])
             if exc.retryable or isinstance(exc, pb.OutcomeUnknown):
-                raise RefundFailed("The network operator did not answer. Please try again in a few minutes.") from None
-            raise RefundFailed("The network operator could not cancel this eSIM, so we cannot refund it "
-                               "automatically. Please open a support ticket.") from None
+                raise OperatorUnavailable(f"order {order.ref}: cancel unanswered") from None
+            raise OperatorRefusedCancel(f"order {order.ref}: cancel refused") from None
         outcome = "cancelled"
     action = {"cancelled": "provider_cancelled", "unsupported": "provider_cancel_unsupported",
               "skipped": "provider_cancel_skipped"}[outcome]
@@ -319,11 +317,11 @@ def _queue_email(s: Session, order: _Order) -> None:
 
 async def _refund_at_stripe(step: _Step) -> RefundView:
     try:
-        refund_id = await asyncio.to_thread(payments.refund_payment, step.order.id, reason=step.reason)
-    except payments.PaymentError as exc:
+        refund_id = await asyncio.to_thread(card_refunds.refund_payment, step.order.id, reason=step.reason)
+    except PaymentError as exc:
         await asyncio.to_thread(_record, step, action="stripe_failed", details={"error": str(exc)[:300]},
                                 error=str(exc)[:500])
-        raise RefundFailed("The card refund did not go through yet. Please try again in a few minutes.") from None
+        raise CardRefundFailed(f"order {step.order.ref}: card refund failed") from None
     await asyncio.to_thread(orders.mark_refunded, step.order.id, refund_id=refund_id,
                             amount_cents=step.order.price_cents)
     return await asyncio.to_thread(_finish, step, refund_id)
@@ -331,10 +329,7 @@ async def _refund_at_stripe(step: _Step) -> RefundView:
 
 async def _run(order_ref: str, *, owner: int | None, actor_type: str, actor_id: int | None, reason: str,
                skip_provider_cancel: bool, registry: ProviderRegistry | None) -> RefundView:
-    if registry is None:
-        from services.core.provider_runtime import get_registry  # the process's registry, built in its loop
-
-        registry = get_registry()
+    registry = get_registry() if registry is None else registry  # the process's, built in its loop
     async with _order_lock(await asyncio.to_thread(_order_id, order_ref, owner=owner)):
         step, done = await asyncio.to_thread(_begin, order_ref, owner=owner, actor_type=actor_type,
                                              actor_id=actor_id, reason=reason)
@@ -365,6 +360,6 @@ async def refund_order_as_admin(admin_id: int, *, order_ref: str, reason: str, s
     with db.session() as s:
         admin = s.get(Admin, admin_id)
     if admin is None or not admin.is_active:
-        raise RefundNotAllowed("Only an active administrator can refund orders.")
+        raise NotAnAdministrator(f"admin {admin_id} is unknown or inactive")
     return await _run(order_ref, owner=None, actor_type="admin", actor_id=admin_id, reason=_reason(reason),
                       skip_provider_cancel=skip_provider_cancel, registry=registry)

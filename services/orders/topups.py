@@ -15,13 +15,9 @@ from providers import base as pb
 from providers.registry import ProviderRegistry
 from services.catalog.queries import OfferView, per_gb_cents
 from services.core import db
-from services.core.errors import ServiceError
 from services.core.models import Esim, EsimStatus, Package
-from services.orders.esims import EsimNotFound
-
-
-class TopupUnavailable(ServiceError):
-    code = "topup_unavailable"
+from services.core.provider_runtime import get_registry
+from services.orders.errors import EsimNotFound, TopupDoesNotFit, TopupOffersUnavailable, TopupUnavailable
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +31,9 @@ def _target(user_id: int, esim_ref: str) -> _Target:
     with db.session() as s:
         esim = s.exec(select(Esim).where(Esim.user_id == user_id, Esim.display_id == esim_ref)).first()
         if esim is None:
-            raise EsimNotFound("We could not find that eSIM in your account.")
+            raise EsimNotFound(f"user {user_id} has no eSIM {esim_ref}")
         if esim.status in (EsimStatus.EXPIRED, EsimStatus.CANCELLED):
-            raise TopupUnavailable("This eSIM has expired or was cancelled, so it cannot be topped up.")
+            raise TopupUnavailable(f"eSIM {esim_ref} is {esim.status}")
         return _Target(esim.id, esim.iccid, esim.provider_id)
 
 
@@ -53,22 +49,28 @@ def _offers(provider_id: str, package_ids: list[str]) -> list[OfferView]:
                       len(p.coverage)) for p in rows]
 
 
-async def list_topup_offers(user_id: int, *, esim_ref: str, registry: ProviderRegistry) -> list[OfferView]:
-    """What the customer can add to this eSIM, cheapest first; `EsimNotFound` for other people's eSIMs."""
+async def list_topup_offers(user_id: int, *, esim_ref: str,
+                            registry: ProviderRegistry | None = None) -> list[OfferView]:
+    """What the customer can add to this eSIM, cheapest first; `EsimNotFound` for other people's eSIMs.
+
+    `registry` defaults to the process's own.
+    """
     target = await asyncio.to_thread(_target, user_id, esim_ref)
+    registry = get_registry() if registry is None else registry
     try:
         fitting = await registry.get(target.provider_id).list_topups(target.iccid)
     except pb.ProviderError as exc:
-        raise TopupUnavailable("Top-ups for this eSIM cannot be loaded right now. Please try again shortly.") from exc
+        raise TopupOffersUnavailable(f"top-ups of eSIM {esim_ref}: {exc}") from exc
     return await asyncio.to_thread(_offers, target.provider_id, [p.provider_package_id for p in fitting])
 
 
-async def check_topup(user_id: int, *, esim_ref: str, plan_slug: str, registry: ProviderRegistry) -> tuple[int, OfferView]:
+async def check_topup(user_id: int, *, esim_ref: str, plan_slug: str,
+                      registry: ProviderRegistry | None = None) -> tuple[int, OfferView]:
     """(eSIM id, offer) when `plan_slug` fits this customer's eSIM; raises otherwise."""
     offers = await list_topup_offers(user_id, esim_ref=esim_ref, registry=registry)
     for offer in offers:
         if offer.slug == plan_slug:
             target = await asyncio.to_thread(_target, user_id, esim_ref)
             return target.esim_id, offer
-    raise TopupUnavailable("This top-up does not fit that eSIM. Pick one from the eSIM's top-up page.")
+    raise TopupDoesNotFit(f"plan {plan_slug} does not fit eSIM {esim_ref}")
 

@@ -26,6 +26,7 @@ from providers.registry import ProviderRegistry
 from services.core import db
 from services.core.models import EnterpriseAccount, Esim, EsimNotice, EsimStatus, Order, Package, User
 from services.core.settings import get_settings
+from services.core.units import format_data_size
 from services.jobs.runs import JobResult
 from services.notifications import enqueue_email
 
@@ -144,15 +145,11 @@ def _context(session: Session, esim: Esim) -> dict[str, str]:
     return {
         "esim_ref": esim.display_id or "",
         "plan_name": package.name if package else "your plan",
-        "used": _mb(esim.used_mb),
-        "total": _mb(esim.total_mb or 0),
+        "used": format_data_size(esim.used_mb),
+        "total": format_data_size(esim.total_mb, unlimited=esim.unlimited),
         "expires_at": f"{esim.expires_at:%Y-%m-%d %H:%M}" if esim.expires_at else "",
         "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",
     }
-
-
-def _mb(value: int) -> str:
-    return f"{value / 1024:.1f} GB" if value >= 1024 else f"{value} MB"
 
 
 # --- the sync job --------------------------------------------------------------------------------

@@ -4,8 +4,11 @@ import httpx
 import pytest
 
 from services.core.models import OrderStatus
+from services.payments import refunds as card_refunds
 from services.payments import stripe_payments as payments
-from tests.integration.payments.support import (
+from services.payments import webhooks as stripe_webhooks
+from services.payments.errors import NoPayment
+from tests.support.payments import (
     CARD_OK,
     SECRET_KEY,
     audit_actions,
@@ -34,7 +37,7 @@ def test_refresh_marks_paid_without_any_webhook(stripe_sandbox, webhooks, order_
     # then the order is paid, and the late webhook changes nothing
     assert order_row(order_id).status == OrderStatus.PAID
     late = webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
-    result = payments.handle_webhook(late.body, late.signature)
+    result = stripe_webhooks.handle_webhook(late.body, late.signature)
     assert (result.outcome, result.paid_order_ids) == ("unchanged", ())
     assert audit_actions(order_id).count("order.paid") == 1
 
@@ -46,14 +49,14 @@ def test_refresh_before_paying_reports_the_intent_status(stripe_sandbox, order_i
 
 
 def test_refresh_without_payment_is_refused(stripe_sandbox, order_id) -> None:
-    with pytest.raises(payments.NoPayment):
+    with pytest.raises(NoPayment):
         payments.refresh_payment(order_id)
 
 
 def test_refund_twice_creates_one_refund(stripe_sandbox, webhooks, paid_order) -> None:
     intent_id = order_row(paid_order).stripe_payment_intent_id
-    first = payments.refund_payment(paid_order, reason="provider out of stock")
-    second = payments.refund_payment(paid_order, reason="provider out of stock")
+    first = card_refunds.refund_payment(paid_order, reason="provider out of stock")
+    second = card_refunds.refund_payment(paid_order, reason="provider out of stock")
     assert first == second
     refunds = httpx.get(f"{stripe_sandbox}/v1/refunds", params={"payment_intent": intent_id},
                         auth=(SECRET_KEY, "")).json()["data"]
@@ -62,7 +65,7 @@ def test_refund_twice_creates_one_refund(stripe_sandbox, webhooks, paid_order) -
 
 
 def test_refund_webhook_marks_the_order_refunded(stripe_sandbox, webhooks, paid_order) -> None:
-    refund_id = payments.refund_payment(paid_order, reason="customer asked")
+    refund_id = card_refunds.refund_payment(paid_order, reason="customer asked")
     charge_id = httpx.get(f"{stripe_sandbox}/v1/refunds/{refund_id}", auth=(SECRET_KEY, "")).json()["charge"]
     assert webhooks.wait_for("charge.refunded", charge_id).status == 200
     assert (order_row(paid_order).status, order_row(paid_order).payment_status) == (OrderStatus.REFUNDED, "refunded")
@@ -70,5 +73,5 @@ def test_refund_webhook_marks_the_order_refunded(stripe_sandbox, webhooks, paid_
 
 
 def test_refund_without_payment_is_refused(stripe_sandbox, order_id) -> None:
-    with pytest.raises(payments.NoPayment):
-        payments.refund_payment(order_id, reason="n/a")
+    with pytest.raises(NoPayment):
+        card_refunds.refund_payment(order_id, reason="n/a")

@@ -7,7 +7,7 @@ import pytest
 
 from services.core.models import OrderStatus
 from services.payments import stripe_payments as payments
-from tests.integration.payments.support import PRICE_CENTS, PUBLISHABLE_KEY, SECRET_KEY, order_row
+from tests.support.payments import PRICE_CENTS, PUBLISHABLE_KEY, SECRET_KEY, order_row
 
 
 def _intents_for(base_url: str, order_id: int) -> list[dict]:

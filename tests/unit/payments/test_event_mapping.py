@@ -1,6 +1,6 @@
 """Which order transition each Stripe event asks for, read from payloads shaped as Stripe sends them."""
 
-from services.payments.stripe_payments import EventAction, event_action
+from services.payments.webhooks import EventAction, event_action
 
 
 def _event(kind: str, obj: dict) -> dict:
@@ -19,15 +19,21 @@ def test_succeeded_intent_without_amount_received_uses_amount() -> None:  # loca
     assert (action.amount_cents, action.currency, action.order_id_hint) == (500, "EUR", None)
 
 
-def test_failed_intent_carries_the_decline_message() -> None:
+def test_failed_intent_carries_the_decline_code_not_stripes_words() -> None:
     intent = {"id": "pi_1", "metadata": {"order_id": "7"},
               "last_payment_error": {"code": "card_declined", "message": "Your card was declined."}}
     action = event_action(_event("payment_intent.payment_failed", intent))
-    assert (action.kind, action.reason, action.order_id_hint) == ("payment_failed", "Your card was declined.", 7)
+    assert (action.kind, action.reason, action.order_id_hint) == ("payment_failed", "payment_declined", 7)
+
+
+def test_failed_intent_names_the_banks_reason_when_it_is_one_we_know() -> None:
+    intent = {"id": "pi_1", "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds",
+                                                   "message": "Your card has insufficient funds."}}
+    assert event_action(_event("payment_intent.payment_failed", intent)).reason == "payment_insufficient_funds"
 
 
 def test_failed_intent_without_error_gets_a_generic_reason() -> None:
-    assert event_action(_event("payment_intent.payment_failed", {"id": "pi_1"})).reason == "The payment failed."
+    assert event_action(_event("payment_intent.payment_failed", {"id": "pi_1"})).reason == "payment_declined"
 
 
 def test_refunded_charge_names_its_latest_refund() -> None:

@@ -7,7 +7,7 @@ import pytest
 import stripe
 
 from services.core.settings import get_settings
-from services.payments import stripe_payments as payments
+from services.payments import webhooks as payments
 from services.sandbox.localstripe import signature_header
 
 SECRET = "whsec_unit_test"

@@ -1,0 +1,47 @@
+"""The customer's pages as one call each: the account overview, one eSIM, one order, a refund's eligibility.
+
+Async wrappers over the owner-scoped reads of `esims` and `refunds`; the database work runs in
+worker threads so the web process's event loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from services.orders import esims, refunds
+from services.orders.esims import EsimDetail, EsimSummary, OrderSummary
+from services.orders.refunds import Eligibility
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    esims: tuple[EsimSummary, ...]  # newest first
+    orders: tuple[OrderSummary, ...]  # newest first
+
+
+async def load_account(user_id: int) -> AccountView:
+    """The customer's eSIMs and orders."""
+    found_esims, found_orders = await asyncio.gather(asyncio.to_thread(esims.list_esims, user_id),
+                                                     asyncio.to_thread(esims.list_orders, user_id))
+    return AccountView(tuple(found_esims), tuple(found_orders))
+
+
+async def list_orders(user_id: int) -> list[OrderSummary]:
+    """The customer's orders, newest first."""
+    return await asyncio.to_thread(esims.list_orders, user_id)
+
+
+async def get_esim(user_id: int, *, esim_ref: str) -> EsimDetail:
+    """One of the customer's eSIMs with its install details; `EsimNotFound` otherwise."""
+    return await asyncio.to_thread(esims.get_esim, user_id, esim_ref=esim_ref)
+
+
+async def get_order(user_id: int, *, order_ref: str) -> OrderSummary:
+    """One of the customer's orders; `OrderNotFound` otherwise."""
+    return await asyncio.to_thread(esims.get_order, user_id, order_ref=order_ref)
+
+
+async def get_refund_eligibility(user_id: int, *, order_ref: str) -> Eligibility:
+    """Whether the customer may ask for a refund of this order now; `OrderNotFound` for others' orders."""
+    return await asyncio.to_thread(refunds.refund_eligibility, user_id, order_ref=order_ref)

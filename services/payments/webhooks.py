@@ -1,0 +1,175 @@
+"""Stripe webhooks: verified on the raw body, recorded in `stripe_events` by id, applied once.
+
+Events are processed under their row's lock, so a redelivered or concurrent event moves an order
+once. The order transitions are `services.orders.ordering`'s guarded updates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+import stripe
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlmodel import select
+
+from services.core import db
+from services.core.models import Order, StripeEvent
+from services.core.settings import get_settings
+from services.orders import ordering as orders
+from services.payments.errors import InvalidSignature, declined
+from services.payments.stripe_payments import gateway, stripe_client
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    event_id: str
+    type: str
+    duplicate: bool = False
+    order_id: int | None = None
+    outcome: str | None = None
+    paid_order_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventAction:
+    """What a Stripe event asks of us, read from its payload (no I/O)."""
+
+    kind: str  # paid, payment_failed, refunded, ignored
+    payment_intent_id: str | None = None
+    order_id_hint: int | None = None  # from the intent's metadata, when we set it
+    amount_cents: int | None = None
+    currency: str | None = None
+    reason: str | None = None  # a decline's stable code (a `PaymentDeclined` code)
+    refund_id: str | None = None
+    charge_id: str | None = None
+
+
+def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookResult:
+    """Verify, record and apply one Stripe event. Replays change nothing and report `duplicate`."""
+    event = _verified_event(payload, signature_header)
+    action = event_action(event)
+    if action.kind == "refunded" and action.refund_id is None and action.charge_id:
+        action = _with_latest_refund(action)  # network: before any transaction
+    return _process(str(event["id"]), str(event["type"]), action)
+
+
+def _verified_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
+    secret = get_settings().stripe_webhook_secret
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature_header, secret, WEBHOOK_TOLERANCE_SECONDS)
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError):
+        raise InvalidSignature("the webhook signature is missing or invalid") from None
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise InvalidSignature("the webhook is not a Stripe event")
+    return event
+
+
+def event_action(event: Mapping[str, Any]) -> EventAction:
+    """Map a verified event to what it asks of us."""
+    obj = (event.get("data") or {}).get("object") or {}
+    kind = event.get("type")
+    if kind == "payment_intent.succeeded":
+        return EventAction("paid", payment_intent_id=obj.get("id"), order_id_hint=_order_id(obj.get("metadata")),
+                           amount_cents=obj.get("amount_received") or obj.get("amount"),
+                           currency=str(obj.get("currency", "")).upper())
+    if kind == "payment_intent.payment_failed":
+        error = obj.get("last_payment_error") or {}
+        return EventAction("payment_failed", payment_intent_id=obj.get("id"),
+                           order_id_hint=_order_id(obj.get("metadata")),
+                           reason=declined(error.get("code"), error.get("decline_code")).code)
+    if kind == "charge.refunded":
+        refunds = (obj.get("refunds") or {}).get("data") or []
+        latest = max(refunds, key=lambda r: r.get("created", 0), default=None)
+        return EventAction(
+            "refunded",
+            payment_intent_id=_id_of(obj.get("payment_intent")),
+            order_id_hint=_order_id(obj.get("metadata")),
+            amount_cents=latest.get("amount") if latest else obj.get("amount_refunded"),
+            refund_id=latest.get("id") if latest else None,
+            charge_id=obj.get("id"),
+        )
+    return EventAction("ignored")
+
+
+def _id_of(value: Any) -> str | None:
+    """An id whether Stripe sent it bare or expanded."""
+    return value.get("id") if isinstance(value, Mapping) else value
+
+
+def _order_id(metadata: Any) -> int | None:
+    raw = (metadata or {}).get("order_id") if isinstance(metadata, Mapping) else None
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+
+
+def _with_latest_refund(action: EventAction) -> EventAction:
+    """Newer API versions omit `charge.refunds`: look the latest refund up."""
+    with gateway("read the refund"):
+        refunds = stripe_client().v1.refunds.list({"charge": action.charge_id, "limit": 1}).data
+    if not refunds:
+        return action
+    return dataclasses.replace(action, refund_id=refunds[0].id, amount_cents=refunds[0].amount)
+
+
+def _order_for_intent(intent_id: str | None, hint: int | None) -> int | None:
+    """The order holding this intent, else the order named in its metadata (if it exists)."""
+    with db.session() as s:
+        if intent_id:
+            found = s.exec(select(Order.id).where(Order.stripe_payment_intent_id == intent_id)).first()
+            if found is not None:
+                return found
+        if hint is not None and s.get(Order, hint) is not None:
+            return hint
+    return None
+
+
+def _process(event_id: str, event_type: str, action: EventAction) -> WebhookResult:
+    """Record the event and apply it once: the row lock makes concurrent deliveries wait."""
+    with db.session() as s, s.begin():
+        s.execute(pg_insert(StripeEvent).values(event_id=event_id, type=event_type[:100])
+                  .on_conflict_do_nothing(index_elements=["event_id"]))
+        row = s.exec(select(StripeEvent).where(StripeEvent.event_id == event_id).with_for_update()).one()
+        if row.processed_at is not None:
+            return WebhookResult(event_id, event_type, duplicate=True, order_id=row.order_id, outcome=row.outcome)
+        order_id = None if action.kind == "ignored" else _order_for_intent(action.payment_intent_id,
+                                                                            action.order_id_hint)
+        outcome, paid = _apply(action, order_id)
+        row.processed_at, row.order_id, row.outcome = sa.func.now(), order_id, outcome
+    log.info("stripe event %s (%s): %s", event_id, event_type, outcome)
+    return WebhookResult(event_id, event_type, order_id=order_id, outcome=outcome, paid_order_ids=paid)
+
+
+def _apply(action: EventAction, order_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """Call the order transition the event asks for; returns the outcome and the orders to fulfil."""
+    if action.kind == "ignored":
+        return "ignored", ()
+    if order_id is None or action.payment_intent_id is None:
+        log.warning("stripe %s event for unknown order (intent %s)", action.kind, action.payment_intent_id)
+        return "unknown_order", ()
+    if action.kind == "paid":
+        try:
+            changed = orders.mark_paid(order_id, payment_intent_id=action.payment_intent_id,
+                                       amount_cents=int(action.amount_cents or 0), currency=action.currency or "")
+        except orders.PaymentMismatch:
+            log.error("stripe payment for order %s does not match its price", order_id)
+            return "amount_mismatch", ()
+        return ("paid", (order_id,)) if changed else ("unchanged", ())
+    if action.kind == "payment_failed":
+        orders.mark_payment_failed(order_id, payment_intent_id=action.payment_intent_id,
+                                   reason=action.reason or declined(None, None).code)
+        return "payment_failed", ()
+    if action.refund_id is None:
+        log.warning("stripe refund event for order %s without a refund id", order_id)
+        return "refund_unknown", ()
+    orders.mark_refunded(order_id, refund_id=action.refund_id, amount_cents=int(action.amount_cents or 0))
+    return "refunded", ()
