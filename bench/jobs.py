@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from providers import airalo, esim_access, esim_go
 from providers.http import Rate
 from providers.registry import build_registry
+from providers.specs import PROVIDER_IDS
 from providers.sandbox.catalogue import offers
 from providers.sandbox.esim_access import SimEsim, SimOrder
 from providers.sandbox.esims import Bundle
@@ -33,7 +34,7 @@ from services.core.settings import Settings, get_settings
 from services.orders.usage import sync_usage
 from tests.support.database import fresh_database
 
-PROVIDERS = ("airalo", "esim_access", "esim_go")
+PROVIDERS = PROVIDER_IDS
 LIMITS: dict[str, Rate] = {"airalo": airalo.RATES["default"], "esim_access": esim_access.RATES["default"],
                            "esim_go": esim_go.RATES["default"]}
 

@@ -7,6 +7,7 @@ order calls signed with `airalo-signature`; our client reference travels in `des
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -38,6 +39,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
+from providers.spec import Credential, ProviderSpec, UsageChange, WebhookEvent, body_digest
 
 logger = logging.getLogger(__name__)
 
@@ -106,16 +108,10 @@ def error_for(response: httpx.Response) -> ProviderError | None:
     if "code" in body:
         code = to_int(body.get("code"), default=-1)
         cls = ERROR_CODES.get(code, PermanentProviderError)
-        return cls(
-            str(body.get("reason") or f"error {code}"),
-            provider=PROVIDER_ID,
-            code=str(code),
-            http_status=status,
-        )
+        return cls(str(body.get("reason") or f"error {code}"), provider=PROVIDER_ID, code=str(code),
+                   http_status=status)
     if status in (401, 403):
-        return AuthRejected(
-            str(meta.get("message") or "unauthorized"), provider=PROVIDER_ID, http_status=status
-        )
+        return AuthRejected(str(meta.get("message") or "unauthorized"), provider=PROVIDER_ID, http_status=status)
     if status == 404:
         return NotFound("not found", provider=PROVIDER_ID, http_status=status)
     if status == 422:  # validation: data maps field names to messages; name the fields only
@@ -131,11 +127,8 @@ def error_for(response: httpx.Response) -> ProviderError | None:
 def parse_package(pkg: JSON, operator: JSON, location: JSON) -> Package:
     """One `packages[]` item with its operator and location."""
     unlimited = bool(pkg.get("is_unlimited"))  # [!] `amount` may be 0 or not for unlimited: trust the flag
-    destinations = tuple(
-        sorted(
-            {str(c["country_code"]).upper() for c in operator.get("countries") or [] if c.get("country_code")}
-        )
-    ) or ((str(location["country_code"]).upper(),) if location.get("country_code") else ())
+    countries = {str(c["country_code"]).upper() for c in operator.get("countries") or [] if c.get("country_code")}
+    destinations = tuple(sorted(countries)) or ((str(location["country_code"]).upper(),) if location.get("country_code") else ())
     net = to_decimal(pkg.get("net_price"))
     retail = to_decimal(pkg.get("price"))
     return Package(
@@ -227,15 +220,8 @@ class AiraloProvider(Provider):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._client_id, self._secret = client_id, client_secret
-        self._http = ProviderHTTP(
-            PROVIDER_ID,
-            base_url,
-            timeout=timeout,
-            rates=RATES,
-            error_for=error_for,
-            retry=retry,
-            transport=transport,
-        )
+        self._http = ProviderHTTP(PROVIDER_ID, base_url, timeout=timeout, rates=RATES, error_for=error_for,
+                                  retry=retry, transport=transport)
         self._token: str | None = None
         self._token_deadline = 0.0
         self._token_lock = asyncio.Lock()
@@ -244,51 +230,34 @@ class AiraloProvider(Provider):
     async def _access_token(self, *, renew: bool = False) -> str:
         async with self._token_lock:
             if renew or self._token is None or time.monotonic() >= self._token_deadline:
-                body = {
-                    "client_id": self._client_id,
-                    "client_secret": self._secret,
-                    "grant_type": "client_credentials",
-                }
+                body = {"client_id": self._client_id, "client_secret": self._secret,
+                        "grant_type": "client_credentials"}
                 try:
-                    response = await self._http.request(
-                        "POST", "/v2/token", idempotent=True, bucket="token", data=body
-                    )
+                    response = await self._http.request("POST", "/v2/token", idempotent=True, bucket="token", data=body)
                 except PermanentProviderError as exc:
-                    raise AuthRejected(
-                        "token request rejected", provider=PROVIDER_ID, http_status=exc.http_status
-                    ) from None
+                    raise AuthRejected("token request rejected", provider=PROVIDER_ID,
+                                       http_status=exc.http_status) from None
                 data = response.json()["data"]
                 lifetime = min(to_int(data.get("expires_in"), MAX_TOKEN_LIFETIME), MAX_TOKEN_LIFETIME)
                 self._token = str(data["access_token"])
                 self._token_deadline = time.monotonic() + max(0, lifetime - TOKEN_REFRESH_MARGIN)
             return self._token
 
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        idempotent: bool = True,
-        bucket: str | None = None,
-        payload: JSON | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    async def _call(self, method: str, path: str, *, idempotent: bool = True, bucket: str | None = None,
+                    payload: JSON | None = None, params: Mapping[str, Any] | None = None) -> Any:
         """Authenticated call returning `data`; a 401 renews the token once and resends once."""
         kwargs: dict[str, Any] = {"params": params}
         if payload is not None:
             content = signed_payload(payload)
             kwargs["content"] = content
-            kwargs["headers"] = {
-                "Content-Type": "application/json",
-                "airalo-signature": airalo_signature(self._secret, content),
-            }
+            kwargs["headers"] = {"Content-Type": "application/json",
+                                 "airalo-signature": airalo_signature(self._secret, content)}
         token = await self._access_token()
         for renewed in (False, True):
             headers = {**kwargs.get("headers", {}), "Authorization": f"Bearer {token}"}
             try:
-                response = await self._http.request(
-                    method, path, idempotent=idempotent, bucket=bucket, **{**kwargs, "headers": headers}
-                )
+                response = await self._http.request(method, path, idempotent=idempotent, bucket=bucket,
+                                                    **{**kwargs, "headers": headers})
             except AuthRejected as exc:
                 if renewed or exc.http_status != 401:
                     raise
@@ -302,17 +271,11 @@ class AiraloProvider(Provider):
         found: list[Package] = []
         page = 1
         while True:
-            body = await self._call(
-                "GET",
-                "/v2/packages",
-                bucket="packages",
-                params={"limit": PAGE_SIZE, "page": page, "include": "topup"},
-            )
+            body = await self._call("GET", "/v2/packages", bucket="packages",
+                                    params={"limit": PAGE_SIZE, "page": page, "include": "topup"})
             for location in _rows(body.get("data")):
                 for operator in location.get("operators") or []:
-                    found.extend(
-                        parse_package(pkg, operator, location) for pkg in operator.get("packages") or []
-                    )
+                    found.extend(parse_package(pkg, operator, location) for pkg in operator.get("packages") or [])
             meta = body.get("meta") or {}
             if to_int(meta.get("current_page"), page) >= to_int(meta.get("last_page"), page):
                 break
@@ -321,12 +284,7 @@ class AiraloProvider(Provider):
         return found
 
     async def create_order(self, package_id: str, *, quantity: int, client_reference: str) -> Order:
-        payload = {
-            "quantity": quantity,
-            "package_id": package_id,
-            "type": "sim",
-            "description": client_reference,
-        }
+        payload = {"quantity": quantity, "package_id": package_id, "type": "sim", "description": client_reference}
         body = await self._call("POST", "/v2/orders", idempotent=False, payload=payload)
         return parse_order(body["data"])
 
@@ -338,16 +296,8 @@ class AiraloProvider(Provider):
         """Exact match on `description`; the filter itself is a substring search."""
         page = 1
         while True:
-            body = await self._call(
-                "GET",
-                "/v2/orders",
-                params={
-                    "filter[description]": client_reference,
-                    "include": "sims,status",
-                    "limit": 50,
-                    "page": page,
-                },
-            )
+            body = await self._call("GET", "/v2/orders", params={
+                "filter[description]": client_reference, "include": "sims,status", "limit": 50, "page": page})
             for row in _rows(body.get("data")):
                 if str(row.get("description") or "") == client_reference:
                     return parse_order(row)
@@ -379,17 +329,11 @@ class AiraloProvider(Provider):
             known = self._catalogue.get(package.provider_package_id)
             if known is not None:
                 cost = package.cost_price if row.get("net_price") is not None else known.cost_price
-                package = replace(
-                    package,
-                    destinations=known.destinations,
-                    operator=known.operator,
-                    region=known.region,
-                    cost_price=cost,
-                )
+                package = replace(package, destinations=known.destinations, operator=known.operator,
+                                  region=known.region, cost_price=cost)
             elif row.get("net_price") is None:
-                logger.warning(
-                    "airalo top-up %s has no net price; using the retail price", package.provider_package_id
-                )
+                logger.warning("%s top-up %s has no net price; using the retail price", PROVIDER_ID,
+                               package.provider_package_id)
             out.append(package)
         return out
 
@@ -400,3 +344,55 @@ class AiraloProvider(Provider):
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping[str, str]) -> bool:
+    """`airalo-signature`: hex HMAC-SHA512 keyed with the client secret, over the raw body or its
+    compact re-serialisation (with or without `\\/`)."""
+    signature, secret = headers.get("airalo-signature"), credentials.get("client_secret", "")
+    if not signature or not secret:
+        return False
+    candidates = [body]
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        candidates += [json.dumps(parsed, separators=(",", ":"), ensure_ascii=False).encode(), signed_payload(parsed)]
+    given = signature.strip().lower()
+    return any(hmac.compare_digest(given, airalo_signature(secret, c)) for c in candidates)
+
+
+def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
+    """Low-data notices (a share of data left, or "3days" of validity left) and async-order results."""
+    iccid = str(data.get("iccid") or "")
+    if iccid and ("level" in data or "remaining_percentage" in data):
+        level = str(data.get("level") or "")
+        key = f"low_data:{iccid}:{level or data.get('remaining_percentage')}"
+        if level.endswith("days"):
+            expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=to_int(level.removesuffix("days"), 1))
+            return WebhookEvent(key, "low_validity", iccid=iccid, usage=UsageChange(expires_at=expires),
+                                validity_notice=True)
+        return WebhookEvent(key, "low_data", iccid=iccid, usage=UsageChange(),
+                            remaining_pct=to_int(data.get("remaining_percentage"), 0))
+    order = data.get("data") if isinstance(data.get("data"), dict) else data
+    request_id = order.get("request_id") or data.get("request_id")
+    if request_id:
+        order_id = order.get("id")
+        return WebhookEvent(f"order:{request_id}", "async_order", order_ref=order.get("description"),
+                            provider_order_id=None if order_id is None else str(order_id))
+    return WebhookEvent(body_digest(body), "ignored")
+
+
+SPEC = ProviderSpec(
+    id=PROVIDER_ID,
+    display_name="Airalo",
+    client=AiraloProvider,
+    credentials=(
+        Credential("client_id", "airalo_api_key", sandbox="sandbox-airalo-client-id"),
+        Credential("client_secret", "airalo_api_secret", sandbox="sandbox-airalo-client-secret"),
+    ),
+    base_url="https://partners-api.airalo.com",
+    verify_webhook=verify_webhook,
+    parse_webhook=parse_webhook,
+)

@@ -16,6 +16,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +41,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
+from providers.spec import Credential, ProviderSpec, UsageChange, WebhookEvent, body_digest
 
 logger = logging.getLogger(__name__)
 
@@ -209,16 +211,8 @@ class EsimAccessProvider(Provider):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._access_code, self._secret = access_code, secret_key
-        self._http = ProviderHTTP(
-            PROVIDER_ID,
-            base_url,
-            timeout=timeout,
-            rates=RATES,
-            error_for=error_for,
-            retry=retry,
-            transport=transport,
-            headers={"Content-Type": "application/json"},
-        )
+        self._http = ProviderHTTP(PROVIDER_ID, base_url, timeout=timeout, rates=RATES, error_for=error_for,
+                                  retry=retry, transport=transport, headers={"Content-Type": "application/json"})
 
     def _sign(self, request: httpx.Request) -> None:
         """Fresh timestamp and single-use request id on every attempt, over the exact bytes sent."""
@@ -226,16 +220,14 @@ class EsimAccessProvider(Provider):
         request.headers["RT-AccessCode"] = self._access_code
         request.headers["RT-Timestamp"] = timestamp
         request.headers["RT-RequestID"] = request_id
-        request.headers["RT-Signature"] = rt_signature(
-            self._secret, timestamp, request_id, self._access_code, request.content
-        )
+        request.headers["RT-Signature"] = rt_signature(self._secret, timestamp, request_id, self._access_code,
+                                                       request.content)
 
     async def _post(self, endpoint: str, body: JSON) -> Any:
         """Every eSIM Access call is idempotent: reads, and writes keyed by `transactionId`."""
         content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-        response = await self._http.request(
-            "POST", f"{API}/{endpoint}", idempotent=True, content=content, sign=self._sign
-        )
+        response = await self._http.request("POST", f"{API}/{endpoint}", idempotent=True, content=content,
+                                            sign=self._sign)
         return response.json().get("obj") or {}
 
     async def list_packages(self) -> list[Package]:
@@ -246,26 +238,18 @@ class EsimAccessProvider(Provider):
         ]
 
     async def create_order(self, package_id: str, *, quantity: int, client_reference: str) -> Order:
-        body = {
-            "transactionId": client_reference,
-            "packageInfoList": [{"packageCode": package_id, "count": quantity}],
-        }
+        body = {"transactionId": client_reference,
+                "packageInfoList": [{"packageCode": package_id, "count": quantity}]}
         obj = await self._post("esim/order", body)
-        return Order(
-            provider_id=PROVIDER_ID,
-            provider_order_id=str(obj["orderNo"]),
-            client_reference=str(obj.get("transactionId") or client_reference),
-            status=OrderStatus.PENDING,  # profiles arrive asynchronously; poll get_order
-            raw=obj,
-        )
+        return Order(provider_id=PROVIDER_ID, provider_order_id=str(obj["orderNo"]),
+                     client_reference=str(obj.get("transactionId") or client_reference),
+                     status=OrderStatus.PENDING, raw=obj)  # profiles arrive asynchronously; poll get_order
 
     async def _query(self, criteria: JSON) -> list[JSON]:
         items: list[JSON] = []
         page = 1
         while True:
-            obj = await self._post(
-                "esim/query", {**criteria, "pager": {"pageNum": page, "pageSize": PAGE_SIZE}}
-            )
+            obj = await self._post("esim/query", {**criteria, "pager": {"pageNum": page, "pageSize": PAGE_SIZE}})
             batch = obj.get("esimList") or []
             items.extend(batch)
             total = to_int((obj.get("pager") or {}).get("total"), len(items))
@@ -277,13 +261,9 @@ class EsimAccessProvider(Provider):
         try:
             items = await self._query({"orderNo": provider_order_id})
         except _Allocating:
-            return Order(
-                provider_id=PROVIDER_ID,
-                provider_order_id=provider_order_id,
-                client_reference="",
-                status=OrderStatus.PROCESSING,
-                raw={"orderNo": provider_order_id, "errorCode": STILL_ALLOCATING},
-            )
+            return Order(provider_id=PROVIDER_ID, provider_order_id=provider_order_id, client_reference="",
+                         status=OrderStatus.PROCESSING,
+                         raw={"orderNo": provider_order_id, "errorCode": STILL_ALLOCATING})
         return _order_from_esims(provider_order_id, items)
 
     async def find_order(self, client_reference: str) -> Order | None:
@@ -294,9 +274,7 @@ class EsimAccessProvider(Provider):
         """
         end = dt.datetime.now(dt.UTC)
         fmt = "%Y-%m-%dT%H:%M:%S+0000"
-        items = await self._query(
-            {"startTime": (end - FIND_WINDOW).strftime(fmt), "endTime": end.strftime(fmt)}
-        )
+        items = await self._query({"startTime": (end - FIND_WINDOW).strftime(fmt), "endTime": end.strftime(fmt)})
         mine = [i for i in items if str(i.get("transactionId")) == client_reference]
         if not mine:
             return None
@@ -316,9 +294,7 @@ class EsimAccessProvider(Provider):
         if len(iccids) > USAGE_BATCH:
             raise ValueError(f"at most {USAGE_BATCH} ICCIDs per usage call")
         profiles = {iccid: await self._profile(iccid) for iccid in iccids}
-        obj = await self._post(
-            "esim/usage/query", {"esimTranNoList": [p["esimTranNo"] for p in profiles.values()]}
-        )
+        obj = await self._post("esim/usage/query", {"esimTranNoList": [p["esimTranNo"] for p in profiles.values()]})
         by_tran = {str(u["esimTranNo"]): u for u in obj.get("esimUsageList") or []}
         out = []
         for iccid, profile in profiles.items():
@@ -336,12 +312,8 @@ class EsimAccessProvider(Provider):
                     provider_status=f"{profile.get('esimStatus')}/{profile.get('smdpStatus')}",
                     expires_at=parse_time(profile.get("expiredTime")),
                     as_of=parse_time(usage.get("lastUpdateTime")),
-                    raw={
-                        "usage": usage,
-                        "esim": {
-                            k: v for k, v in profile.items() if k not in ("ac", "qrCodeUrl", "shortUrl")
-                        },
-                    },
+                    raw={"usage": usage,
+                         "esim": {k: v for k, v in profile.items() if k not in ("ac", "qrCodeUrl", "shortUrl")}},
                 )
             )
         return out
@@ -352,14 +324,8 @@ class EsimAccessProvider(Provider):
 
     async def create_topup(self, iccid: str, package_id: str, *, client_reference: str) -> Order:
         profile = await self._profile(iccid)
-        obj = await self._post(
-            "esim/topup",
-            {
-                "esimTranNo": profile["esimTranNo"],
-                "packageCode": package_id,
-                "transactionId": client_reference,
-            },
-        )
+        obj = await self._post("esim/topup", {"esimTranNo": profile["esimTranNo"], "packageCode": package_id,
+                                              "transactionId": client_reference})
         return Order(
             provider_id=PROVIDER_ID,
             provider_order_id=str(obj.get("topUpEsimTranNo") or obj.get("transactionId") or client_reference),
@@ -376,3 +342,47 @@ class EsimAccessProvider(Provider):
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping[str, str]) -> bool:
+    """Unsigned callbacks pass (eSIM Access does not promise signatures); RT-* headers are checked when sent."""
+    signature = headers.get("rt-signature")
+    if signature is None:
+        return True
+    timestamp, request_id = headers.get("rt-timestamp", ""), headers.get("rt-requestid", "")
+    access_code = headers.get("rt-accesscode", credentials.get("access_code", ""))
+    expected = rt_signature(credentials.get("secret_key", ""), timestamp, request_id, access_code, body)
+    return bool(timestamp and request_id) and hmac.compare_digest(signature.strip().lower(), expected)
+
+
+def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
+    """ORDER_STATUS (allocation done), DATA_USAGE / ESIM_STATUS and VALIDITY_USAGE, keyed by `notifyId`."""
+    kind = str(data.get("notifyType") or "")
+    content = data.get("content") if isinstance(data.get("content"), dict) else {}
+    key = str(data.get("notifyId") or body_digest(body))
+    iccid = str(content["iccid"]) if content.get("iccid") else None
+    if kind == "ORDER_STATUS" and content.get("orderStatus") == "GOT_RESOURCE":
+        return WebhookEvent(key, kind, order_ref=content.get("transactionId"), provider_order_id=content.get("orderNo"))
+    if kind in ("DATA_USAGE", "ESIM_STATUS") and iccid:
+        total, used = content.get("totalVolume"), content.get("orderUsage")
+        return WebhookEvent(key, kind, iccid=iccid, usage=UsageChange(
+            used_mb=to_int(used) // MIB if used is not None else None,
+            total_mb=to_int(total) // MIB if total is not None else None,
+            provider_status=content.get("esimStatus")))
+    if kind == "VALIDITY_USAGE" and iccid:
+        return WebhookEvent(key, kind, iccid=iccid, usage=UsageChange(expires_at=parse_time(content.get("expiredTime"))))
+    return WebhookEvent(key, kind or "ignored")
+
+
+SPEC = ProviderSpec(
+    id=PROVIDER_ID,
+    display_name="eSIM Access",
+    client=EsimAccessProvider,
+    credentials=(
+        Credential("access_code", "esim_access_client_id", sandbox="sandboxAccessCode"),
+        Credential("secret_key", "esim_access_client_secret", sandbox="sandboxSecretKey"),
+    ),
+    base_url="https://api.esimaccess.com",
+    verify_webhook=verify_webhook,
+    parse_webhook=parse_webhook,
+)

@@ -11,8 +11,12 @@ matches an attempt this process sent (same bundle and quantity, created in the a
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -38,6 +42,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, strip_scheme, to_decimal, to_int
+from providers.spec import Credential, ProviderSpec, UsageChange, WebhookEvent, body_digest
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +97,7 @@ def nominal_mb(decimal_mb: Any) -> int:
 
 
 def parse_package(bundle: JSON, currency: str) -> Package:
-    iso = {
-        str(c.get("iso") or "").upper()
-        for c in (bundle.get("countries") or []) + (bundle.get("roamingEnabled") or [])
-    }
+    iso = {str(c.get("iso") or "").upper() for c in (bundle.get("countries") or []) + (bundle.get("roamingEnabled") or [])}
     # v2.5 may nest each country as {"country": {...}, "networks": [...]} [C3]
     iso |= {str((c.get("country") or {}).get("iso") or "").upper() for c in bundle.get("countries") or []}
     destinations = tuple(sorted(code for code in iso if len(code) == 2))
@@ -109,8 +111,7 @@ def parse_package(bundle: JSON, currency: str) -> Package:
         data_mb=None if unlimited else nominal_mb(bundle.get("dataAmount") or 0),
         validity_days=to_int(bundle.get("duration")),
         unlimited=unlimited,
-        cost_price=to_decimal(bundle.get("price"))
-        or Decimal(0),  # [!] schema says integer; values are decimals
+        cost_price=to_decimal(bundle.get("price")) or Decimal(0),  # [!] schema says integer; values are decimals
         cost_currency=currency,
         region=next(iter(regions)) if len(destinations) > 1 and len(regions) == 1 else None,
         raw=bundle,
@@ -131,22 +132,15 @@ def parse_esim(item: JSON) -> Esim:
 def parse_order(data: JSON, client_reference: str) -> Order:
     esims = tuple(parse_esim(e) for line in data.get("order") or [] for e in line.get("esims") or [])
     status = ORDER_STATUS.get(str(data.get("status") or "").lower(), OrderStatus.PROCESSING)  # others are [U]
-    return Order(
-        provider_id=PROVIDER_ID,
-        provider_order_id=str(data["orderReference"]),
-        client_reference=client_reference,
-        status=status,
-        esims=esims,
-        cost_total=to_decimal(data.get("total")),
-        currency=str(data.get("currency") or "USD"),
-        raw=data,
-    )
+    return Order(provider_id=PROVIDER_ID, provider_order_id=str(data["orderReference"]),
+                 client_reference=client_reference, status=status, esims=esims,
+                 cost_total=to_decimal(data.get("total")), currency=str(data.get("currency") or "USD"), raw=data)
 
 
 def order_iccids(data: JSON) -> set[str]:
-    return {str(i) for line in data.get("order") or [] for i in (line.get("iccids") or [])} | {
-        str(e["iccid"]) for line in data.get("order") or [] for e in line.get("esims") or []
-    }
+    lines = data.get("order") or []
+    return {str(i) for line in lines for i in line.get("iccids") or []} | {
+        str(e["iccid"]) for line in lines for e in line.get("esims") or []}
 
 
 def usage_from_bundles(iccid: str, bundles: list[JSON]) -> Usage:
@@ -156,22 +150,18 @@ def usage_from_bundles(iccid: str, bundles: list[JSON]) -> Usage:
     unlimited = any(a.get("unlimited") for a in live)
     initial = sum(to_int(a.get("initialQuantity")) for a in live)
     remaining = sum(to_int(a.get("remainingQuantity")) for a in live)
-    total_mb = nominal_mb(initial / 1_000_000)
-    used_mb = round(total_mb * (initial - remaining) / initial) if initial else 0
-    states = [str(a.get("bundleState")) for a in live] or [
-        str(a.get("bundleState")) for a in assignments[-1:]
-    ]
+    used_mb, total_mb = _used_and_total(initial, remaining)
+    states = [str(a.get("bundleState")) for a in live] or [str(a.get("bundleState")) for a in assignments[-1:]]
     status = "active" if "active" in states else (states[0] if states else "unknown")
-    return Usage(
-        iccid=iccid,
-        used_mb=used_mb,
-        total_mb=None if unlimited else total_mb,
-        remaining_mb=None if unlimited else total_mb - used_mb,
-        unlimited=unlimited,
-        provider_status=status,
-        as_of=dt.datetime.now(dt.UTC),
-        raw={"bundles": bundles},
-    )
+    return Usage(iccid=iccid, used_mb=used_mb, total_mb=None if unlimited else total_mb,
+                 remaining_mb=None if unlimited else total_mb - used_mb, unlimited=unlimited,
+                 provider_status=status, as_of=dt.datetime.now(dt.UTC), raw={"bundles": bundles})
+
+
+def _used_and_total(initial: int, remaining: int) -> tuple[int, int]:
+    """(used, total) nominal MB from a bundle's quantities in decimal bytes."""
+    total_mb = nominal_mb(initial / 1_000_000)
+    return (round(total_mb * (initial - remaining) / initial) if initial else 0), total_mb
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,28 +175,13 @@ class EsimGoProvider(Provider):
     id = PROVIDER_ID
     capabilities = Capabilities(topup=True, usage_batch_size=1)
 
-    def __init__(
-        self,
-        *,
-        api_key: str,
-        base_url: str,
-        timeout: float,
-        retry: RetryPolicy = DEFAULT_RETRY,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    def __init__(self, *, api_key: str, base_url: str, timeout: float, retry: RetryPolicy = DEFAULT_RETRY,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         base = base_url.rstrip("/")
         if not base.rsplit("/", 1)[-1].startswith("v2."):
             base = f"{base}/{API_VERSION}"
-        self._http = ProviderHTTP(
-            PROVIDER_ID,
-            base,
-            timeout=timeout,
-            rates=RATES,
-            error_for=error_for,
-            retry=retry,
-            transport=transport,
-            headers={"X-API-Key": api_key},
-        )
+        self._http = ProviderHTTP(PROVIDER_ID, base, timeout=timeout, rates=RATES, error_for=error_for,
+                                  retry=retry, transport=transport, headers={"X-API-Key": api_key})
         self._timeout = timeout
         self._currency: str | None = None
         self._placed: dict[str, str] = {}  # client reference -> orderReference
@@ -232,13 +207,8 @@ class EsimGoProvider(Provider):
         out: list[Package] = []
         page = 1
         while True:
-            response = await self._http.request(
-                "GET",
-                "/catalogue",
-                idempotent=True,
-                bucket="catalogue",
-                params={"page": page, "perPage": PAGE_SIZE, **filters},
-            )
+            response = await self._http.request("GET", "/catalogue", idempotent=True, bucket="catalogue",
+                                                params={"page": page, "perPage": PAGE_SIZE, **filters})
             body = response.json()
             bundles = body if isinstance(body, list) else body.get("bundles") or []  # [!] both shapes
             out.extend(parse_package(b, currency) for b in bundles)
@@ -270,9 +240,8 @@ class EsimGoProvider(Provider):
         """Best effort: store our reference on each new eSIM so other processes can reconcile."""
         for iccid in sorted(order_iccids(data)):
             try:
-                await self._http.request(
-                    "PUT", "/esims", idempotent=True, json={"iccid": iccid, "customerRef": client_reference}
-                )
+                await self._http.request("PUT", "/esims", idempotent=True,
+                                         json={"iccid": iccid, "customerRef": client_reference})
             except ProviderError as exc:
                 logger.warning("esim_go: could not tag eSIM with its reference: %s", exc)
 
@@ -286,9 +255,8 @@ class EsimGoProvider(Provider):
         """Fill install details from `/esims/assignments` when the order body has none."""
         if order.esims or order.status != OrderStatus.COMPLETED:
             return order
-        response = await self._http.request(
-            "GET", "/esims/assignments", idempotent=True, params={"reference": order.provider_order_id}
-        )
+        response = await self._http.request("GET", "/esims/assignments", idempotent=True,
+                                            params={"reference": order.provider_order_id})
         body = response.json()
         items = body if isinstance(body, list) else [body]  # [!] one object or an array
         return replace(order, esims=tuple(parse_esim(i) for i in items if i.get("matchingId")))
@@ -302,12 +270,8 @@ class EsimGoProvider(Provider):
         out: list[JSON] = []
         page = 1
         while True:
-            params = {
-                "includeIccids": "true",
-                "page": page,
-                "limit": 100,
-                "createdAt": f"gte:{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}",
-            }
+            params = {"includeIccids": "true", "page": page, "limit": 100,
+                      "createdAt": f"gte:{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}"}
             body = await self._get("/orders", **params)
             rows = body if isinstance(body, list) else body.get("orders") or []  # list wrapper is [U]
             out.extend(rows)
@@ -320,9 +284,7 @@ class EsimGoProvider(Provider):
         if client_reference in self._placed:
             return await self.get_order(self._placed[client_reference])
         tagged = await self._get("/esims", filterBy="customerRef", filter=client_reference)
-        iccids = {
-            str(e["iccid"]) for e in tagged.get("esims") or [] if e.get("customerRef") == client_reference
-        }
+        iccids = {str(e["iccid"]) for e in tagged.get("esims") or [] if e.get("customerRef") == client_reference}
         attempt = self._attempts.get(client_reference)
         if not iccids and attempt is None:
             return None
@@ -346,9 +308,7 @@ class EsimGoProvider(Provider):
         if not candidates:
             return None
         if len(candidates) > 1:
-            raise OutcomeUnknown(
-                "several orders match this reference; reconcile by hand", provider=PROVIDER_ID
-            )
+            raise OutcomeUnknown("several orders match this reference; reconcile by hand", provider=PROVIDER_ID)
         data = candidates[0]
         self._attempts.pop(client_reference, None)
         self._placed[client_reference] = str(data["orderReference"])
@@ -381,22 +341,50 @@ class EsimGoProvider(Provider):
         if not names:
             return []
         current = await self._get(f"/catalogue/bundle/{names[0]}")
-        countries = ",".join(
-            sorted({str(c.get("iso")) for c in current.get("countries") or [] if c.get("iso")})
-        )
+        countries = ",".join(sorted({str(c.get("iso")) for c in current.get("countries") or [] if c.get("iso")}))
         currency = await self._currency_code()
         packages = await self._catalogue(currency, countries=countries)
         return [replace(p, is_topup=True) for p in packages]
 
     async def create_topup(self, iccid: str, package_id: str, *, client_reference: str) -> Order:
-        line = {
-            "type": "bundle",
-            "item": package_id,
-            "quantity": 1,
-            "iccids": [iccid],
-            "allowReassign": False,
-        }
+        line = {"type": "bundle", "item": package_id, "quantity": 1, "iccids": [iccid], "allowReassign": False}
         return parse_order(await self._transaction(line, client_reference), client_reference)
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping[str, str]) -> bool:
+    """V3 callbacks: `X-Signature-SHA256`, HMAC-SHA256 of the raw body keyed with the API key, hex or
+    base64 (the docs disagree). The unsigned V2 form is refused."""
+    signature, api_key = headers.get("x-signature-sha256"), credentials.get("api_key", "")
+    if not signature or not api_key:
+        return False
+    digest = hmac.new(api_key.encode(), body, hashlib.sha256).digest()
+    given = signature.strip()
+    return hmac.compare_digest(given.lower(), digest.hex()) or hmac.compare_digest(
+        given, base64.b64encode(digest).decode())
+
+
+def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
+    """Usage alerts (`Utilisation` and the like) with the bundle's quantities in decimal bytes."""
+    kind = str(data.get("alertType") or data.get("event") or "")
+    bundle = data.get("bundle") if isinstance(data.get("bundle"), dict) else None
+    if not data.get("iccid") or bundle is None:
+        return WebhookEvent(body_digest(body), kind or "ignored")
+    unlimited = bool(bundle.get("unlimited"))
+    used_mb, total_mb = _used_and_total(to_int(bundle.get("initialQuantity")), to_int(bundle.get("remainingQuantity")))
+    return WebhookEvent(body_digest(body), kind, iccid=str(data["iccid"]), usage=UsageChange(
+        used_mb=None if unlimited else used_mb, total_mb=None if unlimited else total_mb, unlimited=unlimited,
+        expires_at=parse_time(bundle.get("endTime"))))
+
+
+SPEC = ProviderSpec(
+    id=PROVIDER_ID,
+    display_name="eSIM Go",
+    client=EsimGoProvider,
+    credentials=(Credential("api_key", "esim_go_api_key", sandbox="sandbox-esim-go-api-key"),),
+    base_url="https://api.esim-go.com",
+    verify_webhook=verify_webhook,
+    parse_webhook=parse_webhook,
+)

@@ -172,40 +172,10 @@ class ProviderHTTP:
             request = self._client.build_request(method, path, **kwargs)
             if sign is not None:
                 sign(request)
-            started = time.monotonic()
-            try:
-                response = await self._client.send(request)
-            except _NOT_SENT as exc:
-                error: ProviderError = TransientProviderError(
-                    f"connection failed: {type(exc).__name__}", provider=self.provider
-                )
-            except httpx.TransportError as exc:  # sent, or possibly sent
-                if not idempotent:
-                    raise OutcomeUnknown(
-                        f"{method} {path}: no answer ({type(exc).__name__})", provider=self.provider
-                    ) from exc
-                error = TransientProviderError(
-                    f"transport error: {type(exc).__name__}", provider=self.provider
-                )
-            else:
-                logger.debug(
-                    "%s %s %s -> %s in %.0f ms",
-                    self.provider,
-                    method,
-                    path,
-                    response.status_code,
-                    (time.monotonic() - started) * 1000,
-                )
-                found = self._error_for(response)
-                if found is None:
-                    return response
-                if not idempotent and response.status_code >= 500:
-                    raise OutcomeUnknown(
-                        f"{method} {path}: server error {response.status_code} after sending",
-                        provider=self.provider,
-                        http_status=response.status_code,
-                    )
-                error = found
+            outcome = await self._send(request, idempotent=idempotent)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            error = outcome
             if not error.retryable or attempt + 1 >= retry.attempts:
                 raise error
             delay = retry.backoff(attempt, self._rng)
@@ -218,6 +188,31 @@ class ProviderHTTP:
                 "%s %s %s: %s; retry %d in %.2f s", self.provider, method, path, error, attempt, delay
             )
             await asyncio.sleep(delay)
+
+    async def _send(self, request: httpx.Request, *, idempotent: bool) -> httpx.Response | ProviderError:
+        """One attempt: the 2xx response, or the error to retry or raise. A non-idempotent request
+        that may have been processed raises `OutcomeUnknown` at once."""
+        method, path = request.method, request.url.path
+        started = time.monotonic()
+        try:
+            response = await self._client.send(request)
+        except _NOT_SENT as exc:
+            return TransientProviderError(f"connection failed: {type(exc).__name__}", provider=self.provider)
+        except httpx.TransportError as exc:  # sent, or possibly sent
+            if not idempotent:
+                raise OutcomeUnknown(
+                    f"{method} {path}: no answer ({type(exc).__name__})", provider=self.provider
+                ) from exc
+            return TransientProviderError(f"transport error: {type(exc).__name__}", provider=self.provider)
+        logger.debug("%s %s %s -> %s in %.0f ms", self.provider, method, path, response.status_code,
+                     (time.monotonic() - started) * 1000)
+        found = self._error_for(response)
+        if found is None:
+            return response
+        if not idempotent and response.status_code >= 500:
+            raise OutcomeUnknown(f"{method} {path}: server error {response.status_code} after sending",
+                                 provider=self.provider, http_status=response.status_code)
+        return found
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -10,21 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 
-from providers.airalo import AiraloProvider
 from providers.base import Provider
-from providers.esim_access import EsimAccessProvider
-from providers.esim_go import EsimGoProvider
-from providers.sandbox import credentials as sandbox
+from providers.spec import ProviderSpec
+from providers.specs import spec_for
 from services.core.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-# Provider id -> the settings fields holding its credentials.
-CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "airalo": ("airalo_api_key", "airalo_api_secret"),
-    "esim_access": ("esim_access_client_id", "esim_access_client_secret"),
-    "esim_go": ("esim_go_api_key",),
-}
 
 
 class ProviderRegistry:
@@ -59,8 +50,26 @@ class ProviderRegistry:
             await provider.aclose()
 
 
-def _missing(settings: Settings, provider_id: str) -> list[str]:
-    return [name.upper() for name in CREDENTIAL_FIELDS[provider_id] if not getattr(settings, name)]
+def missing_credentials(settings: Settings, spec: ProviderSpec) -> list[str]:
+    """The unset credential variables of a provider, upper-cased as in the environment."""
+    return [c.setting.upper() for c in spec.credentials if not getattr(settings, c.setting)]
+
+
+def simulated_providers(settings: Settings) -> list[str]:
+    """Enabled providers without credentials (none in production, which refuses to start instead)."""
+    if settings.is_production:
+        return []
+    return [p for p in settings.esim_providers if missing_credentials(settings, spec_for(p))]
+
+
+def webhook_credentials(settings: Settings, spec: ProviderSpec) -> dict[str, str]:
+    """The credentials a provider's callbacks are verified with; outside production an unset one
+    falls back to the simulator's, since the simulator signs its callbacks with it."""
+    values = {c.param: str(getattr(settings, c.setting)) for c in spec.credentials}
+    if settings.is_production:
+        return values
+    sandbox = spec.sandbox_credentials()
+    return {name: value or sandbox[name] for name, value in values.items()}
 
 
 def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None = None) -> ProviderRegistry:
@@ -72,9 +81,12 @@ def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None
     providers: dict[str, Provider] = {}
     timeout = settings.provider_timeout_seconds
     for provider_id in settings.esim_providers:
-        missing = _missing(settings, provider_id)
+        spec = spec_for(provider_id)
+        missing = missing_credentials(settings, spec)
         if not missing:
-            providers[provider_id] = _real(settings, provider_id)
+            credentials = {c.param: getattr(settings, c.setting) for c in spec.credentials}
+            base_url = getattr(settings, spec.base_url_setting)
+            providers[provider_id] = spec.client(**credentials, base_url=base_url, timeout=timeout)
             continue
         if settings.is_production:
             raise RuntimeError(f"provider {provider_id} is enabled but {', '.join(missing)} is not set")
@@ -84,44 +96,5 @@ def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None
                 f"provider {provider_id} has no credentials ({', '.join(missing)}) and no simulator URL"
             )
         logger.info("provider %s uses its simulator at %s", provider_id, url)
-        providers[provider_id] = _simulated(provider_id, url, timeout)
+        providers[provider_id] = spec.client(**spec.sandbox_credentials(), base_url=url, timeout=timeout)
     return ProviderRegistry(providers)
-
-
-def _real(settings: Settings, provider_id: str) -> Provider:
-    timeout = settings.provider_timeout_seconds
-    if provider_id == "airalo":
-        return AiraloProvider(
-            client_id=settings.airalo_api_key,
-            client_secret=settings.airalo_api_secret,
-            base_url=settings.airalo_base_url,
-            timeout=timeout,
-        )
-    if provider_id == "esim_access":
-        return EsimAccessProvider(
-            access_code=settings.esim_access_client_id,
-            secret_key=settings.esim_access_client_secret,
-            base_url=settings.esim_access_base_url,
-            timeout=timeout,
-        )
-    return EsimGoProvider(
-        api_key=settings.esim_go_api_key, base_url=settings.esim_go_base_url, timeout=timeout
-    )
-
-
-def _simulated(provider_id: str, url: str, timeout: float) -> Provider:
-    if provider_id == "airalo":
-        return AiraloProvider(
-            client_id=sandbox.AIRALO_CLIENT_ID,
-            client_secret=sandbox.AIRALO_CLIENT_SECRET,
-            base_url=url,
-            timeout=timeout,
-        )
-    if provider_id == "esim_access":
-        return EsimAccessProvider(
-            access_code=sandbox.ESIM_ACCESS_CODE,
-            secret_key=sandbox.ESIM_ACCESS_SECRET,
-            base_url=url,
-            timeout=timeout,
-        )
-    return EsimGoProvider(api_key=sandbox.ESIM_GO_API_KEY, base_url=url, timeout=timeout)

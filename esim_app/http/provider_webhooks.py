@@ -1,6 +1,6 @@
 """`POST /api/providers/{provider}/webhook`: provider callbacks, verified on the raw body, applied once.
 
-HEAD answers 200 (Airalo checks the URL at opt-in). Anything we cannot use still gets 200, so the
+HEAD answers 200 (some providers check the URL at opt-in). Anything we cannot use still gets 200, so the
 provider stops redelivering; only a bad signature gets 401 and an unknown provider 404.
 """
 

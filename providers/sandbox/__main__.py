@@ -1,7 +1,7 @@
-"""Run one simulator, or all three, in the foreground.
+"""Run one simulator, or all of them, in the foreground.
 
 python -m providers.sandbox --provider esim_go --port 9003
-python -m providers.sandbox --scale 10            # all three on free ports
+python -m providers.sandbox --scale 10            # all on free ports
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ import argparse
 import logging
 import threading
 
-from providers.sandbox.catalogue import PROVIDERS
 from providers.sandbox.server import APP_FACTORIES, run_simulators, serve
+from providers.specs import PROVIDER_IDS
 
 logger = logging.getLogger("providers.sandbox")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m providers.sandbox", description=__doc__.splitlines()[0])
-    parser.add_argument("--provider", choices=PROVIDERS, help="one simulator (default: all three)")
+    parser.add_argument("--provider", choices=PROVIDER_IDS, help="one simulator (default: all)")
     parser.add_argument("--port", type=int, default=0, help="port for --provider (default: a free one)")
     parser.add_argument("--scale", type=int, default=1, help="catalogue size multiplier")
     args = parser.parse_args()

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pycountry
 
-PROVIDERS = ("airalo", "esim_access", "esim_go")
 DEFAULT_SEED = 20261126
 
 # Region membership by ISO alpha-2 (our own grouping; Turkey counted in Europe).
@@ -207,15 +206,14 @@ def _plan(
 
 
 @functools.cache
-def offers(provider: str, *, scale: int = 1, seed: int = DEFAULT_SEED) -> tuple[Offer, ...]:
+def offers(provider: str, *, scale: int = 1, seed: int = DEFAULT_SEED,
+           topup_packages: bool = True) -> tuple[Offer, ...]:
     """One provider's packages, deterministic for (provider, scale, seed).
 
-    Each provider carries about 80% of local plans and every regional and global plan. Airalo and
-    eSIM Access list a top-up package for about half their capped plans (the rechargeable ones);
-    eSIM Go applies any bundle as a top-up.
+    Each provider carries about 80% of local plans and every regional and global plan. With
+    `topup_packages`, a top-up package is listed for about half the capped plans (the rechargeable
+    ones); without, the provider applies any package as a top-up.
     """
-    if provider not in PROVIDERS:
-        raise ValueError(f"unknown provider {provider!r}")
     if scale < 1:
         raise ValueError("scale must be at least 1")
     out: list[Offer] = []
@@ -225,7 +223,7 @@ def offers(provider: str, *, scale: int = 1, seed: int = DEFAULT_SEED) -> tuple[
             continue
         factor = rng.uniform(0.82, 1.2)
         first_op = rng.randrange(len(plan.operators))
-        rechargeable = provider != "esim_go" and not plan.unlimited and rng.random() < 0.5
+        rechargeable = topup_packages and not plan.unlimited and rng.random() < 0.5
         for variant in range(scale):
             operator = plan.operators[(first_op + variant) % len(plan.operators)]
             cost = _money(float(plan.base_cost) * factor * (1 + 0.03 * variant))

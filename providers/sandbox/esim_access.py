@@ -16,44 +16,33 @@ from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from providers.esim_access import rt_signature
+from providers.esim_access import SPEC, rt_signature
+from providers.sandbox.base import Handler, ProviderSimulator, SimulatorError, page_of
 from providers.sandbox.catalogue import DEFAULT_SEED, Offer, offers
 from providers.sandbox.clock import Clock
-from providers.sandbox.credentials import ESIM_ACCESS_CODE, ESIM_ACCESS_SECRET
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
-from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes, retry_after_header
-from providers.sandbox.webhooks import WebhookSender, notify_id, unsigned, webhook_routes
+from providers.sandbox.webhooks import WebhookSender, notify_id, unsigned
+
+ACCESS_CODE, SECRET_KEY = SPEC.sandbox_credentials()["access_code"], SPEC.sandbox_credentials()["secret_key"]
 
 API = "/api/v1/open"
 UNIT = Decimal(10000)
 MIB = 1048576
 TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
-REGION_CODES = {
-    "europe": "EU",
-    "middle-east": "ME",
-    "asia": "AS",
-    "africa": "AF",
-    "americas": "AM",
-    "oceania": "OC",
-}
+REGION_CODES = {"europe": "EU", "middle-east": "ME", "asia": "AS", "africa": "AF", "americas": "AM", "oceania": "OC"}
+ESIM_STATUS = {"NOT_ACTIVE": "GOT_RESOURCE", "ACTIVE": "IN_USE", "FINISHED": "USED_UP", "EXPIRED": "USED_EXPIRED"}
 _TIME = "%Y-%m-%dT%H:%M:%S+0000"
 
 
-class ApiError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
+class ApiError(SimulatorError):
+    """An envelope error: HTTP 200 with `success: false` and eSIM Access's code."""
 
-
-def envelope_error(code: str, message: str, status: int = 200) -> JSONResponse:
-    return JSONResponse(
-        {"success": False, "errorCode": code, "errorMsg": message, "obj": None}, status_code=status
-    )
+    def __init__(self, code: str, message: str, status: int = 200) -> None:
+        super().__init__(status, message, code=code)
 
 
 def _ok(obj: Any) -> JSONResponse:
@@ -64,15 +53,8 @@ def _code(offer: Offer) -> tuple[str, str]:
     """(packageCode, slug) for an offer."""
     plan = offer.plan
     size = "UL" if plan.unlimited else str(plan.data_mb // 1024)  # type: ignore[operator]
-    area = (
-        plan.area
-        if plan.scope == "local"
-        else (
-            f"GL-{len(plan.destinations)}"
-            if plan.scope == "global"
-            else f"{REGION_CODES[plan.area]}-{len(plan.destinations)}"
-        )
-    )
+    scope = {"local": "", "global": "GL"}.get(plan.scope, REGION_CODES.get(plan.area, ""))
+    area = f"{scope}-{len(plan.destinations)}" if scope else plan.area
     slug = f"{area}_{size}_{plan.days}" + (f"_V{offer.variant + 1}" if offer.variant else "")
     code = "P" + hashlib.sha1(slug.encode()).hexdigest()[:10].upper()
     return (f"TOPUP_{code}", f"TOPUP_{slug}") if offer.topup else (code, slug)
@@ -82,33 +64,17 @@ def _package_json(offer: Offer) -> dict[str, Any]:
     plan = offer.plan
     code, slug = _code(offer)
     return {
-        "packageCode": code,
-        "slug": slug,
+        "packageCode": code, "slug": slug,
         "name": f"{plan.area_name} {plan.data_label.replace(' ', '')} {plan.days}Days",
-        "price": int(offer.cost * UNIT),
-        "retailPrice": int(offer.retail * UNIT),
-        "currencyCode": "USD",
-        "volume": (plan.data_mb or 1024) * MIB,
-        "smsStatus": 0,
-        "dataType": 4 if plan.unlimited else 1,
-        "unusedValidTime": 180,
-        "duration": plan.days,
-        "durationUnit": "DAY",
+        "price": int(offer.cost * UNIT), "retailPrice": int(offer.retail * UNIT), "currencyCode": "USD",
+        "volume": (plan.data_mb or 1024) * MIB, "smsStatus": 0, "dataType": 4 if plan.unlimited else 1,
+        "unusedValidTime": 180, "duration": plan.days, "durationUnit": "DAY",
         "location": ",".join(plan.destinations),
-        "description": f"{plan.area_name} {plan.data_label} {plan.days} days",
-        "activeType": 2,
-        "favorite": False,
-        "speed": "4G/5G",
-        "ipExport": plan.destinations[0],
-        "supportTopUpType": 2,
+        "description": f"{plan.area_name} {plan.data_label} {plan.days} days", "activeType": 2,
+        "favorite": False, "speed": "4G/5G", "ipExport": plan.destinations[0], "supportTopUpType": 2,
         "fupPolicy": "512 Kbps" if plan.unlimited else None,
-        "locationNetworkList": [
-            {
-                "locationName": plan.area_name,
-                "locationLogo": f"/img/{plan.area.lower()}.png",
-                "operatorList": [{"operatorName": offer.operator, "networkType": "5G"}],
-            }
-        ],
+        "locationNetworkList": [{"locationName": plan.area_name, "locationLogo": f"/img/{plan.area.lower()}.png",
+                                 "operatorList": [{"operatorName": offer.operator, "networkType": "5G"}]}],
     }
 
 
@@ -130,42 +96,75 @@ class SimEsim:
     cancelled: bool = False
 
 
-class EsimAccessSimulator(Simulator):
+class EsimAccessSimulator(ProviderSimulator):
+    api_prefix = API
+    server_error_answer = ApiError("000001", "server error", status=500)
+    rate_limited_answer = ApiError("900001", "system busy", status=429)  # the real throttle answer is [U]
+
     def __init__(self, *, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None = None) -> None:
-        super().__init__(clock=clock, seed=seed)
+        webhooks = WebhookSender(sign=unsigned, secret=SECRET_KEY)  # unsigned, as documented [U]
+        super().__init__(webhooks=webhooks, clock=clock, seed=seed)
         self.allocation_delay = 2.0  # seconds until profiles are ready
         self.require_signature = True
         self.balance = 1_000_000_000_000  # 1/10,000 USD
-        self.factory = ProfileFactory(
-            iccid_prefix="898520", smdp_address="rsp.sandbox-esimaccess.test", seed="esa"
-        )
+        self.factory = ProfileFactory(iccid_prefix="898520", smdp_address="rsp.sandbox-esimaccess.test", seed="esa")
         self.packages: dict[str, tuple[Offer, dict[str, Any]]] = {}  # by packageCode and by slug
-        self.listing: list[tuple[Offer, dict[str, Any]]] = []
-        for offer in offers("esim_access", scale=scale, seed=seed):
-            item = _package_json(offer)
-            self.listing.append((offer, item))
+        self.listing = [(offer, _package_json(offer)) for offer in offers(SPEC.id, scale=scale, seed=seed)]
+        for offer, item in self.listing:
             self.packages[item["packageCode"]] = self.packages[item["slug"]] = (offer, item)
         self.orders: dict[str, SimOrder] = {}
         self.by_transaction: dict[str, str] = {}
         self.esims: dict[str, SimEsim] = {}
         self.topups: dict[str, dict[str, Any]] = {}
         self.seen_request_ids: set[str] = set()
-        self.webhooks = WebhookSender(sign=unsigned, secret=ESIM_ACCESS_SECRET)  # unsigned, as documented [U]
+
+    def routes(self) -> list[Route]:
+        """Every call is a POST of a JSON body to `/api/v1/open/<endpoint>`, answered in the envelope."""
+        return [self.route(f"/{path}", _post(handler), methods=["GET", "POST", "PUT", "DELETE"])
+                for path, handler in ENDPOINTS.items()]
+
+    def error(self, exc: SimulatorError) -> Response:
+        body = {"success": False, "errorCode": exc.code, "errorMsg": exc.message, "obj": None}
+        return JSONResponse(body, status_code=exc.status)
+
+    async def authorise(self, request: Request) -> None:
+        """POST only; `RT-AccessCode`, and the RT-* signature over the raw body (unless not required)."""
+        if request.method != "POST":
+            raise ApiError("000103", "request method must be POST")
+        headers = request.headers
+        access = headers.get("rt-accesscode")
+        if not access:
+            raise ApiError("000101", "RT-AccessCode header is missing")
+        if access != ACCESS_CODE:
+            raise ApiError("101003", "access code is not valid")  # the real code for this is [U]
+        signature = headers.get("rt-signature")
+        if signature is None and not self.require_signature:
+            return
+        timestamp, request_id = headers.get("rt-timestamp", ""), headers.get("rt-requestid", "")
+        if not (signature and timestamp and request_id):
+            raise ApiError("000101", "RT-Timestamp, RT-RequestID and RT-Signature are required")
+        if not timestamp.isdigit() or abs(time.time() * 1000 - int(timestamp)) > TIMESTAMP_WINDOW_MS:
+            raise ApiError("101001", "timestamp expired")
+        expected = rt_signature(SECRET_KEY, timestamp, request_id, access, await request.body())
+        if not hmac.compare_digest(signature.lower(), expected):  # docs disagree on case [!]
+            raise ApiError("101003", "signature mismatch")
+        if request_id in self.seen_request_ids:
+            raise ApiError("101003", "RT-RequestID was already used")  # the real code is [U]
+        self.seen_request_ids.add(request_id)
 
     def notification(self, notify_type: str, content: dict[str, Any]) -> dict[str, Any]:
         return {"notifyType": notify_type, "notifyId": notify_id(),
                 "eventGenerateTime": self.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "content": content}
 
-    async def emit_usage_alerts(self) -> int:
+    def usage_alerts(self) -> list[dict[str, Any]]:
         """DATA_USAGE at 50 % and 10 % left, ESIM_STATUS when used up, VALIDITY_USAGE at one day left; once each."""
         now, due = self.clock.now(), []
         for esim in list(self.esims.values()):
             profile = esim.profile
             if esim.cancelled or not profile.used(now):
                 continue
-            total, used = (profile.total_mb() or 0) * MIB, profile.used_mb(now) * MIB
-            ids = {"iccid": profile.iccid, "orderNo": esim.order_no, "esimTranNo": esim.tran_no,
-                   "transactionId": esim.transaction_id}
+            total, used, left = (profile.total_mb() or 0) * MIB, profile.used_mb(now) * MIB, profile.expires_at() - now
+            ids = {"iccid": profile.iccid, "orderNo": esim.order_no, "esimTranNo": esim.tran_no, "transactionId": esim.transaction_id}
             for threshold in (0.5, 0.1):
                 if total and total - used <= total * threshold and self.webhooks.first_time(profile.iccid, f"{threshold}"):
                     due.append(self.notification("DATA_USAGE", {**ids, "totalVolume": total, "orderUsage": used,
@@ -174,45 +173,22 @@ class EsimAccessSimulator(Simulator):
             if total and used >= total and self.webhooks.first_time(profile.iccid, "USED_UP"):
                 due.append(self.notification("ESIM_STATUS", {**ids, "esimStatus": "USED_UP", "smdpStatus": "ENABLED",
                                                              "totalVolume": total, "orderUsage": used}))
-            left = profile.expires_at() - now
             if dt.timedelta(0) < left <= dt.timedelta(days=1) and self.webhooks.first_time(profile.iccid, "1day"):
                 due.append(self.notification("VALIDITY_USAGE", {**ids, "remain": 1, "durationUnit": "DAY",
                                                                 "totalDuration": profile.bundles[0].offer.plan.days,
                                                                 "expiredTime": profile.expires_at().strftime(_TIME)}))
-        return await self.webhooks.send_all(due)
-
-    def server_error(self) -> Response:
-        return envelope_error("000001", "server error", status=500)
-
-    def rate_limited(self, retry_after: float) -> Response:
-        response = envelope_error("900001", "system busy", status=429)  # the real throttle answer is [U]
-        response.headers.update(retry_after_header(retry_after))
-        return response
+        return due
 
     def esim_json(self, esim: SimEsim) -> dict[str, Any]:
         now, profile = self.clock.now(), esim.profile
         offer = profile.bundles[0].offer
         code, slug = _code(offer)
         status = profile.status(now)
-        esim_status = (
-            "CANCEL"
-            if esim.cancelled
-            else {
-                "NOT_ACTIVE": "GOT_RESOURCE",
-                "ACTIVE": "IN_USE",
-                "FINISHED": "USED_UP",
-                "EXPIRED": "USED_EXPIRED",
-            }[status]
-        )
+        esim_status = "CANCEL" if esim.cancelled else ESIM_STATUS[status]
         total = profile.total_mb()
         return {
-            "esimTranNo": esim.tran_no,
-            "orderNo": esim.order_no,
-            "transactionId": esim.transaction_id,
-            "iccid": profile.iccid,
-            "imsi": "45400" + profile.iccid[-10:],
-            "msisdn": "",
-            "smsStatus": 0,
+            "esimTranNo": esim.tran_no, "orderNo": esim.order_no, "transactionId": esim.transaction_id,
+            "iccid": profile.iccid, "imsi": "45400" + profile.iccid[-10:], "msisdn": "", "smsStatus": 0,
             "dataType": 4 if total is None else 1,
             "ac": f"LPA:1${profile.smdp_address}${profile.matching_id}",
             "qrCodeUrl": f"https://p.sandbox-qrsim.test/{esim.tran_no}.png",
@@ -221,26 +197,12 @@ class EsimAccessSimulator(Simulator):
             "eid": "" if status == "NOT_ACTIVE" else "8904900000000000000000000000" + esim.tran_no[-4:],
             "activeType": 2,
             "activateTime": None if status == "NOT_ACTIVE" else profile.first_use_at.strftime(_TIME),
-            "expiredTime": profile.expires_at().strftime(_TIME),
-            "totalVolume": (total or 0) * MIB,
-            "totalDuration": offer.plan.days,
-            "durationUnit": "DAY",
-            "orderUsage": profile.used_mb(now) * MIB,
-            "esimStatus": esim_status,
-            "pin": "",
-            "puk": "",
-            "apn": "internet",
-            "packageList": [
-                {
-                    "packageName": offer.plan.area_name,
-                    "packageCode": code,
-                    "slug": slug,
-                    "duration": offer.plan.days,
-                    "volume": (offer.plan.data_mb or 0) * MIB,
-                    "locationCode": offer.plan.area,
-                    "createTime": profile.issued_at.strftime(_TIME),
-                }
-            ],
+            "expiredTime": profile.expires_at().strftime(_TIME), "totalVolume": (total or 0) * MIB,
+            "totalDuration": offer.plan.days, "durationUnit": "DAY", "orderUsage": profile.used_mb(now) * MIB,
+            "esimStatus": esim_status, "pin": "", "puk": "", "apn": "internet",
+            "packageList": [{"packageName": offer.plan.area_name, "packageCode": code, "slug": slug,
+                             "duration": offer.plan.days, "volume": (offer.plan.data_mb or 0) * MIB,
+                             "locationCode": offer.plan.area, "createTime": profile.issued_at.strftime(_TIME)}],
         }
 
     def find_esim(self, body: dict[str, Any]) -> SimEsim:
@@ -254,7 +216,21 @@ class EsimAccessSimulator(Simulator):
         return esim
 
 
-Handler = Callable[[EsimAccessSimulator, dict[str, Any]], Awaitable[Any]]
+BodyHandler = Callable[[EsimAccessSimulator, dict[str, Any]], Awaitable[Any]]
+
+
+def _post(handler: BodyHandler) -> Handler:
+    """An endpoint taking the JSON body and answering `obj` in the success envelope."""
+
+    async def endpoint(sim: EsimAccessSimulator, request: Request) -> Response:
+        raw = await request.body()
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            raise ApiError("000104", "body is not valid JSON") from None
+        return _ok(await handler(sim, body if isinstance(body, dict) else {}))
+
+    return endpoint
 
 
 def _require(body: dict[str, Any], name: str) -> Any:
@@ -276,21 +252,12 @@ async def package_list(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
         if code not in sim.packages:
             raise ApiError("310241", "packageCode not found")
         area = sim.packages[code][0].plan.area
-    items = []
-    for offer, item in sim.listing:
-        if offer.topup != (kind == "TOPUP") or (area and offer.plan.area != area):
-            continue
-        if (
-            location == "!RG"
-            and offer.plan.scope != "regional"
-            or location == "!GL"
-            and offer.plan.scope != "global"
-        ):
-            continue
-        if location and not location.startswith("!") and item["location"] != location:
-            continue
-        items.append(item)
-    return {"packageList": items}
+    scope = {"!RG": "regional", "!GL": "global"}.get(location)
+    return {"packageList": [
+        item for offer, item in sim.listing
+        if offer.topup == (kind == "TOPUP") and not (area and offer.plan.area != area)
+        and not (scope and offer.plan.scope != scope)
+        and not (location and not location.startswith("!") and item["location"] != location)]}
 
 
 async def order(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
@@ -356,28 +323,18 @@ async def query(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
         found = [sim.esims[t] for t in placed.tran_nos]
     elif body.get("iccid") or body.get("esimTranNo"):
         key = "esimTranNo" if body.get("esimTranNo") else "iccid"
-        found = [
-            e
-            for e in sim.esims.values()
-            if (e.tran_no if key == "esimTranNo" else e.profile.iccid) == body[key]
-            and now >= sim.orders[e.order_no].ready_at
-        ]
+        found = [e for e in sim.esims.values() if (e.tran_no if key == "esimTranNo" else e.profile.iccid) == body[key]
+                 and now >= sim.orders[e.order_no].ready_at]
     elif body.get("startTime") and body.get("endTime"):
         start = dt.datetime.strptime(body["startTime"], _TIME).replace(tzinfo=dt.UTC)
         end = dt.datetime.strptime(body["endTime"], _TIME).replace(tzinfo=dt.UTC)
-        found = [
-            sim.esims[t]
-            for o in sim.orders.values()
-            if start <= o.created_at <= end + dt.timedelta(seconds=1) and now >= o.ready_at
-            for t in o.tran_nos
-        ]
+        found = [sim.esims[t] for o in sim.orders.values()
+                 if start <= o.created_at <= end + dt.timedelta(seconds=1) and now >= o.ready_at for t in o.tran_nos]
     else:
         raise ApiError("000105", "orderNo, iccid, esimTranNo or startTime/endTime is required")
-    chunk = found[(page - 1) * size : page * size]
-    return {
-        "esimList": [sim.esim_json(e) for e in chunk],
-        "pager": {"pageNum": page, "pageSize": size, "total": len(found)},
-    }
+    chunk, _ = page_of(found, page, size)
+    return {"esimList": [sim.esim_json(e) for e in chunk], "pager": {"pageNum": page, "pageSize": size,
+                                                                      "total": len(found)}}
 
 
 async def usage(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
@@ -388,14 +345,8 @@ async def usage(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
     for tran_no in trans:
         esim = sim.find_esim({"esimTranNo": tran_no})
         total = esim.profile.total_mb() or 0
-        out.append(
-            {
-                "esimTranNo": tran_no,
-                "dataUsage": esim.profile.used_mb(now) * MIB,
-                "totalData": total * MIB,
-                "lastUpdateTime": now.strftime(_TIME),
-            }
-        )
+        out.append({"esimTranNo": tran_no, "dataUsage": esim.profile.used_mb(now) * MIB, "totalData": total * MIB,
+                    "lastUpdateTime": now.strftime(_TIME)})
     return {"esimUsageList": out}
 
 
@@ -415,16 +366,11 @@ async def topup(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
         raise ApiError("200007", "insufficient balance")
     sim.balance -= entry[1]["price"]
     esim.profile.bundles.append(Bundle(offer=entry[0], added_at=now, reference=txn))
-    result = {
-        "transactionId": txn,
-        "iccid": esim.profile.iccid,
-        "expiredTime": esim.profile.expires_at().strftime(_TIME),
-        "totalVolume": (esim.profile.total_mb() or 0) * MIB,
-        "totalDuration": max(b.offer.plan.days for b in esim.profile.bundles),
-        "orderUsage": esim.profile.used_mb(now) * MIB,
-        "topUpEsimTranNo": f"T{esim.tran_no}{len(esim.profile.bundles)}",
-    }
-    sim.topups[txn] = result
+    profile = esim.profile
+    sim.topups[txn] = result = {
+        "transactionId": txn, "iccid": profile.iccid, "expiredTime": profile.expires_at().strftime(_TIME),
+        "totalVolume": (profile.total_mb() or 0) * MIB, "totalDuration": max(b.offer.plan.days for b in profile.bundles),
+        "orderUsage": profile.used_mb(now) * MIB, "topUpEsimTranNo": f"T{esim.tran_no}{len(profile.bundles)}"}
     sim.record_order(txn)
     return result
 
@@ -442,71 +388,12 @@ async def balance(sim: EsimAccessSimulator, body: dict[str, Any]) -> Any:
     return {"balance": sim.balance, "lastUpdateTime": sim.clock.now().strftime(_TIME)}
 
 
-HANDLERS: dict[str, Handler] = {
-    "package/list": package_list,
-    "esim/order": order,
-    "esim/query": query,
-    "esim/usage/query": usage,
-    "esim/topup": topup,
-    "esim/cancel": cancel,
-    "balance/query": balance,
+ENDPOINTS: dict[str, BodyHandler] = {
+    "package/list": package_list, "esim/order": order, "esim/query": query, "esim/usage/query": usage,
+    "esim/topup": topup, "esim/cancel": cancel, "balance/query": balance,
 }
-
-
-def _auth_error(sim: EsimAccessSimulator, request: Request, body: bytes) -> JSONResponse | None:
-    headers = request.headers
-    access = headers.get("rt-accesscode")
-    if not access:
-        return envelope_error("000101", "RT-AccessCode header is missing")
-    if access != ESIM_ACCESS_CODE:
-        return envelope_error("101003", "access code is not valid")  # the real code for this is [U]
-    signature = headers.get("rt-signature")
-    if signature is None and not sim.require_signature:
-        return None
-    timestamp, request_id = headers.get("rt-timestamp", ""), headers.get("rt-requestid", "")
-    if not (signature and timestamp and request_id):
-        return envelope_error("000101", "RT-Timestamp, RT-RequestID and RT-Signature are required")
-    if not timestamp.isdigit() or abs(time.time() * 1000 - int(timestamp)) > TIMESTAMP_WINDOW_MS:
-        return envelope_error("101001", "timestamp expired")
-    expected = rt_signature(ESIM_ACCESS_SECRET, timestamp, request_id, access, body)
-    if not hmac.compare_digest(signature.lower(), expected):  # docs disagree on case [!]
-        return envelope_error("101003", "signature mismatch")
-    if request_id in sim.seen_request_ids:
-        return envelope_error("101003", "RT-RequestID was already used")  # the real code is [U]
-    sim.seen_request_ids.add(request_id)
-    return None
-
-
-async def dispatch(request: Request) -> Response:
-    sim: EsimAccessSimulator = request.app.state.sim
-    handler = HANDLERS.get(request.path_params["endpoint"])
-    if handler is None:
-        return JSONResponse({"message": "Not Found"}, status_code=404)
-    if request.method != "POST":
-        return envelope_error("000103", "request method must be POST")
-    raw = await request.body()
-    if (error := _auth_error(sim, request, raw)) is not None:
-        return error
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        return envelope_error("000104", "body is not valid JSON")
-    try:
-        return _ok(await handler(sim, body if isinstance(body, dict) else {}))
-    except ApiError as exc:
-        return envelope_error(exc.code, exc.message)
 
 
 def create_app(*, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None = None) -> Starlette:
     """The simulator as an ASGI app; its state is `app.state.sim` (an `EsimAccessSimulator`)."""
-    sim = EsimAccessSimulator(scale=scale, seed=seed, clock=clock)
-    app = Starlette(
-        routes=[
-            Route(API + "/{endpoint:path}", dispatch, methods=["GET", "POST", "PUT", "DELETE"]),
-            *admin_routes(lambda request: request.app.state.sim),
-            *webhook_routes(lambda request: request.app.state.sim),
-        ],
-        middleware=[Middleware(FaultMiddleware, sim=lambda: sim)],
-    )
-    app.state.sim = sim
-    return app
+    return EsimAccessSimulator(scale=scale, seed=seed, clock=clock).app()

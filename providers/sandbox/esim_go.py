@@ -5,8 +5,11 @@ headers, paginated catalogue, `validate`/`transaction` orders, assignments (JSON
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import io
 import random
 import uuid
@@ -14,36 +17,28 @@ from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
+from providers.esim_go import SPEC
+from providers.sandbox.base import ProviderSimulator, SimulatorError, page_of, request_fields
 from providers.sandbox.catalogue import DEFAULT_SEED, Offer, countries, country_names, offers
 from providers.sandbox.clock import Clock
-from providers.sandbox.credentials import ESIM_GO_API_KEY
 from providers.sandbox.esims import Bundle, Profile, ProfileFactory
-from providers.sandbox.faults import FaultMiddleware, Simulator, admin_routes, retry_after_header
-from providers.sandbox.webhooks import WebhookSender, esim_go_signer, webhook_routes
+from providers.sandbox.webhooks import WebhookSender
+
+API_KEY = SPEC.sandbox_credentials()["api_key"]
 
 PREFIX = "/v2.4"
 RATE_LIMIT = 10
 REGION_NAMES = {
-    "europe": "Europe",
-    "middle-east": "Middle East",
-    "asia": "Asia",
-    "africa": "Africa",
-    "americas": "Americas",
-    "oceania": "Oceania",
+    "europe": "Europe", "middle-east": "Middle East", "asia": "Asia", "africa": "Africa",
+    "americas": "Americas", "oceania": "Oceania",
 }
 REGION_CODES = {
-    "europe": "REUP",
-    "middle-east": "RME",
-    "asia": "RAS",
-    "africa": "RAF",
-    "americas": "RAM",
-    "oceania": "ROC",
-    "world": "RGB",
+    "europe": "REUP", "middle-east": "RME", "asia": "RAS", "africa": "RAF", "americas": "RAM",
+    "oceania": "ROC", "world": "RGB",
 }
 
 
@@ -66,26 +61,30 @@ def _bundle_json(offer: Offer, region_of: dict[str, str]) -> dict[str, Any]:
         "name": bundle_name(offer),
         "description": f"eSIM, {plan.data_label.replace(' ', '')}, {plan.days} Days, {plan.area_name}, V2",
         "groups": ["Standard eSIM Bundles" if not plan.unlimited else "Standard Unlimited Essential"],
-        "countries": countries if plan.scope == "local" else countries[:1],
-        "roamingEnabled": countries,
-        "dataAmount": data,
-        "duration": plan.days,
-        "speed": ["4G", "5G"],
-        "autostart": True,
-        "unlimited": plan.unlimited,
-        "price": float(offer.cost),
-        "billingType": "FixedCost",
+        "countries": countries if plan.scope == "local" else countries[:1], "roamingEnabled": countries,
+        "dataAmount": data, "duration": plan.days, "speed": ["4G", "5G"], "autostart": True,
+        "unlimited": plan.unlimited, "price": float(offer.cost), "billingType": "FixedCost",
         "allowances": [{"type": "DATA", "amount": data, "unit": "MB", "unlimited": plan.unlimited}],
     }
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"message": message}, status_code=status)
+def _error(status: int, message: str) -> SimulatorError:
+    return SimulatorError(status, message)
 
 
-class EsimGoSimulator(Simulator):
+def _signer(sender: WebhookSender, body: bytes) -> dict[str, str]:
+    """V3 callbacks: HMAC-SHA256 of the body keyed with the API key, hex or base64 (`sender.encoding`)."""
+    digest = hmac.new(sender.secret.encode(), body, hashlib.sha256).digest()
+    return {"X-Signature-SHA256": base64.b64encode(digest).decode() if sender.encoding == "base64" else digest.hex()}
+
+
+class EsimGoSimulator(ProviderSimulator):
+    api_prefix = PREFIX
+    server_error_answer = SimulatorError(500, "Internal Server Error")
+    rate_limited_answer = SimulatorError(429, "Rate limit exceeded")
+
     def __init__(self, *, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None = None) -> None:
-        super().__init__(clock=clock, seed=seed)
+        super().__init__(webhooks=WebhookSender(sign=_signer, secret=API_KEY), clock=clock, seed=seed)
         region_of = {c.code: c.region for c in countries()}
         self.bare_catalogue = False  # [!] the schema says a bare array; real answers wrap it
         self.balance = Decimal("100000.00")
@@ -93,15 +92,41 @@ class EsimGoSimulator(Simulator):
             iccid_prefix="894400", smdp_address="https://rsp.sandbox-esimgo.test", seed="go"
         )
         self.bundles: dict[str, tuple[Offer, dict[str, Any]]] = {}
-        for offer in offers("esim_go", scale=scale, seed=seed):
+        for offer in offers(SPEC.id, scale=scale, seed=seed, topup_packages=False):
             item = _bundle_json(offer, region_of)
             self.bundles[item["name"]] = (offer, item)
         self.orders: dict[str, dict[str, Any]] = {}
         self.profiles: dict[str, Profile] = {}
-        self._uuid_rng = random.Random(f"{seed}:esim_go:orders")
-        self.webhooks = WebhookSender(sign=esim_go_signer, secret=ESIM_GO_API_KEY)  # V3 callbacks, signed
+        self._uuid_rng = random.Random(f"{seed}:{SPEC.id}:orders")
 
-    async def emit_usage_alerts(self) -> int:
+    def routes(self) -> list[Route]:
+        return [
+            self.route("/catalogue", catalogue),
+            self.route("/catalogue/bundle/{name}", catalogue_bundle),
+            self.route("/organisation", organisation),
+            self.route("/orders", create_order, methods=["POST"]), self.route("/orders", list_orders),
+            self.route("/orders/{reference}", get_order),
+            self.route("/esims", esims, methods=["GET", "PUT"]),
+            self.route("/esims/assignments", assignments),
+            self.route("/esims/{iccid}", esim),
+            self.route("/esims/{iccid}/bundles", esim_bundles),
+        ]
+
+    def error(self, exc: SimulatorError) -> Response:
+        return JSONResponse({"message": exc.message}, status_code=exc.status)
+
+    async def authorise(self, request: Request) -> None:
+        if request.headers.get("x-api-key") != API_KEY:
+            raise SimulatorError(403, "Forbidden: invalid API key")
+
+    def extra_headers(self, request: Request) -> dict[str, str]:
+        """Rate-limit counters on every answer; the catalogue costs 5 tokens."""
+        reset = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cost = "5" if request.url.path.startswith(f"{PREFIX}/catalogue") else "1"
+        return {"x-ratelimit-limit": str(RATE_LIMIT), "x-ratelimit-remaining": str(RATE_LIMIT - 1),
+                "x-ratelimit-reset": reset, "x-ratelimit-cost": cost}
+
+    def usage_alerts(self) -> list[dict[str, Any]]:
         """`Utilisation` callbacks at 1, 50, 80 and 100 % of the first bundle used; once each."""
         now, due = self.clock.now(), []
         for profile in list(self.profiles.values()):
@@ -120,7 +145,7 @@ class EsimGoSimulator(Simulator):
                         "startTime": profile.first_use_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                         "endTime": profile.expires_at().strftime("%Y-%m-%dT%H:%M:%SZ"),
                         "unlimited": assignment["unlimited"]}})
-        return await self.webhooks.send_all(due)
+        return due
 
     def orders_received(self, client_reference: str) -> int:
         """Orders whose eSIMs carry this `customerRef` (eSIM Go orders have no reference of their own)."""
@@ -131,14 +156,6 @@ class EsimGoSimulator(Simulator):
                 if o["_new_esims"]
                 and any(self.profiles[i].customer_ref == client_reference for i in o["_new_esims"])
             )
-
-    def server_error(self) -> Response:
-        return _error(500, "Internal Server Error")
-
-    def rate_limited(self, retry_after: float) -> Response:
-        return JSONResponse(
-            {"message": "Rate limit exceeded"}, status_code=429, headers=retry_after_header(retry_after)
-        )
 
     def new_reference(self) -> str:
         return str(uuid.UUID(int=self._uuid_rng.getrandbits(128), version=4))
@@ -166,17 +183,13 @@ class EsimGoSimulator(Simulator):
                 state = "active"
             out.append(
                 {
-                    "name": bundle_name(bundle.offer),
-                    "description": bundle.offer.plan.area_name,
+                    "name": bundle_name(bundle.offer), "description": bundle.offer.plan.area_name,
                     "assignments": [
                         {
-                            "id": str(300100200 + index),
-                            "callTypeGroup": "data",
-                            "initialQuantity": initial,
+                            "id": str(300100200 + index), "callTypeGroup": "data", "initialQuantity": initial,
                             "remainingQuantity": remaining,
                             "assignmentDateTime": bundle.added_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                            "assignmentReference": f"{bundle.reference}-{index}",
-                            "bundleState": state,
+                            "assignmentReference": f"{bundle.reference}-{index}", "bundleState": state,
                             "unlimited": plan.unlimited,
                         }
                     ],
@@ -185,50 +198,34 @@ class EsimGoSimulator(Simulator):
         return out
 
 
-def _sim(request: Request) -> EsimGoSimulator:
-    return request.app.state.sim
-
-
-async def catalogue(request: Request) -> Response:
-    sim, q = _sim(request), request.query_params
+async def catalogue(sim: EsimGoSimulator, request: Request) -> Response:
+    q = request.query_params
     page, per_page = max(1, int(q.get("page") or 1)), max(1, int(q.get("perPage") or 100))
     wanted = {c.strip().upper() for c in (q.get("countries") or "").split(",") if c.strip()}
     region, needle = q.get("region"), (q.get("description") or "").replace("*", "").lower()
-    items = [
-        item
-        for _, item in sim.bundles.values()
-        if (not wanted or {c["iso"] for c in item["countries"]} & wanted)
-        and (not region or any(c["region"] == region for c in item["countries"]))
-        and (not needle or needle in item["description"].lower())
-    ]
-    chunk = items[(page - 1) * per_page : page * per_page]
+    items = [item for _, item in sim.bundles.values()
+             if (not wanted or {c["iso"] for c in item["countries"]} & wanted)
+             and (not region or any(c["region"] == region for c in item["countries"]))
+             and (not needle or needle in item["description"].lower())]
+    chunk, pages = page_of(items, page, per_page)
     if sim.bare_catalogue:
         return JSONResponse(chunk)
-    return JSONResponse(
-        {
-            "bundles": chunk,
-            "pageCount": max(1, -(-len(items) // per_page)),
-            "rows": len(items),
-            "pageSize": per_page,
-        }
-    )
+    return JSONResponse({"bundles": chunk, "pageCount": pages, "rows": len(items), "pageSize": per_page})
 
 
-async def catalogue_bundle(request: Request) -> Response:
-    entry = _sim(request).bundles.get(request.path_params["name"])
-    return _error(404, "Bundle not found") if entry is None else JSONResponse(entry[1])
+async def catalogue_bundle(sim: EsimGoSimulator, request: Request) -> Response:
+    entry = sim.bundles.get(request.path_params["name"])
+    if entry is None:
+        raise _error(404, "Bundle not found")
+    return JSONResponse(entry[1])
 
 
-async def organisation(request: Request) -> Response:
-    sim = _sim(request)
+async def organisation(sim: EsimGoSimulator, request: Request) -> Response:
     return JSONResponse(
         {
             "organisations": [
                 {
-                    "name": "Sandbox Org",
-                    "currency": "USD",
-                    "balance": float(sim.balance),
-                    "testCredit": 0,
+                    "name": "Sandbox Org", "currency": "USD", "balance": float(sim.balance), "testCredit": 0,
                     "callbackUrl": "",
                 }
             ]
@@ -240,101 +237,72 @@ def _order_view(order: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in order.items() if not k.startswith("_")}
 
 
-async def create_order(request: Request) -> Response:
-    sim = _sim(request)
-    try:
-        body = await request.json()
-    except ValueError:
-        return _error(400, "Invalid JSON body")
+async def create_order(sim: EsimGoSimulator, request: Request) -> Response:
+    """`validate` prices the order for free; `transaction` charges, assigns the bundles and records it."""
+    body = await request_fields(request)
     kind, assign, lines = body.get("type"), bool(body.get("assign")), body.get("order")
     if kind not in ("validate", "transaction") or not isinstance(lines, list) or not lines:
-        return _error(400, "type must be validate or transaction, with an order list")
-    priced = []
-    for line in lines:
-        entry = sim.bundles.get(str(line.get("item")))
-        if entry is None:
-            return _error(404, f"Bundle {line.get('item')} not found")
-        if line.get("item") in sim.faults.failing_package_ids:
-            return _error(403, "No bundles available for this item")
-        quantity, iccids = int(line.get("quantity") or 0), line.get("iccids")
-        if quantity < 1:
-            return _error(400, "quantity must be at least 1")
-        if iccids is not None and (not assign or len(iccids) != quantity):
-            return _error(400, "iccids need assign=true and quantity equal to their number")
-        for iccid in iccids or []:
-            profile = sim.profiles.get(iccid)
-            if profile is None:
-                return _error(403, f"ICCID {iccid} does not belong to this organisation")
-        priced.append((entry[0], quantity, iccids))
+        raise _error(400, "type must be validate or transaction, with an order list")
+    priced = [_priced_line(sim, line, assign=assign) for line in lines]
     total = sum(offer.cost * quantity for offer, quantity, _ in priced)
     now = sim.clock.now()
-    lines_out = [
-        {
-            "type": "bundle",
-            "item": bundle_name(offer),
-            "quantity": q,
-            "subTotal": float(offer.cost * q),
-            "pricePerUnit": float(offer.cost),
-            "AllowReassign": False,
-        }
-        for offer, q, _ in priced
-    ]
+    lines_out = [{"type": "bundle", "item": bundle_name(offer), "quantity": q, "subTotal": float(offer.cost * q),
+                  "pricePerUnit": float(offer.cost), "AllowReassign": False} for offer, q, _ in priced]
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     if kind == "validate":
-        return JSONResponse(
-            {
-                "order": lines_out,
-                "total": float(total),
-                "valid": True,
-                "currency": "USD",
-                "createdDate": stamp,
-                "assigned": assign,
-            }
-        )
+        return JSONResponse({"order": lines_out, "total": float(total), "valid": True, "currency": "USD",
+                             "createdDate": stamp, "assigned": assign})
     if total > sim.balance:
-        return _error(400, "Insufficient balance")
+        raise _error(400, "Insufficient balance")
     sim.balance -= total
-    reference = sim.new_reference()
-    new_esims: list[str] = []
+    reference, new_esims = sim.new_reference(), []
     for (offer, quantity, iccids), line in zip(priced, lines_out, strict=True):
-        targets = []
-        for iccid in iccids or []:
-            sim.profiles[iccid].bundles.append(Bundle(offer=offer, added_at=now, reference=reference))
-            targets.append(sim.profiles[iccid])
+        targets = [sim.profiles[iccid] for iccid in iccids or []]
         if assign and not iccids:
-            for _ in range(quantity):
-                profile = sim.factory.issue(now)
-                profile.bundles.append(Bundle(offer=offer, added_at=now, reference=reference))
-                sim.profiles[profile.iccid] = profile
-                new_esims.append(profile.iccid)
-                targets.append(profile)
+            targets = [sim.factory.issue(now) for _ in range(quantity)]
+            sim.profiles.update((p.iccid, p) for p in targets)
+            new_esims += [p.iccid for p in targets]
+        for profile in targets:
+            profile.bundles.append(Bundle(offer=offer, added_at=now, reference=reference))
         line["iccids"] = [p.iccid for p in targets]
-        line["esims"] = [
-            {"iccid": p.iccid, "matchingId": p.matching_id, "smdpAddress": p.smdp_address} for p in targets
-        ]
-    order = {
-        "order": lines_out,
-        "total": float(total),
-        "currency": "USD",
-        "status": "completed",
-        "statusMessage": f"Order completed: {len(new_esims)} eSIMs assigned",
-        "orderReference": reference,
-        "createdDate": stamp,
-        "assigned": assign,
-        "sourceIP": "127.0.0.1",
-        "_new_esims": new_esims,
+        line["esims"] = [{"iccid": p.iccid, "matchingId": p.matching_id, "smdpAddress": p.smdp_address}
+                         for p in targets]
+    sim.orders[reference] = order = {
+        "order": lines_out, "total": float(total), "currency": "USD", "status": "completed",
+        "statusMessage": f"Order completed: {len(new_esims)} eSIMs assigned", "orderReference": reference,
+        "createdDate": stamp, "assigned": assign, "sourceIP": "127.0.0.1", "_new_esims": new_esims,
     }
-    sim.orders[reference] = order
     return JSONResponse(_order_view(order))
 
 
-async def get_order(request: Request) -> Response:
-    order = _sim(request).orders.get(request.path_params["reference"])
-    return _error(404, "Order not found") if order is None else JSONResponse(_order_view(order))
+def _priced_line(sim: EsimGoSimulator, line: dict[str, Any], *,
+                 assign: bool) -> tuple[Offer, int, list[str] | None]:
+    """(offer, quantity, ICCIDs to top up) of one order line, or the error eSIM Go would answer."""
+    entry = sim.bundles.get(str(line.get("item")))
+    if entry is None:
+        raise _error(404, f"Bundle {line.get('item')} not found")
+    if line.get("item") in sim.faults.failing_package_ids:
+        raise _error(403, "No bundles available for this item")
+    quantity, iccids = int(line.get("quantity") or 0), line.get("iccids")
+    if quantity < 1:
+        raise _error(400, "quantity must be at least 1")
+    if iccids is not None and (not assign or len(iccids) != quantity):
+        raise _error(400, "iccids need assign=true and quantity equal to their number")
+    for iccid in iccids or []:
+        if iccid not in sim.profiles:
+            raise _error(403, f"ICCID {iccid} does not belong to this organisation")
+    return entry[0], quantity, iccids
 
 
-async def list_orders(request: Request) -> Response:
-    sim, q = _sim(request), request.query_params
+async def get_order(sim: EsimGoSimulator, request: Request) -> Response:
+    order = sim.orders.get(request.path_params["reference"])
+    if order is None:
+        raise _error(404, "Order not found")
+    return JSONResponse(_order_view(order))
+
+
+async def list_orders(sim: EsimGoSimulator, request: Request) -> Response:
+    q = request.query_params
     bounds = q.getlist("createdAt")
     rows = []
     for order in sim.orders.values():
@@ -347,38 +315,26 @@ async def list_orders(request: Request) -> Response:
         if ok:
             view = _order_view(order)
             if q.get("includeIccids") != "true":
-                view["order"] = [
-                    {k: v for k, v in line.items() if k not in ("iccids", "esims")} for line in view["order"]
-                ]
+                view["order"] = [{k: v for k, v in line.items() if k not in ("iccids", "esims")}
+                                 for line in view["order"]]
             rows.append(view)
     page, limit = max(1, int(q.get("page") or 1)), max(1, int(q.get("limit") or 50))
-    return JSONResponse(
-        {
-            "orders": rows[(page - 1) * limit : page * limit],
-            "pageCount": max(1, -(-len(rows) // limit)),
-            "rows": len(rows),
-        }
-    )
+    chunk, pages = page_of(rows, page, limit)
+    return JSONResponse({"orders": chunk, "pageCount": pages, "rows": len(rows)})
 
 
 def _profile_json(profile: Profile) -> dict[str, Any]:
     return {
-        "iccid": profile.iccid,
-        "matchingId": profile.matching_id,
-        "smdpAddress": profile.smdp_address,
-        "profileStatus": "Released",
-        "pin": "1234",
-        "puk": "12345678",
-        "firstInstalledDateTime": None,
+        "iccid": profile.iccid, "matchingId": profile.matching_id, "smdpAddress": profile.smdp_address,
+        "profileStatus": "Released", "pin": "1234", "puk": "12345678", "firstInstalledDateTime": None,
         "customerRef": profile.customer_ref,
     }
 
 
-async def assignments(request: Request) -> Response:
-    sim = _sim(request)
+async def assignments(sim: EsimGoSimulator, request: Request) -> Response:
     order = sim.orders.get(request.query_params.get("reference", ""))
     if order is None:
-        return _error(404, "Reference not found")
+        raise _error(404, "Reference not found")
     items = [_profile_json(sim.profiles[i]) for line in order["order"] for i in line.get("iccids", [])]
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(items[0] if len(items) == 1 else items)
@@ -390,13 +346,12 @@ async def assignments(request: Request) -> Response:
     return Response(out.getvalue(), media_type="text/csv")
 
 
-async def esims(request: Request) -> Response:
-    sim = _sim(request)
+async def esims(sim: EsimGoSimulator, request: Request) -> Response:
     if request.method == "PUT":
-        body = await request.json()
+        body = await request_fields(request)
         profile = sim.profiles.get(str(body.get("iccid")))
         if profile is None:
-            return _error(404, "eSIM not found")
+            raise _error(404, "eSIM not found")
         profile.customer_ref = body.get("customerRef")
         return JSONResponse({"iccid": profile.iccid, "customerRef": profile.customer_ref})
     q = request.query_params
@@ -409,11 +364,8 @@ async def esims(request: Request) -> Response:
         {
             "esims": [
                 {
-                    "iccid": p.iccid,
-                    "customerRef": p.customer_ref,
-                    "lastAction": "Bundle Assigned",
-                    "actionDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "physical": False,
+                    "iccid": p.iccid, "customerRef": p.customer_ref, "lastAction": "Bundle Assigned",
+                    "actionDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "physical": False,
                     "assignedDate": p.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 }
                 for p in rows
@@ -422,67 +374,20 @@ async def esims(request: Request) -> Response:
     )
 
 
-async def esim(request: Request) -> Response:
-    profile = _sim(request).profiles.get(request.path_params["iccid"])
-    return _error(404, "eSIM not found") if profile is None else JSONResponse(_profile_json(profile))
-
-
-async def esim_bundles(request: Request) -> Response:
-    sim = _sim(request)
+async def esim(sim: EsimGoSimulator, request: Request) -> Response:
     profile = sim.profiles.get(request.path_params["iccid"])
     if profile is None:
-        return _error(404, "eSIM not found")
+        raise _error(404, "eSIM not found")
+    return JSONResponse(_profile_json(profile))
+
+
+async def esim_bundles(sim: EsimGoSimulator, request: Request) -> Response:
+    profile = sim.profiles.get(request.path_params["iccid"])
+    if profile is None:
+        raise _error(404, "eSIM not found")
     return JSONResponse({"bundles": sim.assignments(profile)})
-
-
-class _ApiKeyAndHeaders:
-    """403 for a missing or wrong `X-API-Key`; rate-limit headers on every answer."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        if headers.get("x-api-key") != ESIM_GO_API_KEY:
-            await _error(403, "Forbidden: invalid API key")(scope, receive, send)
-            return
-
-        async def with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                reset = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-                message.setdefault("headers", [])
-                message["headers"] += [
-                    (b"x-ratelimit-limit", str(RATE_LIMIT).encode()),
-                    (b"x-ratelimit-remaining", str(RATE_LIMIT - 1).encode()),
-                    (b"x-ratelimit-reset", reset.encode()),
-                    (b"x-ratelimit-cost", b"5" if scope["path"].startswith(f"{PREFIX}/catalogue") else b"1"),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def create_app(*, scale: int = 1, seed: int = DEFAULT_SEED, clock: Clock | None = None) -> Starlette:
     """The simulator as an ASGI app; its state is `app.state.sim` (an `EsimGoSimulator`)."""
-    sim = EsimGoSimulator(scale=scale, seed=seed, clock=clock)
-    api = [
-        Route("/catalogue", catalogue),
-        Route("/catalogue/bundle/{name}", catalogue_bundle),
-        Route("/organisation", organisation),
-        Route("/orders", create_order, methods=["POST"]),
-        Route("/orders", list_orders),
-        Route("/orders/{reference}", get_order),
-        Route("/esims", esims, methods=["GET", "PUT"]),
-        Route("/esims/assignments", assignments),
-        Route("/esims/{iccid}", esim),
-        Route("/esims/{iccid}/bundles", esim_bundles),
-    ]
-    app = Starlette(
-        routes=[Mount(PREFIX, routes=api), *admin_routes(_sim), *webhook_routes(_sim)],
-        middleware=[Middleware(FaultMiddleware, sim=lambda: sim), Middleware(_ApiKeyAndHeaders)],
-    )
-    app.state.sim = sim
-    return app
+    return EsimGoSimulator(scale=scale, seed=seed, clock=clock).app()

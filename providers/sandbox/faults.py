@@ -1,4 +1,4 @@
-"""Fault injection and the `/_sandbox/*` admin endpoints shared by the three simulators.
+"""Fault injection and the `/_sandbox/*` admin endpoints shared by the simulators.
 
 Knobs live on `app.state.sim.faults` (a `Faults`); tests in the same process change attributes
 directly, other processes use `GET/POST/DELETE /_sandbox/faults`. Counters (`*_next`) apply to the
@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import random
-import threading
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from providers.sandbox.clock import Clock
+if TYPE_CHECKING:
+    from providers.sandbox.base import ProviderSimulator as Simulator
 
 ADMIN_PREFIX = "/_sandbox"
 
@@ -68,59 +66,13 @@ class Faults:
             setattr(self, name, value)
 
 
-def _take(count: int) -> tuple[bool, int]:
+def take(count: int) -> tuple[bool, int]:
     """Whether a `*_next` counter fires now, and its new value."""
     if count < 0:
         return True, count
     if count > 0:
         return True, count - 1
     return False, 0
-
-
-class Simulator:
-    """State every simulator shares: clock, faults, and orders received per client reference."""
-
-    def __init__(self, *, clock: Clock | None = None, seed: int = 0) -> None:
-        self.clock = clock or Clock()
-        self.faults = Faults()
-        self._rng = random.Random(seed)
-        self._lock = threading.Lock()
-        self._orders: Counter[str] = Counter()
-
-    def record_order(self, client_reference: str) -> None:
-        with self._lock:
-            self._orders[client_reference] += 1
-
-    def orders_received(self, client_reference: str) -> int:
-        """How many provider orders (or top-ups) were created for this client reference."""
-        with self._lock:
-            return self._orders[client_reference]
-
-    def server_error(self) -> Response:
-        return JSONResponse({"message": "Server Error"}, status_code=500)
-
-    def rate_limited(self, retry_after: float) -> Response:
-        return JSONResponse(
-            {"message": "Too Many Attempts."}, status_code=429, headers=retry_after_header(retry_after)
-        )
-
-    def draw(self, method: str, path: str) -> tuple[str | None, float]:
-        """Decide this request's fault: (`"5xx"` | `"429"` | `"hang"` | None, latency)."""
-        faults = self.faults
-        if not faults.matches(method, path):
-            return None, 0.0
-        with self._lock:
-            if faults.pass_next > 0:
-                faults.pass_next -= 1
-                return None, faults.latency
-            for name, kind in (("hang_next", "hang"), ("rate_limit_next", "429"), ("fail_next", "5xx")):
-                fire, left = _take(getattr(faults, name))
-                setattr(faults, name, left)
-                if fire:
-                    return kind, faults.latency
-            if faults.error_rate and self._rng.random() < faults.error_rate:
-                return "5xx", faults.latency
-        return None, faults.latency
 
 
 def retry_after_header(seconds: float) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Run simulators in-process on free localhost ports (uvicorn in daemon threads).
 
-with run_simulators() as sandbox:            # all three
+with run_simulators() as sandbox:            # every provider's
     registry = build_registry(settings, sandbox_urls=sandbox.urls)
     sandbox.sim("esim_go").faults.fail_next = 1
     assert sandbox.orders_received("airalo", "ord_1") == 1
@@ -9,6 +9,7 @@ with run_simulators() as sandbox:            # all three
 from __future__ import annotations
 
 import contextlib
+import importlib
 import socket
 import threading
 import time
@@ -18,14 +19,13 @@ from dataclasses import dataclass, field
 import uvicorn
 from starlette.applications import Starlette
 
-from providers.sandbox import airalo, esim_access, esim_go
-from providers.sandbox.catalogue import DEFAULT_SEED, PROVIDERS
-from providers.sandbox.faults import Simulator
+from providers.sandbox.base import ProviderSimulator
+from providers.sandbox.catalogue import DEFAULT_SEED
+from providers.specs import PROVIDER_IDS, SPECS
 
+# Provider id -> `create_app(scale=, seed=)` of its simulator (the module named in its spec).
 APP_FACTORIES: dict[str, Callable[..., Starlette]] = {
-    "airalo": airalo.create_app,
-    "esim_access": esim_access.create_app,
-    "esim_go": esim_go.create_app,
+    spec.id: importlib.import_module(spec.simulator_module).create_app for spec in SPECS
 }
 START_TIMEOUT = 10.0
 
@@ -37,7 +37,7 @@ class Sandbox:
     urls: dict[str, str] = field(default_factory=dict)
     apps: dict[str, Starlette] = field(default_factory=dict)
 
-    def sim(self, provider: str) -> Simulator:
+    def sim(self, provider: str) -> ProviderSimulator:
         return self.apps[provider].state.sim
 
     def orders_received(self, provider: str, client_reference: str) -> int:
@@ -76,7 +76,7 @@ def serve(app: Starlette, *, port: int = 0) -> Iterator[str]:
 
 @contextlib.contextmanager
 def run_simulators(
-    providers: Iterable[str] = PROVIDERS,
+    providers: Iterable[str] = PROVIDER_IDS,
     *,
     scale: int = 1,
     seed: int = DEFAULT_SEED,

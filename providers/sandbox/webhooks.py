@@ -9,9 +9,6 @@ when `POST /_sandbox/webhooks/emit` (or `emit_usage_alerts`) finds a threshold n
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import uuid
@@ -51,6 +48,16 @@ class WebhookSender:
     deliveries: list[Delivery] = field(default_factory=list)
     fired: set[tuple[str, str]] = field(default_factory=set)
     _tasks: set[asyncio.Task] = field(default_factory=set)
+    _client: httpx.AsyncClient | None = field(default=None, repr=False)
+    _client_loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+
+    def _http(self) -> httpx.AsyncClient:
+        """One pooled client per event loop: a client per delivery costs a TLS context and a
+        connection each, which made a burst of hundreds of callbacks outlast the caller's timeout."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            self._client, self._client_loop = httpx.AsyncClient(timeout=DELIVERY_TIMEOUT), loop
+        return self._client
 
     def encode(self, payload: dict[str, Any]) -> bytes:
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
@@ -64,8 +71,7 @@ class WebhookSender:
         body = self.encode(payload)
         headers = {"Content-Type": "application/json", **self.sign(self, body)}
         try:
-            async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT) as client:
-                status: int | None = (await client.post(target, content=body, headers=headers)).status_code
+            status: int | None = (await self._http().post(target, content=body, headers=headers)).status_code
         except httpx.HTTPError as exc:
             log.info("sandbox webhook to %s failed: %s", target, type(exc).__name__)
             status = None
@@ -101,16 +107,6 @@ class WebhookSender:
                 return await self.send(payload) is not None
 
         return sum(await asyncio.gather(*(one(p) for p in payloads)))
-
-
-def airalo_signer(sender: WebhookSender, body: bytes) -> dict[str, str]:
-    return {"airalo-signature": hmac.new(sender.secret.encode(), body, hashlib.sha512).hexdigest()}
-
-
-def esim_go_signer(sender: WebhookSender, body: bytes) -> dict[str, str]:
-    digest = hmac.new(sender.secret.encode(), body, hashlib.sha256).digest()
-    value = base64.b64encode(digest).decode() if sender.encoding == "base64" else digest.hex()
-    return {"X-Signature-SHA256": value}
 
 
 def unsigned(sender: WebhookSender, body: bytes) -> dict[str, str]:

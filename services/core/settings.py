@@ -11,15 +11,18 @@ import sys
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-PROVIDER_IDS = ("airalo", "esim_access", "esim_go")
+from providers.specs import PROVIDER_IDS, ProviderSettings
 
 
-class Settings(BaseSettings):
-    """Application configuration (12-factor). Field names are the variable names, upper-cased."""
+class Settings(ProviderSettings):
+    """Application configuration (12-factor). Field names are the variable names, upper-cased.
+
+    Each provider's credentials and base URL come from its spec (`providers.specs.ProviderSettings`).
+    """
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
@@ -33,16 +36,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     data_dir: str = ".data"
 
-    # Providers: which are enabled, their credentials (seed names) and base URLs.
+    # Providers: which are enabled, in order of preference.
     esim_providers: Annotated[tuple[str, ...], NoDecode] = PROVIDER_IDS
-    airalo_api_key: str = ""
-    airalo_api_secret: str = ""
-    airalo_base_url: str = "https://partners-api.airalo.com"
-    esim_access_client_id: str = ""
-    esim_access_client_secret: str = ""
-    esim_access_base_url: str = "https://api.esimaccess.com"
-    esim_go_api_key: str = ""
-    esim_go_base_url: str = "https://api.esim-go.com"
     provider_timeout_seconds: float = Field(default=20.0, gt=0)
 
     # Payments and mail (used by later features; listed here so there is one place).

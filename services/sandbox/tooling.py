@@ -1,7 +1,7 @@
 """Stand-ins for outside services when the store runs without accounts (never in production).
 
 - Provider simulators for one-off commands (a catalogue sync before the app is up); the running
-  app serves its own (see services/provider_runtime.py). Same deterministic catalogue either way.
+  app serves its own (see services/core/provider_runtime.py). Same deterministic catalogue either way.
 - localstripe for payments, started once and reused, with our webhook registered.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from providers.registry import CREDENTIAL_FIELDS, ProviderRegistry, build_registry
+from providers.registry import ProviderRegistry, build_registry, simulated_providers
 from providers.sandbox.server import run_simulators
 from services.core.settings import Settings
 from services.sandbox import localstripe as localstripe_server
@@ -23,13 +23,6 @@ STRIPE_KEYS = {
     "STRIPE_PUBLISHABLE_KEY": "pk_test_sandbox",
     "STRIPE_WEBHOOK_SECRET": "whsec_sandbox",
 }
-
-
-def simulated_providers(settings: Settings) -> list[str]:
-    """Enabled providers without credentials (none in production, which refuses to start instead)."""
-    if settings.is_production:
-        return []
-    return [p for p in settings.esim_providers if not all(getattr(settings, f) for f in CREDENTIAL_FIELDS[p])]
 
 
 @contextlib.contextmanager

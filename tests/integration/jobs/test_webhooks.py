@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -20,7 +21,9 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from esim_app.http import provider_webhooks as route
-from providers.sandbox import credentials
+from providers.sandbox import airalo as airalo_sim
+from providers.sandbox import esim_access as esim_access_sim
+from providers.sandbox import esim_go as esim_go_sim
 from services.core import db
 from services.core.models import Esim, EsimNotice, Order, ProviderWebhookEvent
 from services.orders import ordering as orders
@@ -45,10 +48,12 @@ def hooks_url(sandbox) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def route_registry(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The route's registry is the web process's; here, one per delivery thread against the test simulators."""
+    """The route's registry stands for the web process's: one per test, built on first use (in the hooks
+    server's loop), against the test simulators. A registry per delivery cost three new HTTP clients on
+    the server's loop for every callback."""
     from tests.integration.jobs.conftest import make_registry
 
-    monkeypatch.setattr(route, "get_registry", lambda: make_registry(sandbox))
+    monkeypatch.setattr(route, "get_registry", functools.cache(lambda: make_registry(sandbox)))
 
 
 async def _completed_esim(customer: int, provider: str, registry) -> Esim:
@@ -66,7 +71,7 @@ def _esim_go_body(esim: Esim, used_fraction: float) -> bytes:
         "endTime": "2027-01-20T08:00:00Z", "unlimited": False}}).encode()
 
 
-def _sign_go(body: bytes, *, b64: bool = False, key: str = credentials.ESIM_GO_API_KEY) -> str:
+def _sign_go(body: bytes, *, b64: bool = False, key: str = esim_go_sim.API_KEY) -> str:
     digest = hmac.new(key.encode(), body, hashlib.sha256).digest()
     return base64.b64encode(digest).decode() if b64 else digest.hex()
 
@@ -111,7 +116,7 @@ async def test_airalo_low_data_signed_raw_or_compact(hooks_url, customer, regist
     payload = {"level": "90%", "package_name": "x/y", "remaining_percentage": 0, "iccid": esim.iccid}
     pretty = json.dumps(payload, indent=2).encode()  # the signature covers the compact form
     compact = json.dumps(payload, separators=(",", ":")).encode()
-    sign = lambda raw: hmac.new(credentials.AIRALO_CLIENT_SECRET.encode(), raw, hashlib.sha512).hexdigest()  # noqa: E731
+    sign = lambda raw: hmac.new(airalo_sim.CLIENT_SECRET.encode(), raw, hashlib.sha512).hexdigest()
     url = f"{hooks_url}/airalo/webhook"
     async with httpx.AsyncClient() as http:
         assert (await http.head(url)).status_code == 200  # Airalo's opt-in check
@@ -145,7 +150,7 @@ async def test_esim_access_order_status_completes_an_async_order(hooks_url, sand
 
 async def test_esim_access_signed_webhook_with_a_bad_signature_is_refused(hooks_url):
     body = json.dumps({"notifyType": "CHECK_HEALTH", "notifyId": "n-1", "content": {"orderStatus": "Test"}}).encode()
-    headers = {"RT-AccessCode": credentials.ESIM_ACCESS_CODE, "RT-Timestamp": "1", "RT-RequestID": "r",
+    headers = {"RT-AccessCode": esim_access_sim.ACCESS_CODE, "RT-Timestamp": "1", "RT-RequestID": "r",
                "RT-Signature": "00" * 32}
     async with httpx.AsyncClient() as http:
         assert (await http.post(f"{hooks_url}/esim_access/webhook", content=body, headers=headers)).status_code == 401

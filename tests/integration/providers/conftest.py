@@ -13,7 +13,9 @@ from providers.airalo import AiraloProvider
 from providers.esim_access import EsimAccessProvider
 from providers.esim_go import EsimGoProvider
 from providers.http import RetryPolicy
-from providers.sandbox import credentials
+from providers.sandbox import airalo as airalo_sim
+from providers.sandbox import esim_access as esim_access_sim
+from providers.sandbox import esim_go as esim_go_sim
 from providers.sandbox.faults import Faults
 from providers.sandbox.server import Sandbox, run_simulators
 
@@ -23,9 +25,9 @@ FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, max_retry_
 
 # Knobs tests may change, with the values every test starts from.
 KNOBS = {
-    "airalo": {"require_signature": False, "object_pages": False, "balance": Decimal("100000")},
+    "airalo": {"require_signature": False, "object_pages": False, "balance": Decimal(100000)},
     "esim_access": {"allocation_delay": 0.3, "require_signature": True, "balance": 10**12},
-    "esim_go": {"bare_catalogue": False, "balance": Decimal("100000")},
+    "esim_go": {"bare_catalogue": False, "balance": Decimal(100000)},
 }
 
 
@@ -54,8 +56,8 @@ def ref() -> str:
 @pytest_asyncio.fixture(loop_scope="function")
 async def airalo(sandbox: Sandbox) -> AsyncIterator[AiraloProvider]:
     client = AiraloProvider(
-        client_id=credentials.AIRALO_CLIENT_ID,
-        client_secret=credentials.AIRALO_CLIENT_SECRET,
+        client_id=airalo_sim.CLIENT_ID,
+        client_secret=airalo_sim.CLIENT_SECRET,
         base_url=sandbox.urls["airalo"],
         timeout=TIMEOUT,
         retry=FAST_RETRY,
@@ -67,8 +69,8 @@ async def airalo(sandbox: Sandbox) -> AsyncIterator[AiraloProvider]:
 @pytest_asyncio.fixture(loop_scope="function")
 async def esim_access(sandbox: Sandbox) -> AsyncIterator[EsimAccessProvider]:
     client = EsimAccessProvider(
-        access_code=credentials.ESIM_ACCESS_CODE,
-        secret_key=credentials.ESIM_ACCESS_SECRET,
+        access_code=esim_access_sim.ACCESS_CODE,
+        secret_key=esim_access_sim.SECRET_KEY,
         base_url=sandbox.urls["esim_access"],
         timeout=TIMEOUT,
         retry=FAST_RETRY,
@@ -80,7 +82,7 @@ async def esim_access(sandbox: Sandbox) -> AsyncIterator[EsimAccessProvider]:
 @pytest_asyncio.fixture(loop_scope="function")
 async def esim_go(sandbox: Sandbox) -> AsyncIterator[EsimGoProvider]:
     client = EsimGoProvider(
-        api_key=credentials.ESIM_GO_API_KEY,
+        api_key=esim_go_sim.API_KEY,
         base_url=sandbox.urls["esim_go"],
         timeout=TIMEOUT,
         retry=FAST_RETRY,

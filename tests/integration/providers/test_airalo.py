@@ -18,7 +18,7 @@ from providers.base import (
     RateLimited,
     TransientProviderError,
 )
-from providers.sandbox import credentials
+from providers.sandbox import airalo as airalo_sim
 
 from .conftest import FAST_RETRY, TIMEOUT
 
@@ -54,7 +54,7 @@ async def test_token_is_cached_and_renewed_once_after_401(airalo, sandbox, ref):
 
 async def test_wrong_secret_is_auth_rejected(sandbox):
     client = AiraloProvider(
-        client_id=credentials.AIRALO_CLIENT_ID,
+        client_id=airalo_sim.CLIENT_ID,
         client_secret="wrong",
         base_url=sandbox.urls["airalo"],
         timeout=TIMEOUT,

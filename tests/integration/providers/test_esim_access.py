@@ -15,7 +15,7 @@ from providers.base import (
 )
 from providers.esim_access import EsimAccessProvider
 from providers.polling import wait_for_order
-from providers.sandbox import credentials
+from providers.sandbox import esim_access as esim_access_sim
 
 from .conftest import TIMEOUT
 
@@ -75,7 +75,7 @@ async def test_find_order_by_transaction_id(esim_access, ref):
 
 async def test_wrong_secret_fails_the_signature(sandbox):
     client = EsimAccessProvider(
-        access_code=credentials.ESIM_ACCESS_CODE,
+        access_code=esim_access_sim.ACCESS_CODE,
         secret_key="wrong",
         base_url=sandbox.urls["esim_access"],
         timeout=TIMEOUT,

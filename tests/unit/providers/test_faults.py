@@ -2,7 +2,7 @@
 
 import httpx
 
-from providers.sandbox.credentials import ESIM_GO_API_KEY
+from providers.sandbox.esim_go import API_KEY as ESIM_GO_API_KEY
 from providers.sandbox.esim_go import create_app
 
 KEY = {"X-API-Key": ESIM_GO_API_KEY}

@@ -1,0 +1,90 @@
+"""What a provider declares about itself, so that nothing outside its module has to know it.
+
+Each client module ends with a `SPEC = ProviderSpec(...)`; `providers.specs.SPECS` lists them. The
+registry, the settings, the webhook route and the simulators iterate over that list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from providers.base import Capabilities, Provider
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """One credential: the client's keyword argument, its setting (the env var, lower-cased) and the
+    well-known value the simulator accepts (not a secret)."""
+
+    param: str
+    setting: str
+    sandbox: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsageChange:
+    """Usage facts a callback carries; None leaves a field as it is."""
+
+    used_mb: int | None = None
+    total_mb: int | None = None
+    unlimited: bool | None = None
+    provider_status: str | None = None
+    expires_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """One provider callback in our terms."""
+
+    key: str  # unique per event at this provider: deliveries are deduplicated on it
+    kind: str
+    order_ref: str | None = None  # the reference we sent with the order (`<client ref>-<provider id>`)
+    provider_order_id: str | None = None
+    iccid: str | None = None
+    usage: UsageChange | None = None
+    remaining_pct: int | None = None  # when a notice gives only the share of data left
+    validity_notice: bool = False  # the expiry in `usage` is a "days left" estimate, never later than ours
+
+
+# (raw body, headers with lower-case names, credentials by `Credential.param`) -> signature is good
+WebhookVerifier = Callable[[bytes, Mapping[str, str], Mapping[str, str]], bool]
+# (JSON object, raw body) -> event
+WebhookParser = Callable[[dict[str, Any], bytes], WebhookEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """A provider's identity, configuration, capabilities and webhook handling."""
+
+    id: str
+    display_name: str
+    client: type[Provider]  # built with its credentials as keywords, plus `base_url` and `timeout`
+    credentials: tuple[Credential, ...]
+    base_url: str  # production default of the `<id>_base_url` setting
+    verify_webhook: WebhookVerifier
+    parse_webhook: WebhookParser
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.client.capabilities
+
+    @property
+    def base_url_setting(self) -> str:
+        return f"{self.id}_base_url"
+
+    @property
+    def simulator_module(self) -> str:
+        """The module whose `create_app(scale=, seed=)` serves this provider's simulator."""
+        return f"providers.sandbox.{self.id}"
+
+    def sandbox_credentials(self) -> dict[str, str]:
+        return {c.param: c.sandbox for c in self.credentials}
+
+
+def body_digest(body: bytes) -> str:
+    """An event key for callbacks without an id of their own."""
+    return hashlib.sha256(body).hexdigest()

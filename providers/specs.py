@@ -1,0 +1,40 @@
+"""The providers this marketplace knows, in default order: register a new provider's `SPEC` here.
+
+Also the settings every provider contributes (`ProviderSettings`): for each credential a field named
+by its `Credential.setting` (read from the upper-cased environment variable), and `<id>_base_url`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import create_model
+from pydantic_settings import BaseSettings
+
+from providers import airalo, esim_access, esim_go
+from providers.spec import ProviderSpec
+
+SPECS: tuple[ProviderSpec, ...] = (airalo.SPEC, esim_access.SPEC, esim_go.SPEC)
+PROVIDER_IDS: tuple[str, ...] = tuple(spec.id for spec in SPECS)
+
+
+def spec_for(provider_id: str) -> ProviderSpec:
+    """The spec of a known provider; `KeyError` otherwise."""
+    for spec in SPECS:
+        if spec.id == provider_id:
+            return spec
+    raise KeyError(f"no provider {provider_id!r}")
+
+
+def _setting_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for spec in SPECS:
+        fields.update({c.setting: (str, "") for c in spec.credentials})
+        fields[spec.base_url_setting] = (str, spec.base_url)
+    return fields
+
+
+ProviderSettings: type[BaseSettings] = create_model(  # type: ignore[call-overload]
+    "ProviderSettings", __base__=BaseSettings, __doc__="Credentials and base URL of every provider.",
+    **_setting_fields(),
+)
