@@ -6,7 +6,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from esim_app import routes
-from esim_app.http.api import api
+from esim_app.http.api import api_transformers
 from esim_app.pages import account
 from esim_app.pages.checkout import checkout_page
 from esim_app.pages.login import admin_login_page, business_login_page, login_page
@@ -41,7 +41,7 @@ async def _lifespan():
 
 
 app = rx.App(
-    api_transformer=api,
+    api_transformer=api_transformers,
     html_lang="en",
     stylesheets=["/theme.css"],
     toaster=rx.toast.provider(position="top-right", rich_colors=True, close_button=True),
