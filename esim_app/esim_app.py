@@ -7,7 +7,7 @@ title, role guard); the pages whose bodies live elsewhere are registered here wi
 import reflex as rx
 
 from esim_app import routes
-from esim_app.http.api import api
+from esim_app.http.api import api_transformers
 from esim_app.pages import account, login, portals, profile, support  # noqa: F401  (pages register themselves)
 from esim_app.pages.checkout import checkout_page
 from esim_app.pages.storefront.landing import landing_page
@@ -24,7 +24,7 @@ settings = load_or_exit()
 BRAND = settings.brand_name
 
 app = rx.App(
-    api_transformer=api,
+    api_transformer=api_transformers,
     html_lang="en",
     stylesheets=["/theme.css"],
     toaster=rx.toast.provider(position="top-right", rich_colors=True, close_button=True),

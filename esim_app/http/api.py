@@ -4,6 +4,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from esim_app.http.headers import SecurityHeaders
 from esim_app.http.health import health
 from esim_app.http.packages import packages_endpoint
 from esim_app.http.provider_webhooks import provider_webhook
@@ -51,3 +52,6 @@ def build_api() -> Starlette:
 
 
 api = build_api()
+# For `rx.App(api_transformer=...)`: our routes in front of Reflex's, then the security headers around
+# everything (built pages, `/_event`, our routes).
+api_transformers = [api, SecurityHeaders]

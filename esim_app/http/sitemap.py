@@ -1,4 +1,8 @@
-"""`GET /sitemap.xml`: the public pages, including every destination with plans on sale."""
+"""`GET /sitemap.xml`: the public pages, including every destination with plans on sale.
+
+URLs start with `PUBLIC_URL` (see `origin.public_origin`), never with the request's Host header,
+which any client can set: a cached sitemap must not point search engines at someone else's site.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from esim_app import routes
+from esim_app.http.origin import public_origin
 from services import catalog
-from services.core import get_settings
 
 
-async def sitemap(request: Request) -> Response:
-    base = (get_settings().public_url or str(request.base_url)).rstrip("/")
+async def sitemap(_: Request) -> Response:
+    base = public_origin()
     view = await catalog.get_sitemap()
     paths = [routes.HOME, routes.GLOBAL, *map(routes.region, view.region_slugs),
              *map(routes.destination, view.destination_slugs)]

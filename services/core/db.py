@@ -45,8 +45,13 @@ def database_url() -> str:
 
 @functools.cache
 def get_engine() -> sa.Engine:
-    """The process-wide engine, created on first use."""
-    return sa.create_engine(database_url(), pool_pre_ping=True, pool_size=10, max_overflow=20)
+    """The process-wide engine, created on first use.
+
+    `hide_parameters` keeps bound values (sign-in code hashes, activation strings, emails) out of
+    the engine's log lines and out of the text of its exceptions, which end up in logs and tracebacks.
+    """
+    return sa.create_engine(database_url(), pool_pre_ping=True, pool_size=10, max_overflow=20,
+                            hide_parameters=True)
 
 
 def reset_engine() -> None:
