@@ -23,11 +23,11 @@ import sqlalchemy as sa
 from providers import airalo, esim_access, esim_go
 from providers.http import Rate
 from providers.registry import build_registry
-from providers.specs import PROVIDER_IDS
 from providers.sandbox.catalogue import offers
 from providers.sandbox.esim_access import SimEsim, SimOrder
 from providers.sandbox.esims import Bundle
 from providers.sandbox.server import Sandbox, run_simulators
+from providers.specs import PROVIDER_IDS
 from services.core import db, migrations
 from services.core.models import Esim, Order, Package
 from services.core.settings import Settings, get_settings

@@ -58,6 +58,9 @@ MESSAGES: dict[str, str] = {
     "payment_insufficient_funds": "Your card was declined for insufficient funds. Please try another card.",
     "payment_card_expired": "Your card has expired. Please use another card.",
     "payment_card_incorrect": "Some card details are incorrect. Please check them and try again.",
+    # -- machine callers (provider webhooks): answered with a status code, words for the log only --
+    "invalid_webhook": "The webhook's signature or body could not be verified.",
+    "unknown_provider": "No such provider.",
     # -- accounts, profile, support, notifications --
     "invalid_email": "Enter a valid email address.",
     "weak_password": "Choose a stronger password.",

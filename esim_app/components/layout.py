@@ -10,7 +10,7 @@ from esim_app import routes
 from esim_app.components.ui import button_link, logo
 from esim_app.state.auth import AuthState
 from services.catalog import REGIONS
-from services.core.settings import get_settings
+from services.core import get_settings
 
 
 @dataclass(frozen=True)

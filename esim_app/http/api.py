@@ -10,9 +10,8 @@ from esim_app.http.packages import packages_endpoint
 from esim_app.http.provider_webhooks import provider_webhook
 from esim_app.http.sitemap import sitemap
 from esim_app.http.stripe_webhook import stripe_webhook
-from providers.sandbox.server import APP_FACTORIES
+from services import sandbox
 from services.core import get_settings
-from services.core.provider_runtime import SANDBOX_PREFIX
 
 
 class _AtRoot:
@@ -28,16 +27,7 @@ class _AtRoot:
 
 def _sandbox_routes() -> list[BaseRoute]:
     """The provider simulators, served by the app itself outside production; their webhooks come back here."""
-    settings = get_settings()
-    if settings.is_production:
-        return []
-    routes: list[BaseRoute] = []
-    for provider_id, factory in APP_FACTORIES.items():
-        prefix = f"{SANDBOX_PREFIX}/{provider_id}"
-        simulator = factory()
-        simulator.state.sim.webhooks.url = f"http://127.0.0.1:{settings.app_port}/api/providers/{provider_id}/webhook"
-        routes.append(Mount(prefix, app=_AtRoot(simulator, prefix)))
-    return routes
+    return [Mount(prefix, app=_AtRoot(app, prefix)) for prefix, app in sandbox.simulator_mounts(get_settings())]
 
 
 def build_api() -> Starlette:

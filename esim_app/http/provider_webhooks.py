@@ -9,8 +9,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.core.provider_runtime import get_registry
-from services.orders import provider_webhooks
+from services import orders
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +20,10 @@ async def provider_webhook(request: Request) -> Response:
     provider = request.path_params.get("provider", "")
     body = await request.body()
     try:
-        await provider_webhooks.handle_provider_webhook(provider, body, request.headers, registry=get_registry())
-    except provider_webhooks.UnknownProvider:
+        await orders.receive_provider_webhook(provider, body, request.headers)
+    except orders.UnknownProvider:
         return Response(status_code=404)
-    except provider_webhooks.InvalidWebhook as exc:
+    except orders.InvalidWebhook as exc:
         log.warning("provider webhook rejected: %s", exc)
         return Response(status_code=401)
     return Response(status_code=200)

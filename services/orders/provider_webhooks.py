@@ -26,6 +26,7 @@ from providers.specs import spec_for
 from services.core import db
 from services.core.errors import ServiceError
 from services.core.models import Esim, Order, OrderStatus, ProviderWebhookEvent
+from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.orders import ordering as orders
 from services.orders.usage import UsageUpdate, apply_usage
@@ -68,6 +69,11 @@ def _verified_event(provider_id: str, body: bytes, headers: Mapping[str, str]) -
     if not isinstance(data, dict):
         raise InvalidWebhook("the webhook body is not a JSON object")
     return spec.parse_webhook(data, body)
+
+
+async def receive_provider_webhook(provider_id: str, body: bytes, headers: Mapping[str, str]) -> ProviderWebhookResult:
+    """The webhook route's one call: `handle_provider_webhook` with this process's registry."""
+    return await handle_provider_webhook(provider_id, body, headers, registry=get_registry())
 
 
 async def handle_provider_webhook(provider_id: str, body: bytes, headers: Mapping[str, str], *,
