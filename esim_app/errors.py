@@ -59,7 +59,8 @@ MESSAGES: dict[str, str] = {
     "payment_card_expired": "Your card has expired. Please use another card.",
     "payment_card_incorrect": "Some card details are incorrect. Please check them and try again.",
     # -- machine callers (provider webhooks): answered with a status code, words for the log only --
-    "invalid_webhook": "The webhook's signature or body could not be verified.",
+    "invalid_webhook": "The webhook's token or signature could not be verified.",
+    "malformed_webhook": "The webhook's body is not in the expected form.",
     "unknown_provider": "No such provider.",
     # -- accounts, profile, support, notifications --
     "invalid_email": "Enter a valid email address.",

@@ -7,7 +7,6 @@ order calls signed with `airalo-signature`; our client reference travels in `des
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -39,7 +38,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
-from providers.spec import Credential, ProviderSpec, UsageChange, WebhookEvent, body_digest
+from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest
 
 logger = logging.getLogger(__name__)
 
@@ -355,7 +354,7 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
     candidates = [body]
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep: only the raw body can match
         parsed = None
     if isinstance(parsed, dict):
         candidates += [json.dumps(parsed, separators=(",", ":"), ensure_ascii=False).encode(), signed_payload(parsed)]
@@ -364,22 +363,18 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
 
 
 def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
-    """Low-data notices (a share of data left, or "3days" of validity left) and async-order results."""
-    iccid = str(data.get("iccid") or "")
+    """Low-data notices (a share of data, or days of validity, left) and async-order results.
+    A notice only names the eSIM; its level is in the key so that each level is handled once."""
+    iccid = data.get("iccid")
     if iccid and ("level" in data or "remaining_percentage" in data):
-        level = str(data.get("level") or "")
-        key = f"low_data:{iccid}:{level or data.get('remaining_percentage')}"
-        if level.endswith("days"):
-            expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=to_int(level.removesuffix("days"), 1))
-            return WebhookEvent(key, "low_validity", iccid=iccid, usage=UsageChange(expires_at=expires),
-                                validity_notice=True)
-        return WebhookEvent(key, "low_data", iccid=iccid, usage=UsageChange(),
-                            remaining_pct=to_int(data.get("remaining_percentage"), 0))
+        level = str(data.get("level") or data.get("remaining_percentage"))
+        kind = "low_validity" if level.endswith("days") else "low_data"
+        return WebhookEvent(f"low_data:{iccid}:{level}"[:200], kind, iccid=str(iccid))
     order = data.get("data") if isinstance(data.get("data"), dict) else data
     request_id = order.get("request_id") or data.get("request_id")
     if request_id:
-        order_id = order.get("id")
-        return WebhookEvent(f"order:{request_id}", "async_order", order_ref=order.get("description"),
+        order_id, description = order.get("id"), order.get("description")
+        return WebhookEvent(f"order:{request_id}", "async_order", order_ref=str(description) if description else None,
                             provider_order_id=None if order_id is None else str(order_id))
     return WebhookEvent(body_digest(body), "ignored")
 
@@ -393,6 +388,6 @@ SPEC = ProviderSpec(
         Credential("client_secret", "airalo_api_secret", sandbox="sandbox-airalo-client-secret"),
     ),
     base_url="https://partners-api.airalo.com",
-    verify_webhook=verify_webhook,
+    verify_webhook=verify_webhook,  # every callback is signed (`airalo-signature`): no path token needed
     parse_webhook=parse_webhook,
 )

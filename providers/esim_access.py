@@ -41,7 +41,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
-from providers.spec import Credential, ProviderSpec, UsageChange, WebhookEvent, body_digest
+from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest
 
 logger = logging.getLogger(__name__)
 
@@ -345,7 +345,8 @@ class EsimAccessProvider(Provider):
 
 
 def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping[str, str]) -> bool:
-    """Unsigned callbacks pass (eSIM Access does not promise signatures); RT-* headers are checked when sent."""
+    """RT-* headers are checked when sent. eSIM Access does not promise to sign its callbacks, so an
+    unsigned one passes here: the secret token in the callback path (`webhook_token`) is what admits it."""
     signature = headers.get("rt-signature")
     if signature is None:
         return True
@@ -356,21 +357,17 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
 
 
 def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
-    """ORDER_STATUS (allocation done), DATA_USAGE / ESIM_STATUS and VALIDITY_USAGE, keyed by `notifyId`."""
+    """ORDER_STATUS (allocation done), DATA_USAGE / ESIM_STATUS / VALIDITY_USAGE (about one eSIM),
+    keyed by `notifyId`."""
     kind = str(data.get("notifyType") or "")
     content = data.get("content") if isinstance(data.get("content"), dict) else {}
-    key = str(data.get("notifyId") or body_digest(body))
-    iccid = str(content["iccid"]) if content.get("iccid") else None
+    key = str(data.get("notifyId") or body_digest(body))[:200]
     if kind == "ORDER_STATUS" and content.get("orderStatus") == "GOT_RESOURCE":
-        return WebhookEvent(key, kind, order_ref=content.get("transactionId"), provider_order_id=content.get("orderNo"))
-    if kind in ("DATA_USAGE", "ESIM_STATUS") and iccid:
-        total, used = content.get("totalVolume"), content.get("orderUsage")
-        return WebhookEvent(key, kind, iccid=iccid, usage=UsageChange(
-            used_mb=to_int(used) // MIB if used is not None else None,
-            total_mb=to_int(total) // MIB if total is not None else None,
-            provider_status=content.get("esimStatus")))
-    if kind == "VALIDITY_USAGE" and iccid:
-        return WebhookEvent(key, kind, iccid=iccid, usage=UsageChange(expires_at=parse_time(content.get("expiredTime"))))
+        order_no, reference = content.get("orderNo"), content.get("transactionId")
+        return WebhookEvent(key, kind, order_ref=str(reference) if reference else None,
+                            provider_order_id=str(order_no) if order_no else None)
+    if kind in ("DATA_USAGE", "ESIM_STATUS", "VALIDITY_USAGE") and content.get("iccid"):
+        return WebhookEvent(key, kind, iccid=str(content["iccid"]))
     return WebhookEvent(key, kind or "ignored")
 
 
@@ -385,4 +382,5 @@ SPEC = ProviderSpec(
     base_url="https://api.esimaccess.com",
     verify_webhook=verify_webhook,
     parse_webhook=parse_webhook,
+    webhook_token=True,  # signing is optional at eSIM Access (PROVIDER_APIS.md §2.12)
 )

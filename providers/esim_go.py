@@ -42,7 +42,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, strip_scheme, to_decimal, to_int
-from providers.spec import Credential, ProviderSpec, UsageChange, WebhookEvent, body_digest
+from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest
 
 logger = logging.getLogger(__name__)
 
@@ -367,16 +367,10 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
 
 
 def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
-    """Usage alerts (`Utilisation` and the like) with the bundle's quantities in decimal bytes."""
+    """Usage alerts (`Utilisation` and the like) and lifecycle events (`esim.deleted`), about one eSIM."""
     kind = str(data.get("alertType") or data.get("event") or "")
-    bundle = data.get("bundle") if isinstance(data.get("bundle"), dict) else None
-    if not data.get("iccid") or bundle is None:
-        return WebhookEvent(body_digest(body), kind or "ignored")
-    unlimited = bool(bundle.get("unlimited"))
-    used_mb, total_mb = _used_and_total(to_int(bundle.get("initialQuantity")), to_int(bundle.get("remainingQuantity")))
-    return WebhookEvent(body_digest(body), kind, iccid=str(data["iccid"]), usage=UsageChange(
-        used_mb=None if unlimited else used_mb, total_mb=None if unlimited else total_mb, unlimited=unlimited,
-        expires_at=parse_time(bundle.get("endTime"))))
+    iccid = data.get("iccid")
+    return WebhookEvent(body_digest(body), kind or "ignored", iccid=str(iccid) if iccid else None)
 
 
 SPEC = ProviderSpec(

@@ -7,7 +7,10 @@ simulators' sandbox credentials. The client code is the same either way.
 
 from __future__ import annotations
 
+import functools
+import hmac
 import logging
+import secrets
 from collections.abc import Iterator, Mapping
 
 from providers.base import Provider
@@ -70,6 +73,30 @@ def webhook_credentials(settings: Settings, spec: ProviderSpec) -> dict[str, str
         return values
     sandbox = spec.sandbox_credentials()
     return {name: value or sandbox[name] for name, value in values.items()}
+
+
+def webhook_token(settings: Settings, spec: ProviderSpec) -> str | None:
+    """The secret a provider's callbacks carry in their path: `<ID>_WEBHOOK_TOKEN` when set; else, for
+    a provider that needs one, a token generated for this process outside production (the simulators
+    it serves are given it) and None in production (which refuses to start without it)."""
+    configured = str(getattr(settings, spec.webhook_token_setting))
+    if configured or not spec.webhook_token or settings.is_production:
+        return configured or None
+    return _sandbox_webhook_token(spec.id)
+
+
+@functools.cache
+def _sandbox_webhook_token(provider_id: str) -> str:
+    return secrets.token_urlsafe(32)
+
+
+def webhook_token_accepted(settings: Settings, spec: ProviderSpec, given: str | None) -> bool:
+    """Whether a delivery's path token is the expected one (compared in constant time). A provider that
+    needs a token and has none refuses everything; one without a token wants none in the path."""
+    expected = webhook_token(settings, spec)
+    if expected is None:
+        return not spec.webhook_token and not given
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None = None) -> ProviderRegistry:

@@ -6,7 +6,6 @@ registry, the settings, the webhook route and the simulators iterate over that l
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,33 +25,23 @@ class Credential:
 
 
 @dataclass(frozen=True, slots=True)
-class UsageChange:
-    """Usage facts a callback carries; None leaves a field as it is."""
-
-    used_mb: int | None = None
-    total_mb: int | None = None
-    unlimited: bool | None = None
-    provider_status: str | None = None
-    expires_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class WebhookEvent:
-    """One provider callback in our terms."""
+    """One provider callback in our terms: what it is about, never what it claims.
+
+    A callback is a prompt: the eSIM or order it names is read again from the provider's API, and
+    only what the API says is applied (so its figures and statuses are not carried here).
+    """
 
     key: str  # unique per event at this provider: deliveries are deduplicated on it
     kind: str
     order_ref: str | None = None  # the reference we sent with the order (`<client ref>-<provider id>`)
     provider_order_id: str | None = None
-    iccid: str | None = None
-    usage: UsageChange | None = None
-    remaining_pct: int | None = None  # when a notice gives only the share of data left
-    validity_notice: bool = False  # the expiry in `usage` is a "days left" estimate, never later than ours
+    iccid: str | None = None  # an eSIM whose usage or status the callback says has changed
 
 
 # (raw body, headers with lower-case names, credentials by `Credential.param`) -> signature is good
 WebhookVerifier = Callable[[bytes, Mapping[str, str], Mapping[str, str]], bool]
-# (JSON object, raw body) -> event
+# (JSON object, raw body) -> event; `ValueError` for a body of the wrong shape
 WebhookParser = Callable[[dict[str, Any], bytes], WebhookEvent]
 
 
@@ -67,6 +56,9 @@ class ProviderSpec:
     base_url: str  # production default of the `<id>_base_url` setting
     verify_webhook: WebhookVerifier
     parse_webhook: WebhookParser
+    # True when the provider cannot be relied on to sign its callbacks: then they must carry the
+    # secret `<ID>_WEBHOOK_TOKEN` in their path (`/api/providers/<id>/webhook/<token>`).
+    webhook_token: bool = False
 
     @property
     def capabilities(self) -> Capabilities:
@@ -75,6 +67,11 @@ class ProviderSpec:
     @property
     def base_url_setting(self) -> str:
         return f"{self.id}_base_url"
+
+    @property
+    def webhook_token_setting(self) -> str:
+        """The setting holding the secret callback path token (any provider may have one)."""
+        return f"{self.id}_webhook_token"
 
     @property
     def simulator_module(self) -> str:

@@ -1,7 +1,9 @@
 """The providers this marketplace knows, in default order: register a new provider's `SPEC` here.
 
 Also the settings every provider contributes (`ProviderSettings`): for each credential a field named
-by its `Credential.setting` (read from the upper-cased environment variable), and `<id>_base_url`.
+by its `Credential.setting` (read from the upper-cased environment variable), `<id>_base_url`, and
+`<id>_webhook_token` (the secret its callbacks carry in their path; required in production where
+the spec says `webhook_token`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def _setting_fields() -> dict[str, Any]:
     for spec in SPECS:
         fields.update({c.setting: (str, "") for c in spec.credentials})
         fields[spec.base_url_setting] = (str, spec.base_url)
+        fields[spec.webhook_token_setting] = (str, "")
     return fields
 
 

@@ -36,6 +36,7 @@ def build_api() -> Starlette:
         Route("/api/v1/packages", packages_endpoint, methods=["GET"]),
         Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
         Route("/api/providers/{provider}/webhook", provider_webhook, methods=["POST", "HEAD"]),
+        Route("/api/providers/{provider}/webhook/{token}", provider_webhook, methods=["POST", "HEAD"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),
         *_sandbox_routes(),
     ])

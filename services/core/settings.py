@@ -15,7 +15,7 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from providers.specs import PROVIDER_IDS, ProviderSettings
+from providers.specs import PROVIDER_IDS, ProviderSettings, spec_for
 
 
 class Settings(ProviderSettings):
@@ -60,6 +60,8 @@ class Settings(ProviderSettings):
     job_outbox_seconds: float = Field(default=60, gt=0)
     job_cleanup_hours: float = Field(default=24, gt=0)
     job_misfire_grace_seconds: int = Field(default=300, ge=1)
+    # Received webhook events (provider and Stripe) are kept this long for deduplication and audit.
+    webhook_retention_days: int = Field(default=90, ge=1)
 
     @field_validator("database_url")
     @classmethod
@@ -100,6 +102,23 @@ def _first_error(exc: ValidationError) -> str:
     return f"configuration error: {name}: {err['msg']}"
 
 
+MIN_WEBHOOK_TOKEN_LENGTH = 24
+
+
+def webhook_token_problems(settings: Settings) -> list[str]:
+    """Production: one line per enabled provider whose callbacks need a path token that is unset or short."""
+    if not settings.is_production:
+        return []
+    problems = []
+    for provider_id in settings.esim_providers:
+        spec = spec_for(provider_id)
+        if spec.webhook_token and len(getattr(settings, spec.webhook_token_setting)) < MIN_WEBHOOK_TOKEN_LENGTH:
+            problems.append(f"configuration error: {spec.webhook_token_setting.upper()}: required in production, "
+                            f"at least {MIN_WEBHOOK_TOKEN_LENGTH} random characters "
+                            f"({spec.display_name}'s callback URL ends with it)")
+    return problems
+
+
 @functools.cache
 def get_settings() -> Settings:
     """The process-wide settings; raises `ValidationError` on a bad value."""
@@ -109,7 +128,12 @@ def get_settings() -> Settings:
 def load_or_exit() -> Settings:
     """Load settings for a command or server start; print one clear line and exit on a bad value."""
     try:
-        return get_settings()
+        settings = get_settings()
     except ValidationError as exc:
         print(_first_error(exc), file=sys.stderr)
         raise SystemExit(2) from None
+    problems = webhook_token_problems(settings)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise SystemExit(2)
+    return settings

@@ -27,6 +27,7 @@ from services.accounts import sessions
 from services.catalog import sync as catalog_sync
 from services.core import db, logs
 from services.core.settings import Settings, get_settings
+from services.jobs.retention import purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.notifications import sender
 from services.orders import recovery as order_recovery
@@ -75,7 +76,9 @@ async def _outbox(registry: ProviderRegistry) -> JobResult:
 
 
 async def _cleanup(registry: ProviderRegistry) -> JobResult:
-    return JobResult(await asyncio.to_thread(sessions.purge_expired))
+    retention = dt.timedelta(days=get_settings().webhook_retention_days)
+    sessions_purged = await asyncio.to_thread(sessions.purge_expired)
+    return JobResult(sessions_purged + await asyncio.to_thread(purge_webhook_events, older_than=retention))
 
 
 def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:

@@ -23,7 +23,12 @@ from services.orders.errors import (
     TopupUnavailable,
 )
 from services.orders.esims import EsimDetail, EsimSummary, OrderSummary
-from services.orders.provider_webhooks import InvalidWebhook, UnknownProvider, receive_provider_webhook
+from services.orders.provider_webhooks import (
+    InvalidWebhook,
+    MalformedWebhook,
+    UnknownProvider,
+    receive_provider_webhook,
+)
 from services.orders.reads import (
     AccountView,
     get_esim,
@@ -36,7 +41,7 @@ from services.orders.refunds import Eligibility, RefundView, request_refund
 from services.orders.topups import list_topup_offers
 
 __all__ = [
-    "AccountView", "CheckoutExpired", "InvalidWebhook", "UnknownProvider", "receive_provider_webhook", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
+    "AccountView", "CheckoutExpired", "InvalidWebhook", "MalformedWebhook", "UnknownProvider", "receive_provider_webhook", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
     "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "RefundError", "RefundFailed",
     "RefundNotAllowed", "RefundView", "TopupUnavailable", "confirm_checkout", "get_esim", "get_order",
     "get_refund_eligibility", "list_orders", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",

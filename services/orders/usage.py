@@ -1,4 +1,7 @@
-"""eSIM usage: sync from the providers in batches, apply updates (also from webhooks), notify once.
+"""eSIM usage: sync from the providers in batches, apply updates, notify once.
+
+Only figures read from a provider's API are applied, by the sync job or when a webhook prompts a
+re-read of one eSIM (`record_usage`); a webhook's own figures are never trusted.
 
 Each notice (80 % used, 100 % used, 24 hours before expiry) is a row in `esim_notices` inserted in
 the transaction that queues its email, keyed by (eSIM, kind): a second insert does nothing, so a
@@ -92,6 +95,19 @@ def apply_usage(session: Session, esim: Esim, update: UsageUpdate, *, now: dt.da
     esim.usage_updated_at = now
     session.add(esim)
     return _queue_notices(session, esim, now=now)
+
+
+def record_usage(esim_id: int, usage: pb.Usage, *, now: dt.datetime) -> list[str]:
+    """Apply one eSIM's usage as the provider's API reported it (a webhook's re-read); the notices queued."""
+    with db.session() as s, s.begin():
+        esim = s.execute(sa.select(Esim).where(Esim.id == esim_id).with_for_update()).scalar_one_or_none()
+        return [] if esim is None else apply_usage(s, esim, update_from_usage(usage), now=now)
+
+
+def mark_stale(esim_id: int) -> None:
+    """Put an eSIM first in line for the next usage sync."""
+    with db.session() as s, s.begin():
+        s.execute(sa.update(Esim).where(Esim.id == esim_id).values(usage_updated_at=None))
 
 
 def due_notices(esim: Esim, *, now: dt.datetime) -> list[str]:

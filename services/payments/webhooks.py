@@ -68,9 +68,10 @@ def _verified_event(payload: bytes, signature_header: str | None) -> dict[str, A
     try:
         stripe.WebhookSignature.verify_header(payload, signature_header, secret, WEBHOOK_TOLERANCE_SECONDS)
         event = json.loads(payload)
-    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError):
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidSignature("the webhook signature is missing or invalid") from None
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type") or not (
+            isinstance(event.get("data"), dict) and isinstance(event["data"].get("object"), dict)):
         raise InvalidSignature("the webhook is not a Stripe event")
     return event
 

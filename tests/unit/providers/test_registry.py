@@ -3,8 +3,9 @@
 import pytest
 
 from providers.airalo import AiraloProvider
-from providers.registry import build_registry
-from services.core.settings import Settings
+from providers.registry import build_registry, webhook_token, webhook_token_accepted
+from providers.specs import spec_for
+from services.core.settings import Settings, get_settings, load_or_exit, webhook_token_problems
 
 SANDBOX = {
     "airalo": "http://127.0.0.1:1",
@@ -17,6 +18,9 @@ NO_CREDENTIALS = {
     "esim_access_client_id": "",
     "esim_access_client_secret": "",
     "esim_go_api_key": "",
+    "airalo_webhook_token": "",
+    "esim_access_webhook_token": "",
+    "esim_go_webhook_token": "",
 }
 
 
@@ -56,3 +60,54 @@ async def test_credentials_use_the_configured_base_url():
     with pytest.raises(KeyError):
         registry.get("airalo")
     await registry.aclose()
+
+
+TOKEN = "t" * 32
+
+
+def test_a_provider_that_may_not_sign_needs_its_path_token_compared_exactly():
+    spec = spec_for("esim_access")
+    production = _settings(esim_env="production", esim_access_webhook_token=TOKEN)
+    assert webhook_token_accepted(production, spec, TOKEN)
+    for given in (None, "", TOKEN[:-1], TOKEN + "x", TOKEN.upper()):
+        assert not webhook_token_accepted(production, spec, given)
+
+
+def test_production_without_the_token_refuses_every_delivery_and_names_the_variable():
+    settings = _settings(esim_env="production")
+    assert webhook_token(settings, spec_for("esim_access")) is None
+    assert not webhook_token_accepted(settings, spec_for("esim_access"), None)
+    assert not webhook_token_accepted(settings, spec_for("esim_access"), "")
+    [problem] = webhook_token_problems(settings)
+    assert problem.startswith("configuration error: ESIM_ACCESS_WEBHOOK_TOKEN: required in production")
+    assert webhook_token_problems(_settings(esim_env="production", esim_access_webhook_token="short")) == [problem]
+    assert webhook_token_problems(_settings(esim_env="production", esim_access_webhook_token=TOKEN)) == []
+    assert webhook_token_problems(_settings(esim_env="production", esim_providers="airalo,esim_go")) == []
+
+
+def test_the_sandbox_generates_a_secret_token_per_process():
+    settings, spec = _settings(esim_env="development"), spec_for("esim_access")
+    generated = webhook_token(settings, spec)
+    assert generated and len(generated) >= 32 and webhook_token(settings, spec) == generated
+    assert webhook_token_accepted(settings, spec, generated) and not webhook_token_accepted(settings, spec, None)
+
+
+def test_signing_providers_take_no_token_unless_one_is_configured():
+    airalo = spec_for("airalo")
+    assert webhook_token_accepted(_settings(esim_env="production"), airalo, None)
+    assert not webhook_token_accepted(_settings(esim_env="production"), airalo, "anything")
+    configured = _settings(esim_env="production", airalo_webhook_token=TOKEN)
+    assert webhook_token_accepted(configured, airalo, TOKEN) and not webhook_token_accepted(configured, airalo, None)
+
+
+def test_a_production_start_without_the_token_exits_naming_it(monkeypatch, capsys):
+    monkeypatch.setenv("ESIM_ENV", "production")
+    monkeypatch.setenv("ESIM_PROVIDERS", "esim_access")
+    monkeypatch.delenv("ESIM_ACCESS_WEBHOOK_TOKEN", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit):
+            load_or_exit()
+    finally:
+        get_settings.cache_clear()
+    assert "ESIM_ACCESS_WEBHOOK_TOKEN" in capsys.readouterr().err
