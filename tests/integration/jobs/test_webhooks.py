@@ -1,10 +1,12 @@
-"""Provider webhooks over HTTP: signatures (good, bad, replayed), usage applied at once, async orders
-completed by the simulator's ORDER_STATUS, and the simulators' own usage callbacks."""
+"""Provider webhooks over HTTP: signatures (good, bad, replayed) and path tokens, usage re-read from the
+provider's API at once, async orders completed by the simulator's ORDER_STATUS, the simulators' own usage
+callbacks, and old webhook events purged by the clean-up job."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -21,20 +23,27 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from esim_app.http import provider_webhooks as route
+from providers.registry import webhook_token
 from providers.sandbox import airalo as airalo_sim
 from providers.sandbox import esim_access as esim_access_sim
 from providers.sandbox import esim_go as esim_go_sim
+from providers.sandbox.esims import FIRST_USE_AFTER, Profile
+from providers.sandbox.server import Sandbox
+from providers.specs import spec_for
 from services.core import db
-from services.core.models import Esim, EsimNotice, Order, ProviderWebhookEvent
+from services.core.models import Esim, EsimNotice, Order, ProviderWebhookEvent, StripeEvent
+from services.core.settings import get_settings
+from services.jobs import scheduler
 from services.orders import ordering as orders
+from services.orders import provider_webhooks
 from services.sandbox import localstripe as localstripe_server
 from tests.integration.jobs.conftest import offers, paid_order
 
 
 @pytest.fixture(scope="module")
 def hooks_url(sandbox) -> Iterator[str]:
-    app = Starlette(routes=[Route("/api/providers/{provider}/webhook", route.provider_webhook,
-                                  methods=["POST", "HEAD"])])
+    app = Starlette(routes=[Route(path, route.provider_webhook, methods=["POST", "HEAD"]) for path in (
+        "/api/providers/{provider}/webhook", "/api/providers/{provider}/webhook/{token}")])
     port = localstripe_server.free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -53,7 +62,29 @@ def route_registry(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     the server's loop for every callback."""
     from tests.integration.jobs.conftest import make_registry
 
-    monkeypatch.setattr(route, "get_registry", functools.cache(lambda: make_registry(sandbox)))
+    monkeypatch.setattr(provider_webhooks, "get_registry", functools.cache(lambda: make_registry(sandbox)))
+
+
+def esim_access_token() -> str:
+    """The path token this process expects from eSIM Access (generated: tests are not production)."""
+    token = webhook_token(get_settings(), spec_for("esim_access"))
+    assert token
+    return token
+
+
+def profile_of(sandbox: Sandbox, provider: str, iccid: str) -> Profile:
+    sim = sandbox.sim(provider)
+    if provider == "esim_access":
+        return next(e.profile for e in sim.esims.values() if e.profile.iccid == iccid)
+    return sim.profiles[iccid]
+
+
+def use_at_provider(sandbox: Sandbox, provider: str, iccid: str, fraction: float) -> None:
+    """Make the provider's API report `fraction` of the eSIM's allowance used (and it still active)."""
+    profile = profile_of(sandbox, provider, iccid)
+    days = profile.bundles[0].offer.plan.days
+    profile.pace = 1.0
+    profile.issued_at = sandbox.sim(provider).clock.now() - FIRST_USE_AFTER - dt.timedelta(days=days * fraction)
 
 
 async def _completed_esim(customer: int, provider: str, registry) -> Esim:
@@ -87,10 +118,11 @@ def _notices(esim_id: int) -> list[str]:
         return sorted(s.execute(sa.select(EsimNotice.kind).where(EsimNotice.esim_id == esim_id)).scalars())
 
 
-async def test_esim_go_callback_good_bad_and_replayed(hooks_url, customer, registry):
-    # given an eSIM Go eSIM and a V3 usage callback at 85 % used
+async def test_esim_go_callback_good_bad_and_replayed(hooks_url, sandbox, customer, registry):
+    # given an eSIM Go eSIM the API reports 85 % used, and a V3 usage callback claiming only 10 %
     esim = await _completed_esim(customer, "esim_go", registry)
-    body = _esim_go_body(esim, 0.85)
+    use_at_provider(sandbox, "esim_go", esim.iccid, 0.85)
+    body = _esim_go_body(esim, 0.10)
     url = f"{hooks_url}/esim_go/webhook"
     async with httpx.AsyncClient() as http:
         # when it arrives with a wrong signature, or none: refused, nothing recorded
@@ -102,7 +134,7 @@ async def test_esim_go_callback_good_bad_and_replayed(hooks_url, customer, regis
         # when it arrives signed (hex), then replayed with the base64 form of the same signature
         good = await http.post(url, content=body, headers={"X-Signature-SHA256": _sign_go(body)})
         replay = await http.post(url, content=body, headers={"X-Signature-SHA256": _sign_go(body, b64=True)})
-    # then both answer 200, it is recorded and applied once: usage updated, one 80 % notice
+    # then both answer 200, it is recorded once and prompted one re-read: the API's usage, one 80 % notice
     assert (good.status_code, replay.status_code) == (200, 200)
     assert _events("esim_go") == before + 1
     with db.session() as s:
@@ -111,8 +143,9 @@ async def test_esim_go_callback_good_bad_and_replayed(hooks_url, customer, regis
     assert _notices(esim.id) == ["usage_80"]
 
 
-async def test_airalo_low_data_signed_raw_or_compact(hooks_url, customer, registry):
+async def test_airalo_low_data_signed_raw_or_compact(hooks_url, sandbox, customer, registry):
     esim = await _completed_esim(customer, "airalo", registry)
+    use_at_provider(sandbox, "airalo", esim.iccid, 1.0)
     payload = {"level": "90%", "package_name": "x/y", "remaining_percentage": 0, "iccid": esim.iccid}
     pretty = json.dumps(payload, indent=2).encode()  # the signature covers the compact form
     compact = json.dumps(payload, separators=(",", ":")).encode()
@@ -130,7 +163,7 @@ async def test_esim_access_order_status_completes_an_async_order(hooks_url, sand
     # given eSIM Access allocating for 1.5 s, fulfilment that stops waiting at once, and the webhook set up
     sim = sandbox.sim("esim_access")
     sim.allocation_delay = 1.5
-    sim.webhooks.url = f"{hooks_url}/esim_access/webhook"
+    sim.webhooks.url = f"{hooks_url}/esim_access/webhook/{esim_access_token()}"
     monkeypatch.setattr(orders, "INLINE_POLL_SECONDS", 0.0)
     order_id = paid_order(customer, offers("esim_access", 1)[0])
     try:
@@ -148,27 +181,26 @@ async def test_esim_access_order_status_completes_an_async_order(hooks_url, sand
     assert [d.status for d in sim.webhooks.deliveries][-1] == 200
 
 
-async def test_esim_access_signed_webhook_with_a_bad_signature_is_refused(hooks_url):
+async def test_esim_access_needs_its_path_token_and_a_good_signature_when_signed(hooks_url):
     body = json.dumps({"notifyType": "CHECK_HEALTH", "notifyId": "n-1", "content": {"orderStatus": "Test"}}).encode()
     headers = {"RT-AccessCode": esim_access_sim.ACCESS_CODE, "RT-Timestamp": "1", "RT-RequestID": "r",
                "RT-Signature": "00" * 32}
+    url = f"{hooks_url}/esim_access/webhook"
     async with httpx.AsyncClient() as http:
-        assert (await http.post(f"{hooks_url}/esim_access/webhook", content=body, headers=headers)).status_code == 401
-        assert (await http.post(f"{hooks_url}/esim_access/webhook", content=body)).status_code == 200
+        assert (await http.post(f"{url}/{esim_access_token()}", content=body, headers=headers)).status_code == 401
+        assert (await http.post(f"{url}/{esim_access_token()}", content=body)).status_code == 200
+        assert (await http.post(url, content=body)).status_code == 401  # no token: never again
+        assert (await http.post(f"{url}/not-the-token", content=body)).status_code == 401
         assert (await http.post(f"{hooks_url}/nobody/webhook", content=body)).status_code == 404
 
 
 async def test_simulator_usage_callbacks_reach_the_esims(hooks_url, sandbox, customer, registry):
     # given an eSIM Go eSIM well into its allowance, and the simulator's callback URL set
     sim = sandbox.sim("esim_go")
-    sim.factory.pace = 1.2
-    try:
-        esim = await _completed_esim(customer, "esim_go", registry)
-    finally:
-        sim.factory.pace = None
+    esim = await _completed_esim(customer, "esim_go", registry)
+    use_at_provider(sandbox, "esim_go", esim.iccid, 0.9)
     sim.webhooks.url = f"{hooks_url}/esim_go/webhook"
     sim.webhooks.encoding = "base64"
-    sim.clock.advance(days=60)
     # when the simulator emits its alerts (twice: the second finds nothing new)
     async with httpx.AsyncClient(base_url=sandbox.urls["esim_go"], timeout=60) as http:
         first = (await http.post("/_sandbox/webhooks/emit")).json()["sent"]
@@ -185,3 +217,40 @@ async def test_simulator_usage_callbacks_reach_the_esims(hooks_url, sandbox, cus
 def _status(order_id: int) -> str:
     with db.session() as s:
         return s.get(Order, order_id).status
+
+
+async def test_esim_access_simulator_callbacks_carry_the_token_and_reach_the_esims(hooks_url, sandbox, customer,
+                                                                                    registry):
+    # given an eSIM Access eSIM the API reports 95 % used, and the simulator sending to the token URL
+    esim = await _completed_esim(customer, "esim_access", registry)
+    use_at_provider(sandbox, "esim_access", esim.iccid, 0.95)
+    sim = sandbox.sim("esim_access")
+    sim.webhooks.url = f"{hooks_url}/esim_access/webhook/{esim_access_token()}"
+    # when it emits its DATA_USAGE alerts
+    async with httpx.AsyncClient(base_url=sandbox.urls["esim_access"], timeout=60) as http:
+        assert (await http.post("/_sandbox/webhooks/emit")).json()["sent"] >= 1
+    # then they are accepted and our eSIM gets its 80 % notice from the re-read
+    deadline = time.monotonic() + 10
+    while "usage_80" not in _notices(esim.id):
+        assert time.monotonic() < deadline, "the usage callback never reached the eSIM"
+        await asyncio.sleep(0.1)
+    assert sim.webhooks.deliveries and all(d.status == 200 for d in sim.webhooks.deliveries)
+
+
+async def test_cleanup_purges_webhook_events_past_the_retention_period(registry):
+    # given provider and Stripe events received 91 days ago and yesterday
+    now = dt.datetime.now(dt.UTC)
+    with db.session() as s, s.begin():
+        for age, tag in ((dt.timedelta(days=91), "old"), (dt.timedelta(days=1), "new")):
+            s.add(ProviderWebhookEvent(provider_id="esim_go", event_key=f"purge-{tag}", kind="x",
+                                       received_at=now - age))
+            s.add(StripeEvent(event_id=f"evt_purge_{tag}", type="x", received_at=now - age))
+    # when the clean-up job runs with the default retention (90 days)
+    result = await scheduler.run_job(next(j for j in scheduler.job_specs() if j.name == "cleanup"), registry)
+    # then the old rows are gone and the recent ones kept
+    assert result is not None and result.processed >= 2
+    with db.session() as s:
+        keys = set(s.execute(sa.select(ProviderWebhookEvent.event_key)
+                             .where(ProviderWebhookEvent.event_key.like("purge-%"))).scalars())
+        ids = set(s.execute(sa.select(StripeEvent.event_id).where(StripeEvent.event_id.like("evt_purge_%"))).scalars())
+    assert (keys, ids) == ({"purge-new"}, {"evt_purge_new"})
