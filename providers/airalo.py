@@ -38,7 +38,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
-from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest
+from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest, event_text
 
 logger = logging.getLogger(__name__)
 
@@ -365,17 +365,16 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
 def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
     """Low-data notices (a share of data, or days of validity, left) and async-order results.
     A notice only names the eSIM; its level is in the key so that each level is handled once."""
-    iccid = data.get("iccid")
+    iccid = event_text(data.get("iccid"))
     if iccid and ("level" in data or "remaining_percentage" in data):
-        level = str(data.get("level") or data.get("remaining_percentage"))
+        level = event_text(data.get("level")) or str(event_text(data.get("remaining_percentage")))
         kind = "low_validity" if level.endswith("days") else "low_data"
-        return WebhookEvent(f"low_data:{iccid}:{level}"[:200], kind, iccid=str(iccid))
+        return WebhookEvent(f"low_data:{iccid}:{level}"[:200], kind, iccid=iccid)
     order = data.get("data") if isinstance(data.get("data"), dict) else data
-    request_id = order.get("request_id") or data.get("request_id")
+    request_id = event_text(order.get("request_id")) or event_text(data.get("request_id"))
     if request_id:
-        order_id, description = order.get("id"), order.get("description")
-        return WebhookEvent(f"order:{request_id}", "async_order", order_ref=str(description) if description else None,
-                            provider_order_id=None if order_id is None else str(order_id))
+        return WebhookEvent(f"order:{request_id}", "async_order", order_ref=event_text(order.get("description")),
+                            provider_order_id=event_text(order.get("id")))
     return WebhookEvent(body_digest(body), "ignored")
 
 

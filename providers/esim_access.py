@@ -41,7 +41,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, split_lpa, to_decimal, to_int
-from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest
+from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest, event_text
 
 logger = logging.getLogger(__name__)
 
@@ -359,15 +359,15 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
 def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
     """ORDER_STATUS (allocation done), DATA_USAGE / ESIM_STATUS / VALIDITY_USAGE (about one eSIM),
     keyed by `notifyId`."""
-    kind = str(data.get("notifyType") or "")
+    kind = event_text(data.get("notifyType")) or ""
     content = data.get("content") if isinstance(data.get("content"), dict) else {}
-    key = str(data.get("notifyId") or body_digest(body))[:200]
+    key = (event_text(data.get("notifyId")) or body_digest(body))[:200]
     if kind == "ORDER_STATUS" and content.get("orderStatus") == "GOT_RESOURCE":
-        order_no, reference = content.get("orderNo"), content.get("transactionId")
-        return WebhookEvent(key, kind, order_ref=str(reference) if reference else None,
-                            provider_order_id=str(order_no) if order_no else None)
-    if kind in ("DATA_USAGE", "ESIM_STATUS", "VALIDITY_USAGE") and content.get("iccid"):
-        return WebhookEvent(key, kind, iccid=str(content["iccid"]))
+        return WebhookEvent(key, kind, order_ref=event_text(content.get("transactionId")),
+                            provider_order_id=event_text(content.get("orderNo")))
+    iccid = event_text(content.get("iccid"))
+    if kind in ("DATA_USAGE", "ESIM_STATUS", "VALIDITY_USAGE") and iccid:
+        return WebhookEvent(key, kind, iccid=iccid)
     return WebhookEvent(key, kind or "ignored")
 
 

@@ -42,7 +42,7 @@ from providers.base import (
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
 from providers.parsing import parse_time, strip_scheme, to_decimal, to_int
-from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest
+from providers.spec import Credential, ProviderSpec, WebhookEvent, body_digest, event_text
 
 logger = logging.getLogger(__name__)
 
@@ -368,9 +368,8 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], credentials: Mapping
 
 def parse_webhook(data: JSON, body: bytes) -> WebhookEvent:
     """Usage alerts (`Utilisation` and the like) and lifecycle events (`esim.deleted`), about one eSIM."""
-    kind = str(data.get("alertType") or data.get("event") or "")
-    iccid = data.get("iccid")
-    return WebhookEvent(body_digest(body), kind or "ignored", iccid=str(iccid) if iccid else None)
+    kind = event_text(data.get("alertType")) or event_text(data.get("event")) or "ignored"
+    return WebhookEvent(body_digest(body), kind, iccid=event_text(data.get("iccid")))
 
 
 SPEC = ProviderSpec(

@@ -41,7 +41,7 @@ class WebhookEvent:
 
 # (raw body, headers with lower-case names, credentials by `Credential.param`) -> signature is good
 WebhookVerifier = Callable[[bytes, Mapping[str, str], Mapping[str, str]], bool]
-# (JSON object, raw body) -> event; `ValueError` for a body of the wrong shape
+# (JSON object, raw body) -> event; `ValueError` or `TypeError` for a body of the wrong shape
 WebhookParser = Callable[[dict[str, Any], bytes], WebhookEvent]
 
 
@@ -80,6 +80,13 @@ class ProviderSpec:
 
     def sandbox_credentials(self) -> dict[str, str]:
         return {c.param: c.sandbox for c in self.credentials}
+
+
+def event_text(value: Any) -> str | None:
+    """An id or reference from a callback as text (None when absent); `TypeError` for an object or list."""
+    if isinstance(value, dict | list):
+        raise TypeError("an id in a callback must be a string or a number")
+    return None if value is None or value == "" else str(value)
 
 
 def body_digest(body: bytes) -> str:
