@@ -27,6 +27,7 @@ from providers.sandbox import esim_go as esim_go_sim
 from services.core import db
 from services.core.models import Esim, EsimNotice, Order, ProviderWebhookEvent
 from services.orders import ordering as orders
+from services.orders import provider_webhooks as webhook_service
 from services.sandbox import localstripe as localstripe_server
 from tests.integration.jobs.conftest import offers, paid_order
 
@@ -53,7 +54,7 @@ def route_registry(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     the server's loop for every callback."""
     from tests.integration.jobs.conftest import make_registry
 
-    monkeypatch.setattr(route, "get_registry", functools.cache(lambda: make_registry(sandbox)))
+    monkeypatch.setattr(webhook_service, "get_registry", functools.cache(lambda: make_registry(sandbox)))
 
 
 async def _completed_esim(customer: int, provider: str, registry) -> Esim:
