@@ -57,11 +57,12 @@ async def login_with_password(role: Literal["admin", "enterprise"], email: str, 
                               ip: str | None, user_agent: str | None) -> NewSession:
     """Sign an administrator or enterprise account in with a password (a ticket, as above).
 
-    bcrypt runs on its own bounded pool; a flood is refused with `RateLimited`.
+    bcrypt runs on its own threads; beyond a few sign-ins in flight, `RateLimited` at once.
     """
-    found = await asyncio.to_thread(passwords.find_account, role, email, ip=ip)
-    right = await passwords.check_password_bounded(password, found.password_hash)
-    return await asyncio.to_thread(passwords.conclude_login, found, right, ip=ip, user_agent=user_agent)
+    with passwords.sign_in_slot():
+        found = await asyncio.to_thread(passwords.find_account, role, email, ip=ip)
+        right = await passwords.check_password_on_pool(password, found.password_hash)
+        return await asyncio.to_thread(passwords.conclude_login, found, right, ip=ip, user_agent=user_agent)
 
 
 async def start_session(ticket: str) -> StartedSession | None:

@@ -1,7 +1,8 @@
 """Password sign-in for administrators and enterprise accounts (bcrypt, cost 12), and new admins.
 
-Checks run on a small pool of their own (`PASSWORD_CHECK_WORKERS` threads, a short queue, then
-refusals), never on the event loop nor on the threads the other requests share.
+Checks run on a small pool of their own (`PASSWORD_CHECK_WORKERS` threads), never on the event
+loop nor on the threads the other requests share; a few sign-ins per thread may be in flight,
+further ones are refused at once.
 
 An unknown address costs one bcrypt check like a wrong password, and gets the same refusal.
 Nothing here logs a password.
@@ -10,11 +11,13 @@ Nothing here logs a password.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import logging
 import secrets
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -97,7 +100,7 @@ def login_with_password(
     Raises `InvalidCredentials` (one refusal for an unknown email or a wrong password, with the
     same bcrypt cost), `AccountDisabled` (right password, account inactive or suspended),
     `RateLimited` (10 failures per address, 30 per IP in 15 minutes). The UI's async face runs
-    the same three steps with the bcrypt check on `check_password_bounded`'s pool.
+    the same three steps in a `sign_in_slot`, the bcrypt check on `check_password_on_pool`.
     """
     found = find_account(role, email, ip=ip)
     return conclude_login(found, check_password(password, found.password_hash), ip=ip, user_agent=user_agent)
@@ -147,17 +150,24 @@ def _password_pool() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
             threading.BoundedSemaphore(workers * (1 + QUEUED_CHECKS_PER_WORKER)))
 
 
-async def check_password_bounded(password: str, password_hash: str | None) -> bool:
-    """`check_password` on its own small thread pool, so a flood of sign-ins neither blocks the event
-    loop nor takes the threads every other request uses; beyond a short queue it is refused."""
-    pool, slots = _password_pool()
+@contextlib.contextmanager
+def sign_in_slot() -> Iterator[None]:
+    """One of the few password sign-ins allowed in flight at once; beyond them, `RateLimited` at once,
+    before any thread or database work, so a flood cannot take the threads other requests use."""
+    _, slots = _password_pool()
     if not slots.acquire(blocking=False):
-        log.warning("password checks saturated: refusing a sign-in")
+        log.warning("password sign-ins saturated: refusing one")
         raise RateLimited(PASSWORD_BUSY_RETRY_SECONDS)
     try:
-        return await asyncio.get_running_loop().run_in_executor(pool, check_password, password, password_hash)
+        yield
     finally:
         slots.release()
+
+
+async def check_password_on_pool(password: str, password_hash: str | None) -> bool:
+    """`check_password` on the password threads, off the event loop and off the shared threads."""
+    pool, _ = _password_pool()
+    return await asyncio.get_running_loop().run_in_executor(pool, check_password, password, password_hash)
 
 
 def conclude_login(found: Candidate, right: bool, *, ip: str | None, user_agent: str | None) -> sessions.NewSession:
