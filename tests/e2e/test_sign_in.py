@@ -29,6 +29,11 @@ def test_customer_signs_in_with_a_code_and_lands_where_they_were_going(app_url: 
     page.get_by_test_id("verify-code").click()
     expect(page).to_have_url(re.compile(r"/account/orders$"))
     expect(page.get_by_role("heading", name="Orders")).to_be_visible()
+    # the session cookie is HttpOnly: set by the server, invisible to any script on the page
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "esim_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+    assert "esim_session" not in page.evaluate("document.cookie")
+    assert cookie["value"] not in page.content()
 
 
 def test_a_wrong_code_shows_an_error_and_keeps_the_form(app_url: str, page: Page) -> None:
