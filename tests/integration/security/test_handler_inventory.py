@@ -174,11 +174,11 @@ def _alices_rows(alice_id: int) -> str:
         "SELECT md5(string_agg(u::text, '|')) FROM users u WHERE id = :a",
         "SELECT md5(string_agg(o::text, '|' ORDER BY o.id)) FROM orders o WHERE user_id = :a",
         "SELECT md5(string_agg(e::text, '|' ORDER BY e.id)) FROM esims e WHERE user_id = :a",
-        "SELECT md5(string_agg(r::text, '|' ORDER BY r.id)) FROM refund_requests r"
-        " JOIN orders o ON o.id = r.order_id WHERE o.user_id = :a",
+        ("SELECT md5(string_agg(r::text, '|' ORDER BY r.id)) FROM refund_requests r"
+         " JOIN orders o ON o.id = r.order_id WHERE o.user_id = :a"),
         "SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM support_tickets t WHERE user_id = :a",
-        "SELECT md5(string_agg(m::text, '|' ORDER BY m.id)) FROM support_messages m"
-        " JOIN support_tickets t ON t.id = m.ticket_id WHERE t.user_id = :a",
+        ("SELECT md5(string_agg(m::text, '|' ORDER BY m.id)) FROM support_messages m"
+         " JOIN support_tickets t ON t.id = m.ticket_id WHERE t.user_id = :a"),
     ]
     with db.get_engine().connect() as conn:
         return "/".join(str(conn.execute(sa.text(q), {"a": alice_id}).scalar()) for q in queries)
