@@ -13,6 +13,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     frontend_port=_settings.app_port,
     backend_port=_settings.app_port,
+    trusted_proxy_hops=_settings.trusted_proxy_hops,  # client IPs (rate limits) behind that many proxies
     disable_plugins=[rx.plugins.SitemapPlugin],  # /sitemap.xml is served live (esim_app/http/sitemap.py)
     plugins=[
         SelfHostedFont(),

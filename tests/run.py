@@ -1,7 +1,8 @@
 """`make test`: unit, integration and end-to-end layers, each in its own pytest process.
 
 Playwright keeps an event loop on the main thread, which clashes with pytest-asyncio, so the
-browser layer runs apart (as Reflex's own suite does). Prints the counts of every layer.
+browser layer runs apart (as Reflex's own suite does). Prints the counts of every layer, then
+what the security tests measured (read from the same junit reports).
 """
 
 from __future__ import annotations
@@ -28,16 +29,37 @@ def _counts(report: pathlib.Path) -> dict[str, int]:
     return totals
 
 
+def _testcases(report: pathlib.Path) -> list[ET.Element]:
+    return list(ET.parse(report).getroot().iter("testcase")) if report.exists() else []
+
+
+def security_line(reports: list[pathlib.Path]) -> str:
+    """What the security tests measured, read from their reports: handlers in the inventory
+    (`record_property("security_handlers_checked", n)`), webhook tests that refused an unsigned post
+    (`record_property("security_webhook", ...)`), and whether every security-header test passed."""
+    cases = [case for report in reports for case in _testcases(report)]
+    properties = [(p.get("name"), p.get("value", "")) for case in cases for p in case.iter("property")]
+    handlers = sum(int(value) for name, value in properties if name == "security_handlers_checked")
+    webhooks = sum(1 for name, _ in properties if name == "security_webhook")
+    header_cases = [c for c in cases if "test_headers" in c.get("classname", "")
+                    or "security_headers" in c.get("classname", "")]
+    broken = any(c.find("failure") is not None or c.find("error") is not None for c in header_cases)
+    headers = "unchecked" if not header_cases else ("failed" if broken else "ok")
+    return f"security: handlers checked={handlers} unsigned-webhooks refused={webhooks} headers={headers}"
+
+
 def main() -> int:
-    summary, failed = [], False
+    summary, failed, reports = [], False, []
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in LAYERS:
             report = pathlib.Path(tmp) / f"{name}.xml"
+            reports.append(report)
             code = subprocess.call([sys.executable, "-m", "pytest", *args, f"--junitxml={report}", "-q"])
             c = _counts(report)
             passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
             summary.append(f"{name}: {passed} passed, {c['failures'] + c['errors']} failed, {c['skipped']} skipped")
             failed |= code != 0 or c["tests"] == 0
+        summary.append(security_line(reports))
     print("\n".join(["", "test layers:", *(f"  {line}" for line in summary)]))
     return 1 if failed else 0
 

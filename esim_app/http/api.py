@@ -8,6 +8,7 @@ from esim_app.http.headers import SecurityHeaders
 from esim_app.http.health import health
 from esim_app.http.packages import packages_endpoint
 from esim_app.http.provider_webhooks import provider_webhook
+from esim_app.http.session import END, START, session_end, session_start
 from esim_app.http.sitemap import sitemap
 from esim_app.http.stripe_webhook import stripe_webhook
 from services import sandbox
@@ -35,6 +36,7 @@ def build_api() -> Starlette:
         Route("/api/health", health, methods=["GET"]),
         Route("/api/v1/packages", packages_endpoint, methods=["GET"]),
         Route("/api/stripe/webhook", stripe_webhook, methods=["POST"]),
+        *(Route(START, session_start, methods=["GET"]), Route(END, session_end, methods=["GET"])),
         Route("/api/providers/{provider}/webhook", provider_webhook, methods=["POST", "HEAD"]),
         Route("/api/providers/{provider}/webhook/{token}", provider_webhook, methods=["POST", "HEAD"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),

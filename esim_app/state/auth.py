@@ -1,40 +1,50 @@
 """Session and role guards shared by every portal.
 
-The browser keeps an opaque token in the `esim_session` cookie; the server resolves it against
-the database on every guarded load and in every handler that touches data (`_require`), so a
-revoked session stops working at its next event. Nothing the browser sends besides the cookie
-decides who the caller is.
+The browser keeps an opaque token in an HttpOnly cookie that only the server sets and clears
+(`esim_app.http.session`); no state var holds it. Every guarded load and every handler that
+touches data (`_require`) resolves it against the database from the cookie the websocket
+handshake carried, so a revoked session stops working at its next event. Nothing the browser
+sends besides the cookie decides who the caller is.
 """
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import reflex as rx
 
 from esim_app import routes
+from esim_app.http import session as session_cookie
 from services import accounts
-from services.core import get_settings
 
-COOKIE = "esim_session"
 HOME = {"customer": routes.ACCOUNT, "enterprise": routes.BUSINESS, "admin": routes.ADMIN}
 LOGIN = {"customer": routes.LOGIN, "enterprise": routes.BUSINESS_LOGIN, "admin": routes.ADMIN_LOGIN}
 
 
+def navigate(url: str) -> rx.event.EventSpec:
+    """A full page load of `url` (a server route, not a page), so the next websocket carries the new cookie."""
+    return rx.call_script(f"window.location.replace({json.dumps(url)})")
+
+
+def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
+    return [sub for direct in cls.get_substates() for sub in (direct, *_descendants(direct))]
+
+
 class AuthState(rx.State):
-    session_token: str = rx.Cookie(
-        "", name=COOKIE, path="/", max_age=30 * 24 * 3600, same_site="lax",
-        secure=get_settings().is_production,
-    )
     role: str = ""  # for the UI only; handlers use what `_current` resolves
     display_name: str = ""
+
+    def _token(self) -> str:
+        return session_cookie.token_from_cookies(self.router.headers.cookie)
 
     def _forget(self) -> None:
         self.role = self.display_name = ""
 
     async def _current(self) -> accounts.Identity | None:
         """The caller's identity, resolved from the session cookie against the database."""
-        identity = await accounts.resolve_session(self.session_token)
+        token = self._token()
+        identity = await accounts.resolve_session(token) if token else None
         if identity is None:
             self._forget()
             return None
@@ -58,11 +68,19 @@ class AuthState(rx.State):
         return None, rx.redirect(f"{LOGIN[role]}?next={quote(path, safe='')}", replace=True)
 
     def _start(self, new: accounts.NewSession) -> rx.event.EventSpec:
-        """Adopt a fresh session and go to the `next` page or the role's home."""
-        self.session_token = new.token
+        """Send the browser to trade the sign-in ticket for the cookie, then on to `next` or the role's home."""
         self.role, self.display_name = new.identity.role, new.identity.display_name
         target = self.router.url.query_parameters.get("next", "")
-        return rx.redirect(target if accounts.is_safe_next(target) else HOME[new.identity.role], replace=True)
+        target = target if accounts.is_safe_next(target) else HOME[new.identity.role]
+        return navigate(session_cookie.start_url(new.ticket, target))
+
+    async def _end(self, role: str) -> rx.event.EventSpec:
+        """Forget everything the tab's account and portal states hold, then clear the cookie."""
+        auth = await self.get_state(AuthState)
+        for state_class in _descendants(AuthState):
+            await self.get_state(state_class)  # loaded, so the reset below reaches it
+        auth.reset()
+        return navigate(session_cookie.end_url(LOGIN.get(role, routes.LOGIN)))
 
     @rx.event
     async def guard(self, role: str, roles: list[str]):
@@ -76,12 +94,11 @@ class AuthState(rx.State):
 
     @rx.event
     async def logout(self):
-        if self.session_token:
-            await accounts.revoke_session(self.session_token)
-        role = self.role or "customer"
-        self.session_token = ""
-        self._forget()
-        return [rx.remove_cookie(COOKIE, {"path": "/"}), rx.redirect(LOGIN.get(role, routes.LOGIN))]
+        """Revoke this session, clear every account and portal state of the tab, clear the cookie."""
+        role, token = self.role or "customer", self._token()
+        if token:
+            await accounts.revoke_session(token)
+        return await self._end(role)
 
 
 class CustomerState(AuthState):

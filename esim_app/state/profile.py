@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from esim_app import routes
 from esim_app.errors import message_for
-from esim_app.state.auth import COOKIE, CustomerState
+from esim_app.state.auth import CustomerState
 from services import accounts
 from services.core import ServiceError
 
@@ -80,6 +79,4 @@ class ProfileState(CustomerState):
         if redirect:
             return redirect
         await accounts.revoke_all_sessions(identity)
-        self.session_token = ""
-        self._forget()
-        return [rx.remove_cookie(COOKIE, {"path": "/"}), rx.redirect(routes.LOGIN, replace=True)]
+        return await self._end("customer")

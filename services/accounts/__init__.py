@@ -36,7 +36,7 @@ from services.accounts.profile import (
     ProfileView,
     countries,
 )
-from services.accounts.sessions import Identity, NewSession, SessionView
+from services.accounts.sessions import Identity, NewSession, SessionView, StartedSession
 from services.accounts.validation import is_safe_next
 
 
@@ -46,15 +46,28 @@ async def request_login_code(email: str, *, ip: str | None) -> str:
 
 
 async def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str | None) -> NewSession:
-    """Sign a customer in with the emailed code (creating the customer on first sign-in)."""
+    """Sign a customer in with the emailed code (creating the customer on first sign-in).
+
+    The result holds a one-time ticket for `start_session`, not the session token.
+    """
     return await asyncio.to_thread(codes.verify_login_code, email, code, ip=ip, user_agent=user_agent)
 
 
 async def login_with_password(role: Literal["admin", "enterprise"], email: str, password: str, *,
                               ip: str | None, user_agent: str | None) -> NewSession:
-    """Sign an administrator or enterprise account in with a password."""
-    return await asyncio.to_thread(passwords.login_with_password, role, email, password, ip=ip,
-                                   user_agent=user_agent)
+    """Sign an administrator or enterprise account in with a password (a ticket, as above).
+
+    bcrypt runs on its own threads; beyond a few sign-ins in flight, `RateLimited` at once.
+    """
+    with passwords.sign_in_slot():
+        found = await asyncio.to_thread(passwords.find_account, role, email, ip=ip)
+        right = await passwords.check_password_on_pool(password, found.password_hash)
+        return await asyncio.to_thread(passwords.conclude_login, found, right, ip=ip, user_agent=user_agent)
+
+
+async def start_session(ticket: str) -> StartedSession | None:
+    """Trade a sign-in ticket (once, within a minute) for the token of the HttpOnly cookie."""
+    return await asyncio.to_thread(sessions.exchange_ticket, ticket)
 
 
 async def resolve_session(token: str) -> Identity | None:
@@ -106,6 +119,7 @@ __all__ = [
     "ProfileView",
     "RateLimited",
     "SessionView",
+    "StartedSession",
     "TooManyAttempts",
     "WeakPassword",
     "countries",
@@ -116,6 +130,7 @@ __all__ = [
     "resolve_session",
     "revoke_all_sessions",
     "revoke_session",
+    "start_session",
     "update_profile",
     "verify_login_code",
 ]

@@ -1,4 +1,10 @@
-"""Sign-in rate limits, counted over `LoginAttempt` rows so they hold across processes."""
+"""Sign-in rate limits, counted over `LoginAttempt` rows so they hold across processes.
+
+None of them lets a stranger lock the owner out: sign-in emails are capped per requester and
+address, so one requester uses a few of the address's emails, never all of them; failed code
+checks on an address slow every further check down (doubling waits, at most a minute) instead
+of refusing the owner's right code for long.
+"""
 
 from __future__ import annotations
 
@@ -25,14 +31,18 @@ class RateLimit:
     """At most `limit` `LoginAttempt` rows of `kind` per email or per IP within `window`."""
 
     kind: Literal["code_request", "code_check", "password"]
-    per: Literal["email", "ip"]
+    per: Literal["email", "ip", "email_ip"]
     limit: int
     failures_only: bool = False
     window: dt.timedelta = dt.timedelta(minutes=15)
 
 
-CODE_REQUESTS_PER_EMAIL = RateLimit("code_request", "email", 5)
+HOUR = dt.timedelta(hours=1)
+CODE_REQUESTS_PER_REQUESTER = RateLimit("code_request", "email_ip", 5, window=HOUR)  # one address, one IP
+CODE_REQUESTS_PER_EMAIL = RateLimit("code_request", "email", 15, window=HOUR)  # >= 3 requesters to reach
 CODE_REQUESTS_PER_IP = RateLimit("code_request", "ip", 20)
+CODE_FAILURES_FREE = 10  # failed checks of one address per hour (two codes' worth) before each further one waits
+CODE_BACKOFF_MAX = dt.timedelta(minutes=1)
 CODE_FAILURES_PER_IP = RateLimit("code_check", "ip", 30, failures_only=True)
 PASSWORD_FAILURES_PER_EMAIL = RateLimit("password", "email", 10, failures_only=True)
 PASSWORD_FAILURES_PER_IP = RateLimit("password", "ip", 30, failures_only=True)
@@ -41,21 +51,40 @@ PASSWORD_FAILURES_PER_IP = RateLimit("password", "ip", 30, failures_only=True)
 def enforce(s: Session, limits: tuple[RateLimit, ...], *, email: str, ip: str | None, now: dt.datetime) -> None:
     """Raise `RateLimited` when any limit is reached; retry after the oldest counted row ages out."""
     for limit in limits:
-        key = email if limit.per == "email" else clip(ip, 64)
-        if key is None:
+        ip_key = clip(ip, 64)
+        if limit.per != "email" and ip_key is None:
             continue
-        column = col(LoginAttempt.email) if limit.per == "email" else col(LoginAttempt.ip)
         query = (
             sa.select(sa.func.count(), sa.func.min(LoginAttempt.created_at))
-            .where(col(LoginAttempt.kind) == limit.kind, column == key)
-            .where(col(LoginAttempt.created_at) > now - limit.window)
+            .where(col(LoginAttempt.kind) == limit.kind, col(LoginAttempt.created_at) > now - limit.window)
         )
+        if limit.per in ("email", "email_ip"):
+            query = query.where(col(LoginAttempt.email) == email)
+        if limit.per in ("ip", "email_ip"):
+            query = query.where(col(LoginAttempt.ip) == ip_key)
         if limit.failures_only:
             query = query.where(col(LoginAttempt.succeeded).is_(False))
         count, oldest = s.exec(query).one()
         if count >= limit.limit:
             log.warning("sign-in rate limit reached: %s per %s", limit.kind, limit.per)
             raise RateLimited(max(1, math.ceil((oldest + limit.window - now).total_seconds())))
+
+
+def enforce_code_backoff(s: Session, *, email: str, now: dt.datetime) -> None:
+    """After `CODE_FAILURES_FREE` failed checks of the address within an hour, each further check
+    waits 2, 4, 8 ... seconds (at most `CODE_BACKOFF_MAX`) after the last failure: guessing slows to
+    a crawl whoever guesses, while the owner with the right code waits a minute at worst."""
+    failures, last = s.exec(
+        sa.select(sa.func.count(), sa.func.max(LoginAttempt.created_at))
+        .where(col(LoginAttempt.kind) == "code_check", col(LoginAttempt.email) == email)
+        .where(col(LoginAttempt.succeeded).is_(False), col(LoginAttempt.created_at) > now - HOUR)
+    ).one()
+    if failures < CODE_FAILURES_FREE:
+        return
+    wait = min(dt.timedelta(seconds=2 ** min(failures - CODE_FAILURES_FREE + 1, 16)), CODE_BACKOFF_MAX)
+    if now < last + wait:
+        log.warning("sign-in code checks backing off for an address after %d failures", failures)
+        raise RateLimited(max(1, math.ceil((last + wait - now).total_seconds())))
 
 
 def record_attempt(s: Session, kind: str, *, email: str, ip: str | None, succeeded: bool, now: dt.datetime) -> None:

@@ -56,15 +56,16 @@ def request_login_code(email: str, *, ip: str | None) -> str:
     """Email a sign-in code, valid 5 minutes; earlier codes for the address stop working.
 
     Returns the normalised address. Behaves the same whether or not a customer has this address.
-    Raises `InvalidEmail` or `RateLimited` (5 codes per address and 20 per IP in 15 minutes).
+    Raises `InvalidEmail` or `RateLimited` (5 codes an hour per address and requesting IP, 15 an
+    hour per address whoever asks, 20 per IP in 15 minutes).
     """
     address = normalise_email(email)
     code, now = new_login_code(), sessions.utcnow()
     with db.session() as s, s.begin():
         # one request per address at a time, so the per-address limit is exact
         s.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"login_code:{address}"))))
-        attempts.enforce(s, (attempts.CODE_REQUESTS_PER_EMAIL, attempts.CODE_REQUESTS_PER_IP),
-                         email=address, ip=ip, now=now)
+        attempts.enforce(s, (attempts.CODE_REQUESTS_PER_REQUESTER, attempts.CODE_REQUESTS_PER_EMAIL,
+                             attempts.CODE_REQUESTS_PER_IP), email=address, ip=ip, now=now)
         s.execute(
             sa.update(LoginCode)
             .where(col(LoginCode.email) == address, col(LoginCode.consumed_at).is_(None))
@@ -83,13 +84,18 @@ def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str 
     """Sign a customer in with the emailed code, creating the customer on first sign-in.
 
     Raises `InvalidCode` (wrong, expired, replaced or used), `TooManyAttempts` (a sixth check of
-    one code), `RateLimited` (30 failed checks per IP in 15 minutes), `AccountDisabled`.
+    one code), `RateLimited` (30 failed checks per IP in 15 minutes, or a check too soon after the
+    address's recent failures: `attempts.enforce_code_backoff`), `AccountDisabled`. Returns a
+    pending session whose ticket the browser trades for the cookie.
     """
     address = normalise_email(email)
     code, now = "".join(code.split()), sessions.utcnow()
     with db.session() as s:
         with s.begin():  # a refusal below (AccountDisabled) rolls back the consumed code too
+            # one check per address at a time, so the backoff counts every failure before it
+            s.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"code_check:{address}"))))
             attempts.enforce(s, (attempts.CODE_FAILURES_PER_IP,), email=address, ip=ip, now=now)
+            attempts.enforce_code_backoff(s, email=address, now=now)
             refusal = _check_code(s, address, code, now=now)
             attempts.record_attempt(s, "code_check", email=address, ip=ip, succeeded=refusal is None, now=now)
             if refusal is None:

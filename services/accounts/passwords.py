@@ -1,13 +1,25 @@
 """Password sign-in for administrators and enterprise accounts (bcrypt, cost 12), and new admins.
 
+Checks run on a small pool of their own (`PASSWORD_CHECK_WORKERS` threads), never on the event
+loop nor on the threads the other requests share; a few sign-ins per thread may be in flight,
+further ones are refused at once.
+
 An unknown address costs one bcrypt check like a wrong password, and gets the same refusal.
 Nothing here logs a password.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
 import functools
+import logging
 import secrets
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import bcrypt
@@ -23,12 +35,17 @@ from services.accounts.errors import (
     InvalidEmail,
     PasswordTooLong,
     PasswordTooShort,
+    RateLimited,
 )
 from services.accounts.validation import normalise_email
-from services.core import db
+from services.core import db, get_settings
 from services.core.models import Admin, EnterpriseAccount, Role
 
+log = logging.getLogger(__name__)
+
 BCRYPT_COST = 12
+QUEUED_CHECKS_PER_WORKER = 4  # checks waiting for a password thread before more are refused
+PASSWORD_BUSY_RETRY_SECONDS = 5
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 
@@ -78,12 +95,33 @@ def create_admin(email: str, password: str, *, name: str = "") -> int:
 def login_with_password(
     role: Literal["admin", "enterprise"], email: str, password: str, *, ip: str | None, user_agent: str | None,
 ) -> sessions.NewSession:
-    """Sign an administrator or enterprise account in; audited.
+    """Sign an administrator or enterprise account in; audited. Returns a pending session (ticket).
 
     Raises `InvalidCredentials` (one refusal for an unknown email or a wrong password, with the
     same bcrypt cost), `AccountDisabled` (right password, account inactive or suspended),
-    `RateLimited` (10 failures per address, 30 per IP in 15 minutes).
+    `RateLimited` (10 failures per address, 30 per IP in 15 minutes). The UI's async face runs
+    the same three steps in a `sign_in_slot`, the bcrypt check on `check_password_on_pool`.
     """
+    found = find_account(role, email, ip=ip)
+    return conclude_login(found, check_password(password, found.password_hash), ip=ip, user_agent=user_agent)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The account a password sign-in names (None for an unknown address), looked up under the limits."""
+
+    role: str
+    address: str
+    account: Any
+    now: dt.datetime
+
+    @property
+    def password_hash(self) -> str | None:
+        return self.account.password_hash if self.account is not None else None
+
+
+def find_account(role: Literal["admin", "enterprise"], email: str, *, ip: str | None) -> Candidate:
+    """Step 1: refuse when rate limited, else look the account up."""
     if role not in _PASSWORD_ACCOUNTS:
         raise ValueError(f"no password sign-in for role {role!r}")
     model, email_column = _PASSWORD_ACCOUNTS[role]
@@ -96,9 +134,45 @@ def login_with_password(
         attempts.enforce(s, (attempts.PASSWORD_FAILURES_PER_EMAIL, attempts.PASSWORD_FAILURES_PER_IP),
                          email=address, ip=ip, now=now)
         account: Any = s.exec(select(model).where(email_column == address)).first()
-    # bcrypt outside the transaction; an unknown address pays for a check too
-    right = verify_password(password, account.password_hash if account else _dummy_password_hash())
-    right = right and account is not None
+    return Candidate(role, address, account, now)
+
+
+def check_password(password: str, password_hash: str | None) -> bool:
+    """Step 2 (bcrypt, outside any transaction); an unknown address pays for a check too."""
+    right = verify_password(password, password_hash or _dummy_password_hash())
+    return right and password_hash is not None
+
+
+@functools.cache
+def _password_pool() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
+    workers = get_settings().password_check_workers
+    return (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="password-check"),
+            threading.BoundedSemaphore(workers * (1 + QUEUED_CHECKS_PER_WORKER)))
+
+
+@contextlib.contextmanager
+def sign_in_slot() -> Iterator[None]:
+    """One of the few password sign-ins allowed in flight at once; beyond them, `RateLimited` at once,
+    before any thread or database work, so a flood cannot take the threads other requests use."""
+    _, slots = _password_pool()
+    if not slots.acquire(blocking=False):
+        log.warning("password sign-ins saturated: refusing one")
+        raise RateLimited(PASSWORD_BUSY_RETRY_SECONDS)
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+async def check_password_on_pool(password: str, password_hash: str | None) -> bool:
+    """`check_password` on the password threads, off the event loop and off the shared threads."""
+    pool, _ = _password_pool()
+    return await asyncio.get_running_loop().run_in_executor(pool, check_password, password, password_hash)
+
+
+def conclude_login(found: Candidate, right: bool, *, ip: str | None, user_agent: str | None) -> sessions.NewSession:
+    """Step 3: count the attempt; start a session for a right password on an active account."""
+    role, account, address, now = found.role, found.account, found.address, found.now
     active = right and (account.is_active if role == Role.ADMIN else account.status == "active")
     with db.session() as s, s.begin():
         attempts.record_attempt(s, "password", email=address, ip=ip, succeeded=active, now=now)

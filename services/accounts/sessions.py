@@ -1,7 +1,12 @@
 """Database sessions: the browser holds an opaque random token, only its SHA-256 is stored.
 
-A session lasts 30 days from its last use (written at most once a minute); revoking one, or all
-of a principal's, takes effect at the next request. Nothing here logs a token.
+Signing in creates a pending session and hands out a one-time ticket (valid a minute); the
+browser trades it at a server route (`exchange_ticket`) for the token, which goes straight into
+an HttpOnly cookie, so no page state ever holds it. Lifetimes by role (`SESSION_*` settings):
+a customer's session slides (default 30 days from its last use); an enterprise or admin session
+ends after 30 idle minutes and 12 hours after sign-in at the latest. Use is written at most once
+a minute; revoking one, or all of a principal's, takes effect at the next request. Nothing here
+logs a token or a ticket.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from services.accounts.attempts import ATTEMPT_RETENTION
 from services.accounts.validation import clip
-from services.core import db
+from services.core import db, get_settings
 from services.core.models import (
     Admin,
     AuditLog,
@@ -29,8 +34,8 @@ from services.core.models import (
     User,
 )
 
-SESSION_TTL = dt.timedelta(days=30)  # sliding: each use (at most once a minute) extends it
 SESSION_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+TICKET_TTL = dt.timedelta(minutes=1)
 
 _PRINCIPAL_FIELD = {
     Role.CUSTOMER: "user_id",
@@ -57,9 +62,21 @@ class Identity:
 
 @dataclass(frozen=True)
 class NewSession:
-    token: str  # for the cookie; never stored or logged
+    """A signed-in principal whose browser has yet to trade `ticket` for the session cookie."""
+
+    ticket: str  # one use, within `TICKET_TTL`; never stored or logged
     identity: Identity
+    expires_at: dt.datetime  # of the ticket
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    """What the sign-in route puts in the cookie."""
+
+    token: str  # for the HttpOnly cookie only; never stored or logged
+    role: str
     expires_at: dt.datetime
+    cookie_max_age: int  # seconds; a customer's cookie outlives its sliding expiry, the server decides
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +99,65 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def hash_ticket(ticket: str) -> str:
+    """The stored form of a sign-in ticket: a different hash, so a ticket never works as a token."""
+    return hashlib.sha256(b"ticket:" + ticket.encode()).hexdigest()
+
+
+def lifetime(role: str) -> tuple[dt.timedelta, dt.timedelta | None]:
+    """(sliding or idle period, absolute cap or None) for sessions of `role`, from the settings."""
+    settings = get_settings()
+    if role == Role.CUSTOMER:
+        return dt.timedelta(days=settings.session_customer_days), None
+    return (dt.timedelta(minutes=settings.session_staff_idle_minutes),
+            dt.timedelta(hours=settings.session_staff_max_hours))
+
+
+def session_deadline(role: str, *, created_at: dt.datetime, last_used: dt.datetime) -> dt.datetime:
+    """When a session of `role` created at `created_at` and last used at `last_used` ends."""
+    period, cap = lifetime(role)
+    return min(last_used + period, created_at + cap) if cap else last_used + period
+
+
+def cookie_max_age(role: str) -> int:
+    """Max-Age of the cookie: a staff cookie dies with the absolute cap; a customer's lives 400 days
+    (browsers' limit) so the server's sliding expiry, not the cookie, ends the session."""
+    _, cap = lifetime(role)
+    return int(cap.total_seconds()) if cap else 400 * 24 * 3600
+
+
 def create_session(
     s: Session, *, role: str, principal_id: int, email: str, display_name: str,
     ip: str | None, user_agent: str | None, now: dt.datetime,
 ) -> NewSession:
-    """Add a session for the principal in `s`'s transaction; the token leaves only in the result."""
-    token, role = secrets.token_urlsafe(32), Role(role).value
-    row = AuthSession(token_hash=hash_token(token), role=role, expires_at=now + SESSION_TTL,
-                      last_seen_at=now, ip=clip(ip, 64), user_agent=clip(user_agent, 400),
+    """Add a pending session (no use yet) in `s`'s transaction; its ticket leaves only in the result."""
+    ticket, role = secrets.token_urlsafe(32), Role(role).value
+    row = AuthSession(token_hash=hash_ticket(ticket), role=role, expires_at=now + TICKET_TTL,
+                      last_seen_at=None, ip=clip(ip, 64), user_agent=clip(user_agent, 400),
                       **{_PRINCIPAL_FIELD[role]: principal_id})
     s.add(row)
     s.flush()
     identity = Identity(role=role, principal_id=principal_id, email=email, display_name=display_name,
                         session_id=row.id)  # type: ignore[arg-type]
-    return NewSession(token=token, identity=identity, expires_at=row.expires_at)
+    return NewSession(ticket=ticket, identity=identity, expires_at=row.expires_at)
+
+
+def exchange_ticket(ticket: str) -> StartedSession | None:
+    """Trade a sign-in ticket for the session token, once and within a minute; None otherwise."""
+    if not ticket or len(ticket) > 200:
+        return None
+    token, moment = secrets.token_urlsafe(32), utcnow()
+    with db.session() as s, s.begin():
+        pending = s.exec(
+            select(AuthSession).where(col(AuthSession.token_hash) == hash_ticket(ticket))
+            .where(col(AuthSession.last_seen_at).is_(None), col(AuthSession.revoked_at).is_(None))
+            .where(col(AuthSession.expires_at) > moment).with_for_update()
+        ).first()
+        if pending is None:
+            return None
+        expires = session_deadline(pending.role, created_at=pending.created_at or moment, last_used=moment)
+        pending.token_hash, pending.last_seen_at, pending.expires_at = hash_token(token), moment, expires
+    return StartedSession(token=token, role=pending.role, expires_at=expires, cookie_max_age=cookie_max_age(pending.role))
 
 
 def audit(s: Session, identity: Identity, action: str, *, ip: str | None, details: dict[str, Any]) -> None:
@@ -120,7 +182,8 @@ def _principal(user: User | None, admin: Admin | None, org: EnterpriseAccount | 
 def resolve_session(token: str) -> Identity | None:
     """The identity behind a session token; None when unknown, expired, revoked or deactivated.
 
-    Each use extends the session to 30 days from now, writing at most once a minute.
+    Each use moves the session's end (`session_deadline`), writing at most once a minute; a
+    pending session (ticket not yet exchanged) never resolves.
     """
     if not token or len(token) > 200:
         return None
@@ -132,10 +195,10 @@ def resolve_session(token: str) -> Identity | None:
             .outerjoin(Admin, col(Admin.id) == AuthSession.admin_id)
             .outerjoin(EnterpriseAccount, col(EnterpriseAccount.id) == AuthSession.enterprise_account_id)
             .where(col(AuthSession.token_hash) == hash_token(token), col(AuthSession.revoked_at).is_(None))
-            .where(col(AuthSession.expires_at) > moment)
+            .where(col(AuthSession.expires_at) > moment, col(AuthSession.last_seen_at).is_not(None))
         ).first()
         principal = _principal(*found[1:]) if found is not None else None
-        if principal is None:
+        if principal is None or not _within_lifetime(found[0], moment):
             return None
         session = found[0]
         if session.last_seen_at is None or moment - session.last_seen_at >= SESSION_TOUCH_INTERVAL:
@@ -144,10 +207,17 @@ def resolve_session(token: str) -> Identity | None:
                 .where(col(AuthSession.id) == session.id, col(AuthSession.revoked_at).is_(None))
                 .where(sa.or_(col(AuthSession.last_seen_at).is_(None),
                               col(AuthSession.last_seen_at) <= moment - SESSION_TOUCH_INTERVAL))
-                .values(last_seen_at=moment, expires_at=moment + SESSION_TTL)
+                .values(last_seen_at=moment, expires_at=session_deadline(
+                    session.role, created_at=session.created_at or moment, last_used=moment))
             )
             s.commit()
         return Identity(*principal, session_id=session.id)
+
+
+def _within_lifetime(session: AuthSession, moment: dt.datetime) -> bool:
+    """Today's lifetime settings hold for sessions written under older ones too."""
+    created = session.created_at or moment
+    return session_deadline(session.role, created_at=created, last_used=session.last_seen_at or created) > moment
 
 
 def revoke_session(token: str) -> None:
@@ -181,6 +251,7 @@ def list_sessions(identity: Identity) -> list[SessionView]:
             select(AuthSession)
             .where(_principal_column(identity) == identity.principal_id)
             .where(col(AuthSession.revoked_at).is_(None), col(AuthSession.expires_at) > utcnow())
+            .where(col(AuthSession.last_seen_at).is_not(None))
             .order_by(col(AuthSession.last_seen_at).desc().nulls_last(), col(AuthSession.id).desc())
         ).all()
     return [

@@ -51,6 +51,15 @@ class Settings(ProviderSettings):
     smtp_pass: str = ""
     smtp_from: str = "eSIM Marketplace <no-reply@localhost>"
 
+    # Sessions: customers slide (each use extends), enterprise and admin sessions end when idle and at a cap.
+    session_customer_days: float = Field(default=30, gt=0)
+    session_staff_idle_minutes: float = Field(default=30, gt=0)
+    session_staff_max_hours: float = Field(default=12, gt=0)
+    # Anti-automation: reverse proxies in front of the app (X-Forwarded-For hops to trust for the
+    # client address), and threads for password checks (further checks queue, a flood is refused).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+    password_check_workers: int = Field(default=2, ge=1, le=32)
+
     scheduler: Literal["inline", "off"] = "inline"
     # Background job intervals (`esim jobs`, or inline in the web process).
     job_pending_orders_minutes: float = Field(default=5, gt=0)

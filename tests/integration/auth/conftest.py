@@ -10,9 +10,10 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import col, select
 
-from services.accounts import codes, sessions
+from services.accounts import codes
 from services.core import db
 from services.core.models import EmailOutbox
+from tests.support.tabs import SignedIn, exchange
 
 
 @pytest.fixture
@@ -38,11 +39,11 @@ def latest_code(address: str) -> str:
 
 
 @pytest.fixture
-def sign_in(ip: str) -> Callable[..., sessions.NewSession]:
-    """Sign a customer in through the real code flow."""
+def sign_in(ip: str) -> Callable[..., SignedIn]:
+    """Sign a customer in through the real code flow, ticket exchanged as the sign-in route does."""
 
-    def _sign_in(address: str, *, user_agent: str | None = "pytest") -> sessions.NewSession:
+    def _sign_in(address: str, *, user_agent: str | None = "pytest") -> SignedIn:
         codes.request_login_code(address, ip=ip)
-        return codes.verify_login_code(address, latest_code(address), ip=ip, user_agent=user_agent)
+        return exchange(codes.verify_login_code(address, latest_code(address), ip=ip, user_agent=user_agent))
 
     return _sign_in

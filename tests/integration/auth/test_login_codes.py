@@ -37,8 +37,9 @@ def test_code_from_the_email_signs_a_new_customer_in(email: str, ip: str) -> Non
     assert user.is_verified
     assert new.identity.role == "customer" and new.identity.principal_id == user.id
     assert new.identity.email == email and new.identity.org_id is None
-    assert sessions.resolve_session(new.token) == new.identity
-    assert new.expires_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=29)
+    started = sessions.exchange_ticket(new.ticket)
+    assert sessions.resolve_session(started.token) == new.identity
+    assert started.expires_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=29)
 
 
 def test_the_email_says_how_long_the_code_lives(email: str, ip: str) -> None:
@@ -115,16 +116,58 @@ def test_a_new_code_replaces_the_earlier_one(email: str, ip: str) -> None:
     assert codes.verify_login_code(email, second, ip=ip, user_agent=None).identity.email == email
 
 
-def test_code_requests_are_limited_per_email(email: str) -> None:
-    for n in range(5):
-        codes.request_login_code(email, ip=f"10.200.0.{n}")
-    with pytest.raises(errors.RateLimited) as refused:
-        codes.request_login_code(email, ip="10.200.0.99")
-    assert 0 < refused.value.retry_after_seconds <= 15 * 60
-    assert refused.value.params == {"minutes": 15}
-    assert "Try again in 15 min." in message_for(refused.value)
+def _emails_to(address: str) -> int:
     with db.session() as s:
-        assert s.exec(select(func.count()).where(EmailOutbox.to_address == email)).one() == 5
+        return s.exec(select(func.count()).where(EmailOutbox.to_address == address)).one()
+
+
+def test_one_requester_cannot_use_up_an_addresses_sign_in_emails(email: str) -> None:
+    # given someone who asked for five codes for another person's address from one IP
+    for _ in range(5):
+        codes.request_login_code(email, ip="10.200.0.1")
+    # then they get no more for an hour
+    with pytest.raises(errors.RateLimited) as refused:
+        codes.request_login_code(email, ip="10.200.0.1")
+    assert 59 * 60 < refused.value.retry_after_seconds <= 60 * 60
+    assert refused.value.params == {"minutes": 60} and "Try again in 60 min." in message_for(refused.value)
+    # but the owner, asking from their own address, still gets a code
+    codes.request_login_code(email, ip="10.200.0.2")
+    assert _emails_to(email) == 6
+
+
+def test_sign_in_emails_to_one_address_are_capped_whoever_asks(email: str) -> None:
+    for n in range(15):
+        codes.request_login_code(email, ip=f"10.200.1.{n}")
+    with pytest.raises(errors.RateLimited):
+        codes.request_login_code(email, ip="10.200.1.99")
+    assert _emails_to(email) == 15
+
+
+def _fail_checks(email: str, count: int, *, seconds_ago: float = 0) -> None:
+    """`count` failed code checks of `email`, from many IPs, the last one `seconds_ago`."""
+    moment = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds_ago)
+    with db.session() as s:
+        s.add_all(LoginAttempt(kind="code_check", email=email, ip=f"10.210.{n}.1", succeeded=False,
+                               created_at=moment - dt.timedelta(seconds=n)) for n in range(count))
+        s.commit()
+
+
+def test_failed_checks_of_an_address_slow_further_checks_down(email: str, ip: str) -> None:
+    # given twelve failed checks of the address from many IPs, the last one just now
+    codes.request_login_code(email, ip=ip)
+    _fail_checks(email, 12)
+    # then even the right code waits, briefly, without spending one of the code's checks
+    with pytest.raises(errors.RateLimited) as refused:
+        codes.verify_login_code(email, latest_code(email), ip=ip, user_agent=None)
+    assert 1 <= refused.value.retry_after_seconds <= 8
+
+
+def test_the_backoff_is_a_wait_not_a_lockout(email: str, ip: str) -> None:
+    # given a hundred failed checks by strangers, the last one a minute ago
+    codes.request_login_code(email, ip=ip)
+    _fail_checks(email, 100, seconds_ago=61)
+    # then the owner's right code works
+    assert codes.verify_login_code(email, latest_code(email), ip=ip, user_agent=None).identity.email == email
 
 
 def test_code_requests_are_limited_per_ip(ip: str, database_url: str) -> None:
@@ -192,7 +235,7 @@ def test_the_first_sign_in_creates_the_customer_once(email: str, sign_in) -> Non
     first = sign_in(email)
     second = sign_in(email)
     assert first.identity.principal_id == second.identity.principal_id
-    assert first.token != second.token
+    assert first.token != second.token and first.identity.session_id != second.identity.session_id
     assert len(_users(email)) == 1
 
 

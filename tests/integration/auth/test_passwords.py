@@ -41,7 +41,7 @@ def _audit(role: str, principal_id: int) -> list[AuditLog]:
 def test_an_admin_signs_in_and_it_is_audited(admin_email: str, ip: str) -> None:
     new = passwords.login_with_password("admin", admin_email.upper(), PASSWORD, ip=ip, user_agent="Chrome")
     assert new.identity.role == "admin" and new.identity.display_name == "Grace"
-    assert sessions.resolve_session(new.token) == new.identity
+    assert sessions.resolve_session(sessions.exchange_ticket(new.ticket).token) == new.identity
     (entry,) = _audit("admin", new.identity.principal_id)
     assert entry.action == "login" and entry.ip == ip and entry.entity_id == str(new.identity.session_id)
     with db.session() as s:

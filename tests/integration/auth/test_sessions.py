@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from services.accounts import codes, passwords, sessions
-from services.core import db
+from services.core import db, get_settings
 from services.core.models import AuditLog, AuthSession, EnterpriseAccount, LoginAttempt, LoginCode, User
+from tests.integration.auth.conftest import latest_code
+from tests.support.tabs import exchange
 
 
 def _set(session_id: int, **values: object) -> None:
@@ -59,14 +61,15 @@ def test_a_suspended_enterprise_is_signed_out(email: str, ip: str) -> None:
         s.add(EnterpriseAccount(company_name="Acme", contact_name="A", contact_email=email,
                                 password_hash=passwords.hash_password("correct horse battery")))
         s.commit()
-    new = passwords.login_with_password("enterprise", email, "correct horse battery", ip=ip, user_agent=None)
+    new = exchange(passwords.login_with_password("enterprise", email, "correct horse battery", ip=ip,
+                                                 user_agent=None))
     with db.get_engine().begin() as conn:
         conn.execute(sa.update(EnterpriseAccount).where(EnterpriseAccount.contact_email == email)
                      .values(status="suspended"))
     assert sessions.resolve_session(new.token) is None
 
 
-def test_use_slides_the_expiry_to_thirty_days(email: str, sign_in) -> None:
+def test_use_slides_a_customers_expiry_to_thirty_days(email: str, sign_in) -> None:
     new = sign_in(email)
     now = dt.datetime.now(dt.UTC)
     seen, expires = now - dt.timedelta(minutes=2), now + dt.timedelta(hours=1)
@@ -131,3 +134,74 @@ def test_purge_removes_dead_codes_attempts_and_sessions(email: str, ip: str, sig
     assert len(left) == 1 and left[0].consumed_at is None
     assert attempts == []
     assert sessions.resolve_session(live.token) == live.identity
+
+
+def test_a_sign_in_gives_a_ticket_that_is_no_session_and_works_once(email: str, ip: str) -> None:
+    codes.request_login_code(email, ip=ip)
+    new = codes.verify_login_code(email, latest_code(email), ip=ip, user_agent="pytest")
+    assert sessions.resolve_session(new.ticket) is None  # the ticket is not a token
+    assert sessions.list_sessions(new.identity) == []  # nor a session yet
+    started = sessions.exchange_ticket(new.ticket)
+    assert started is not None and started.role == "customer"
+    assert sessions.resolve_session(started.token) == new.identity
+    assert sessions.exchange_ticket(new.ticket) is None  # once only
+    assert sessions.exchange_ticket(started.token) is None  # a token is not a ticket
+
+
+def test_a_ticket_dies_after_a_minute(email: str, ip: str) -> None:
+    codes.request_login_code(email, ip=ip)
+    new = codes.verify_login_code(email, latest_code(email), ip=ip, user_agent="pytest")
+    _set(new.identity.session_id, expires_at=sa.func.now() - sa.text("interval '1 second'"))
+    assert sessions.exchange_ticket(new.ticket) is None
+
+
+def _staff(email: str, ip: str) -> tuple[str, int]:
+    """A signed-in enterprise account: (token, session id)."""
+    with db.session() as s:
+        s.add(EnterpriseAccount(company_name="Acme", contact_name="A", contact_email=email,
+                                password_hash=passwords.hash_password("correct horse battery")))
+        s.commit()
+    new = exchange(passwords.login_with_password("enterprise", email, "correct horse battery", ip=ip,
+                                                 user_agent=None))
+    return new.token, new.identity.session_id
+
+
+def test_an_enterprise_session_ends_after_thirty_idle_minutes(email: str, ip: str) -> None:
+    token, session_id = _staff(email, ip)
+    started = _row(session_id)
+    assert dt.timedelta(minutes=29) < started.expires_at - started.last_seen_at <= dt.timedelta(minutes=30)
+    now = dt.datetime.now(dt.UTC)
+    _set(session_id, last_seen_at=now - dt.timedelta(minutes=20), expires_at=now + dt.timedelta(minutes=10))
+    assert sessions.resolve_session(token) is not None  # used within the half hour: extended
+    assert _row(session_id).expires_at > now + dt.timedelta(minutes=29)
+    # an idle half hour ends it, whatever an older expiry says
+    _set(session_id, last_seen_at=now - dt.timedelta(minutes=31), expires_at=now + dt.timedelta(days=1))
+    assert sessions.resolve_session(token) is None
+
+
+def test_an_admin_session_ends_twelve_hours_after_sign_in_however_busy(email: str, ip: str) -> None:
+    passwords.create_admin(email, "a long admin passphrase")
+    new = exchange(passwords.login_with_password("admin", email, "a long admin passphrase", ip=ip, user_agent=None))
+    now = dt.datetime.now(dt.UTC)
+    _set(new.identity.session_id, created_at=now - dt.timedelta(hours=11, minutes=50),
+         last_seen_at=now - dt.timedelta(minutes=2))
+    assert sessions.resolve_session(new.token) is not None
+    assert _row(new.identity.session_id).expires_at <= now + dt.timedelta(minutes=10, seconds=5)  # the cap
+    _set(new.identity.session_id, created_at=now - dt.timedelta(hours=12, seconds=1), last_seen_at=now,
+         expires_at=now + dt.timedelta(minutes=30))
+    assert sessions.resolve_session(new.token) is None
+
+
+def test_lifetimes_come_from_the_settings(email: str, sign_in, monkeypatch) -> None:
+    monkeypatch.setenv("SESSION_CUSTOMER_DAYS", "7")
+    get_settings.cache_clear()
+    try:
+        new = sign_in(email)
+        row = _row(new.identity.session_id)
+        assert dt.timedelta(days=6, hours=23) < row.expires_at - row.last_seen_at <= dt.timedelta(days=7)
+        _set(new.identity.session_id, last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=7, seconds=1),
+             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=20))
+        assert sessions.resolve_session(new.token) is None
+    finally:
+        monkeypatch.delenv("SESSION_CUSTOMER_DAYS")
+        get_settings.cache_clear()

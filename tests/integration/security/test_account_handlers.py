@@ -14,23 +14,23 @@ import reflex as rx
 import sqlalchemy as sa
 
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
-from esim_app.state.auth import AuthState
 from esim_app.state.topup import TopupState
 from services.accounts import codes, sessions
 from services.core import db
 from services.core.models import Esim, Order, OrderStatus, Package
+from tests.support.tabs import SignedIn, exchange, tab
 
 
-def _sign_in(email: str) -> sessions.NewSession:
+def _sign_in(email: str) -> SignedIn:
     codes.request_login_code(email, ip="203.0.113.9")
     with db.get_engine().connect() as conn:
         body = conn.execute(sa.text("SELECT text_body FROM email_outbox WHERE to_address = :e ORDER BY id DESC"),
                             {"e": email}).scalar()
     code = re.search(r"\b(\d{6})\b", body).group(1)
-    return codes.verify_login_code(email, code, ip="203.0.113.9", user_agent="pytest")
+    return exchange(codes.verify_login_code(email, code, ip="203.0.113.9", user_agent="pytest"))
 
 
-def _customer_with_esim() -> tuple[sessions.NewSession, str, str]:
+def _customer_with_esim() -> tuple[SignedIn, str, str]:
     """A signed-in customer owning one completed order with one eSIM: (session, order ref, eSIM ref)."""
     session = _sign_in(f"owner-{uuid.uuid4().hex[:8]}@example.com")
     suffix = uuid.uuid4().hex[:10]
@@ -54,18 +54,16 @@ def _customer_with_esim() -> tuple[sessions.NewSession, str, str]:
 
 def _tab(token: str, state_class: type[rx.State]) -> rx.State:
     """`state_class` in a fresh browser tab whose session cookie is `token`."""
-    root = rx.State()
-    root.get_substate(AuthState.get_full_name().split(".")[1:]).session_token = token
-    return root.get_substate(state_class.get_full_name().split(".")[1:])
+    return tab(state_class, token)
 
 
 @pytest.fixture
-def alice(database_url: str) -> tuple[sessions.NewSession, str, str]:
+def alice(database_url: str) -> tuple[SignedIn, str, str]:
     return _customer_with_esim()
 
 
 @pytest.fixture
-def bob(database_url: str) -> sessions.NewSession:
+def bob(database_url: str) -> SignedIn:
     return _sign_in(f"bob-{uuid.uuid4().hex[:8]}@example.com")
 
 

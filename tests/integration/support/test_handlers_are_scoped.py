@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import reflex as rx
 
-from esim_app.state.auth import AuthState
 from esim_app.state.refund import RefundState
 from esim_app.state.support import SupportState, TicketState
 from services.accounts import sessions
 from services.support import tickets as support
 from tests.integration.support.conftest import new_order
+from tests.support.tabs import tab
 
 
 def _signed_in_as(user_id: int, state_class: type[rx.State], monkeypatch: pytest.MonkeyPatch):
@@ -18,9 +18,7 @@ def _signed_in_as(user_id: int, state_class: type[rx.State], monkeypatch: pytest
     identity = sessions.Identity(role="customer", principal_id=user_id, email=f"{user_id}@example.com",
                              display_name="Bob", session_id=1)
     monkeypatch.setattr(sessions, "resolve_session", lambda token: identity if token == "bob-token" else None)
-    root = rx.State()
-    root.get_substate(AuthState.get_full_name().split(".")[1:]).session_token = "bob-token"
-    return root.get_substate(state_class.get_full_name().split(".")[1:])
+    return tab(state_class, "bob-token")
 
 
 async def test_ticket_handlers_refuse_another_customers_ticket(alice: int, bob: int, monkeypatch) -> None:

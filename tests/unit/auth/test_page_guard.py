@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import reflex as rx
 
 from esim_app.state.auth import AuthState
 from services.accounts import sessions
+from tests.support.tabs import tab
 
 
 def _tab(monkeypatch: pytest.MonkeyPatch, identity: sessions.Identity | None) -> AuthState:
     monkeypatch.setattr(sessions, "resolve_session", lambda token: identity if token == "t" else None)
-    state = rx.State().get_substate(AuthState.get_full_name().split(".")[1:])
-    state.session_token = "t"
-    return state
+    return tab(AuthState, "t")  # type: ignore[return-value]
 
 
 def _who(role: str, *roles: str) -> sessions.Identity:
