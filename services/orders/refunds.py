@@ -43,8 +43,7 @@ from services.core.money import format_money
 from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
-from services.orders import ordering as orders
-from services.orders import refund_cancel
+from services.orders import refund_cancel, refund_ledger
 from services.orders.errors import (
     AlreadyRefunded,
     CardRefundFailed,
@@ -346,7 +345,7 @@ async def _refund_at_stripe(step: _Step) -> RefundView:
         await asyncio.to_thread(_record, step, action="stripe_failed", details={"error": str(exc)[:300]},
                                 error=str(exc)[:500])
         raise CardRefundFailed(f"order {step.order.ref}: card refund failed") from None
-    await asyncio.to_thread(orders.mark_refunded, step.order.id, refund_id=refund_id,
+    await asyncio.to_thread(refund_ledger.mark_refunded, step.order.id, refund_id=refund_id,
                             amount_cents=step.order.price_cents)
     return await asyncio.to_thread(_finish, step, refund_id)
 
