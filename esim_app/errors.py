@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
     "refund_operator_refused": ("The network operator could not cancel this eSIM, so we cannot refund it "
                                 "automatically. Please open a support ticket."),
     "refund_card_failed": "The card refund did not go through yet. Please try again in a few minutes.",
+    "refund_not_in_review": "This refund request is not waiting for a decision.",
     "payment_error": "The payment did not go through. Please try again.",
     "payments_not_configured": "Payments are not available at the moment. Please try again later.",
     "order_not_payable": "This order cannot be paid now.",
@@ -55,6 +56,8 @@ MESSAGES: dict[str, str] = {
     "payment_gateway_error": "The payment service could not complete this step. Please try again.",
     "payment_not_completed": "The payment was not completed. Please try again.",
     "payment_declined": "Your card was declined. Please try another card.",
+    "payment_declines_capped": ("Your card was declined too many times today, so card payments are paused for "
+                                "your account. You can try again after {retry_at}."),
     "payment_insufficient_funds": "Your card was declined for insufficient funds. Please try another card.",
     "payment_card_expired": "Your card has expired. Please use another card.",
     "payment_card_incorrect": "Some card details are incorrect. Please check them and try again.",

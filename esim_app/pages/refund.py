@@ -8,6 +8,14 @@ from esim_app.components.forms import error_callout, native_select
 from esim_app.components.ui import button, card
 from esim_app.state.refund import RefundState
 
+HOW_IT_WORKS = ("We first ask the network operator whether the eSIM is still unused and to cancel it. If it "
+                "confirms, we refund your card straight away. If it cannot confirm, our team reviews your "
+                "request before anything is refunded.")
+IN_REVIEW = ("We have received your refund request. The network operator could not confirm that this eSIM is "
+             "unused and cancelled, so our team is reviewing it; nothing has been refunded yet. We will email "
+             "you when the refund is made, and this page shows the outcome.")
+REJECTED = ("Our team reviewed your refund request and could not refund this order. If you have questions, "
+            "please open a support ticket.")
 REASONS = ("My trip was cancelled or changed", "I bought the wrong plan", "My phone does not support eSIM",
            "I no longer need it")
 
@@ -21,31 +29,40 @@ def refund_panel(order_ref: rx.Var[str] | None = None) -> rx.Component:
             rx.callout(rx.cond(RefundState.notice != "", RefundState.notice, "This order was refunded."),
                        icon="circle-check", color_scheme="green", width="100%",
                        custom_attrs={"data-testid": "refund-done"}),
-            rx.cond(
-                RefundState.eligible,
-                card(
-                    rx.form(
-                        rx.vstack(
-                            rx.el.h2("Need a refund?", class_name="t-card"),
-                            rx.el.p("You have not installed this eSIM, so we can cancel it and refund you in full "
-                                    "until ", RefundState.deadline, ". Once cancelled it cannot be installed.",
-                                    class_name="t-secondary"),
-                            rx.el.label("Reason", html_for="reason", class_name="t-secondary"),
-                            native_select("reason", *[rx.el.option(r, value=r) for r in REASONS]),
-                            error_callout(RefundState.error, testid="refund-error"),
-                            button(rx.cond(RefundState.busy, "Refunding…", "Cancel eSIM and refund"), type="submit",
-                                   variant="secondary", size="sm", disabled=RefundState.busy,
-                                   custom_attrs={"data-testid": "refund-button"}),
-                            spacing="2",
-                            align="stretch",
-                        ),
-                        on_submit=RefundState.request,
-                    ),
-                    width="100%",
-                    max_width="32rem",
-                ),
-            ),
+            rx.cond(RefundState.in_review, rx.callout(IN_REVIEW, icon="clock", color_scheme="amber", width="100%",
+                                                      custom_attrs={"data-testid": "refund-review"}),
+                    rx.cond(RefundState.rejected,
+                            rx.callout(REJECTED, icon="info", width="100%",
+                                       custom_attrs={"data-testid": "refund-rejected"}),
+                            _request_form())),
         ),
         on_mount=RefundState.load(ref),
         width="100%",
+    )
+
+
+def _request_form() -> rx.Component:
+    """The request form, shown while the order is eligible."""
+    return rx.cond(
+        RefundState.eligible,
+        card(
+            rx.form(
+                rx.vstack(
+                    rx.el.h2("Need a refund?", class_name="t-card"),
+                    rx.el.p("If you have not installed this eSIM, you can ask for a full refund until ",
+                            RefundState.deadline, ". " + HOW_IT_WORKS, class_name="t-secondary"),
+                    rx.el.label("Reason", html_for="reason", class_name="t-secondary"),
+                    native_select("reason", *[rx.el.option(r, value=r) for r in REASONS]),
+                    error_callout(RefundState.error, testid="refund-error"),
+                    button(rx.cond(RefundState.busy, "Checking…", "Request a refund"), type="submit",
+                           variant="secondary", size="sm", disabled=RefundState.busy,
+                           custom_attrs={"data-testid": "refund-button"}),
+                    spacing="2",
+                    align="stretch",
+                ),
+                on_submit=RefundState.request,
+            ),
+            width="100%",
+            max_width="32rem",
+        ),
     )

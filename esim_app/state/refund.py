@@ -17,6 +17,8 @@ from services.core import ServiceError, format_money
 class RefundState(CustomerState):
     eligible: bool = False
     refunded: bool = False
+    in_review: bool = False  # the provider did not confirm the cancel: staff decide, nothing refunded yet
+    rejected: bool = False  # staff reviewed the request and declined it
     refused_because: str = ""
     deadline: str = ""
     error: str = ""
@@ -30,6 +32,7 @@ class RefundState(CustomerState):
         if redirect:
             return redirect
         self._order_ref, self.eligible, self.refunded = "", False, False
+        self.in_review, self.rejected = False, False
         self.error, self.notice, self.refused_because, self.deadline = "", "", "", ""
         try:
             found = await orders.get_refund_eligibility(identity.principal_id, order_ref=str(order_ref))
@@ -37,6 +40,7 @@ class RefundState(CustomerState):
             return
         self._order_ref = found.order_ref
         self.eligible, self.refunded = found.eligible, found.refunded
+        self.in_review, self.rejected = found.request_status == "review", found.request_status == "rejected"
         self.deadline = found.deadline
         self.refused_because = message_for(found.refusal) if found.refusal is not None else ""
 
@@ -56,8 +60,12 @@ class RefundState(CustomerState):
         except ServiceError as exc:
             self.error = message_for(exc)
         else:
-            self.eligible, self.refunded = False, True
-            self.notice = (f"We refunded {format_money(view.amount_cents, view.currency)} to your card. "
-                           "It usually shows within 5 to 10 business days.")
+            self.eligible = False
+            if view.status == "review":
+                self.in_review = True
+            else:
+                self.refunded = True
+                self.notice = (f"We cancelled the eSIM and refunded {format_money(view.amount_cents, view.currency)} "
+                               "to your card. It usually shows within 5 to 10 business days.")
         finally:
             self.busy = False

@@ -1,8 +1,9 @@
 """Orders, eSIMs, top-ups and refunds: the face the UI imports (every function here is async).
 
 Use cases: `load_checkout` / `pay_checkout` / `confirm_checkout` (one tab's checkout, keyed by its
-checkout key), `list_topup_offers`, `get_refund_eligibility` / `request_refund`, and one read per
-account page. Jobs, tests and the CLI use the modules (`ordering`, `recovery`, `usage`, ...).
+checkout key), `list_topup_offers`, `get_refund_eligibility` / `request_refund`, the staff queue of
+refund requests (`list_refund_requests` / `decide_refund_request`, for the admin dashboard), and one
+read per account page. Jobs, tests and the CLI use the modules (`ordering`, `recovery`, `usage`, ...).
 """
 
 from services.orders.checkout import (
@@ -20,6 +21,7 @@ from services.orders.errors import (
     RefundError,
     RefundFailed,
     RefundNotAllowed,
+    RefundNotInReview,
     TopupUnavailable,
 )
 from services.orders.esims import EsimDetail, EsimSummary, OrderSummary
@@ -37,13 +39,15 @@ from services.orders.reads import (
     list_orders,
     load_account,
 )
+from services.orders.refund_review import RefundRequestView, decide_refund_request, list_refund_requests
 from services.orders.refunds import Eligibility, RefundView, request_refund
 from services.orders.topups import list_topup_offers
 
 __all__ = [
     "AccountView", "CheckoutExpired", "InvalidWebhook", "MalformedWebhook", "UnknownProvider", "receive_provider_webhook", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
     "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "RefundError", "RefundFailed",
-    "RefundNotAllowed", "RefundView", "TopupUnavailable", "confirm_checkout", "get_esim", "get_order",
-    "get_refund_eligibility", "list_orders", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",
+    "RefundNotAllowed", "RefundNotInReview", "RefundRequestView", "RefundView", "TopupUnavailable",
+    "confirm_checkout", "decide_refund_request", "get_esim", "get_order", "get_refund_eligibility",
+    "list_orders", "list_refund_requests", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",
     "request_refund",
 ]

@@ -104,6 +104,12 @@ class NotAnAdministrator(RefundNotAllowed):
     code = "refund_admin_only"
 
 
+class RefundNotInReview(RefundNotAllowed):
+    """A staff decision on an order whose refund request is not waiting for review."""
+
+    code = "refund_not_in_review"
+
+
 class RefundFailed(RefundError):
     """A step failed; what was done is recorded and a new request carries on from there."""
 

@@ -1,10 +1,9 @@
 """Orders: creation at the server's price, payment transitions, and exactly-once fulfilment.
 
-State machine: pending → paid → provisioning → completed, or → failed (→ refunded). Every
+State machine: pending → paid → provisioning → completed, or → failed (→ refunded, see `refund_ledger`). Every
 transition is a guarded UPDATE (`WHERE status = ...`), so a replayed webhook, a second worker or
-a restarted process can never move an order twice or buy two eSIMs for it. Provider calls run
-outside any transaction; the provider chosen is written down *before* the call, so an order
-whose process died mid-call is reconciled with that provider instead of bought again.
+a restarted process can never move an order twice or buy two eSIMs for it. Provider calls run outside
+any transaction; the provider is written down *before* the call, so a process dying mid-call is reconciled.
 """
 
 from __future__ import annotations
@@ -72,8 +71,8 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
         package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
         if package is None or package.vanished_at is not None:
             raise PlanUnavailable(f"plan {plan_slug} is unknown or vanished")
-        if topup_of_esim_id is None and (not package.is_enabled or package.is_topup):
-            raise PlanUnavailable(f"plan {plan_slug} is disabled or a top-up")
+        if not package.is_enabled or (topup_of_esim_id is None and package.is_topup):
+            raise PlanUnavailable(f"plan {plan_slug} is disabled, or a top-up bought as a plan")
         if topup_of_esim_id is not None:  # services.orders.topups checked with the provider that it fits
             esim = s.get(Esim, topup_of_esim_id)
             if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
@@ -147,22 +146,6 @@ def mark_payment_failed(order_id: int, *, payment_intent_id: str, reason: str) -
             .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
             .values(payment_status="failed", failure_reason=reason[:500], stripe_payment_intent_id=payment_intent_id)
         )
-
-
-def mark_refunded(order_id: int, *, refund_id: str, amount_cents: int) -> None:
-    with db.session() as s, s.begin():
-        order = s.get(Order, order_id)
-        if order is None:
-            raise OrderNotFound(f"order {order_id} does not exist")
-        result = s.execute(
-            sa.update(Order)
-            .where(Order.id == order_id, Order.status != OrderStatus.REFUNDED)
-            .values(status=OrderStatus.REFUNDED, payment_status="refunded")
-        )
-        if result.rowcount:
-            s.add(AuditLog(actor_type="system", action="order.refunded", entity_type="order",
-                           entity_id=order.display_id or str(order_id),
-                           details={"refund": refund_id, "amount_cents": amount_cents}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from services.core.models import Order, OrderStatus
 from services.jobs.runs import JobResult
 from services.orders import emails as order_emails
 from services.orders import ordering as orders
+from services.orders import refund_ledger
 from services.payments import refunds as card_refunds
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def refund_failed_order(order_id: int, *, lease: dt.datetime) -> bool:
     with db.session() as s:
         order = s.get(Order, order_id)
     refund_id = card_refunds.refund_payment(order_id, reason=f"not delivered: {order.failure_reason}")
-    orders.mark_refunded(order_id, refund_id=refund_id, amount_cents=order.price_cents)
+    refund_ledger.mark_refunded(order_id, refund_id=refund_id, amount_cents=order.price_cents)
     with db.session() as s, s.begin():
         released = s.execute(sa.update(Order).where(Order.id == order_id, Order.next_retry_at == lease)
                              .values(next_retry_at=None).returning(Order.id)).first()

@@ -1,9 +1,12 @@
-"""Refunds: cancel the eSIM with its provider where it supports that, then refund the card through Stripe.
+"""Refunds: cancel the eSIM with its provider, then refund the card through Stripe.
 
 A customer may ask for one within the operator's window (`refund_window_days`) when the order is a
-completed eSIM order whose eSIM was never installed; an administrator may refund any paid order.
-One `refund_requests` row per order says how far the refund got (requested → provider_done →
-completed, or failed) and every step writes an audit row. A per-order advisory lock lets one
+completed eSIM order whose eSIM was never installed. Our records only pre-check that: immediately
+before refunding, the provider is asked for the live status and usage and to cancel
+(`refund_cancel`); the card is refunded automatically only when it confirms the cancel, otherwise
+the request waits for staff (`review`, decided in `refund_review`). An administrator may refund any
+paid order. One `refund_requests` row per order says how far the refund got (requested →
+provider_done → completed; or review → completed / rejected; failed) and every step writes an audit row. A per-order advisory lock lets one
 refund run at a time, so a repeated or concurrent request resumes or returns the first one's
 result and never cancels or refunds twice. Provider and Stripe calls run outside transactions.
 """
@@ -40,7 +43,7 @@ from services.core.money import format_money
 from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
-from services.orders import ordering as orders
+from services.orders import refund_cancel, refund_ledger
 from services.orders.errors import (
     AlreadyRefunded,
     CardRefundFailed,
@@ -63,13 +66,15 @@ from services.store.settings import get_store_settings
 
 MAX_REASON = 500
 ADMIN_REFUNDABLE = (OrderStatus.PAID, OrderStatus.PROVISIONING, OrderStatus.COMPLETED, OrderStatus.FAILED)
+_SETTLED = (RefundStatus.COMPLETED, RefundStatus.REVIEW, RefundStatus.REJECTED)  # nothing left to do automatically
+_ADMIN_RESTARTS = (RefundStatus.FAILED, RefundStatus.REVIEW, RefundStatus.REJECTED)
 
 
 @dataclass(frozen=True, slots=True)
 class RefundView:
     order_ref: str
-    status: str  # a RefundStatus
-    provider_outcome: str  # cancelled, unsupported, skipped, or "" before that step
+    status: str  # a RefundStatus: "review" when staff must decide, nothing refunded yet
+    provider_outcome: str  # cancelled, skipped, or why staff review it (refund_cancel); "" before that step
     refund_id: str
     amount_cents: int
     currency: str
@@ -82,6 +87,7 @@ class Eligibility:
     eligible: bool
     refusal: RefundNotAllowed | None  # why not (its code is worded by the UI); None when eligible
     refunded: bool  # a refund went through already
+    request_status: str  # the order's refund request ("review", "rejected", ...), "" when none
     deadline: str  # last day a refund can be asked for, e.g. "26 Dec 2026"
 
 
@@ -99,6 +105,7 @@ class _Order:
     provider_order_id: str | None
     payment_intent_id: str | None
     esims: tuple[tuple[str, int], ...]  # (status, used_mb) of each eSIM
+    iccids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +130,11 @@ def _load(s: Session, order_ref: str, *, owner: int | None, lock: bool = False) 
     order = s.exec(query.with_for_update() if lock else query).first()
     if order is None:
         raise OrderNotFound(f"no order {order_ref} for owner {owner}")
-    esims = tuple(s.exec(select(Esim.status, Esim.used_mb).where(Esim.order_id == order.id)).all())
+    rows = s.exec(select(Esim.status, Esim.used_mb, Esim.iccid).where(Esim.order_id == order.id)
+                  .order_by(Esim.id)).all()
     return _Order(order.id, order.display_id, order.user_id, order.kind, order.status, order.created_at,  # type: ignore[arg-type]
                   order.price_cents, order.currency, order.provider_id, order.provider_order_id,
-                  order.stripe_payment_intent_id, esims)  # type: ignore[arg-type]
+                  order.stripe_payment_intent_id, tuple((r[0], r[1]) for r in rows), tuple(r[2] for r in rows))
 
 
 def _order_id(order_ref: str, *, owner: int | None) -> int:
@@ -168,11 +176,12 @@ def refund_eligibility(user_id: int, *, order_ref: str) -> Eligibility:
     window = get_store_settings().refund_window_days
     with db.session() as s:
         order = _load(s, order_ref, owner=user_id)
-        done = s.exec(select(RefundRequest.id).where(RefundRequest.order_id == order.id,
-                                                     RefundRequest.status == RefundStatus.COMPLETED)).first()
+        request = s.exec(select(RefundRequest.status).where(RefundRequest.order_id == order.id)).first()
     refusal = _customer_refusal(order, window_days=window, now=_now())
-    return Eligibility(order.ref, refusal is None and done is None, refusal, done is not None or
-                       order.status == OrderStatus.REFUNDED, _deadline(order, window).strftime("%d %b %Y"))
+    status = request if request is not None and request != RefundStatus.FAILED else ""
+    done = status == RefundStatus.COMPLETED or order.status == OrderStatus.REFUNDED
+    return Eligibility(order.ref, refusal is None and not status, refusal, done, status,
+                       _deadline(order, window).strftime("%d %b %Y"))
 
 
 def _reason(text: str) -> str:
@@ -236,11 +245,11 @@ def _begin(order_ref: str, *, owner: int | None, actor_type: str, actor_id: int 
     with db.session() as s, s.begin():
         order = _load(s, order_ref, owner=owner, lock=True)
         request = s.exec(select(RefundRequest).where(RefundRequest.order_id == order.id)).first()
-        if request is not None and request.status != RefundStatus.FAILED:
+        restart = (RefundStatus.FAILED,) if owner is not None else _ADMIN_RESTARTS  # an admin's refund decides
+        if request is not None and request.status not in restart:
             step = _Step(order, request.id, RefundStatus(request.status), request.reason,  # type: ignore[arg-type]
                          request.provider_outcome or "", request.requested_by, request.actor_id)
-            done = request.status == RefundStatus.COMPLETED
-            return step, _view(step, request, changed=False) if done else None
+            return step, _view(step, request, changed=False) if request.status in _SETTLED else None
         if owner is not None:
             refusal = _customer_refusal(order, window_days=get_store_settings().refund_window_days, now=_now())
         else:
@@ -251,7 +260,7 @@ def _begin(order_ref: str, *, owner: int | None, actor_type: str, actor_id: int 
             request = RefundRequest(order_id=order.id, requested_by=actor_type, actor_id=actor_id, reason=reason)
             s.add(request)
         request.status, request.reason, request.error = RefundStatus.REQUESTED, reason, None
-        request.requested_by, request.actor_id = actor_type, actor_id
+        request.requested_by, request.actor_id, request.provider_outcome = actor_type, actor_id, None
         s.flush()
         step = _Step(order, request.id, RefundStatus.REQUESTED, reason, "", actor_type, actor_id)  # type: ignore[arg-type]
         _audit(s, step, "requested", reason=reason)
@@ -290,6 +299,20 @@ async def _cancel_at_provider(step: _Step, registry: ProviderRegistry, *, skip: 
     return outcome
 
 
+async def _confirm_with_provider(step: _Step, registry: ProviderRegistry) -> RefundView | None:
+    """The customer's path: live status, usage and cancel at the provider; a review view unless it confirmed."""
+    order = step.order
+    verdict = await refund_cancel.confirm_cancel(
+        refund_cancel.CancelTarget(order.ref, order.provider_id, order.provider_order_id, order.iccids), registry)
+    if verdict.confirmed:
+        await asyncio.to_thread(_record, step, action="provider_cancelled", details=verdict.details,
+                                status=RefundStatus.PROVIDER_DONE, provider_outcome=verdict.outcome)
+        return None
+    await asyncio.to_thread(_record, step, action="review", details={"why": verdict.outcome, **verdict.details},
+                            status=RefundStatus.REVIEW, provider_outcome=verdict.outcome)
+    return RefundView(order.ref, RefundStatus.REVIEW, verdict.outcome, "", 0, order.currency, True)
+
+
 def _finish(step: _Step, refund_id: str) -> RefundView:
     """Close the request, cancel the eSIMs and email the customer, in one transaction."""
     order = step.order
@@ -322,7 +345,7 @@ async def _refund_at_stripe(step: _Step) -> RefundView:
         await asyncio.to_thread(_record, step, action="stripe_failed", details={"error": str(exc)[:300]},
                                 error=str(exc)[:500])
         raise CardRefundFailed(f"order {step.order.ref}: card refund failed") from None
-    await asyncio.to_thread(orders.mark_refunded, step.order.id, refund_id=refund_id,
+    await asyncio.to_thread(refund_ledger.mark_refunded, step.order.id, refund_id=refund_id,
                             amount_cents=step.order.price_cents)
     return await asyncio.to_thread(_finish, step, refund_id)
 
@@ -335,7 +358,11 @@ async def _run(order_ref: str, *, owner: int | None, actor_type: str, actor_id: 
                                              actor_id=actor_id, reason=reason)
         if done is not None:
             return done
-        if step.status == RefundStatus.REQUESTED:
+        if step.status == RefundStatus.REQUESTED and owner is not None:
+            review = await _confirm_with_provider(step, registry)
+            if review is not None:
+                return review
+        elif step.status == RefundStatus.REQUESTED:
             await _cancel_at_provider(step, registry, skip=skip_provider_cancel)
         return await _refund_at_stripe(step)
 
@@ -345,7 +372,11 @@ async def _run(order_ref: str, *, owner: int | None, actor_type: str, actor_id: 
 
 async def request_refund(user_id: int, *, order_ref: str, reason: str,
                          registry: ProviderRegistry | None = None) -> RefundView:
-    """The customer's refund of a never-installed eSIM within the window; repeating it returns the first result."""
+    """The customer's refund of a never-installed eSIM within the window; repeating it returns the first result.
+
+    The card is refunded only when the provider confirms the cancel; otherwise the view's status is
+    `review` (staff decide) and nothing is refunded.
+    """
     return await _run(order_ref, owner=user_id, actor_type="customer", actor_id=user_id, reason=_reason(reason),
                       skip_provider_cancel=False, registry=registry)
 

@@ -1,7 +1,7 @@
 """Top-ups: the packages that fit one of the customer's eSIMs, at our prices.
 
 The eSIM's provider decides what fits (`Provider.list_topups`); we sell those of its packages we
-know, priced like the rest of the catalogue. Provider identity and cost never leave this module.
+know and have enabled (an operator's disabled package is not sold), priced like the rest of the catalogue. Provider identity and cost never leave this module.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _offers(provider_id: str, package_ids: list[str]) -> list[OfferView]:
     with db.session() as s:
         rows = s.exec(
             select(Package).where(Package.provider_id == provider_id, Package.provider_package_id.in_(package_ids),
-                                  Package.vanished_at.is_(None))
+                                  Package.vanished_at.is_(None), Package.is_enabled)
             .order_by(Package.price_cents, Package.id)
         ).all()
     return [OfferView(p.slug, p.name, p.kind, p.destination_code, p.destination_name, p.data_mb, p.unlimited,

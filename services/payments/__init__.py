@@ -19,6 +19,7 @@ from services.payments.errors import (
     PaymentError,
     PaymentNotCompleted,
     PaymentsNotConfigured,
+    TooManyDeclines,
 )
 
 
@@ -34,5 +35,5 @@ async def handle_stripe_webhook(payload: bytes, signature_header: str | None) ->
 
 __all__ = [
     "CardExpired", "GatewayError", "IncorrectCardDetails", "InsufficientFunds", "InvalidSignature", "PaymentDeclined",
-    "PaymentError", "PaymentNotCompleted", "PaymentsNotConfigured", "handle_stripe_webhook",
+    "PaymentError", "PaymentNotCompleted", "PaymentsNotConfigured", "TooManyDeclines", "handle_stripe_webhook",
 ]

@@ -57,6 +57,12 @@ class PaymentDeclined(PaymentError):
     code = "payment_declined"
 
 
+class TooManyDeclines(PaymentError):
+    """The customer's cards were declined `CARD_DECLINES_PER_DAY` times within 24 hours."""
+
+    code = "payment_declines_capped"  # params: retry_at
+
+
 class InsufficientFunds(PaymentDeclined):
     code = "payment_insufficient_funds"
 

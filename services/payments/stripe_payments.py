@@ -21,6 +21,7 @@ from services.core import db
 from services.core.models import Order, OrderStatus
 from services.core.settings import get_settings
 from services.orders import ordering as orders
+from services.payments import declines
 from services.payments.errors import (
     GatewayError,
     NoPayment,
@@ -222,8 +223,22 @@ def pay_with_card_token(order_id: int, *, token_id: str) -> CardAttempt:
 
     The card number never reaches our servers; Stripe.js turns it into a token. A declined card
     raises `PaymentDeclined` and leaves the order pending with the decline's code, so the customer
-    can try another card.
+    can try another card, up to the daily cap (`TooManyDeclines` past it, before Stripe is asked).
     """
+    attempt = declines.begin_attempt(order_id)
+    try:
+        result = _charge(order_id, token_id)
+    except PaymentDeclined as exc:
+        declines.declined(attempt, reason=exc.code)
+        raise
+    except BaseException:
+        declines.forget(attempt)
+        raise
+    declines.forget(attempt)
+    return result
+
+
+def _charge(order_id: int, token_id: str) -> CardAttempt:
     start = start_payment(order_id)
     client = stripe_client()
     with gateway("read the card"):

@@ -22,6 +22,7 @@ from services.core import db
 from services.core.models import Order, StripeEvent
 from services.core.settings import get_settings
 from services.orders import ordering as orders
+from services.orders import refund_ledger
 from services.payments.errors import InvalidSignature, declined
 from services.payments.stripe_payments import gateway, stripe_client
 
@@ -45,8 +46,7 @@ class EventAction:
     """What a Stripe event asks of us, read from its payload (no I/O)."""
 
     kind: str  # paid, payment_failed, refunded, ignored
-    payment_intent_id: str | None = None
-    order_id_hint: int | None = None  # from the intent's metadata, when we set it
+    payment_intent_id: str | None = None  # the only link to an order: metadata is never trusted for that
     amount_cents: int | None = None
     currency: str | None = None
     reason: str | None = None  # a decline's stable code (a `PaymentDeclined` code)
@@ -81,13 +81,12 @@ def event_action(event: Mapping[str, Any]) -> EventAction:
     obj = (event.get("data") or {}).get("object") or {}
     kind = event.get("type")
     if kind == "payment_intent.succeeded":
-        return EventAction("paid", payment_intent_id=obj.get("id"), order_id_hint=_order_id(obj.get("metadata")),
+        return EventAction("paid", payment_intent_id=obj.get("id"),
                            amount_cents=obj.get("amount_received") or obj.get("amount"),
                            currency=str(obj.get("currency", "")).upper())
     if kind == "payment_intent.payment_failed":
         error = obj.get("last_payment_error") or {}
         return EventAction("payment_failed", payment_intent_id=obj.get("id"),
-                           order_id_hint=_order_id(obj.get("metadata")),
                            reason=declined(error.get("code"), error.get("decline_code")).code)
     if kind == "charge.refunded":
         refunds = (obj.get("refunds") or {}).get("data") or []
@@ -95,7 +94,6 @@ def event_action(event: Mapping[str, Any]) -> EventAction:
         return EventAction(
             "refunded",
             payment_intent_id=_id_of(obj.get("payment_intent")),
-            order_id_hint=_order_id(obj.get("metadata")),
             amount_cents=latest.get("amount") if latest else obj.get("amount_refunded"),
             refund_id=latest.get("id") if latest else None,
             charge_id=obj.get("id"),
@@ -108,11 +106,6 @@ def _id_of(value: Any) -> str | None:
     return value.get("id") if isinstance(value, Mapping) else value
 
 
-def _order_id(metadata: Any) -> int | None:
-    raw = (metadata or {}).get("order_id") if isinstance(metadata, Mapping) else None
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
-
-
 def _with_latest_refund(action: EventAction) -> EventAction:
     """Newer API versions omit `charge.refunds`: look the latest refund up."""
     with gateway("read the refund"):
@@ -122,16 +115,12 @@ def _with_latest_refund(action: EventAction) -> EventAction:
     return dataclasses.replace(action, refund_id=refunds[0].id, amount_cents=refunds[0].amount)
 
 
-def _order_for_intent(intent_id: str | None, hint: int | None) -> int | None:
-    """The order holding this intent, else the order named in its metadata (if it exists)."""
+def _order_for_intent(intent_id: str | None) -> int | None:
+    """The order holding this intent; None otherwise (an order id in the intent's metadata proves nothing)."""
+    if not intent_id:
+        return None
     with db.session() as s:
-        if intent_id:
-            found = s.exec(select(Order.id).where(Order.stripe_payment_intent_id == intent_id)).first()
-            if found is not None:
-                return found
-        if hint is not None and s.get(Order, hint) is not None:
-            return hint
-    return None
+        return s.exec(select(Order.id).where(Order.stripe_payment_intent_id == intent_id)).first()
 
 
 def _process(event_id: str, event_type: str, action: EventAction) -> WebhookResult:
@@ -142,8 +131,7 @@ def _process(event_id: str, event_type: str, action: EventAction) -> WebhookResu
         row = s.exec(select(StripeEvent).where(StripeEvent.event_id == event_id).with_for_update()).one()
         if row.processed_at is not None:
             return WebhookResult(event_id, event_type, duplicate=True, order_id=row.order_id, outcome=row.outcome)
-        order_id = None if action.kind == "ignored" else _order_for_intent(action.payment_intent_id,
-                                                                            action.order_id_hint)
+        order_id = None if action.kind == "ignored" else _order_for_intent(action.payment_intent_id)
         outcome, paid = _apply(action, order_id)
         row.processed_at, row.order_id, row.outcome = sa.func.now(), order_id, outcome
     log.info("stripe event %s (%s): %s", event_id, event_type, outcome)
@@ -172,5 +160,5 @@ def _apply(action: EventAction, order_id: int | None) -> tuple[str, tuple[int, .
     if action.refund_id is None:
         log.warning("stripe refund event for order %s without a refund id", order_id)
         return "refund_unknown", ()
-    orders.mark_refunded(order_id, refund_id=action.refund_id, amount_cents=int(action.amount_cents or 0))
+    refund_ledger.mark_refunded(order_id, refund_id=action.refund_id, amount_cents=int(action.amount_cents or 0))
     return "refunded", ()

@@ -17,10 +17,12 @@ from services.core.models.accounts import (
     User,
 )
 from services.core.models.commerce import (
+    CardChargeAttempt,
     Esim,
     EsimNotice,
     Order,
     Package,
+    PaymentRefund,
     ProviderWebhookEvent,
     RefundRequest,
     StripeEvent,
@@ -49,6 +51,7 @@ __all__ = [
     "Admin",
     "AuditLog",
     "AuthSession",
+    "CardChargeAttempt",
     "EmailOutbox",
     "EnterpriseAccount",
     "Esim",
@@ -63,6 +66,7 @@ __all__ = [
     "OutboxStatus",
     "Package",
     "PackageKind",
+    "PaymentRefund",
     "ProviderWebhookEvent",
     "RefundRequest",
     "RefundStatus",

@@ -13,10 +13,10 @@ from services.core.models.enums import EsimStatus, OrderKind, OrderStatus, Packa
 from services.core.models.fields import (
     check_in,
     created_column,
-    display_id_column,
     fk,
     jsonb_column,
     pk,
+    random_id_column,
     timestamp_column,
     updated_column,
 )
@@ -91,7 +91,7 @@ class Order(SQLModel, table=True):
     )
 
     id: int | None = pk()
-    display_id: str | None = display_id_column("orders_display_id_seq", "OID")
+    display_id: str | None = random_id_column("OID", "orders")
     kind: str = Field(default=OrderKind.ESIM, max_length=16)
     user_id: int | None = fk("users.id", index=False)
     enterprise_account_id: int | None = fk("enterprise_accounts.id")
@@ -114,8 +114,40 @@ class Order(SQLModel, table=True):
         default=None, sa_column=sa.Column(sa.String(255), unique=True)
     )
     payment_status: str | None = Field(default=None, max_length=32)
+    refunded_cents: int = Field(  # the sum of `payment_refunds`; the order is refunded once it reaches the price
+        default=0, sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0")
+    )
     created_at: dt.datetime | None = created_column()
     updated_at: dt.datetime | None = updated_column()
+
+
+class PaymentRefund(SQLModel, table=True):
+    """One Stripe refund of an order's payment, by its id, so a refund is counted once however it is reported."""
+
+    __tablename__ = "payment_refunds"
+
+    refund_id: str = Field(primary_key=True, max_length=255)
+    order_id: int = fk("orders.id", nullable=False)
+    amount_cents: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    created_at: dt.datetime | None = created_column()
+
+
+class CardChargeAttempt(SQLModel, table=True):
+    """A card charge at checkout: `pending` while Stripe is asked, then `declined` or deleted.
+
+    The per-customer daily cap on declined cards counts these rows (pending ones too, so parallel
+    attempts cannot slip past it); being rows, the count is shared by every worker.
+    """
+
+    __tablename__ = "card_attempts"
+    __table_args__ = (sa.Index("ix_card_attempts_user_id_created", "user_id", "created_at"),)
+
+    id: int | None = pk()
+    user_id: int = fk("users.id", nullable=False, index=False, ondelete="CASCADE")
+    order_id: int | None = fk("orders.id", index=False, ondelete="SET NULL")
+    outcome: str = Field(default="pending", max_length=16)  # pending, declined
+    reason: str | None = Field(default=None, max_length=64)  # the decline's code
+    created_at: dt.datetime | None = created_column()
 
 
 class Esim(SQLModel, table=True):
@@ -129,7 +161,7 @@ class Esim(SQLModel, table=True):
     )
 
     id: int | None = pk()
-    display_id: str | None = display_id_column("esims_display_id_seq", "ESM")
+    display_id: str | None = random_id_column("ESM", "esims")
     order_id: int = fk("orders.id", nullable=False)
     user_id: int | None = fk("users.id")
     enterprise_account_id: int | None = fk("enterprise_accounts.id")
@@ -175,10 +207,13 @@ class RefundRequest(SQLModel, table=True):
     requested_by: str = Field(max_length=16)  # customer, admin
     actor_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     reason: str = Field(max_length=500)
-    provider_outcome: str | None = Field(default=None, max_length=32)  # cancelled, unsupported, skipped
+    # cancelled, unsupported, skipped; or why staff must review: in_use, unverified, unreachable, refused
+    provider_outcome: str | None = Field(default=None, max_length=32)
     stripe_refund_id: str | None = Field(default=None, max_length=255)
     amount_cents: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     error: str | None = Field(default=None, max_length=500)
+    decided_by: int | None = fk("admins.id", index=False, ondelete="SET NULL")  # the staff member who reviewed it
+    decided_at: dt.datetime | None = timestamp_column()
     completed_at: dt.datetime | None = timestamp_column()
     created_at: dt.datetime | None = created_column()
     updated_at: dt.datetime | None = updated_column()

@@ -69,5 +69,7 @@ class TicketAuthor(enum.StrEnum):
 class RefundStatus(enum.StrEnum):
     REQUESTED = "requested"  # recorded; provider not yet asked
     PROVIDER_DONE = "provider_done"  # cancelled at the provider, or nothing to cancel there
+    REVIEW = "review"  # the provider did not confirm a cancel: waiting for staff, nothing refunded
     COMPLETED = "completed"  # refunded through Stripe
-    FAILED = "failed"  # the provider refused to cancel; nothing was refunded
+    REJECTED = "rejected"  # staff declined the request after review; nothing refunded
+    FAILED = "failed"  # an administrator's refund the provider refused to cancel; nothing refunded

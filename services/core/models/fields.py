@@ -76,6 +76,19 @@ def display_id_column(sequence: str, prefix: str) -> Any:
     )
 
 
+def random_id_column(prefix: str, table: str) -> Any:
+    """A short unguessable reference (`OID` + 12 characters of an unambiguous base32), unique in `table`."""
+    return Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.String(16),
+            nullable=False,
+            unique=True,
+            server_default=sa.text(f"random_display_id('{prefix}', '{table}')"),
+        ),
+    )
+
+
 def check_in(column: str, values: type[enum.StrEnum]) -> sa.CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")

@@ -13,9 +13,9 @@ from services.core.models.enums import OutboxStatus, SettingType, TicketAuthor, 
 from services.core.models.fields import (
     check_in,
     created_column,
-    display_id_column,
     fk,
     pk,
+    random_id_column,
     timestamp_column,
     updated_column,
 )
@@ -88,7 +88,7 @@ class SupportTicket(SQLModel, table=True):
     )
 
     id: int | None = pk()
-    display_id: str | None = display_id_column("support_tickets_display_id_seq", "TKT")
+    display_id: str | None = random_id_column("TKT", "support_tickets")
     user_id: int = fk("users.id", nullable=False, index=False, ondelete="CASCADE")
     order_id: int | None = fk("orders.id", ondelete="SET NULL")
     subject: str = Field(max_length=200)

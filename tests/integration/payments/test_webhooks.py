@@ -175,3 +175,45 @@ def test_refund_event_without_refund_list_looks_the_refund_up(stripe_sandbox, we
     assert result.outcome == "refunded"
     assert order_row(order_id).status == OrderStatus.REFUNDED
     assert "order.refunded" in audit_actions(order_id)
+
+
+def test_metadata_naming_an_order_does_not_link_another_intent_to_it(stripe_sandbox, webhooks, order_id) -> None:
+    # given a pending order with its own intent
+    start = payments.start_payment(order_id)
+    # when a signed event for some other intent names this order in its metadata
+    body, header = _signed("payment_intent.succeeded", {
+        "id": "pi_someone_elses", "object": "payment_intent", "amount": 1299, "amount_received": 1299,
+        "currency": "usd", "status": "succeeded", "metadata": {"order_id": str(order_id)}})
+    result = stripe_webhooks.handle_webhook(body, header)
+    # then no order is touched: only the intent id links an event to an order
+    assert (result.outcome, result.order_id, result.paid_order_ids) == ("unknown_order", None, ())
+    row = order_row(order_id)
+    assert (row.status, row.stripe_payment_intent_id) == (OrderStatus.PENDING, start.payment_intent_id)
+
+
+def test_a_partial_refund_records_the_amount_and_leaves_the_order_as_it_was(stripe_sandbox, webhooks,
+                                                                           order_id) -> None:
+    # given a paid order
+    start = payments.start_payment(order_id)
+    pay(stripe_sandbox, start.client_secret, CARD_OK)
+    webhooks.wait_for("payment_intent.succeeded", start.payment_intent_id)
+    client = payments.stripe_client()
+    # when part of the payment is refunded at Stripe (and the event arrives twice)
+    part = client.v1.refunds.create({"payment_intent": start.payment_intent_id, "amount": 500})
+    charge_id = client.v1.refunds.retrieve(part.id).charge
+    for _ in range(2):
+        body, header = _signed("charge.refunded", {
+            "id": charge_id, "object": "charge", "amount_refunded": 500, "payment_intent": start.payment_intent_id,
+            "refunds": {"data": [{"id": part.id, "amount": 500, "created": 1}]}})
+        stripe_webhooks.handle_webhook(body, header)
+    # then the order keeps its status, with 500 recorded once as refunded
+    row = order_row(order_id)
+    assert (row.status, row.refunded_cents, row.payment_status) == (OrderStatus.PAID, 500, "partially_refunded")
+    # and when the rest is refunded, the order is refunded
+    rest = client.v1.refunds.create({"payment_intent": start.payment_intent_id, "amount": 799})
+    body, header = _signed("charge.refunded", {
+        "id": charge_id, "object": "charge", "amount_refunded": 1299, "payment_intent": start.payment_intent_id,
+        "refunds": {"data": [{"id": part.id, "amount": 500, "created": 1}, {"id": rest.id, "amount": 799, "created": 2}]}})
+    stripe_webhooks.handle_webhook(body, header)
+    row = order_row(order_id)
+    assert (row.status, row.refunded_cents, row.payment_status) == (OrderStatus.REFUNDED, 1299, "refunded")

@@ -82,14 +82,21 @@ async def test_concurrent_requests_refund_once(registry: ProviderRegistry, strip
     assert _refund_actions(order_id).count("refund.provider_cancelled") == 1
 
 
-async def test_provider_without_cancel_is_recorded_and_the_card_refunded(
+async def test_provider_without_cancel_goes_to_staff_review_and_refunds_nothing(
         registry: ProviderRegistry, stripe_sandbox: str, completed_order, customer: int) -> None:
+    # given a never-installed eSIM from a provider that cannot cancel (the customer still holds its activation string)
     order_id = await completed_order("airalo")
+    # when the customer asks for a refund, twice
     view = await refunds.request_refund(customer, order_ref=_ref(order_id), reason="Wrong plan", registry=registry)
-    assert (view.status, view.provider_outcome) == ("completed", "unsupported")
-    assert _refund_actions(order_id) == ["refund.requested", "refund.provider_cancel_unsupported",
-                                         "refund.stripe_refunded"]
-    assert len(_stripe_refunds(stripe_sandbox, order_id)) == 1
+    again = await refunds.request_refund(customer, order_ref=_ref(order_id), reason="Wrong plan", registry=registry)
+    # then staff must review it: nothing refunded, the eSIM and order untouched
+    assert (view.status, view.provider_outcome, view.refund_id) == ("review", "unsupported", "")
+    assert (again.status, again.changed) == ("review", False)
+    assert _refund_actions(order_id) == ["refund.requested", "refund.review"]
+    assert _stripe_refunds(stripe_sandbox, order_id) == []
+    assert order_row(order_id).status == OrderStatus.COMPLETED and _esim_statuses(order_id) == ["not_installed"]
+    found = refunds.refund_eligibility(customer, order_ref=_ref(order_id))
+    assert (found.eligible, found.refunded, found.request_status) == (False, False, "review")
 
 
 @pytest.mark.parametrize(("column", "value"), [("status", "'active'"), ("used_mb", "12")])
@@ -106,7 +113,7 @@ async def test_installed_or_used_esim_is_refused(registry: ProviderRegistry, str
 
 async def test_outside_the_window_is_refused_until_the_window_grows(
         registry: ProviderRegistry, stripe_sandbox: str, completed_order, customer: int) -> None:
-    order_id = await completed_order("esim_go")
+    order_id = await completed_order("esim_access")
     with db.get_engine().begin() as conn:
         conn.execute(sa.text("UPDATE orders SET created_at = now() - interval '31 days' WHERE id = :id"),
                      {"id": order_id})
