@@ -95,8 +95,10 @@ async def test_garbage_gets_400_and_no_traceback_is_logged(app, stripe_secret, c
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
 
 
-async def test_unauthenticated_garbage_is_refused_before_it_is_parsed(app):
+async def test_unauthenticated_garbage_is_refused_before_it_is_parsed(app, record_property):
     for body in GARBAGE:
         assert (await app.post("/api/providers/airalo/webhook", content=body,
                                headers={"airalo-signature": "00"})).status_code == 401
         assert (await app.post("/api/providers/esim_access/webhook", content=body)).status_code == 401
+        record_property("security_webhook", "bad signature")
+        record_property("security_webhook", "no path token")

@@ -110,7 +110,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
-async def test_a_forged_unsigned_esim_access_post_is_refused(sandbox, app):
+async def test_a_forged_unsigned_esim_access_post_is_refused(sandbox, app, record_property):
     # given a live eSIM, and a post claiming it was cancelled, unsigned and without the path token
     esim = await _live_esim(sandbox, 0.3)
     key, body = _status_body(esim, "CANCEL")
@@ -120,14 +120,17 @@ async def test_a_forged_unsigned_esim_access_post_is_refused(sandbox, app):
     # then both are refused and nothing is recorded or changed
     assert (bare.status_code, guessed.status_code) == (401, 401)
     assert _events(key) == 0 and _reload(esim.id).status == esim.status
+    for case in ("no path token", "guessed path token"):  # counted in make test's security line
+        record_property("security_webhook", case)
 
 
-async def test_in_production_only_the_configured_token_is_accepted(sandbox, app, production):
+async def test_in_production_only_the_configured_token_is_accepted(sandbox, app, production, record_property):
     esim = await _live_esim(sandbox, 0.3)
     key, body = _status_body(esim, "CANCEL")
     for url in ("/api/providers/esim_access/webhook", "/api/providers/esim_access/webhook/" + PRODUCTION_TOKEN[:-1],
                 "/api/providers/esim_access/webhook/" + PRODUCTION_TOKEN + "x"):
         assert (await app.post(url, content=body)).status_code == 401
+        record_property("security_webhook", f"production {url[-6:]}")
     assert _events(key) == 0
     ok = await app.post(f"/api/providers/esim_access/webhook/{PRODUCTION_TOKEN}", content=body)
     assert ok.status_code == 200 and _events(key) == 1
