@@ -10,15 +10,20 @@ from starlette.types import ASGIApp
 from providers.sandbox.server import APP_FACTORIES
 from services.core.provider_runtime import SANDBOX_PREFIX
 from services.core.settings import Settings
+from services.sandbox.guard import SandboxGuard
 
 
 def simulator_mounts(settings: Settings) -> list[tuple[str, ASGIApp]]:
-    """(path prefix, app) for each provider simulator, calling the app's own webhook route back."""
-    if settings.is_production:
-        return []
+    """(path prefix, app) for each simulated provider (none in production, none for a provider with
+    credentials), calling the app's own webhook route back and no other address."""
     mounts: list[tuple[str, ASGIApp]] = []
-    for provider_id, factory in APP_FACTORIES.items():
-        simulator = factory()
-        simulator.state.sim.webhooks.url = f"http://127.0.0.1:{settings.app_port}/api/providers/{provider_id}/webhook"
+    for provider_id in settings.simulated_providers:
+        simulator = APP_FACTORIES[provider_id]()
+        own_webhook = f"http://127.0.0.1:{settings.app_port}/api/providers/{provider_id}/webhook"
+        simulator.state.sim.webhooks.url = own_webhook
+        simulator.state.sim.webhook_targets = frozenset({own_webhook})
         mounts.append((f"{SANDBOX_PREFIX}/{provider_id}", simulator))
     return mounts
+
+
+__all__ = ["SandboxGuard", "simulator_mounts"]
