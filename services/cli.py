@@ -110,6 +110,20 @@ def _serving_settings() -> Settings:
     return settings
 
 
+@app.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt stored activation material with the first of ENCRYPTION_KEYS (see README: key rotation)."""
+    from services.core import crypto, db
+
+    try:
+        with db.get_engine().begin() as conn:
+            rows = crypto.rotate_stored(conn)
+    except crypto.EncryptionKeyError as exc:
+        typer.echo(f"error: {exc} (nothing was changed)", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{rows} rows re-encrypted with the newest key; older keys may now be removed")
+
+
 @app.command()
 def jobs() -> None:
     """Run the background jobs in the foreground until SIGINT/SIGTERM (safe to run several at once)."""
