@@ -14,6 +14,8 @@ config = rx.Config(
     frontend_port=_settings.app_port,
     backend_port=_settings.app_port,
     trusted_proxy_hops=_settings.trusted_proxy_hops,  # client IPs (rate limits) behind that many proxies
+    backend_host=_settings.bind_host,  # 127.0.0.1 unless BIND_HOST says otherwise
+    cors_allowed_origins=list(_settings.allowed_origins),  # the app's own origin only
     disable_plugins=[rx.plugins.SitemapPlugin],  # /sitemap.xml is served live (esim_app/http/sitemap.py)
     plugins=[
         SelfHostedFont(),

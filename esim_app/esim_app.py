@@ -18,9 +18,9 @@ from esim_app.state.catalog import LandingState, PlanDetailState, PlanListState
 from esim_app.state.checkout import CheckoutState
 from esim_app.state.topup import TopupState
 from services import jobs
-from services.core import load_or_exit
+from services.core import load_for_serving
 
-settings = load_or_exit()
+settings = load_for_serving()  # refuses a misconfigured start, one line per problem
 BRAND = settings.brand_name
 
 app = rx.App(
@@ -52,5 +52,5 @@ account_page("/account/esims/[esim_ref]", "Your eSIM", EsimPageState.load)(accou
 account_page("/account/orders", "Orders", AccountState.load)(account.orders_page)
 account_page("/account/esims/[esim_ref]/top-up", "Top up", TopupState.load)(account.topup_page)
 
-if settings.sandbox:
-    from esim_app.pages import sandbox  # noqa: F401  (registers /sandbox/inbox; absent in production)
+if settings.sandbox_inbox:
+    from esim_app.pages import sandbox  # noqa: F401  (registers /sandbox/inbox; absent in production or with SMTP)

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from services.core import logs
-from services.core.settings import load_or_exit
+from services.core.settings import Settings, load_for_serving, load_or_exit
 
 app = typer.Typer(help="eSIM marketplace operator commands.", no_args_is_help=True)
 
@@ -78,7 +78,7 @@ def serve() -> None:
     from services.core.models import Package
     from services.sandbox import tooling as sandbox
 
-    settings = load_or_exit()
+    settings = _serving_settings()
     migrations.upgrade()
     with db.session() as s:
         empty = s.exec(sa.select(sa.func.count()).select_from(Package)).one()[0] == 0
@@ -91,10 +91,37 @@ def serve() -> None:
         env |= sandbox.stripe_env(settings, state_file=os.path.join(settings.data_dir, "localstripe.pickle"))
         typer.echo(f"payments: Stripe emulator on {env['STRIPE_API_BASE']} (test card 4242 4242 4242 4242)")
     port = str(settings.app_port)
-    typer.echo(f"serving on http://localhost:{port} once built")
+    typer.echo(f"serving on http://{settings.bind_host}:{port} once built (BIND_HOST sets the address)")
     reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
-    raise typer.Exit(subprocess.call([reflex, "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
-                                     env=env))
+    raise typer.Exit(subprocess.call([reflex, "run", "--env", "prod", "--frontend-port", port, "--backend-port", port,
+                                      "--backend-host", settings.bind_host], env=env))
+
+
+def _serving_settings() -> Settings:
+    """Settings for a long-running process: the start-up checks, then the provider registry built
+    once, so a misconfiguration stops the start (one line per problem) rather than a paid order."""
+    from services.core.provider_runtime import check_registry
+
+    settings = load_for_serving()
+    problem = check_registry(settings)
+    if problem:
+        typer.echo(f"configuration error: {problem}", err=True)
+        raise typer.Exit(2)
+    return settings
+
+
+@app.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt stored activation material with the first of ENCRYPTION_KEYS (see README: key rotation)."""
+    from services.core import crypto, db
+
+    try:
+        with db.get_engine().begin() as conn:
+            rows = crypto.rotate_stored(conn)
+    except crypto.EncryptionKeyError as exc:
+        typer.echo(f"error: {exc} (nothing was changed)", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{rows} rows re-encrypted with the newest key; older keys may now be removed")
 
 
 @app.command()
@@ -104,4 +131,5 @@ def jobs() -> None:
 
     from services.jobs.scheduler import run_forever
 
+    _serving_settings()
     asyncio.run(run_forever())

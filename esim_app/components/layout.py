@@ -151,9 +151,22 @@ def site_footer() -> rx.Component:
     )
 
 
+def sandbox_payments_banner() -> rx.Component:
+    """A warning on every page while real providers meet the Stripe emulator (decided at build time,
+    which is every start)."""
+    warning = get_settings().sandbox_payments_warning
+    if not warning:
+        return rx.fragment()
+    return rx.el.div(rx.icon("triangle-alert", size=16), warning, role="alert",
+                     custom_attrs={"data-testid": "sandbox-payments-banner"},
+                     style={"display": "flex", "gap": "0.5rem", "align_items": "center", "padding": "0.5rem 1rem",
+                            "background": "#b91c1c", "color": "white", "font_weight": "600"})
+
+
 def storefront_shell(*children: rx.Component) -> rx.Component:
     return rx.box(
         rx.el.a("Skip to content", href="#main", class_name="sr-only"),
+        sandbox_payments_banner(),
         site_header(),
         rx.el.main(*children, id="main"),
         site_footer(),
@@ -220,7 +233,7 @@ def portal_shell(role: str, title: str, items: tuple[NavItem, ...], *children: r
     The content renders only once the session was resolved to `role`: the prerendered HTML and
     a visitor without a session see a spinner while the guard redirects them to sign in.
     """
-    return rx.cond(
+    return rx.fragment(sandbox_payments_banner(), rx.cond(
         AuthState.role == role,
         rx.flex(
             _sidebar(title, items),
@@ -233,4 +246,4 @@ def portal_shell(role: str, title: str, items: tuple[NavItem, ...], *children: r
             min_height="100vh",
         ),
         rx.center(rx.spinner(size="3"), height="100vh", aria_label="Loading"),
-    )
+    ))

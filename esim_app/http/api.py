@@ -27,7 +27,8 @@ class _AtRoot:
 
 
 def _sandbox_routes() -> list[BaseRoute]:
-    """The provider simulators, served by the app itself outside production; their webhooks come back here."""
+    """The simulators of providers without credentials, served by the app itself outside production
+    (loopback clients only, see `sandbox.SandboxGuard`); their webhooks come back here."""
     return [Mount(prefix, app=_AtRoot(app, prefix)) for prefix, app in sandbox.simulator_mounts(get_settings())]
 
 
@@ -45,6 +46,6 @@ def build_api() -> Starlette:
 
 
 api = build_api()
-# For `rx.App(api_transformer=...)`: our routes in front of Reflex's, then the security headers around
-# everything (built pages, `/_event`, our routes).
-api_transformers = [api, SecurityHeaders]
+# For `rx.App(api_transformer=...)`: our routes in front of Reflex's, the sandbox guard (sandbox pages and
+# knobs for this machine only), then the security headers around everything (built pages, `/_event`, ours).
+api_transformers = [api, sandbox.SandboxGuard, SecurityHeaders]

@@ -1,4 +1,6 @@
-"""Sandbox-only pages: `esim_app.py` imports this module only in the sandbox, never in production."""
+"""Sandbox-only pages: `esim_app.py` imports this module only while mail stays in the outbox
+(never in production, nor with SMTP_HOST set); the guard in `esim_app/http/api.py` and the inbox
+service answer only clients on the server's own machine."""
 
 import reflex as rx
 
@@ -30,6 +32,7 @@ def inbox_page() -> rx.Component:
                       eyebrow="Development"),
         rx.hstack(rx.el.button(rx.icon("refresh-cw", size=16), "Refresh", class_name="btn btn-secondary btn-sm",
                                on_click=InboxState.load), margin_bottom="1rem"),
+        rx.cond(InboxState.error != "", rx.el.p(InboxState.error, class_name="t-muted", role="alert")),
         rx.cond(InboxState.messages.length() > 0,
                 rx.vstack(rx.foreach(InboxState.messages, _message), spacing="3", align="stretch"),
                 rx.el.p("No mail yet.", class_name="t-muted")),

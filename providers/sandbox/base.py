@@ -3,7 +3,9 @@
 A simulator subclasses `ProviderSimulator` and supplies only its provider's parts: `api_prefix`,
 `authorise` (its auth check), `error` (its error envelope), `routes` (its paths and wire shapes) and
 `usage_alerts` (the callbacks it sends). The base adds the rest the same way for all: fault knobs and
-their 5xx / 429 answers, order counting, the `/_sandbox/*` admin and webhook endpoints.
+their 5xx / 429 answers, order counting, the `/_sandbox/*` admin and webhook endpoints. The webhook
+target knob accepts only loopback URLs, or exactly `webhook_targets` when set (the app sets its own
+webhook route), so no knob makes the server post to an arbitrary address.
 
     class MySimulator(ProviderSimulator):
         api_prefix = "/v1"
@@ -14,20 +16,29 @@ their 5xx / 429 answers, order counting, the `/_sandbox/*` admin and webhook end
 from __future__ import annotations
 
 import abc
+import ipaddress
 import random
 import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from providers.sandbox.clock import Clock
-from providers.sandbox.faults import FaultMiddleware, Faults, admin_routes, retry_after_header, take
+from providers.sandbox.faults import (
+    ADMIN_PREFIX,
+    FaultMiddleware,
+    Faults,
+    admin_routes,
+    retry_after_header,
+    take,
+)
 from providers.sandbox.webhooks import WebhookSender, webhook_routes
 
 Handler = Callable[[Any, Request], Awaitable[Response]]  # (the simulator, the request) -> answer
@@ -63,6 +74,39 @@ def _from_request(request: Request) -> ProviderSimulator:
     return request.app.state.sim
 
 
+def _is_loopback_url(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.username or parts.password:
+        return False
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _guard_webhook_target(route: Route) -> Route:
+    """The `/_sandbox/webhooks` knob, refusing (400) a target URL the simulator must not call."""
+    if route.path != f"{ADMIN_PREFIX}/webhooks":
+        return route
+    inner = route.endpoint
+
+    async def endpoint(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                values = await request.json()  # cached on the request for `inner`
+            except ValueError:
+                return JSONResponse({"error": "invalid JSON"}, status_code=400)
+            if not isinstance(values, dict):
+                return JSONResponse({"error": "expected a JSON object"}, status_code=400)
+            if "url" in values and not _from_request(request).accepts_webhook_target(str(values["url"])):
+                return JSONResponse({"error": "webhook target not allowed"}, status_code=400)
+        return await inner(request)
+
+    return Route(route.path, endpoint, methods=["GET", "POST"])
+
+
 class ProviderSimulator(abc.ABC):
     """State and behaviour shared by the simulators (clock, faults, orders received per client
     reference, webhooks); subclasses add their provider's wire format."""
@@ -78,6 +122,15 @@ class ProviderSimulator(abc.ABC):
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._orders: Counter[str] = Counter()
+        self.webhook_targets: frozenset[str] | None = None  # None: any loopback URL
+
+    def accepts_webhook_target(self, url: str) -> bool:
+        """Whether the webhook knob may point the simulator at `url` (empty: send nothing)."""
+        if not url:
+            return True
+        if self.webhook_targets is not None:
+            return url in self.webhook_targets
+        return _is_loopback_url(url)
 
     def record_order(self, client_reference: str) -> None:
         with self._lock:
@@ -157,7 +210,8 @@ class ProviderSimulator(abc.ABC):
     def app(self) -> Starlette:
         """This simulator as an ASGI app (`app.state.sim` is the simulator)."""
         app = Starlette(
-            routes=[*self.routes(), *admin_routes(_from_request), *webhook_routes(_from_request)],
+            routes=[*self.routes(), *admin_routes(_from_request),
+                    *map(_guard_webhook_target, webhook_routes(_from_request))],
             middleware=[Middleware(FaultMiddleware, sim=lambda: self)],
         )
         app.state.sim = self

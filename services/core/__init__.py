@@ -2,7 +2,8 @@
 
 from services.core.errors import ServiceError
 from services.core.money import format_money
-from services.core.settings import Settings, get_settings, load_or_exit
+from services.core.settings import Settings, get_settings, load_for_serving, load_or_exit
 from services.core.units import format_data_size
 
-__all__ = ["ServiceError", "Settings", "format_data_size", "format_money", "get_settings", "load_or_exit"]
+__all__ = ["ServiceError", "Settings", "format_data_size", "format_money", "get_settings", "load_for_serving",
+           "load_or_exit"]

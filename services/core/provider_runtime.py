@@ -7,6 +7,7 @@ world (orders placed by the app are found by the jobs). The client code path is 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 
 from providers.registry import ProviderRegistry, build_registry
@@ -25,3 +26,14 @@ def get_registry() -> ProviderRegistry:
     """This process's registry, built on first use (inside the event loop that will use it)."""
     settings = get_settings()
     return build_registry(settings, sandbox_urls=None if settings.is_production else sandbox_urls(settings))
+
+
+def check_registry(settings: Settings) -> str | None:
+    """Build (and close) the registry once at start-up, so a bad provider configuration stops the
+    start instead of a paid order; the problem in one line, or None."""
+    try:
+        registry = build_registry(settings, sandbox_urls=None if settings.is_production else sandbox_urls(settings))
+    except (RuntimeError, ValueError, TypeError) as exc:
+        return f"providers: {exc}"
+    asyncio.run(registry.aclose())
+    return None

@@ -13,9 +13,10 @@ from services.notifications.outbox import Attachment, InboxMessageView, SandboxO
 from services.notifications.sender import SendReport, send_due_emails
 
 
-async def list_inbox(*, limit: int = 50) -> list[InboxMessageView]:
-    """The newest emails for the sandbox inbox page; `SandboxOnly` in production."""
-    return await asyncio.to_thread(outbox.list_inbox, limit=limit)
+async def list_inbox(*, client_ip: str | None, limit: int = 50) -> list[InboxMessageView]:
+    """The newest emails for the sandbox inbox page; `SandboxOnly` in production, with SMTP
+    configured, or for a client that is not on this machine."""
+    return await asyncio.to_thread(outbox.list_inbox, client_ip=client_ip, limit=limit)
 
 
 __all__ = [

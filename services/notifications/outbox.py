@@ -14,7 +14,7 @@ from services.core import db
 from services.core.errors import ServiceError
 from services.core.models import EmailOutbox
 from services.core.qr import qr_png
-from services.core.settings import get_settings
+from services.core.settings import get_settings, is_loopback
 from services.notifications.render import render_email
 
 
@@ -92,10 +92,13 @@ def enqueue_email(
     return row.id  # type: ignore[return-value]
 
 
-def list_inbox(*, limit: int = 50) -> list[InboxMessageView]:
-    """The newest outbox messages, for the sandbox inbox page; refused in production."""
-    if get_settings().is_production:
-        raise SandboxOnly("no sandbox inbox in production")
+def list_inbox(*, client_ip: str | None, limit: int = 50) -> list[InboxMessageView]:
+    """The newest outbox messages, for the sandbox inbox page: only while mail stays here (not in
+    production, no SMTP_HOST) and only for a client on this machine."""
+    if not get_settings().sandbox_inbox:
+        raise SandboxOnly("no sandbox inbox: production, or mail goes to SMTP_HOST")
+    if not is_loopback(client_ip):
+        raise SandboxOnly("the sandbox inbox answers only this machine")
     with db.session() as s:
         rows = s.exec(select(EmailOutbox).order_by(col(EmailOutbox.id).desc()).limit(limit)).all()
     return [

@@ -3,7 +3,10 @@
 Claiming marks rows `sending` with a lease (`next_attempt_at` = now + LEASE) under
 `FOR UPDATE SKIP LOCKED`, so parallel senders never take the same row. A row whose sender died
 is claimed again once its lease runs out (at-least-once; the Message-ID stays the same). Without
-SMTP_HOST (sandbox) a claimed row is simply marked sent: the outbox is then the inbox.
+SMTP_HOST (sandbox, never production) a claimed row is simply marked sent: the outbox is then the
+inbox. A delivered or finally failed message keeps its subject but loses its body and attachments,
+so sign-in codes and activation strings do not stay in the table. TLS is mandatory unless
+SMTP_SECURITY=none (local test servers): no mail and no password cross a connection without it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 LEASE = dt.timedelta(minutes=15)
 SMTP_TIMEOUT_SECONDS = 20.0
 MAX_ERROR_CHARS = 500
+BODY_REMOVED = "(body removed after delivery)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,9 @@ class _Undelivered:
     permanent: bool
 
 
+_NO_HOST = _Undelivered("SMTP_HOST is not set", permanent=False)
+
+
 def send_due_emails(*, limit: int = 50, now: dt.datetime | None = None) -> SendReport:
     """Send up to `limit` due outbox messages; safe to run in several processes at once."""
     now = now or dt.datetime.now(dt.UTC)
@@ -71,8 +78,11 @@ def send_due_emails(*, limit: int = 50, now: dt.datetime | None = None) -> SendR
     counts = dict.fromkeys((OutboxStatus.SENT, OutboxStatus.PENDING, OutboxStatus.FAILED), 0)
     with _Connection(settings) as smtp:
         for message in claimed:
-            error = smtp.send(message) if settings.smtp_host else None
-            counts[_record(message, error, now=now)] += 1
+            if settings.smtp_host:
+                error = smtp.send(message)
+            else:  # the sandbox inbox keeps it; production never calls a message sent without a server
+                error = None if settings.sandbox_inbox else _NO_HOST
+            counts[_record(message, error, now=now, keep_body=settings.sandbox_inbox)] += 1
     report = SendReport(len(claimed), *counts.values())
     if claimed:
         log.info("email outbox: claimed %d, sent %d, retried %d, failed %d",
@@ -146,11 +156,12 @@ def _claim(*, limit: int, now: dt.datetime) -> list[_Claimed]:
     return sorted((_Claimed(*row) for row in rows), key=lambda m: m.id)
 
 
-def _record(message: _Claimed, error: _Undelivered | None, *, now: dt.datetime) -> OutboxStatus:
+def _record(message: _Claimed, error: _Undelivered | None, *, now: dt.datetime, keep_body: bool) -> OutboxStatus:
+    body_gone = {} if keep_body else {"text_body": BODY_REMOVED, "html_body": "", "attachments": []}
     if error is None:
-        status, values = OutboxStatus.SENT, {"sent_at": now, "last_error": None}
+        status, values = OutboxStatus.SENT, {"sent_at": now, "last_error": None, **body_gone}
     elif error.permanent or message.attempts >= MAX_ATTEMPTS:
-        status, values = OutboxStatus.FAILED, {"last_error": error.reason}
+        status, values = OutboxStatus.FAILED, {"last_error": error.reason, **body_gone}
     else:
         status = OutboxStatus.PENDING
         values = {"next_attempt_at": now + BACKOFF[message.attempts - 1], "last_error": error.reason}
@@ -167,15 +178,31 @@ def _record(message: _Claimed, error: _Undelivered | None, *, now: dt.datetime) 
     return status
 
 
+class TlsRequired(smtplib.SMTPException):
+    """The server did not offer STARTTLS although SMTP_SECURITY requires it."""
+
+
 def _connect(settings: Settings) -> smtplib.SMTP:
-    """Connect, upgrade with STARTTLS when offered, log in when SMTP_USER is set."""
-    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
+    """Connect over TLS (implicit, or STARTTLS which must be offered) unless SMTP_SECURITY=none;
+    log in when SMTP_USER is set, and only over TLS."""
+    context = ssl.create_default_context()
+    if settings.smtp_security == "tls":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port,
+                                              timeout=SMTP_TIMEOUT_SECONDS, context=context)
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
     try:
         smtp.ehlo()
-        if smtp.has_extn("starttls"):
-            smtp.starttls(context=ssl.create_default_context())
+        encrypted = settings.smtp_security == "tls"
+        if settings.smtp_security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise TlsRequired("the server did not offer STARTTLS (SMTP_SECURITY=starttls)")
+            smtp.starttls(context=context)
             smtp.ehlo()
+            encrypted = True
         if settings.smtp_user:
+            if not encrypted:
+                raise TlsRequired("refusing to send SMTP_PASS over a connection without TLS")
             smtp.login(settings.smtp_user, settings.smtp_pass)
     except BaseException:
         smtp.close()

@@ -13,6 +13,8 @@ from services.core.models.enums import EsimStatus, OrderKind, OrderStatus, Packa
 from services.core.models.fields import (
     check_in,
     created_column,
+    encrypted_column,
+    encrypted_json_column,
     fk,
     jsonb_column,
     pk,
@@ -168,16 +170,16 @@ class Esim(SQLModel, table=True):
     provider_id: str = Field(max_length=32)
     iccid: str = Field(max_length=32)
     provider_esim_ref: str | None = Field(default=None, max_length=200)
-    lpa: str = Field(max_length=400)
+    lpa: str = encrypted_column()
     smdp_address: str = Field(max_length=200)
-    matching_id: str = Field(max_length=200)
+    matching_id: str = encrypted_column()
     status: str = Field(default=EsimStatus.NOT_INSTALLED, max_length=16)
     used_mb: int = 0
     total_mb: int | None = None
     unlimited: bool = False
     expires_at: dt.datetime | None = timestamp_column()
     usage_updated_at: dt.datetime | None = timestamp_column()
-    raw: dict[str, Any] = jsonb_column()
+    raw: dict[str, Any] = encrypted_json_column()
     created_at: dt.datetime | None = created_column()
 
 

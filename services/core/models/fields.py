@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
+from services.core.crypto import EncryptedJSON, EncryptedText
+
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -92,3 +94,13 @@ def random_id_column(prefix: str, table: str) -> Any:
 def check_in(column: str, values: type[enum.StrEnum]) -> sa.CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
+
+
+def encrypted_column() -> Any:
+    """A secret string, encrypted at rest (services/core/crypto.py); read and written as plain text."""
+    return Field(sa_column=sa.Column(EncryptedText, nullable=False))
+
+
+def encrypted_json_column() -> Any:
+    """A JSON document, encrypted at rest; read and written as a dict."""
+    return Field(default_factory=dict, sa_column=sa.Column(EncryptedJSON, nullable=False))

@@ -44,7 +44,7 @@ def test_without_smtp_host_mail_lands_in_the_sandbox_inbox(address: str, mail_se
         enqueue_email(s, to=address, template="login_code", context={"code": "333333", "valid_minutes": 5})
     report = send_due_emails()
     assert report.sent == report.claimed >= 1
-    newest = list_inbox(limit=5)[0]
+    newest = list_inbox(client_ip="127.0.0.1", limit=5)[0]
     assert newest.to == address and newest.status == "sent" and newest.sent_at is not None
     assert "333333" in newest.text_body and newest.subject == "Your Wayfarer sign-in code"
 
@@ -52,5 +52,5 @@ def test_without_smtp_host_mail_lands_in_the_sandbox_inbox(address: str, mail_se
 def test_the_inbox_does_not_exist_in_production(mail_settings, database_url: str) -> None:
     mail_settings.setenv("ESIM_ENV", "production")
     with pytest.raises(SandboxOnly) as refused:
-        list_inbox()
+        list_inbox(client_ip="127.0.0.1")
     assert refused.value.code == "sandbox_only"

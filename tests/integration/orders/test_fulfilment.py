@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
-from services.core import db
+from services.core import crypto, db
 from services.core.models import OrderStatus
 from services.orders import ordering as orders
 from services.store.settings import get_store_settings
@@ -32,9 +32,10 @@ async def test_paid_order_buys_one_esim_and_queues_the_email(sandbox: Sandbox, r
                             {"id": order_id}).one()
         mail = conn.execute(sa.text("SELECT subject, text_body, attachments FROM email_outbox "
                                     "WHERE template = 'order_completed' ORDER BY id DESC LIMIT 1")).one()
-    assert esim.lpa == f"LPA:1${esim.smdp_address}${esim.matching_id}"
+    lpa, matching_id = crypto.decrypt(esim.lpa), crypto.decrypt(esim.matching_id)  # encrypted at rest
+    assert lpa == f"LPA:1${esim.smdp_address}${matching_id}"
     assert order_row(order_id).display_id in mail.subject
-    assert esim.lpa in mail.text_body
+    assert lpa in mail.text_body
     assert mail.attachments[0]["content_type"] == "image/png" and mail.attachments[0]["cid"]
 
 

@@ -48,7 +48,7 @@ PUBLIC = {
     "PlanListState.set_unlimited_only", "PlanListState.set_include_multi", "PlanListState.refresh_prices",
     "PlanDetailState.load", "PlanDetailState.refresh_prices",
 }
-# The sandbox inbox is everyone's mail by design; issue 9 item 3 limits it to loopback (its own test).
+# The sandbox inbox is everyone's mail by design, for loopback clients only (its own test below).
 SANDBOX = {"InboxState.load"}
 
 
@@ -263,7 +263,6 @@ async def test_the_owner_does_see_her_data_so_the_checks_can_see_a_leak(world: W
     assert _leaks(state, world.markers)
 
 
-@pytest.mark.xfail(reason="issue 9 item 3 (the sandbox work) limits the inbox to loopback clients", strict=False)
 async def test_the_sandbox_inbox_shows_a_remote_caller_no_mail(world: World) -> None:
     from esim_app.state.inbox import InboxState
 

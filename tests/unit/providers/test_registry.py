@@ -5,7 +5,7 @@ import pytest
 from providers.airalo import AiraloProvider
 from providers.registry import build_registry, webhook_token, webhook_token_accepted
 from providers.specs import spec_for
-from services.core.settings import Settings, get_settings, load_or_exit, webhook_token_problems
+from services.core.settings import Settings, get_settings, load_for_serving, webhook_token_problems
 
 SANDBOX = {
     "airalo": "http://127.0.0.1:1",
@@ -79,7 +79,7 @@ def test_production_without_the_token_refuses_every_delivery_and_names_the_varia
     assert not webhook_token_accepted(settings, spec_for("esim_access"), None)
     assert not webhook_token_accepted(settings, spec_for("esim_access"), "")
     [problem] = webhook_token_problems(settings)
-    assert problem.startswith("configuration error: ESIM_ACCESS_WEBHOOK_TOKEN: required in production")
+    assert problem.startswith("ESIM_ACCESS_WEBHOOK_TOKEN: required in production")
     assert webhook_token_problems(_settings(esim_env="production", esim_access_webhook_token="short")) == [problem]
     assert webhook_token_problems(_settings(esim_env="production", esim_access_webhook_token=TOKEN)) == []
     assert webhook_token_problems(_settings(esim_env="production", esim_providers="airalo,esim_go")) == []
@@ -107,7 +107,7 @@ def test_a_production_start_without_the_token_exits_naming_it(monkeypatch, capsy
     get_settings.cache_clear()
     try:
         with pytest.raises(SystemExit):
-            load_or_exit()
+            load_for_serving()
     finally:
         get_settings.cache_clear()
     assert "ESIM_ACCESS_WEBHOOK_TOKEN" in capsys.readouterr().err
