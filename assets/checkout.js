@@ -5,12 +5,14 @@
   let stripe = null;
   let card = null;
 
-  function whenStripeLoaded() {
-    return new Promise((resolve, reject) => {
+  // Resolves to what `probe` returns once it is truthy (checked every 50 ms), or null after `ms`.
+  function waitFor(probe, ms) {
+    return new Promise((resolve) => {
       const started = Date.now();
       (function wait() {
-        if (window.Stripe) return resolve(window.Stripe);
-        if (Date.now() - started > 15000) return reject(new Error("Stripe.js did not load"));
+        const found = probe();
+        if (found) return resolve(found);
+        if (Date.now() - started > ms) return resolve(null);
         setTimeout(wait, 50);
       })();
     });
@@ -18,8 +20,10 @@
 
   window.esimMountCard = async function (publishableKey, selector) {
     try {
-      const Stripe = await whenStripeLoaded();
-      const target = document.querySelector(selector);
+      const Stripe = await waitFor(() => window.Stripe, 15000);
+      if (!Stripe) throw new Error("Stripe.js did not load");
+      // The server asks for the card as the page loads; React may not have drawn its container yet.
+      const target = await waitFor(() => document.querySelector(selector), 5000);
       if (!target) return { error: "The card form is not on this page." };
       if (!stripe) {
         stripe = Stripe(publishableKey);
