@@ -121,7 +121,7 @@ def test_a_stale_or_misused_challenge_starts_nothing(email: str, ip: str, admin_
     enrol = staff.begin_sign_in(email, PASSWORD, ip=ip, user_agent=None)
     with pytest.raises(errors.SignInExpired):  # an enrolment challenge is no sign-in challenge
         staff.verify_second_factor(enrol.challenge, "123456", ip=ip, user_agent=None)
-    for forged in ("", "garbage", crypto.encrypt('{"a": %d, "p": "verify"}' % admin_id)[:-4] + "AAAA"):
+    for forged in ("", "garbage", crypto.encrypt(f'{{"a": {admin_id}, "p": "verify"}}')[:-4] + "AAAA"):
         with pytest.raises(errors.SignInExpired):
             staff.confirm_enrolment(forged, "123456", ip=ip, user_agent=None)
     sealed = totp.seal_challenge(totp.Challenge(admin_id, "enrol"))
