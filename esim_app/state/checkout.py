@@ -20,6 +20,8 @@ from services import orders
 from services.core import ServiceError, get_settings
 
 CARD_SELECTOR = "#card-element"
+WAIT_FOR_CHECKOUT_JS = ("(async () => { for (let i = 0; i < 200 && !window.esimMountCard; i++) "
+                        "await new Promise((r) => setTimeout(r, 50)); })()")
 
 
 def stripe_js_url() -> str:
@@ -76,8 +78,9 @@ class CheckoutState(CustomerState):
     @rx.event
     def mount_card(self):
         key = json.dumps(get_settings().stripe_publishable_key)
-        return rx.call_script(f"window.esimMountCard({key}, {json.dumps(CARD_SELECTOR)})",
-                              callback=CheckoutState.card_mounted)
+        # After a full page load (sign-in ends with one) on_load can run before /checkout.js has loaded.
+        return rx.call_script(f"{WAIT_FOR_CHECKOUT_JS}.then(() => window.esimMountCard({key}, "
+                              f"{json.dumps(CARD_SELECTOR)}))", callback=CheckoutState.card_mounted)
 
     @rx.event
     def card_mounted(self, result: dict):

@@ -20,7 +20,7 @@ from providers.sandbox.server import Sandbox, run_simulators
 from providers.specs import spec_for
 from services import sandbox as sandbox_tooling
 from services.catalog.sync import run_sync_packages
-from services.core import db
+from services.core import crypto, db
 from services.core.models import Esim, EsimNotice, EsimStatus, ProviderWebhookEvent, User
 from services.core.settings import Settings, get_settings
 from services.orders import ordering as orders
@@ -103,6 +103,8 @@ def _token() -> str:
 
 @pytest.fixture
 def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # production needs its encryption key set: the one development generated, so stored eSIMs stay readable
+    monkeypatch.setenv("ENCRYPTION_KEYS", crypto._development_key(get_settings().data_dir))
     monkeypatch.setenv("ESIM_ENV", "production")
     monkeypatch.setenv("ESIM_ACCESS_WEBHOOK_TOKEN", PRODUCTION_TOKEN)
     get_settings.cache_clear()
