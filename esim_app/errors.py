@@ -73,6 +73,9 @@ MESSAGES: dict[str, str] = {
     "already_exists": "An account with this email exists already.",
     "invalid_code": "That code is wrong or has expired. Request a new one.",
     "too_many_attempts": "Too many wrong tries for this code. Request a new one.",
+    "invalid_second_factor": ("That code is wrong or was used already. Enter the current code from your "
+                              "authenticator app, or an unused recovery code."),
+    "sign_in_expired": "This sign-in took too long. Enter your email and password again.",
     "invalid_credentials": "Wrong email or password.",
     "account_disabled": "This account is disabled. Contact support.",
     "rate_limited": "Too many sign-in attempts. Try again in {minutes} min.",

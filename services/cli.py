@@ -31,7 +31,8 @@ def create_admin(
     name: str = typer.Option("", help="Display name."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
 ) -> None:
-    """Create an administrator account (asks for the password unless --password-stdin)."""
+    """Create a staff owner account (asks for the password unless --password-stdin); TOTP is enrolled at
+    its first sign-in."""
     from services.accounts import passwords
     from services.core.errors import ServiceError
 
@@ -44,7 +45,7 @@ def create_admin(
     except ServiceError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"admin {admin_id} created")
+    typer.echo(f"admin {admin_id} created (owner; enrols two-factor sign-in at /admin/login)")
 
 
 @app.command("sync-packages")

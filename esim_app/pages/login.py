@@ -1,4 +1,4 @@
-"""Sign-in pages for customers (emailed code), businesses and administrators (password)."""
+"""Sign-in pages for customers (emailed code), businesses (password) and staff (password + TOTP)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from esim_app.components.forms import error_callout, field, notice_callout
 from esim_app.components.ui import button, card
 from esim_app.pages.templates import storefront_page
 from esim_app.state.login import CodeLoginState, PasswordLoginState
+from esim_app.state.staff_login import StaffLoginState
 
 
 def _panel(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
@@ -79,10 +80,10 @@ def login_page() -> rx.Component:
     )
 
 
-def _password_form(on_submit: rx.EventHandler) -> rx.Component:
+def _password_form(on_submit: rx.EventHandler, error: rx.Var[str] = PasswordLoginState.error) -> rx.Component:
     return rx.form(
         rx.vstack(
-            error_callout(PasswordLoginState.error, testid="login-error"),
+            error_callout(error, testid="login-error"),
             field("Email address", "email", type_="email", testid="email-input", auto_complete="username",
                   required=True),
             field("Password", "password", type_="password", testid="password-input",
@@ -104,7 +105,72 @@ def business_login_page() -> rx.Component:
                           class_name="t-secondary"))
 
 
+def _totp_field() -> rx.Component:
+    return field("Code", "totp", testid="totp-input", input_mode="numeric", auto_complete="one-time-code",
+                 max_length=40, placeholder="123456", required=True, auto_focus=True)
+
+
+def _start_over() -> rx.Component:
+    return rx.el.button("Start over", type="button", class_name="btn btn-ghost btn-sm",
+                        on_click=StaffLoginState.start_over)
+
+
+def _enrol_step() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.p("Two-factor sign-in is required for staff. Scan this code with an authenticator app "
+                    "(or type the key below), then enter the 6-digit code it shows.", class_name="t-secondary"),
+            rx.center(rx.image(src=StaffLoginState.enrol_qr, alt="QR code for your authenticator app",
+                               width="12rem", height="12rem", custom_attrs={"data-testid": "totp-qr"})),
+            rx.el.code(StaffLoginState.enrol_secret, custom_attrs={"data-testid": "totp-secret"},
+                       style={"word_break": "break-all", "user_select": "all"}),
+            error_callout(StaffLoginState.error, testid="login-error"),
+            _totp_field(),
+            button("Confirm", type="submit", size="md", width="100%", custom_attrs={"data-testid": "totp-confirm"}),
+            _start_over(),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=StaffLoginState.confirm_enrolment,
+        reset_on_submit=False,
+    )
+
+
+def _recovery_step() -> rx.Component:
+    return rx.vstack(
+        rx.el.p("Two-factor sign-in is on. Keep these recovery codes somewhere safe: each one signs you in "
+                "once without your phone. They are shown only now.", class_name="t-secondary"),
+        rx.el.ul(rx.foreach(StaffLoginState.recovery_codes, lambda code: rx.el.li(rx.el.code(code))),
+                 custom_attrs={"data-testid": "recovery-codes"}, style={"columns": "2", "padding_left": "1.25rem"}),
+        button("I have saved them, continue", size="md", width="100%", on_click=StaffLoginState.finish_enrolment,
+               custom_attrs={"data-testid": "recovery-continue"}),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _staff_code_step() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            error_callout(StaffLoginState.error, testid="login-error"),
+            rx.el.p("Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
+                    class_name="t-secondary"),
+            _totp_field(),
+            button("Sign in", type="submit", size="md", width="100%", custom_attrs={"data-testid": "login-submit"}),
+            _start_over(),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=StaffLoginState.submit_code,
+        reset_on_submit=True,
+    )
+
+
 @storefront_page(routes.ADMIN_LOGIN, "Admin sign-in", indexed=False)
 def admin_login_page() -> rx.Component:
-    return _panel("Administrator sign-in", "Operators of this store only.",
-                  _password_form(PasswordLoginState.login_admin))
+    return _panel("Staff sign-in", "Operators of this store only: password, then your authenticator app.",
+                  rx.match(StaffLoginState.step,
+                           ("enrol", _enrol_step()),
+                           ("recovery_codes", _recovery_step()),
+                           ("code", _staff_code_step()),
+                           _password_form(StaffLoginState.submit_password, StaffLoginState.error)))

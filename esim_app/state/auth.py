@@ -70,9 +70,12 @@ class AuthState(rx.State):
     def _start(self, new: accounts.NewSession) -> rx.event.EventSpec:
         """Send the browser to trade the sign-in ticket for the cookie, then on to `next` or the role's home."""
         self.role, self.display_name = new.identity.role, new.identity.display_name
+        return self._start_ticket(new.ticket, new.identity.role)
+
+    def _start_ticket(self, ticket: str, role: str) -> rx.event.EventSpec:
         target = self.router.url.query_parameters.get("next", "")
-        target = target if accounts.is_safe_next(target) else HOME[new.identity.role]
-        return navigate(session_cookie.start_url(new.ticket, target))
+        target = target if accounts.is_safe_next(target) else HOME[role]
+        return navigate(session_cookie.start_url(ticket, target))
 
     async def _end(self, role: str) -> rx.event.EventSpec:
         """Forget everything the tab's account and portal states hold, then clear the cookie."""

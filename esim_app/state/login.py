@@ -1,4 +1,5 @@
-"""Sign-in forms: emailed one-time code for customers, password for enterprise and admin."""
+"""Sign-in forms: emailed one-time code for customers, password for enterprise accounts
+(staff: `esim_app.state.staff_login`)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class CodeLoginState(AuthState):
 class PasswordLoginState(AuthState):
     error: str = ""
 
-    async def _login(self, role: Literal["admin", "enterprise"], form: dict[str, str]):
+    async def _login(self, role: Literal["enterprise"], form: dict[str, str]):
         self.error = ""
         try:
             new = await accounts.login_with_password(
@@ -67,10 +68,6 @@ class PasswordLoginState(AuthState):
             self.error = message_for(exc)
             return rx.set_value("password", "")
         return self._start(new)
-
-    @rx.event
-    async def login_admin(self, form: dict[str, str]):
-        return await self._login("admin", form)
 
     @rx.event
     async def login_enterprise(self, form: dict[str, str]):

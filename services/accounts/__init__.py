@@ -1,8 +1,8 @@
-"""Accounts: sign-in (emailed codes, passwords), sessions and the customer's profile.
+"""Accounts: sign-in (emailed codes, passwords, staff TOTP), sessions and the customer's profile.
 
 The public face for the UI. Its functions are async and own their threads and database
 sessions; services, jobs and tests import the submodules (`codes`, `passwords`, `sessions`,
-`profile`) for the synchronous functions.
+`profile`, `staff`) for the synchronous functions.
 """
 
 from __future__ import annotations
@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from services.accounts import codes, passwords, profile, sessions
+from services.accounts import codes, passwords, profile, sessions, staff
 from services.accounts.errors import (
     AccountDisabled,
     AlreadyExists,
     InvalidCode,
     InvalidCredentials,
     InvalidEmail,
+    InvalidSecondFactor,
     PasswordTooLong,
     PasswordTooShort,
     RateLimited,
+    SignInExpired,
     TooManyAttempts,
     WeakPassword,
 )
@@ -37,6 +39,7 @@ from services.accounts.profile import (
     countries,
 )
 from services.accounts.sessions import Identity, NewSession, SessionView, StartedSession
+from services.accounts.staff import EnrolledSession, Enrolment, StaffChallenge
 from services.accounts.validation import is_safe_next
 
 
@@ -53,9 +56,9 @@ async def verify_login_code(email: str, code: str, *, ip: str | None, user_agent
     return await asyncio.to_thread(codes.verify_login_code, email, code, ip=ip, user_agent=user_agent)
 
 
-async def login_with_password(role: Literal["admin", "enterprise"], email: str, password: str, *,
+async def login_with_password(role: Literal["enterprise"], email: str, password: str, *,
                               ip: str | None, user_agent: str | None) -> NewSession:
-    """Sign an administrator or enterprise account in with a password (a ticket, as above).
+    """Sign an enterprise account in with a password (a ticket, as above).
 
     bcrypt runs on its own threads; beyond a few sign-ins in flight, `RateLimited` at once.
     """
@@ -63,6 +66,28 @@ async def login_with_password(role: Literal["admin", "enterprise"], email: str, 
         found = await asyncio.to_thread(passwords.find_account, role, email, ip=ip)
         right = await passwords.check_password_on_pool(password, found.password_hash)
         return await asyncio.to_thread(passwords.conclude_login, found, right, ip=ip, user_agent=user_agent)
+
+
+async def begin_staff_sign_in(email: str, password: str, *, ip: str | None,
+                              user_agent: str | None) -> StaffChallenge:
+    """A staff account's password step: no session yet, a challenge for the second factor (and,
+    on the first sign-in, the TOTP secret to enrol). Limits and bcrypt pool as for `login_with_password`."""
+    with passwords.sign_in_slot():
+        found = await asyncio.to_thread(passwords.find_account, "admin", email, ip=ip)
+        right = await passwords.check_password_on_pool(password, found.password_hash)
+        return await asyncio.to_thread(staff.conclude_password, found, right, ip=ip)
+
+
+async def confirm_staff_enrolment(challenge: str, code: str, *, ip: str | None,
+                                  user_agent: str | None) -> EnrolledSession:
+    """The first TOTP code from the authenticator app: enrolled, ten recovery codes, a sign-in ticket."""
+    return await asyncio.to_thread(staff.confirm_enrolment, challenge, code, ip=ip, user_agent=user_agent)
+
+
+async def verify_staff_second_factor(challenge: str, code: str, *, ip: str | None,
+                                     user_agent: str | None) -> NewSession:
+    """A current TOTP code or an unused recovery code (spent): a sign-in ticket."""
+    return await asyncio.to_thread(staff.verify_second_factor, challenge, code, ip=ip, user_agent=user_agent)
 
 
 async def start_session(ticket: str) -> StartedSession | None:
@@ -103,11 +128,14 @@ __all__ = [
     "AlreadyExists",
     "CountryNotListed",
     "CurrencyNotOffered",
+    "EnrolledSession",
+    "Enrolment",
     "Identity",
     "InvalidCode",
     "InvalidCredentials",
     "InvalidEmail",
     "InvalidProfile",
+    "InvalidSecondFactor",
     "LanguageNotOffered",
     "NameTooLong",
     "NameUnstorable",
@@ -119,9 +147,13 @@ __all__ = [
     "ProfileView",
     "RateLimited",
     "SessionView",
+    "SignInExpired",
+    "StaffChallenge",
     "StartedSession",
     "TooManyAttempts",
     "WeakPassword",
+    "begin_staff_sign_in",
+    "confirm_staff_enrolment",
     "countries",
     "get_profile_page",
     "is_safe_next",
@@ -133,4 +165,5 @@ __all__ = [
     "start_session",
     "update_profile",
     "verify_login_code",
+    "verify_staff_second_factor",
 ]

@@ -33,6 +33,18 @@ class InvalidCode(ServiceError):
     code = "invalid_code"
 
 
+class InvalidSecondFactor(ServiceError):
+    """A staff sign-in's TOTP code is wrong or was used already, or the recovery code is unknown or spent."""
+
+    code = "invalid_second_factor"
+
+
+class SignInExpired(ServiceError):
+    """The password step of a staff sign-in is too old (or the account changed since): start again."""
+
+    code = "sign_in_expired"
+
+
 class TooManyAttempts(ServiceError):
     code = "too_many_attempts"
 

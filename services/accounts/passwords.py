@@ -1,4 +1,5 @@
-"""Password sign-in for administrators and enterprise accounts (bcrypt, cost 12), and new admins.
+"""Password sign-in for enterprise accounts and the password step of staff sign-in (bcrypt, cost 12),
+and new staff accounts. Staff then need a second factor (`services.accounts.staff`).
 
 Checks run on a small pool of their own (`PASSWORD_CHECK_WORKERS` threads), never on the event
 loop nor on the threads the other requests share; a few sign-ins per thread may be in flight,
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import bcrypt
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -39,7 +39,7 @@ from services.accounts.errors import (
 )
 from services.accounts.validation import normalise_email
 from services.core import db, get_settings
-from services.core.models import Admin, EnterpriseAccount, Role
+from services.core.models import Admin, EnterpriseAccount, Role, StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,11 @@ def _dummy_password_hash() -> str:
     return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=BCRYPT_COST)).decode()
 
 
-def create_admin(email: str, password: str, *, name: str = "") -> int:
-    """Create an administrator; returns its id. Raises `AlreadyExists` for a taken email."""
-    admin = Admin(email=normalise_email(email), name=name, password_hash=hash_password(password))
+def create_admin(email: str, password: str, *, name: str = "", staff_role: str = StaffRole.OWNER) -> int:
+    """Create a staff account (an owner unless told otherwise); returns its id. It enrols TOTP at its
+    first sign-in. Raises `AlreadyExists` for a taken email."""
+    admin = Admin(email=normalise_email(email), name=name, password_hash=hash_password(password),
+                  staff_role=StaffRole(staff_role).value)
     with db.session() as s:
         s.add(admin)
         try:
@@ -93,15 +95,17 @@ def create_admin(email: str, password: str, *, name: str = "") -> int:
 
 
 def login_with_password(
-    role: Literal["admin", "enterprise"], email: str, password: str, *, ip: str | None, user_agent: str | None,
+    role: Literal["enterprise"], email: str, password: str, *, ip: str | None, user_agent: str | None,
 ) -> sessions.NewSession:
-    """Sign an administrator or enterprise account in; audited. Returns a pending session (ticket).
+    """Sign an enterprise account in; audited. Returns a pending session (ticket).
 
     Raises `InvalidCredentials` (one refusal for an unknown email or a wrong password, with the
-    same bcrypt cost), `AccountDisabled` (right password, account inactive or suspended),
-    `RateLimited` (10 failures per address, 30 per IP in 15 minutes). The UI's async face runs
-    the same three steps in a `sign_in_slot`, the bcrypt check on `check_password_on_pool`.
+    same bcrypt cost), `AccountDisabled` (right password, account suspended), `RateLimited` (10
+    failures per address, 30 per IP in 15 minutes). The UI's async face runs the same three steps
+    in a `sign_in_slot`, the bcrypt check on `check_password_on_pool`. Staff: `staff.begin_sign_in`.
     """
+    if role != Role.ENTERPRISE:
+        raise ValueError("staff sign in with a second factor: services.accounts.staff")
     found = find_account(role, email, ip=ip)
     return conclude_login(found, check_password(password, found.password_hash), ip=ip, user_agent=user_agent)
 
@@ -171,17 +175,17 @@ async def check_password_on_pool(password: str, password_hash: str | None) -> bo
 
 
 def conclude_login(found: Candidate, right: bool, *, ip: str | None, user_agent: str | None) -> sessions.NewSession:
-    """Step 3: count the attempt; start a session for a right password on an active account."""
+    """Step 3 (enterprise accounts): count the attempt; start a session for a right password on an active account."""
     role, account, address, now = found.role, found.account, found.address, found.now
-    active = right and (account.is_active if role == Role.ADMIN else account.status == "active")
+    if role != Role.ENTERPRISE:
+        raise ValueError("staff sign in with a second factor: services.accounts.staff")
+    active = right and account.status == "active"
     with db.session() as s, s.begin():
         attempts.record_attempt(s, "password", email=address, ip=ip, succeeded=active, now=now)
         if active:
-            if role == Role.ADMIN:
-                s.exec(sa.update(Admin).where(col(Admin.id) == account.id).values(last_login_at=now))
-            name = account.name if role == Role.ADMIN else account.company_name
             new = sessions.create_session(s, role=role, principal_id=account.id, email=address,
-                                          display_name=name or address, ip=ip, user_agent=user_agent, now=now)
+                                          display_name=account.company_name or address, ip=ip,
+                                          user_agent=user_agent, now=now)
             sessions.audit(s, new.identity, "login", ip=ip, details={"method": "password"})
             return new
     if right:

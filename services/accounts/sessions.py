@@ -31,6 +31,7 @@ from services.core.models import (
     LoginAttempt,
     LoginCode,
     Role,
+    StaffRole,
     User,
 )
 
@@ -53,7 +54,7 @@ class Identity:
     email: str
     display_name: str
     session_id: int
-    roles: tuple[str, ...] = ()  # roles inside the portal (company or staff roles); none yet
+    roles: tuple[str, ...] = ()  # roles inside the portal: a staff account's (`staff_roles`); none for others
 
     @property
     def org_id(self) -> int | None:
@@ -88,6 +89,14 @@ class SessionView:
     ip: str | None
     user_agent: str | None
     current: bool
+
+
+def staff_roles(staff_role: str) -> tuple[str, ...]:
+    """The roles a staff account holds in its identity: an owner holds every role, so a page for
+    `roles=("finance",)` admits owners and finance staff."""
+    if staff_role == StaffRole.OWNER:
+        return tuple(r.value for r in StaffRole)
+    return (StaffRole(staff_role).value,)
 
 
 def utcnow() -> dt.datetime:
@@ -128,17 +137,18 @@ def cookie_max_age(role: str) -> int:
 
 def create_session(
     s: Session, *, role: str, principal_id: int, email: str, display_name: str,
-    ip: str | None, user_agent: str | None, now: dt.datetime,
+    ip: str | None, user_agent: str | None, now: dt.datetime, roles: tuple[str, ...] = (),
+    ticket_ttl: dt.timedelta = TICKET_TTL,
 ) -> NewSession:
     """Add a pending session (no use yet) in `s`'s transaction; its ticket leaves only in the result."""
     ticket, role = secrets.token_urlsafe(32), Role(role).value
-    row = AuthSession(token_hash=hash_ticket(ticket), role=role, expires_at=now + TICKET_TTL,
+    row = AuthSession(token_hash=hash_ticket(ticket), role=role, expires_at=now + ticket_ttl,
                       last_seen_at=None, ip=clip(ip, 64), user_agent=clip(user_agent, 400),
                       **{_PRINCIPAL_FIELD[role]: principal_id})
     s.add(row)
     s.flush()
     identity = Identity(role=role, principal_id=principal_id, email=email, display_name=display_name,
-                        session_id=row.id)  # type: ignore[arg-type]
+                        session_id=row.id, roles=roles)  # type: ignore[arg-type]
     return NewSession(ticket=ticket, identity=identity, expires_at=row.expires_at)
 
 
@@ -168,14 +178,14 @@ def audit(s: Session, identity: Identity, action: str, *, ip: str | None, detail
 
 
 def _principal(user: User | None, admin: Admin | None, org: EnterpriseAccount | None) -> tuple | None:
-    """(role, id, email, display name) of the session's active principal, else None."""
+    """(role, id, email, display name, roles) of the session's active principal, else None."""
     if user is not None and user.is_active:
         name = " ".join(filter(None, (user.first_name, user.last_name))) or user.email
-        return Role.CUSTOMER.value, user.id, user.email, name
+        return Role.CUSTOMER.value, user.id, user.email, name, ()
     if admin is not None and admin.is_active:
-        return Role.ADMIN.value, admin.id, admin.email, admin.name or admin.email
+        return Role.ADMIN.value, admin.id, admin.email, admin.name or admin.email, staff_roles(admin.staff_role)
     if org is not None and org.status == "active":
-        return Role.ENTERPRISE.value, org.id, org.contact_email, org.company_name
+        return Role.ENTERPRISE.value, org.id, org.contact_email, org.company_name, ()
     return None
 
 
@@ -211,7 +221,8 @@ def resolve_session(token: str) -> Identity | None:
                     session.role, created_at=session.created_at or moment, last_used=moment))
             )
             s.commit()
-        return Identity(*principal, session_id=session.id)
+        role, principal_id, email, name, roles = principal
+        return Identity(role, principal_id, email, name, session_id=session.id, roles=roles)  # type: ignore[arg-type]
 
 
 def _within_lifetime(session: AuthSession, moment: dt.datetime) -> bool:

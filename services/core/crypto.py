@@ -108,7 +108,7 @@ class EncryptedJSON(sa.TypeDecorator[Any]):
 
 
 # Every encrypted column, by table, for `rotate_stored` (and the migration that introduced them).
-ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {"esims": ("lpa", "matching_id", "raw")}
+ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {"esims": ("lpa", "matching_id", "raw"), "admins": ("totp_secret",)}
 
 
 def rotate_stored(conn: sa.Connection) -> int:
@@ -118,6 +118,6 @@ def rotate_stored(conn: sa.Connection) -> int:
         names = ", ".join(columns)
         update = sa.text(f"UPDATE {table} SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id")
         for row in conn.execute(sa.text(f"SELECT id, {names} FROM {table} FOR UPDATE")).mappings().all():
-            conn.execute(update, {"id": row["id"], **{c: rotate(row[c]) for c in columns}})
+            conn.execute(update, {"id": row["id"], **{c: rotate(row[c]) if row[c] is not None else None for c in columns}})
             rewritten += 1
     return rewritten

@@ -32,9 +32,10 @@ def test_create_admin_stores_a_bcrypt_cost_12_hash(database_url: str) -> None:
     result = _esim("create-admin", email, "--password-stdin", stdin="correct horse battery\n", env_url=database_url)
     assert result.returncode == 0, result.stderr
     with db.get_engine().connect() as conn:
-        stored, hashed = conn.execute(
-            sa.text("SELECT email, password_hash FROM admins WHERE email = :e"), {"e": email.lower()}).one()
-    assert stored == email.lower()
+        stored, hashed, role, secret = conn.execute(sa.text(
+            "SELECT email, password_hash, staff_role, totp_secret FROM admins WHERE email = :e"),
+            {"e": email.lower()}).one()
+    assert stored == email.lower() and role == "owner" and secret is None  # the first owner; TOTP at sign-in
     assert hashed.startswith("$2b$12$")
     assert bcrypt.checkpw(b"correct horse battery", hashed.encode())
     assert "correct horse battery" not in result.stdout + result.stderr

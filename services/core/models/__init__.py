@@ -9,6 +9,7 @@ migrations create tables.
 
 from services.core.models.accounts import (
     Admin,
+    AdminRecoveryCode,
     AuditLog,
     AuthSession,
     EnterpriseAccount,
@@ -36,6 +37,7 @@ from services.core.models.enums import (
     RefundStatus,
     Role,
     SettingType,
+    StaffRole,
     TicketAuthor,
     TicketStatus,
 )
@@ -49,6 +51,7 @@ from services.core.models.operations import (
 
 __all__ = [
     "Admin",
+    "AdminRecoveryCode",
     "AuditLog",
     "AuthSession",
     "CardChargeAttempt",
@@ -73,6 +76,7 @@ __all__ = [
     "Role",
     "Setting",
     "SettingType",
+    "StaffRole",
     "StripeEvent",
     "SupportMessage",
     "SupportTicket",

@@ -8,11 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from services.core.models.enums import Role
+from services.core.models.enums import Role, StaffRole
 from services.core.models.fields import (
     check_in,
     created_column,
     display_id_column,
+    encrypted_column,
     fk,
     jsonb_column,
     pk,
@@ -58,14 +59,37 @@ class LoginCode(SQLModel, table=True):
 
 
 class Admin(SQLModel, table=True):
+    """A staff account: password plus TOTP (enrolled at the first sign-in), one staff role."""
+
     __tablename__ = "admins"
+    __table_args__ = (check_in("staff_role", StaffRole),)
 
     id: int | None = pk()
     email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, unique=True))
     name: str = Field(default="", max_length=100)
     password_hash: str = Field(max_length=128)  # bcrypt, cost 12
     is_active: bool = True
+    staff_role: str = Field(
+        default=StaffRole.OWNER.value,
+        sa_column=sa.Column(sa.String(16), nullable=False, server_default=StaffRole.OWNER.value),
+    )
+    totp_secret: str | None = encrypted_column(nullable=True)  # base32; set at enrolment, confirmed below
+    totp_confirmed_at: dt.datetime | None = timestamp_column()
+    totp_last_step: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))  # no replay
     last_login_at: dt.datetime | None = timestamp_column()
+    created_at: dt.datetime | None = created_column()
+
+
+class AdminRecoveryCode(SQLModel, table=True):
+    """One of a staff account's single-use recovery codes; only its SHA-256 is kept."""
+
+    __tablename__ = "admin_recovery_codes"
+    __table_args__ = (sa.UniqueConstraint("admin_id", "code_hash"),)
+
+    id: int | None = pk()
+    admin_id: int = fk("admins.id", nullable=False, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    used_at: dt.datetime | None = timestamp_column()
     created_at: dt.datetime | None = created_column()
 
 

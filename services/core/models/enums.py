@@ -11,6 +11,15 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class StaffRole(enum.StrEnum):
+    """What a staff account may do in the admin dashboard; an owner may do everything."""
+
+    OWNER = "owner"  # everything, manages staff
+    OPERATIONS = "operations"  # orders, providers, catalogue, jobs
+    SUPPORT = "support"  # customers, tickets, refunds up to a limit
+    FINANCE = "finance"  # analytics, enterprise billing, exports
+
+
 class OrderStatus(enum.StrEnum):
     PENDING = "pending"  # created, not paid
     PAID = "paid"

@@ -96,9 +96,10 @@ def check_in(column: str, values: type[enum.StrEnum]) -> sa.CheckConstraint:
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
 
 
-def encrypted_column() -> Any:
+def encrypted_column(*, nullable: bool = False) -> Any:
     """A secret string, encrypted at rest (services/core/crypto.py); read and written as plain text."""
-    return Field(sa_column=sa.Column(EncryptedText, nullable=False))
+    column = sa.Column(EncryptedText, nullable=nullable)
+    return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
 
 
 def encrypted_json_column() -> Any:

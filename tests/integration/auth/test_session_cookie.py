@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 import reflex as rx
 from starlette.testclient import TestClient
@@ -17,8 +18,9 @@ from starlette.testclient import TestClient
 from esim_app.http.api import build_api
 from esim_app.state.account import AccountState
 from esim_app.state.auth import AuthState
-from esim_app.state.login import CodeLoginState, PasswordLoginState
+from esim_app.state.login import CodeLoginState
 from esim_app.state.profile import ProfileState
+from esim_app.state.staff_login import StaffLoginState
 from services.accounts import codes, passwords, sessions
 from services.core import get_settings
 from tests.integration.auth.conftest import latest_code
@@ -93,10 +95,19 @@ def test_production_cookies_are_secure_and_host_prefixed(email: str, ip: str, mo
     assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie and "Domain" not in cookie
 
 
-async def test_password_sign_in_goes_through_the_route_too(email: str, ip: str, client: TestClient) -> None:
+async def test_staff_sign_in_reaches_the_route_only_after_the_second_factor(
+        email: str, ip: str, client: TestClient) -> None:
     passwords.create_admin(email, "a long admin passphrase")
-    state = tab(PasswordLoginState)
-    url = _navigated_to(await state.login_admin({"email": email, "password": "a long admin passphrase"}))
+    state = tab(StaffLoginState)
+    # the right password alone navigates nowhere: the tab shows the enrolment
+    assert await state.submit_password({"email": email, "password": "a long admin passphrase"}) is None
+    assert state.step == "enrol" and state.enrol_qr.startswith("data:image/png;base64,")
+    # the challenge and, later, the ticket stay on the server side of the tab
+    assert state._challenge and not {"_challenge", "_ticket"} & set(StaffLoginState.vars)
+    assert state._challenge not in str(state.dict())
+    assert await state.confirm_enrolment({"totp": pyotp.TOTP(state.enrol_secret).now()}) is None
+    assert state.step == "recovery_codes" and len(state.recovery_codes) == 10
+    url = _navigated_to(state.finish_enrolment())
     response = client.get(url)
     assert response.headers["location"] == "/admin" and "HttpOnly" in response.headers["set-cookie"]
 

@@ -11,6 +11,7 @@ from services.accounts import codes, passwords, sessions
 from services.core import db, get_settings
 from services.core.models import AuditLog, AuthSession, EnterpriseAccount, LoginAttempt, LoginCode, User
 from tests.integration.auth.conftest import latest_code
+from tests.support.staff import staff_sign_in
 from tests.support.tabs import exchange
 
 
@@ -181,7 +182,7 @@ def test_an_enterprise_session_ends_after_thirty_idle_minutes(email: str, ip: st
 
 def test_an_admin_session_ends_twelve_hours_after_sign_in_however_busy(email: str, ip: str) -> None:
     passwords.create_admin(email, "a long admin passphrase")
-    new = exchange(passwords.login_with_password("admin", email, "a long admin passphrase", ip=ip, user_agent=None))
+    new = exchange(staff_sign_in(email, "a long admin passphrase", ip=ip))
     now = dt.datetime.now(dt.UTC)
     _set(new.identity.session_id, created_at=now - dt.timedelta(hours=11, minutes=50),
          last_seen_at=now - dt.timedelta(minutes=2))

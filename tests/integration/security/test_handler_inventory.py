@@ -31,6 +31,7 @@ from services.core import db
 from services.core.models import EnterpriseAccount, Esim, Order, OrderStatus, Package, User
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
@@ -40,7 +41,9 @@ ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref"
 PUBLIC = {
     "AuthState.guard", "AuthState.identify", "AuthState.logout",
     "CodeLoginState.send_code", "CodeLoginState.verify_code", "CodeLoginState.change_email",
-    "PasswordLoginState.login_admin", "PasswordLoginState.login_enterprise",
+    "PasswordLoginState.login_enterprise",
+    "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
+    "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "DestinationSearchState.set_query", "DestinationSearchState.open_first",
     "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
     "PlanListState.load_country", "PlanListState.load_region", "PlanListState.load_global",
@@ -65,7 +68,9 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "AuthState.guard": lambda r: ("customer", []),
     "CodeLoginState.send_code": lambda r: ({"email": "stranger@example.com"},),
     "CodeLoginState.verify_code": lambda r: ({"code": "000000"},),
-    "PasswordLoginState.login_admin": lambda r: ({"email": "x@example.com", "password": "guess guess guess"},),
+    "StaffLoginState.submit_password": lambda r: ({"email": "x@example.com", "password": "guess guess guess"},),
+    "StaffLoginState.confirm_enrolment": lambda r: ({"totp": "000000"},),
+    "StaffLoginState.submit_code": lambda r: ({"totp": "000000"},),
     "PasswordLoginState.login_enterprise": lambda r: ({"email": "x@example.com", "password": "guess guess"},),
     "DestinationSearchState.set_query": lambda r: ("jap",),
     "DestinationSearchState.open_first": lambda r: ({},),
@@ -162,8 +167,7 @@ def world(database_url: str) -> World:
     ticket = support.open_ticket(uid, subject=f"Private {marker[:10]}", body=f"secret {marker}").summary.ref
     callers = {"another customer": _customer("bob"), "another company": _enterprise("Globex")}
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
-    callers["an admin"] = exchange(passwords.login_with_password("admin", admin, "a long admin passphrase",
-                                                                 ip="10.9.0.3", user_agent=None))
+    callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
     return World(Refs(refs[0], refs[1], ticket), alice, uid, (marker, marker[:10], f"Alice{marker[:6]}",
                                                      alice.identity.email), callers)
 
