@@ -39,7 +39,7 @@ from services.accounts.errors import (
 )
 from services.accounts.validation import normalise_email
 from services.core import db, get_settings
-from services.core.models import Admin, EnterpriseAccount, Role
+from services.core.models import Admin, EnterpriseAccount, EnterpriseUser, Role
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,9 @@ PASSWORD_BUSY_RETRY_SECONDS = 5
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 
-_PASSWORD_ACCOUNTS: dict[str, tuple[type[Admin | EnterpriseAccount], Any]] = {
+_PASSWORD_ACCOUNTS: dict[str, tuple[type[Admin | EnterpriseUser], Any]] = {
     Role.ADMIN: (Admin, col(Admin.email)),
-    Role.ENTERPRISE: (EnterpriseAccount, col(EnterpriseAccount.contact_email)),
+    Role.ENTERPRISE: (EnterpriseUser, col(EnterpriseUser.email)),
 }
 
 
@@ -173,15 +173,18 @@ async def check_password_on_pool(password: str, password_hash: str | None) -> bo
 def conclude_login(found: Candidate, right: bool, *, ip: str | None, user_agent: str | None) -> sessions.NewSession:
     """Step 3: count the attempt; start a session for a right password on an active account."""
     role, account, address, now = found.role, found.account, found.address, found.now
-    active = right and (account.is_active if role == Role.ADMIN else account.status == "active")
     with db.session() as s, s.begin():
+        company = s.get(EnterpriseAccount, account.enterprise_account_id) if right and role == Role.ENTERPRISE else None
+        active = right and account.is_active and (role == Role.ADMIN or company.status == "active")  # type: ignore[union-attr]
         attempts.record_attempt(s, "password", email=address, ip=ip, succeeded=active, now=now)
         if active:
-            if role == Role.ADMIN:
-                s.exec(sa.update(Admin).where(col(Admin.id) == account.id).values(last_login_at=now))
-            name = account.name if role == Role.ADMIN else account.company_name
-            new = sessions.create_session(s, role=role, principal_id=account.id, email=address,
-                                          display_name=name or address, ip=ip, user_agent=user_agent, now=now)
+            model = Admin if role == Role.ADMIN else EnterpriseUser
+            s.exec(sa.update(model).where(col(model.id) == account.id).values(last_login_at=now))
+            name = account.name if company is None else company.company_name
+            new = sessions.create_session(
+                s, role=role, principal_id=account.id, email=address, display_name=name or address, ip=ip,
+                user_agent=user_agent, now=now, roles=(account.role,) if company else (),
+                company_id=company.id if company else None)
             sessions.audit(s, new.identity, "login", ip=ip, details={"method": "password"})
             return new
     if right:

@@ -27,6 +27,7 @@ from services.core.models.commerce import (
     RefundRequest,
     StripeEvent,
 )
+from services.core.models.enterprise import CompanyRole, EnterpriseToken, EnterpriseUser, TokenPurpose
 from services.core.models.enums import (
     EsimStatus,
     OrderKind,
@@ -52,8 +53,11 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "CardChargeAttempt",
+    "CompanyRole",
     "EmailOutbox",
     "EnterpriseAccount",
+    "EnterpriseToken",
+    "EnterpriseUser",
     "Esim",
     "EsimNotice",
     "EsimStatus",
@@ -78,5 +82,6 @@ __all__ = [
     "SupportTicket",
     "TicketAuthor",
     "TicketStatus",
+    "TokenPurpose",
     "User",
 ]

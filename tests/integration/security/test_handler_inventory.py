@@ -28,9 +28,10 @@ import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
 from esim_app.state import auth
 from services.accounts import codes, passwords
 from services.core import db
-from services.core.models import EnterpriseAccount, Esim, Order, OrderStatus, Package, User
+from services.core.models import Esim, Order, OrderStatus, Package, User
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from tests.support.enterprise import company_user
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
@@ -114,10 +115,7 @@ def _owner_role(cls: type[rx.State]) -> str | None:
 
 def _enterprise(company: str) -> SignedIn:
     email = f"{company.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-    with db.session() as s:
-        s.add(EnterpriseAccount(company_name=company, contact_name="C", contact_email=email,
-                                password_hash=passwords.hash_password("correct horse battery")))
-        s.commit()
+    company_user(email, "correct horse battery", company=company)
     return exchange(passwords.login_with_password("enterprise", email, "correct horse battery", ip="10.9.0.1",
                                                   user_agent=None))
 
