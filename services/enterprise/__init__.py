@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from services.accounts.sessions import Identity
+from services.core.models import CompanyRole
 from services.enterprise import companies, links
 from services.enterprise.companies import CreatedCompany, TeamMember
 from services.enterprise.errors import (
@@ -21,7 +22,6 @@ from services.enterprise.errors import (
     UserNotFound,
 )
 from services.enterprise.links import LinkView
-from services.core.models import CompanyRole
 
 ROLES = tuple(role.value for role in CompanyRole)
 

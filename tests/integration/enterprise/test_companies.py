@@ -45,7 +45,7 @@ def test_a_new_company_has_an_admin_without_password_invited_by_email(email: str
         token_row = s.exec(select(EnterpriseToken).where(EnterpriseToken.enterprise_user_id == user.id)).one()
     assert company.company_name == "Acme Travel" and company.status == "active"
     assert user.email == email and user.role == "admin" and user.password_hash is None
-    (mail,) = emails_to(email)
+    assert [m.template for m in emails_to(email)] == ["enterprise_invite"]
     token = latest_link(email)
     assert token_row.token_hash == links.hash_token(token) and token not in token_row.token_hash
     assert dt.timedelta(hours=71) < token_row.expires_at - token_row.created_at <= dt.timedelta(hours=72)
