@@ -113,10 +113,10 @@ def request_reset(email: str, *, ip: str | None) -> None:
         address = normalise_email(email)
     except InvalidEmail:
         return
-    now = utcnow()
+    now, key = utcnow(), f"reset:{address}"[:254]  # counted apart from sign-in code requests
     with db.session() as s, s.begin():
-        attempts.enforce(s, (RESETS_PER_EMAIL, RESETS_PER_IP), email=f"reset:{address}", ip=ip, now=now)
-        attempts.record_attempt(s, "code_request", email=f"reset:{address}", ip=ip, succeeded=True, now=now)
+        attempts.enforce(s, (RESETS_PER_EMAIL, RESETS_PER_IP), email=key, ip=ip, now=now)
+        attempts.record_attempt(s, "code_request", email=key, ip=ip, succeeded=True, now=now)
         found = s.exec(select(EnterpriseUser, EnterpriseAccount)
                        .join(EnterpriseAccount, col(EnterpriseAccount.id) == EnterpriseUser.enterprise_account_id)
                        .where(col(EnterpriseUser.email) == address, col(EnterpriseUser.is_active).is_(True))).first()
