@@ -96,6 +96,14 @@ MESSAGES: dict[str, str] = {
     "ticket_staff_only": "Only an active administrator can answer tickets.",
     "ticket_not_found": "We could not find that ticket.",
     "sandbox_only": "This page exists only in the sandbox.",
+    # -- enterprise portal --
+    "enterprise_company_name": "A company needs a name of at most 200 characters.",
+    "enterprise_link_invalid": ("This link has been used, has expired or is not valid. Ask your company's admin "
+                                "for a new invitation, or request a new password reset."),
+    "enterprise_not_allowed": "Only an admin of your company can do this.",
+    "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
+    "enterprise_user_exists": "This email address already has a business account.",
+    "enterprise_user_not_found": "We could not find that person in your company.",
 }
 
 

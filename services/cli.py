@@ -48,6 +48,23 @@ def create_admin(
     typer.echo(f"admin {admin_id} created (owner; enrols two-factor sign-in at /admin/login)")
 
 
+@app.command("create-enterprise")
+def create_enterprise(
+    company: str = typer.Option(..., "--company", help="The company's name."),
+    email: str = typer.Option(..., "--email", help="The contact, who becomes the company's first admin."),
+) -> None:
+    """Create a company and email its contact an invitation to set a password (valid 72 hours)."""
+    from services.core.errors import ServiceError
+    from services.enterprise import companies
+
+    try:
+        created = companies.create_company(company, email)
+    except ServiceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"company {created.company_id} created; invitation emailed to {created.email}")
+
+
 @app.command("sync-packages")
 def sync_packages() -> None:
     """Fetch every enabled provider's catalogue and update packages (simulators stand in without credentials)."""

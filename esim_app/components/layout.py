@@ -40,6 +40,7 @@ BUSINESS_NAV = (
     NavItem("Quotes", "/business/quotes", "file-text"),
     NavItem("Orders", "/business/orders", "package"),
     NavItem("eSIMs", "/business/esims", "users"),
+    NavItem("Team", "/business/team", "user-cog"),
 )
 
 ADMIN_NAV = (

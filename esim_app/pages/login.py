@@ -101,6 +101,8 @@ def _password_form(on_submit: rx.EventHandler, error: rx.Var[str] = PasswordLogi
 def business_login_page() -> rx.Component:
     return _panel("Business sign-in", "For companies buying eSIMs for their teams.",
                   _password_form(PasswordLoginState.login_enterprise),
+                  rx.link("Forgot password?", href=routes.BUSINESS_FORGOT,
+                          custom_attrs={"data-testid": "forgot-password"}),
                   rx.el.p("Not a customer yet? Write to us and we will set up your company account.",
                           class_name="t-secondary"))
 

@@ -107,3 +107,8 @@ class AuthState(rx.State):
 class CustomerState(AuthState):
     """Base of the customer account's states; every handler calls `self._require("customer")`."""
 
+
+class EnterpriseState(AuthState):
+    """Base of the enterprise portal's states; every handler calls `self._require("enterprise", ...)`,
+    and the services take the company from the resolved identity, never from the page."""
+

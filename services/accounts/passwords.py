@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import bcrypt
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -39,7 +40,7 @@ from services.accounts.errors import (
 )
 from services.accounts.validation import normalise_email
 from services.core import db, get_settings
-from services.core.models import Admin, EnterpriseAccount, Role, StaffRole
+from services.core.models import Admin, EnterpriseAccount, EnterpriseUser, Role, StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,9 @@ PASSWORD_BUSY_RETRY_SECONDS = 5
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 
-_PASSWORD_ACCOUNTS: dict[str, tuple[type[Admin | EnterpriseAccount], Any]] = {
+_PASSWORD_ACCOUNTS: dict[str, tuple[type[Admin | EnterpriseUser], Any]] = {
     Role.ADMIN: (Admin, col(Admin.email)),
-    Role.ENTERPRISE: (EnterpriseAccount, col(EnterpriseAccount.contact_email)),
+    Role.ENTERPRISE: (EnterpriseUser, col(EnterpriseUser.email)),
 }
 
 
@@ -179,13 +180,15 @@ def conclude_login(found: Candidate, right: bool, *, ip: str | None, user_agent:
     role, account, address, now = found.role, found.account, found.address, found.now
     if role != Role.ENTERPRISE:
         raise ValueError("staff sign in with a second factor: services.accounts.staff")
-    active = right and account.status == "active"
     with db.session() as s, s.begin():
+        company = s.get(EnterpriseAccount, account.enterprise_account_id) if right else None
+        active = right and account.is_active and company is not None and company.status == "active"
         attempts.record_attempt(s, "password", email=address, ip=ip, succeeded=active, now=now)
         if active:
-            new = sessions.create_session(s, role=role, principal_id=account.id, email=address,
-                                          display_name=account.company_name or address, ip=ip,
-                                          user_agent=user_agent, now=now)
+            s.exec(sa.update(EnterpriseUser).where(col(EnterpriseUser.id) == account.id).values(last_login_at=now))
+            new = sessions.create_session(
+                s, role=role, principal_id=account.id, email=address, display_name=company.company_name or address,
+                ip=ip, user_agent=user_agent, now=now, roles=(account.role,), company_id=company.id)
             sessions.audit(s, new.identity, "login", ip=ip, details={"method": "password"})
             return new
     if right:

@@ -28,6 +28,7 @@ from services.core.models import (
     AuditLog,
     AuthSession,
     EnterpriseAccount,
+    EnterpriseUser,
     LoginAttempt,
     LoginCode,
     Role,
@@ -41,7 +42,7 @@ TICKET_TTL = dt.timedelta(minutes=1)
 _PRINCIPAL_FIELD = {
     Role.CUSTOMER: "user_id",
     Role.ADMIN: "admin_id",
-    Role.ENTERPRISE: "enterprise_account_id",
+    Role.ENTERPRISE: "enterprise_user_id",
 }
 
 
@@ -54,11 +55,13 @@ class Identity:
     email: str
     display_name: str
     session_id: int
-    roles: tuple[str, ...] = ()  # roles inside the portal: a staff account's (`staff_roles`); none for others
+    roles: tuple[str, ...] = ()  # roles inside the portal (a company user's role; staff roles)
+    company_id: int | None = None  # an enterprise user's company
 
     @property
     def org_id(self) -> int | None:
-        return self.principal_id if self.role == Role.ENTERPRISE else None
+        """The company an enterprise session acts for; the only source of it (never the client)."""
+        return self.company_id if self.role == Role.ENTERPRISE else None
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def cookie_max_age(role: str) -> int:
 def create_session(
     s: Session, *, role: str, principal_id: int, email: str, display_name: str,
     ip: str | None, user_agent: str | None, now: dt.datetime, roles: tuple[str, ...] = (),
-    ticket_ttl: dt.timedelta = TICKET_TTL,
+    company_id: int | None = None, ticket_ttl: dt.timedelta = TICKET_TTL,
 ) -> NewSession:
     """Add a pending session (no use yet) in `s`'s transaction; its ticket leaves only in the result."""
     ticket, role = secrets.token_urlsafe(32), Role(role).value
@@ -148,7 +151,7 @@ def create_session(
     s.add(row)
     s.flush()
     identity = Identity(role=role, principal_id=principal_id, email=email, display_name=display_name,
-                        session_id=row.id, roles=roles)  # type: ignore[arg-type]
+                        session_id=row.id, roles=roles, company_id=company_id)  # type: ignore[arg-type]
     return NewSession(ticket=ticket, identity=identity, expires_at=row.expires_at)
 
 
@@ -174,18 +177,21 @@ def audit(s: Session, identity: Identity, action: str, *, ip: str | None, detail
     """An audit row about the identity's session, in the caller's transaction."""
     s.add(AuditLog(actor_type=identity.role, actor_id=identity.principal_id, action=action,
                    entity_type="auth_session", entity_id=str(identity.session_id),
-                   details=details, ip=clip(ip, 64)))
+                   details=details, ip=clip(ip, 64), enterprise_account_id=identity.org_id))
 
 
-def _principal(user: User | None, admin: Admin | None, org: EnterpriseAccount | None) -> tuple | None:
-    """(role, id, email, display name, roles) of the session's active principal, else None."""
+def _principal(user: User | None, admin: Admin | None, member: EnterpriseUser | None,
+               org: EnterpriseAccount | None) -> dict[str, Any] | None:
+    """Identity fields of the session's active principal, else None (a suspended company's users too)."""
     if user is not None and user.is_active:
         name = " ".join(filter(None, (user.first_name, user.last_name))) or user.email
-        return Role.CUSTOMER.value, user.id, user.email, name, ()
+        return {"role": Role.CUSTOMER.value, "principal_id": user.id, "email": user.email, "display_name": name}
     if admin is not None and admin.is_active:
-        return Role.ADMIN.value, admin.id, admin.email, admin.name or admin.email, staff_roles(admin.staff_role)
-    if org is not None and org.status == "active":
-        return Role.ENTERPRISE.value, org.id, org.contact_email, org.company_name, ()
+        return {"role": Role.ADMIN.value, "principal_id": admin.id, "email": admin.email,
+                "display_name": admin.name or admin.email, "roles": staff_roles(admin.staff_role)}
+    if member is not None and member.is_active and org is not None and org.status == "active":
+        return {"role": Role.ENTERPRISE.value, "principal_id": member.id, "email": member.email,
+                "display_name": org.company_name, "roles": (member.role,), "company_id": org.id}
     return None
 
 
@@ -200,10 +206,11 @@ def resolve_session(token: str) -> Identity | None:
     moment = utcnow()
     with db.session() as s:
         found = s.exec(
-            select(AuthSession, User, Admin, EnterpriseAccount)
+            select(AuthSession, User, Admin, EnterpriseUser, EnterpriseAccount)
             .outerjoin(User, col(User.id) == AuthSession.user_id)
             .outerjoin(Admin, col(Admin.id) == AuthSession.admin_id)
-            .outerjoin(EnterpriseAccount, col(EnterpriseAccount.id) == AuthSession.enterprise_account_id)
+            .outerjoin(EnterpriseUser, col(EnterpriseUser.id) == AuthSession.enterprise_user_id)
+            .outerjoin(EnterpriseAccount, col(EnterpriseAccount.id) == EnterpriseUser.enterprise_account_id)
             .where(col(AuthSession.token_hash) == hash_token(token), col(AuthSession.revoked_at).is_(None))
             .where(col(AuthSession.expires_at) > moment, col(AuthSession.last_seen_at).is_not(None))
         ).first()
@@ -221,8 +228,7 @@ def resolve_session(token: str) -> Identity | None:
                     session.role, created_at=session.created_at or moment, last_used=moment))
             )
             s.commit()
-        role, principal_id, email, name, roles = principal
-        return Identity(role, principal_id, email, name, session_id=session.id, roles=roles)  # type: ignore[arg-type]
+        return Identity(**principal, session_id=session.id)
 
 
 def _within_lifetime(session: AuthSession, moment: dt.datetime) -> bool:

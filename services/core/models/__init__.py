@@ -28,6 +28,7 @@ from services.core.models.commerce import (
     RefundRequest,
     StripeEvent,
 )
+from services.core.models.enterprise import CompanyRole, EnterpriseToken, EnterpriseUser, TokenPurpose
 from services.core.models.enums import (
     EsimStatus,
     OrderKind,
@@ -55,8 +56,11 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "CardChargeAttempt",
+    "CompanyRole",
     "EmailOutbox",
     "EnterpriseAccount",
+    "EnterpriseToken",
+    "EnterpriseUser",
     "Esim",
     "EsimNotice",
     "EsimStatus",
@@ -82,5 +86,6 @@ __all__ = [
     "SupportTicket",
     "TicketAuthor",
     "TicketStatus",
+    "TokenPurpose",
     "User",
 ]

@@ -94,6 +94,8 @@ class AdminRecoveryCode(SQLModel, table=True):
 
 
 class EnterpriseAccount(SQLModel, table=True):
+    """A company; its people sign in as `EnterpriseUser` rows (services/core/models/enterprise.py)."""
+
     __tablename__ = "enterprise_accounts"
     __table_args__ = (sa.CheckConstraint("status IN ('active', 'suspended')", name="status_valid"),)
 
@@ -101,7 +103,6 @@ class EnterpriseAccount(SQLModel, table=True):
     company_name: str = Field(max_length=200)
     contact_name: str = Field(max_length=200)
     contact_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, unique=True))
-    password_hash: str = Field(max_length=128)
     phone: str | None = Field(default=None, max_length=32)
     country: str | None = Field(default=None, max_length=2)
     status: str = Field(default="active", max_length=16)
@@ -119,7 +120,7 @@ class AuthSession(SQLModel, table=True):
         check_in("role", Role),
         sa.CheckConstraint(
             "(user_id IS NOT NULL)::int + (admin_id IS NOT NULL)::int"
-            " + (enterprise_account_id IS NOT NULL)::int = 1",
+            " + (enterprise_user_id IS NOT NULL)::int = 1",
             name="one_principal",
         ),
     )
@@ -129,7 +130,7 @@ class AuthSession(SQLModel, table=True):
     role: str = Field(max_length=16)
     user_id: int | None = fk("users.id", ondelete="CASCADE")
     admin_id: int | None = fk("admins.id", ondelete="CASCADE")
-    enterprise_account_id: int | None = fk("enterprise_accounts.id", ondelete="CASCADE")
+    enterprise_user_id: int | None = fk("enterprise_users.id", ondelete="CASCADE")
     expires_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     revoked_at: dt.datetime | None = timestamp_column()
     last_seen_at: dt.datetime | None = timestamp_column()
@@ -167,4 +168,5 @@ class AuditLog(SQLModel, table=True):
     entity_id: str = Field(max_length=64)
     details: dict[str, Any] = jsonb_column()
     ip: str | None = Field(default=None, max_length=64)
+    enterprise_account_id: int | None = fk("enterprise_accounts.id", ondelete="CASCADE")  # the company's log
     created_at: dt.datetime | None = created_column()

@@ -12,7 +12,8 @@ from sqlmodel import select
 from esim_app.errors import message_for
 from services.accounts import errors, passwords, sessions, staff
 from services.core import db
-from services.core.models import Admin, AuditLog, EnterpriseAccount, LoginAttempt
+from services.core.models import Admin, AuditLog, LoginAttempt
+from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 
 PASSWORD = "correct horse battery staple"
@@ -25,12 +26,7 @@ def admin_email(email: str) -> str:
 
 
 def _enterprise(email: str, *, status: str = "active") -> int:
-    with db.session() as s:
-        org = EnterpriseAccount(company_name="Acme Travel", contact_name="Wile", contact_email=email,
-                                password_hash=passwords.hash_password(PASSWORD), status=status)
-        s.add(org)
-        s.commit()
-        return org.id  # type: ignore[return-value]
+    return company_user(email, PASSWORD, status=status)[0]
 
 
 def _audit(role: str, principal_id: int) -> list[AuditLog]:
@@ -53,8 +49,9 @@ def test_an_enterprise_account_signs_in_scoped_to_its_organisation(email: str, i
     org_id = _enterprise(email)
     new = passwords.login_with_password("enterprise", email, PASSWORD, ip=ip, user_agent=None)
     assert new.identity.role == "enterprise" and new.identity.org_id == org_id
-    assert new.identity.display_name == "Acme Travel"
-    assert [e.action for e in _audit("enterprise", org_id)] == ["login"]
+    assert new.identity.display_name == "Acme Travel" and new.identity.roles == ("admin",)
+    assert [(e.action, e.enterprise_account_id) for e in _audit("enterprise", new.identity.principal_id)] == [
+        ("login", org_id)]
 
 
 def test_a_wrong_password_and_an_unknown_account_get_the_same_refusal(admin_email: str, ip: str) -> None:

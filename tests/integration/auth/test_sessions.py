@@ -11,6 +11,7 @@ from services.accounts import codes, passwords, sessions
 from services.core import db, get_settings
 from services.core.models import AuditLog, AuthSession, EnterpriseAccount, LoginAttempt, LoginCode, User
 from tests.integration.auth.conftest import latest_code
+from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import exchange
 
@@ -58,14 +59,11 @@ def test_a_deactivated_customer_is_signed_out(email: str, sign_in) -> None:
 
 
 def test_a_suspended_enterprise_is_signed_out(email: str, ip: str) -> None:
-    with db.session() as s:
-        s.add(EnterpriseAccount(company_name="Acme", contact_name="A", contact_email=email,
-                                password_hash=passwords.hash_password("correct horse battery")))
-        s.commit()
+    company_user(email, "correct horse battery", company="Acme")
     new = exchange(passwords.login_with_password("enterprise", email, "correct horse battery", ip=ip,
                                                  user_agent=None))
     with db.get_engine().begin() as conn:
-        conn.execute(sa.update(EnterpriseAccount).where(EnterpriseAccount.contact_email == email)
+        conn.execute(sa.update(EnterpriseAccount).where(EnterpriseAccount.contact_email == email)  # type: ignore[arg-type]
                      .values(status="suspended"))
     assert sessions.resolve_session(new.token) is None
 
@@ -158,10 +156,7 @@ def test_a_ticket_dies_after_a_minute(email: str, ip: str) -> None:
 
 def _staff(email: str, ip: str) -> tuple[str, int]:
     """A signed-in enterprise account: (token, session id)."""
-    with db.session() as s:
-        s.add(EnterpriseAccount(company_name="Acme", contact_name="A", contact_email=email,
-                                password_hash=passwords.hash_password("correct horse battery")))
-        s.commit()
+    company_user(email, "correct horse battery", company="Acme")
     new = exchange(passwords.login_with_password("enterprise", email, "correct horse battery", ip=ip,
                                                  user_agent=None))
     return new.token, new.identity.session_id

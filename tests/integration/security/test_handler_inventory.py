@@ -28,14 +28,16 @@ import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
 from esim_app.state import auth
 from services.accounts import codes, passwords
 from services.core import db
-from services.core.models import EnterpriseAccount, Esim, Order, OrderStatus, Package, User
+from services.core.models import Esim, Order, OrderStatus, Package, User
+from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
-ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref")
+ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
@@ -44,6 +46,7 @@ PUBLIC = {
     "PasswordLoginState.login_enterprise",
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
+    "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
     "DestinationSearchState.set_query", "DestinationSearchState.open_first",
     "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
     "PlanListState.load_country", "PlanListState.load_region", "PlanListState.load_global",
@@ -62,6 +65,7 @@ class Refs:
     order: str
     esim: str
     ticket: str
+    member: int  # a user id of Acme, the company whose team the other companies must not reach
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -72,6 +76,10 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "StaffLoginState.confirm_enrolment": lambda r: ({"totp": "000000"},),
     "StaffLoginState.submit_code": lambda r: ({"totp": "000000"},),
     "PasswordLoginState.login_enterprise": lambda r: ({"email": "x@example.com", "password": "guess guess"},),
+    "SetPasswordState.set_password": lambda r: ({"password": "a hostile passphrase", "confirm": "a hostile passphrase"},),
+    "ForgotPasswordState.request_reset": lambda r: ({"email": "stranger@example.com"},),
+    "TeamState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "admin"},),
+    "TeamState.change_role": lambda r: (r.member, "viewer"),
     "DestinationSearchState.set_query": lambda r: ("jap",),
     "DestinationSearchState.open_first": lambda r: ({},),
     "DisplayCurrencyState.set_currency": lambda r: ("EUR",),
@@ -117,12 +125,9 @@ def _owner_role(cls: type[rx.State]) -> str | None:
     return None
 
 
-def _enterprise(company: str) -> SignedIn:
-    email = f"{company.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-    with db.session() as s:
-        s.add(EnterpriseAccount(company_name=company, contact_name="C", contact_email=email,
-                                password_hash=passwords.hash_password("correct horse battery")))
-        s.commit()
+def _enterprise(company: str, *, company_id: int | None = None, role: str = "admin") -> SignedIn:
+    email = f"{company.lower().replace(' ', '-')}-{uuid.uuid4().hex[:8]}@example.com"
+    company_user(email, "correct horse battery", company=company, company_id=company_id, role=role)
     return exchange(passwords.login_with_password("enterprise", email, "correct horse battery", ip="10.9.0.1",
                                                   user_agent=None))
 
@@ -140,6 +145,8 @@ class World:
     alice_id: int
     markers: tuple[str, ...]
     callers: dict[str, SignedIn]  # case name -> session
+    acme_id: int
+    acme_admin: SignedIn
 
 
 @pytest.fixture(scope="module")
@@ -166,10 +173,28 @@ def world(database_url: str) -> World:
         refs = (order.display_id, esim.display_id)
     ticket = support.open_ticket(uid, subject=f"Private {marker[:10]}", body=f"secret {marker}").summary.ref
     callers = {"another customer": _customer("bob"), "another company": _enterprise("Globex")}
+    acme_admin = _enterprise("Acme")
+    member_email = f"acme-member-{marker[:8]}@example.com"
+    member = enterprise_companies.invite_user(acme_admin.identity, member_email, "finance", ip=None)
+    callers["a viewer of Acme"] = _enterprise("Acme viewer", company_id=acme_admin.identity.org_id,
+                                              role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    return World(Refs(refs[0], refs[1], ticket), alice, uid, (marker, marker[:10], f"Alice{marker[:6]}",
-                                                     alice.identity.email), callers)
+    return World(Refs(refs[0], refs[1], ticket, member.id), alice, uid,
+                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
+                 acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
+
+
+def _rows(world: World) -> str:
+    """Alice's rows, and Acme's users and their links."""
+    queries = [
+        "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
+        ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
+         " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
+    ]
+    with db.get_engine().connect() as conn:
+        acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
+    return _alices_rows(world.alice_id) + "/" + acme
 
 
 def _alices_rows(alice_id: int) -> str:
@@ -234,7 +259,7 @@ async def test_every_handler_is_covered_and_refuses_strangers(world: World, reco
     missing_args = sorted(name for name, (cls, h) in handlers.items() if name not in SANDBOX and name not in ARGS
                           and len(inspect.signature(cls.event_handlers[h].fn).parameters) > 1)
     assert not missing_args, f"no arguments known for: {missing_args}"
-    before, checked, failures, raised = _alices_rows(world.alice_id), 0, [], set()
+    before, checked, failures, raised = _rows(world), 0, [], set()
     for name, (cls, handler) in sorted(handlers.items()):
         if name in SANDBOX:
             continue
@@ -249,9 +274,9 @@ async def test_every_handler_is_covered_and_refuses_strangers(world: World, reco
             checked += 1
             if leaked := _leaks(state, world.markers):
                 failures.append(f"{name} with {case} put Alice's data in the state: {leaked}")
-            if _alices_rows(world.alice_id) != before:
-                failures.append(f"{name} with {case} changed Alice's rows")
-                before = _alices_rows(world.alice_id)
+            if _rows(world) != before:
+                failures.append(f"{name} with {case} changed Alice's or Acme's rows")
+                before = _rows(world)
     print(f"\nhandler inventory: {len(handlers)} handlers, {checked} calls checked;"
           f" raised (no leak, but an error toast): {sorted(raised)}")
     record_property("security_handlers_checked", len(handlers) - len(SANDBOX))
@@ -263,6 +288,14 @@ async def test_the_owner_does_see_her_data_so_the_checks_can_see_a_leak(world: W
 
     rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
     state = _browser_tab(EsimPageState, world.alice.token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
+
+
+async def test_a_company_admin_does_see_the_team_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.business import TeamState
+
+    state = _browser_tab(TeamState, world.acme_admin.token, world.refs)
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
 
