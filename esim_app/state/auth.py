@@ -112,3 +112,8 @@ class EnterpriseState(AuthState):
     """Base of the enterprise portal's states; every handler calls `self._require("enterprise", ...)`,
     and the services take the company from the resolved identity, never from the page."""
 
+
+
+class AdminState(AuthState):
+    """Base of the admin dashboard's states; every handler calls `self._require("admin", roles)` and
+    passes the services only the staff id the session resolved to, never one sent by the page."""

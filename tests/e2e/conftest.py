@@ -30,6 +30,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+APP_ENV: dict[str, str] = {}  # the running app's environment (its port, localstripe), for tests that set up data
+
+
 @pytest.fixture(scope="session")
 def app_url(database_url: str) -> Iterator[str]:
     """The production build in sandbox mode: this session's database with the simulators' catalogue,
@@ -41,6 +44,7 @@ def app_url(database_url: str) -> Iterator[str]:
     invalidate_catalog_cache()
     env = {"DATABASE_URL": database_url, "ESIM_ENV": "test", "SCHEDULER": "off",
            **sandbox.stripe_env(settings, port=stripe_port)}
+    APP_ENV.update(env, APP_PORT=str(port))
     try:
         with production_app(env, ARTIFACTS / "app.log", port=port) as url:
             yield url

@@ -1,7 +1,7 @@
 """The handler-authorisation inventory: every public event handler of every state, called as a hostile
 websocket client could, reads and changes nothing that is not the caller's.
 
-Each handler of a portal state (customer, and enterprise and admin once those bases exist) is
+Each handler of a portal state (customer, enterprise and admin) is
 called (a) with no session, (b) with another customer's session and Alice's references, (c) with
 sessions of the other portals' roles, (d) with another company's enterprise session; afterwards
 no trace of Alice's data may be in the tab's state and none of her rows may have changed. Public
@@ -28,7 +28,7 @@ import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
 from esim_app.state import auth
 from services.accounts import codes, passwords
 from services.core import db
-from services.core.models import Esim, Order, OrderStatus, Package, User
+from services.core.models import Esim, Order, OrderStatus, Package, RefundRequest, RefundStatus, User
 from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
@@ -90,6 +90,10 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "PlanListState.set_include_multi": lambda r: (True,),
     "RefundState.load": lambda r: (r.order,),
     "RefundState.request": lambda r: ({"reason": "not mine"},),
+    "RefundQueueState.ask": lambda r: (r.order, True),
+    "RefundQueueState.decide": lambda r: ({"note": "approve it"},),
+    "RefundQueueState.sort_by": lambda r: ("order",),
+    "RefundQueueState.go_to_page": lambda r: (1,),
     "CheckoutState.card_mounted": lambda r: ({"ready": True},),
     "CheckoutState.charge": lambda r: ({"paymentMethod": "pm_card_visa"},),
     "CheckoutState.authenticated": lambda r: ({"paymentIntent": "pi_x"},),
@@ -169,6 +173,8 @@ def world(database_url: str) -> World:
                     lpa=f"LPA:1$rsp.example.com${marker}", smdp_address="rsp.example.com", matching_id=marker,
                     total_mb=3072)
         s.add(esim)
+        s.add(RefundRequest(order_id=order.id, status=RefundStatus.REVIEW, requested_by="customer", actor_id=uid,
+                            reason=f"refund {marker}", provider_outcome="unsupported"))  # in the staff queue
         s.commit()
         refs = (order.display_id, esim.display_id)
     ticket = support.open_ticket(uid, subject=f"Private {marker[:10]}", body=f"secret {marker}").summary.ref
@@ -306,3 +312,11 @@ async def test_the_sandbox_inbox_shows_a_remote_caller_no_mail(world: World) -> 
     state = tab(InboxState, "", ip="203.0.113.50")
     await _call(state, "load", ())
     assert not _leaks(state, (world.alice.identity.email,)) and state.messages == []
+
+
+async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.refund_queue import RefundQueueState
+
+    state = _browser_tab(RefundQueueState, world.callers["an admin"].token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)

@@ -1,0 +1,100 @@
+"""Staff decide a refund request in review at /admin/support: sign in with TOTP, approve with
+confirmation, and the request leaves the queue."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import re
+import time
+import uuid
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from providers.registry import build_registry
+from services import orders
+from services.accounts import passwords
+from services.core import db
+from services.core.provider_runtime import sandbox_urls
+from services.core.settings import Settings, get_settings
+from services.orders import ordering
+from services.payments import stripe_payments
+from services.sandbox import localstripe
+from tests.e2e.conftest import APP_ENV
+from tests.support.orders import best_offer, new_customer, order_row
+from tests.support.staff import staff_sign_in, totp_secret
+
+PASSWORD = "a long admin passphrase"
+
+
+async def _request_in_review(user_id: int) -> str:
+    """A customer's paid, completed order at a provider that cannot cancel, and their refund request
+    (which goes to staff review), all through the services against the running app's sandbox."""
+    settings = Settings(_env_file=None, esim_env="test", app_port=int(APP_ENV["APP_PORT"]))
+    registry = build_registry(settings, sandbox_urls=sandbox_urls(settings))
+    try:
+        created = ordering.create_order(user_id, plan_slug=best_offer("airalo", with_alternatives=False).slug)
+        start = stripe_payments.start_payment(created.id)
+        localstripe.confirm_card(APP_ENV["STRIPE_API_BASE"], client_secret=start.client_secret,
+                                 card_number="4242424242424242", secret_key=APP_ENV["STRIPE_SECRET_KEY"],
+                                 publishable_key=APP_ENV["STRIPE_PUBLISHABLE_KEY"])
+        assert stripe_payments.refresh_payment(created.id) == "succeeded"
+        await ordering.fulfil_paid_order(created.id, registry=registry)  # the app's webhook may race it: either wins
+        for _ in range(100):
+            if order_row(created.id).status == "completed":
+                break
+            await asyncio.sleep(0.2)
+        ref = order_row(created.id).display_id
+        view = await orders.request_refund(user_id, order_ref=ref, reason="Trip cancelled", registry=registry)
+        assert view.status == "review"
+        return ref
+    finally:
+        await registry.aclose()
+
+
+@pytest.fixture
+def app_stripe(app_url: str, monkeypatch: pytest.MonkeyPatch):
+    """This process's settings point at the app's localstripe, as the app's do."""
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
+        monkeypatch.setenv(name, APP_ENV[name])
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_support_approves_a_refund_request_and_it_leaves_the_queue(app_url: str, app_stripe, page: Page) -> None:
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
+        ref = pool.submit(asyncio.run, _request_in_review(new_customer())).result(timeout=120)
+    email = f"support-{uuid.uuid4().hex[:8]}@example.com"
+    admin_id = passwords.create_admin(email, PASSWORD, name="Sam", staff_role="support")
+    staff_sign_in(email, PASSWORD)  # enrols TOTP; the browser signs in with the app's next code
+    totp = pyotp.TOTP(totp_secret(admin_id))
+    page.goto(app_url + "/admin/support")
+    expect(page).to_have_url(re.compile(r"/admin/login\?next=%2Fadmin%2Fsupport$"))
+    page.get_by_test_id("email-input").fill(email)
+    page.get_by_test_id("password-input").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("totp-input").fill(totp.generate_otp(totp.timecode(time.time()) + 1))
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(re.compile(r"/admin/support/?$"))
+    row = page.get_by_test_id("refund-request-row").filter(has_text=ref)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Trip cancelled")
+    row.get_by_test_id("approve-refund").click()
+    page.get_by_test_id("refund-note").fill("Cancelled with the provider by hand")
+    page.get_by_test_id("confirm-action").click()
+    expect(page.get_by_text(f"for {ref}.")).to_be_visible()
+    expect(page.get_by_test_id("refund-request-row").filter(has_text=ref)).to_have_count(0)
+    deadline = time.time() + 10
+    while _status(ref) != "refunded" and time.time() < deadline:
+        time.sleep(0.2)
+    assert _status(ref) == "refunded"  # the card refund went through, once
+
+
+def _status(ref: str) -> str:
+    with db.get_engine().connect() as conn:
+        return conn.execute(sa.text("SELECT status FROM orders WHERE display_id = :r"), {"r": ref}).scalar_one()
