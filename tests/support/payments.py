@@ -49,8 +49,8 @@ def order_row(order_id: int) -> Order:
 def audit_actions(order_id: int) -> list[str]:
     ref = order_row(order_id).display_id
     with db.session() as s:
-        return list(s.exec(select(AuditLog.action).where(AuditLog.entity_type == "order",
-                                                         AuditLog.entity_id == ref)).all())
+        return list(s.exec(select(AuditLog.action).where(AuditLog.entity_type == "order", AuditLog.entity_id == ref)
+                           .order_by(AuditLog.id)).all())  # in the order they were written
 
 
 def stripe_events(order_id: int) -> list[StripeEvent]:
