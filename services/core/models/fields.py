@@ -66,29 +66,21 @@ def fk(
     )
 
 
-def display_id_column(sequence: str, prefix: str) -> Any:
+def _reference_column(server_default: str) -> Any:
+    """A short public reference that the database fills in on insert, unique in its table."""
     return Field(
         default=None,
-        sa_column=sa.Column(
-            sa.String(16),
-            nullable=False,
-            unique=True,
-            server_default=sa.text(f"next_display_id('{prefix}', '{sequence}')"),
-        ),
+        sa_column=sa.Column(sa.String(16), nullable=False, unique=True, server_default=sa.text(server_default)),
     )
+
+
+def display_id_column(sequence: str, prefix: str) -> Any:
+    return _reference_column(f"next_display_id('{prefix}', '{sequence}')")
 
 
 def random_id_column(prefix: str, table: str) -> Any:
     """A short unguessable reference (`OID` + 12 characters of an unambiguous base32), unique in `table`."""
-    return Field(
-        default=None,
-        sa_column=sa.Column(
-            sa.String(16),
-            nullable=False,
-            unique=True,
-            server_default=sa.text(f"random_display_id('{prefix}', '{table}')"),
-        ),
-    )
+    return _reference_column(f"random_display_id('{prefix}', '{table}')")
 
 
 def check_in(column: str, values: type[enum.StrEnum]) -> sa.CheckConstraint:

@@ -7,7 +7,6 @@ mounted under `/_sandbox/providers/<id>`), then the sandbox guard around everyth
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import reflex as rx
@@ -27,15 +26,6 @@ LOOPBACK = ("127.0.0.1", 50000)
 REMOTE = ("203.0.113.5", 50000)
 FAULTS = "/_sandbox/providers/{}/_sandbox/faults"
 WEBHOOK_KNOB = "/_sandbox/providers/airalo/_sandbox/webhooks"
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Set variables with `env.setenv(...)` before building the app; settings are reloaded afterwards."""
-    get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def _app() -> sandbox.SandboxGuard:

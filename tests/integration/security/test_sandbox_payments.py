@@ -6,9 +6,7 @@ import os
 import pathlib
 import subprocess
 import sys
-from collections.abc import Iterator
 
-import pytest
 import reflex as rx
 
 from esim_app.components.layout import portal_shell, storefront_shell
@@ -16,14 +14,6 @@ from services.core import get_settings
 from tests.unit.test_settings import PRODUCTION_OK
 
 ESIM = str(pathlib.Path(sys.executable).with_name("esim"))
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def _esim(*args: str, **variables: str) -> subprocess.CompletedProcess:
