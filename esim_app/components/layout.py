@@ -40,7 +40,9 @@ BUSINESS_NAV = (
     NavItem("Quotes", "/business/quotes", "file-text"),
     NavItem("Orders", "/business/orders", "package"),
     NavItem("eSIMs", "/business/esims", "users"),
+    NavItem("Billing", "/business/billing", "wallet"),
     NavItem("Team", "/business/team", "user-cog"),
+    NavItem("API keys", "/business/api-keys", "key-round"),
 )
 
 ADMIN_NAV = (
@@ -54,6 +56,8 @@ ADMIN_NAV = (
     NavItem("Support", "/admin/support", "life-buoy"),
     NavItem("Jobs", "/admin/jobs", "activity"),
     NavItem("Settings", "/admin/settings", "settings"),
+    NavItem("Audit", "/admin/audit", "scroll-text"),
+    NavItem("Staff", "/admin/staff", "shield-check"),
 )
 
 
