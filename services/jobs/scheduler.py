@@ -25,7 +25,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from providers.registry import ProviderRegistry
 from services.accounts import sessions
 from services.catalog import sync as catalog_sync
-from services.core import db, logs
+from services.core import cache_sync, db, logs
+from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
 from services.jobs.retention import purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
@@ -183,9 +184,11 @@ def build_scheduler(settings: Settings | None = None, *, registry: Callable[[], 
 
 @contextlib.asynccontextmanager
 async def web_lifespan() -> AsyncIterator[None]:
-    """The web app's lifespan: logging configured, the jobs inline when SCHEDULER=inline, pool closed at exit."""
+    """The web app's lifespan: logging configured, the catalogue cache kept coherent with the other
+    processes, the jobs inline when SCHEDULER=inline, pool closed at exit."""
     settings = get_settings()
     logs.configure(settings.log_level)
+    listener = cache_sync.CacheListener(db.database_url(), forget_local).start()
     scheduler = build_scheduler(settings) if settings.scheduler == "inline" else None
     if scheduler is not None:
         scheduler.start()
@@ -194,6 +197,7 @@ async def web_lifespan() -> AsyncIterator[None]:
     finally:
         if scheduler is not None:
             await scheduler.stop()
+        await asyncio.to_thread(listener.stop)
         db.reset_engine()
 
 

@@ -29,6 +29,7 @@ from services.orders.errors import (
     OrderNotFound,
     PaymentMismatch,
     PlanUnavailable,
+    PriceChanged,
     TopupDoesNotFit,
 )
 from services.store.settings import get_store_settings
@@ -61,11 +62,13 @@ def _now() -> dt.datetime:
 
 
 def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None,
-                 key: str | None = None) -> CreatedOrder:
+                 key: str | None = None, shown_price_cents: int | None = None) -> CreatedOrder:
     """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price.
 
     `key` (a checkout's idempotency key) becomes the order's client reference: the database keeps it
-    unique, so a second call with the same key returns the first call's order.
+    unique, so a second call with the same key returns the first call's order. `shown_price_cents`
+    is the price the customer's page showed: when the catalogue's differs, `PriceChanged` (the
+    price charged is always the price shown; the order keeps it).
     """
     with db.session() as s:
         package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
@@ -73,6 +76,8 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
             raise PlanUnavailable(f"plan {plan_slug} is unknown or vanished")
         if not package.is_enabled or (topup_of_esim_id is None and package.is_topup):
             raise PlanUnavailable(f"plan {plan_slug} is disabled, or a top-up bought as a plan")
+        if shown_price_cents is not None and shown_price_cents != package.price_cents:
+            raise PriceChanged(f"plan {plan_slug} costs {package.price_cents}, the page showed {shown_price_cents}")
         if topup_of_esim_id is not None:  # services.orders.topups checked with the provider that it fits
             esim = s.get(Esim, topup_of_esim_id)
             if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
