@@ -48,6 +48,8 @@ class Settings(ProviderSettings):
     # Providers: which are enabled, in order of preference.
     esim_providers: Annotated[tuple[str, ...], NoDecode] = PROVIDER_IDS
     provider_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Redis shared by every process: provider rate limits count across all of them ("" = per process).
+    redis_url: str = ""
 
     # Payments and mail (used by later features; listed here so there is one place).
     stripe_secret_key: str = ""
