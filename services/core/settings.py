@@ -78,7 +78,7 @@ class Settings(ProviderSettings):
 
     scheduler: Literal["inline", "off"] = "inline"
     # Background job intervals (`esim jobs`, or inline in the web process).
-    job_pending_orders_minutes: float = Field(default=5, gt=0)
+    job_pending_orders_minutes: float = Field(default=0.5, gt=0)
     job_failed_orders_minutes: float = Field(default=10, gt=0)
     job_usage_minutes: float = Field(default=60, gt=0)
     job_catalog_hours: float = Field(default=6, gt=0)
