@@ -124,17 +124,18 @@ async def refund_order(identity: Identity, *, order_ref: str, amount_cents: int 
     """
     access.require(identity, access.ORDERS_REFUND)
     note = access.note_text(note)
-    target = await asyncio.to_thread(_target, order_ref)
-    left = target.price_cents - target.refunded_cents
-    amount = left if amount_cents is None else int(amount_cents)
-    if amount <= 0 or amount > left:
-        raise InvalidRefundAmount(f"order {target.ref}: refund of {amount} with {left} left")
-    check_refund_allowed(identity, amount_cents=amount, currency=target.currency)
 
-    async def work() -> dict[str, Any]:
+    async def work() -> dict[str, Any]:  # checked inside, so a replay answers before "nothing left"
+        target = await asyncio.to_thread(_target, order_ref)
+        left = target.price_cents - target.refunded_cents
+        amount = left if amount_cents is None else int(amount_cents)
+        if amount <= 0 or amount > left:
+            raise InvalidRefundAmount(f"order {target.ref}: refund of {amount} with {left} left")
+        check_refund_allowed(identity, amount_cents=amount, currency=target.currency)
         if amount == target.price_cents and target.refunded_cents == 0:
             return await _refund_full(target, identity, note=note, skip_provider_cancel=skip_provider_cancel,
                                       registry=registry)
         return await _refund_part(target, identity, amount_cents=amount, note=note, key=key)
 
-    return await access.run_once(identity, key, "order.refund", entity_type="order", entity_id=target.ref, work=work)
+    return await access.run_once(identity, key, "order.refund", entity_type="order",
+                                 entity_id=(order_ref or "").strip().upper(), work=work)

@@ -107,7 +107,9 @@ def _audit_kind(row: AuditLog) -> str:
 _TITLES = {
     "order.paid": "Payment succeeded", "order.completed": "eSIM delivered by the provider",
     "order.failed": "Provider attempt failed", "order.refunded": "Refunded in full",
-    "order.partially_refunded": "Partly refunded",
+    "order.partially_refunded": "Partly refunded", "order.staff_refund": "Refund by staff",
+    "order.retry": "Retry by staff", "order.failover": "Failover by staff",
+    "order.email_resent": "eSIM email sent again", "order.provider_cancelled": "Cancelled at the provider",
 }
 
 
