@@ -99,10 +99,8 @@ def filter_conditions(*, status: str = "", provider: str = "", destination: str 
         packages = _ids(sa.select(Package.id).where(col(Package.destination_code) == destination.strip()))
         where.append(col(Order.package_id).in_(packages))
     if customer.strip():
-        users = customer_ids(customer) if "@" in customer or "." in customer else []
-        companies = [] if "@" in customer else _company_ids(customer)
-        if not users and not companies:
-            users = customer_ids(customer)
+        users = customer_ids(customer)  # the start of an address
+        companies = [] if "@" in customer else _company_ids(customer)  # or part of a company's name
         where.append(sa.or_(col(Order.user_id).in_(users), col(Order.enterprise_account_id).in_(companies)))
     if date_from is not None:
         where.append(col(Order.created_at) >= dt.datetime.combine(date_from, dt.time(), dt.UTC))

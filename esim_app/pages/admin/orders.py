@@ -24,7 +24,7 @@ def _option(value: str) -> rx.Component:
 def _select(label: str, name: str, options, testid: str) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=name, class_name="t-secondary"),
-        native_select(name, rx.el.option("Any", value=""), *options,
+        native_select(name, rx.el.option("Any", value=""), *(options if isinstance(options, list) else [options]),
                       custom_attrs={"data-testid": testid}),
         spacing="1", width="100%", align="stretch",
     )
