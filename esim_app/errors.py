@@ -106,6 +106,16 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
+    # -- admin dashboard: orders and customers --
+    "admin_not_permitted": "Your staff role does not allow this.",
+    "admin_note_missing": "Please write a note for the audit log.",
+    "admin_note_too_long": "Please keep the note under {max_chars} characters.",
+    "admin_action_stale": "This confirmation has expired. Open the action again.",
+    "admin_action_not_allowed": "This action is not possible for the order in its current state.",
+    "admin_refund_amount_invalid": "Enter an amount greater than zero and no more than what is left to refund.",
+    "admin_failover_unavailable": "That provider cannot take this order now. Choose another offer.",
+    "admin_provider_cancel_failed": "The provider did not cancel the eSIM. Try again later or cancel it by hand.",
+    "admin_customer_not_found": "No customer with that reference.",
 }
 
 
