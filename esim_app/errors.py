@@ -104,6 +104,9 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
+    # -- admin dashboard: providers and catalogue --
+    "staff_not_allowed": "Your staff role does not allow this. Ask an owner.",
+    "provider_not_configured": "That provider is not configured on this store.",
 }
 
 

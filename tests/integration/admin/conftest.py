@@ -1,6 +1,10 @@
 """Admin catalogue and provider fixtures: the shared order world (own database, simulators over HTTP,
-a synced catalogue) and localstripe."""
+a synced catalogue)."""
 
+import pytest
+
+import services.admin
+from providers.registry import ProviderRegistry
 from tests.support.orders import (  # noqa: F401  (fixtures)
     calm_simulators,
     customer,
@@ -8,3 +12,11 @@ from tests.support.orders import (  # noqa: F401  (fixtures)
     registry,
     sandbox,
 )
+
+
+@pytest.fixture(autouse=True)
+def admin_registry(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The admin face uses the test's registry (built in this test's event loop), not the process's."""
+    if "sandbox" in request.fixturenames or "registry" in request.fixturenames:
+        registry: ProviderRegistry = request.getfixturevalue("registry")
+        monkeypatch.setattr(services.admin, "get_registry", lambda: registry)
