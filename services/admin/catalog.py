@@ -38,6 +38,7 @@ class MarginRulesView:
     rounding: str
     currency_rates: tuple[tuple[str, str], ...]  # (currency, units per 1 USD)
     store_currency: str
+    destinations: tuple[tuple[str, str], ...]  # (code, name) of regions, "global" and countries with offers
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,16 @@ def margin_rules(identity: Identity) -> MarginRulesView:
         tuple((pid, name, margins.current_value(s, MarginChange("provider", pid))) for pid, name in PROVIDER_NAMES.items()),
         tuple(sorted((k, margins.text(v)) for k, v in s.destination_margin_percent.items())),
         s.min_margin_cents, s.rounding, tuple(sorted((k, margins.text(v)) for k, v in s.currency_rates.items())),
-        store.STORE_CURRENCY,
+        store.STORE_CURRENCY, _destinations(),
     )
+
+
+def _destinations() -> tuple[tuple[str, str], ...]:
+    with db.get_engine().connect() as conn:
+        rows = conn.execute(sa.text("SELECT destination_code, min(destination_name), min(kind) FROM packages"
+                                    " WHERE vanished_at IS NULL AND NOT is_topup GROUP BY destination_code")).all()
+    multi = sorted((r[0], r[1]) for r in rows if r[2] != "local")
+    return tuple(multi) + tuple(sorted(((r[0], r[1]) for r in rows if r[2] == "local"), key=lambda r: r[1]))
 
 
 def preview_margin(identity: Identity, change: MarginChange) -> MarginPreview:
