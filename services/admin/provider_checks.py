@@ -56,6 +56,13 @@ async def _balance(registry: ProviderRegistry, provider_id: str) -> tuple[pb.Bal
     return balance, None
 
 
+async def check_balances(registry: ProviderRegistry) -> int:
+    """Read every configured provider's balance (alerting staff on a new low); how many were read.
+    Run after each scheduled catalogue sync, so a low balance is noticed without anyone looking."""
+    found = await asyncio.gather(*(_balance(registry, pid) for pid in registry.ids))
+    return sum(balance is not None for balance, _ in found)
+
+
 async def overview_with_balances(identity: Identity, registry: ProviderRegistry) -> providers.ProvidersOverview:
     """The providers page: figures from the database, balances read live (concurrently)."""
     found = await asyncio.to_thread(providers.overview, identity, configured=registry.ids)

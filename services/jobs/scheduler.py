@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from providers.registry import ProviderRegistry
 from services.accounts import sessions
+from services.admin import provider_checks
 from services.catalog import sync as catalog_sync
 from services.core import db, logs
 from services.core.settings import Settings, get_settings
@@ -67,6 +68,10 @@ def _usage(interval: dt.timedelta) -> JobFunction:
 
 async def _catalogue(registry: ProviderRegistry) -> JobResult:
     report = await catalog_sync.sync_packages(registry)
+    try:
+        await provider_checks.check_balances(registry)  # low-balance alerts, once per crossing
+    except Exception:
+        log.exception("balance check after the catalogue sync failed")
     return JobResult(report.processed, report.failed)
 
 

@@ -137,3 +137,15 @@ def test_a_low_balance_alerts_staff_once_per_crossing() -> None:
     assert admin_providers.note_balance("airalo", Decimal("800"), "USD") is False  # back above: re-armed
     assert admin_providers.note_balance("airalo", Decimal("10"), "USD") is True
     assert alerts() == 2
+
+
+async def test_the_scheduled_balance_check_alerts_below_the_threshold(registry: ProviderRegistry) -> None:
+    from services.admin import provider_checks
+
+    owner = staff("owner")
+    admin_providers.set_threshold(owner, "esim_go", "200000", ip=None)  # above the simulator's balance
+    assert await provider_checks.check_balances(registry) == 3
+    with db.get_engine().connect() as conn:
+        subjects = conn.execute(sa.text("SELECT subject FROM email_outbox WHERE template = 'provider_low_balance'"
+                                        " AND to_address = :e"), {"e": owner.email}).scalars().all()
+    assert len(subjects) == 1 and subjects[0].startswith("Low balance at eSIM Go: ")
