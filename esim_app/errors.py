@@ -116,6 +116,9 @@ MESSAGES: dict[str, str] = {
     "admin_failover_unavailable": "That provider cannot take this order now. Choose another offer.",
     "admin_provider_cancel_failed": "The provider did not cancel the eSIM. Try again later or cancel it by hand.",
     "admin_customer_not_found": "No customer with that reference.",
+    # -- admin dashboard: providers and catalogue --
+    "staff_not_allowed": "Your staff role does not allow this. Ask an owner.",
+    "provider_not_configured": "That provider is not configured on this store.",
 }
 
 

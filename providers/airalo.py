@@ -22,6 +22,7 @@ import httpx
 from providers.base import (
     JSON,
     AuthRejected,
+    Balance,
     Capabilities,
     Esim,
     InsufficientBalance,
@@ -221,8 +222,7 @@ class AiraloProvider(Provider):
     ) -> None:
         self._client_id, self._secret = client_id, client_secret
         self._http = ProviderHTTP(PROVIDER_ID, base_url, timeout=timeout, rates=RATES, error_for=error_for,
-                                  retry=retry, transport=transport,
-                                  shared_rates_url=shared_rates_url)
+                                  retry=retry, transport=transport, shared_rates_url=shared_rates_url)
         self._token: str | None = None
         self._token_deadline = 0.0
         self._token_lock = asyncio.Lock()
@@ -342,6 +342,12 @@ class AiraloProvider(Provider):
         payload = {"package_id": package_id, "iccid": iccid, "description": client_reference}
         body = await self._call("POST", "/v2/orders/topups", idempotent=False, payload=payload)
         return parse_order(body["data"])
+
+    async def get_balance(self) -> Balance:
+        """`GET /v2/balance`: `data.balances.availableBalance` {amount, currency}."""
+        body = await self._call("GET", "/v2/balance")
+        available = ((body.get("data") or {}).get("balances") or {}).get("availableBalance") or {}
+        return Balance(to_decimal(available.get("amount")) or Decimal(0), str(available.get("currency") or "USD"))
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from providers.observe import Observer, observed
+
 JSON = dict[str, Any]
 
 
@@ -53,6 +55,14 @@ class Package:
     operator: str | None = None
     region: str | None = None  # provider's region/area name for multi-country plans
     raw: JSON = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """Our prepaid credit with the provider."""
+
+    amount: Decimal
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +166,29 @@ class OutcomeUnknown(ProviderError):
     """An order POST was sent but no answer came back: reconcile, never re-POST blindly."""
 
 
+# The operations every call of which is timed and recorded (`providers.observe`).
+OPERATIONS = ("list_packages", "create_order", "get_order", "find_order", "get_esim", "get_usage", "list_topups",
+              "create_topup", "cancel_order", "get_balance")
+
+
 class Provider(abc.ABC):
-    """One wholesale provider. Implementations are async and safe to share between tasks."""
+    """One wholesale provider. Implementations are async and safe to share between tasks.
+
+    Each operation a subclass defines is wrapped when the class is created, so every call reaches
+    `call_observer` (set by the registry) with its latency and outcome.
+    """
 
     id: ClassVar[str]
     capabilities: ClassVar[Capabilities] = Capabilities()
+    call_observer: Observer | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in OPERATIONS:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "__isabstractmethod__", False) \
+                    and not getattr(method, "__observed__", False):
+                setattr(cls, name, observed(name, method))
 
     @abc.abstractmethod
     async def list_packages(self) -> list[Package]:
@@ -197,6 +225,10 @@ class Provider(abc.ABC):
     async def cancel_order(self, provider_order_id: str) -> None:
         """Cancel an unused eSIM order and get the cost back, where the provider allows it."""
         raise ProviderNotSupported("cancel is not supported", provider=self.id)
+
+    async def get_balance(self) -> Balance:
+        """Our credit with the provider; also the cheap authenticated call that tests the connection."""
+        raise ProviderNotSupported("balance is not supported", provider=self.id)
 
     async def aclose(self) -> None:
         """Release HTTP connections."""

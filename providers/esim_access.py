@@ -25,6 +25,7 @@ import httpx
 from providers.base import (
     JSON,
     AuthRejected,
+    Balance,
     Capabilities,
     Esim,
     InsufficientBalance,
@@ -341,6 +342,11 @@ class EsimAccessProvider(Provider):
         for item in await self._query({"orderNo": provider_order_id}):
             if item.get("esimStatus") not in ("CANCEL", "REVOKE", "REVOKED"):
                 await self._post("esim/cancel", {"esimTranNo": item["esimTranNo"]})
+
+    async def get_balance(self) -> Balance:
+        """`balance/query`: `obj.balance` in 1/10,000 USD."""
+        obj = await self._post("balance/query", {})
+        return Balance(_units(obj.get("balance")) or Decimal(0), "USD")
 
     async def aclose(self) -> None:
         await self._http.aclose()

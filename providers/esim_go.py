@@ -26,6 +26,7 @@ import httpx
 from providers.base import (
     JSON,
     AuthRejected,
+    Balance,
     Capabilities,
     Esim,
     InsufficientBalance,
@@ -350,6 +351,13 @@ class EsimGoProvider(Provider):
     async def create_topup(self, iccid: str, package_id: str, *, client_reference: str) -> Order:
         line = {"type": "bundle", "item": package_id, "quantity": 1, "iccids": [iccid], "allowReassign": False}
         return parse_order(await self._transaction(line, client_reference), client_reference)
+
+    async def get_balance(self) -> Balance:
+        """`GET /organisation`: the organisation's `balance` in its `currency`."""
+        body = await self._get("/organisation")
+        orgs = body.get("organisations") if isinstance(body, dict) else None  # wrapper is [U]
+        org = orgs[0] if orgs else body
+        return Balance(to_decimal(org.get("balance")) or Decimal(0), str(org.get("currency") or "USD"))
 
     async def aclose(self) -> None:
         await self._http.aclose()

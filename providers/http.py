@@ -31,6 +31,7 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from providers.base import OutcomeUnknown, ProviderError, RateLimited, TransientProviderError
+from providers.observe import note_response
 from providers.rate_store import SharedRates
 
 logger = logging.getLogger(__name__)
@@ -208,8 +209,10 @@ class ProviderHTTP:
         try:
             response = await self._client.send(request)
         except _NOT_SENT as exc:
+            note_response(None, timed_out=isinstance(exc, httpx.TimeoutException))
             return TransientProviderError(f"connection failed: {type(exc).__name__}", provider=self.provider)
         except httpx.TransportError as exc:  # sent, or possibly sent
+            note_response(None, timed_out=isinstance(exc, httpx.TimeoutException))
             if not idempotent:
                 raise OutcomeUnknown(
                     f"{method} {path}: no answer ({type(exc).__name__})", provider=self.provider
@@ -217,6 +220,7 @@ class ProviderHTTP:
             return TransientProviderError(f"transport error: {type(exc).__name__}", provider=self.provider)
         logger.debug("%s %s %s -> %s in %.0f ms", self.provider, method, path, response.status_code,
                      (time.monotonic() - started) * 1000)
+        note_response(response.status_code)
         found = self._error_for(response)
         if found is None:
             return response

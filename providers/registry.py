@@ -99,12 +99,24 @@ def webhook_token_accepted(settings: Settings, spec: ProviderSpec, given: str | 
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None = None) -> ProviderRegistry:
-    """Clients for `settings.esim_providers`.
+def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None = None,
+                   record_calls: bool = True) -> ProviderRegistry:
+    """Clients for `settings.esim_providers`; with `record_calls`, each operation they run is a
+    `provider_calls` row (`services.core.provider_calls`).
 
     Raises `RuntimeError` in production when a provider lacks credentials, and outside production
     when it lacks both credentials and a simulator URL in `sandbox_urls`.
     """
+    registry = ProviderRegistry(_clients(settings, sandbox_urls))
+    if record_calls:
+        from services.core.provider_calls import record_call  # the database side, loaded only when used
+
+        for provider in registry:
+            provider.call_observer = record_call
+    return registry
+
+
+def _clients(settings: Settings, sandbox_urls: Mapping[str, str] | None) -> dict[str, Provider]:
     providers: dict[str, Provider] = {}
     timeout = settings.provider_timeout_seconds
     for provider_id in settings.esim_providers:
@@ -126,4 +138,4 @@ def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None
         logger.info("provider %s uses its simulator at %s", provider_id, url)
         providers[provider_id] = spec.client(**spec.sandbox_credentials(), base_url=url, timeout=timeout,
                                              shared_rates_url=settings.redis_url)
-    return ProviderRegistry(providers)
+    return providers

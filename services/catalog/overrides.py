@@ -50,10 +50,11 @@ def _override(slug: str, *, auto_mode: bool, enabled: bool | None) -> OfferFlags
         )
         rows = conn.execute(
             sa.text("SELECT id, slug, price_cents, cost_micros, is_topup, vanished_at IS NOT NULL, auto_mode,"
-                    " is_enabled FROM packages WHERE group_key = :group ORDER BY id FOR UPDATE"),
+                    " is_enabled, provider_id FROM packages WHERE group_key = :group ORDER BY id FOR UPDATE"),
             {"group": group},
         ).all()
-        states = [OfferState(r[0], group, r[2], r[3], r[1], r[4], r[5], r[6], r[7]) for r in rows]
+        states = [OfferState(r[0], group, r[2], r[3], r[1], r[4], r[5], r[6], r[7], r[8] in settings.paused_providers)
+                  for r in rows]
         chosen = select_offers(states, auto_mode=settings.auto_mode)
         conn.execute(
             sa.text("UPDATE packages SET is_enabled = :enabled, is_best_price = :best WHERE id = :id"),

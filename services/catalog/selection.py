@@ -1,7 +1,7 @@
 """Which offers the storefront shows: the best price per group and auto mode.
 
 Rules, applied per group of equivalent offers:
-- vanished offers are disabled and never best;
+- vanished offers, and offers of a provider staff switched off, are disabled and never best;
 - an offer an admin switched by hand (`auto_mode=False`) keeps its `is_enabled`;
 - the best price is the cheapest *eligible* offer by (price, cost, slug), so ties resolve the same
   way every run; eligible means not vanished and either admin-enabled or left to auto mode;
@@ -30,6 +30,7 @@ class OfferState:
     vanished: bool = False
     auto_mode: bool = True  # False: an admin set is_enabled by hand
     is_enabled: bool = True
+    paused: bool = False  # its provider is switched off at runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ def select_offers(offers: Iterable[OfferState], *, auto_mode: bool) -> dict[Hash
     groups: dict[str, list[OfferState]] = defaultdict(list)
     out: dict[Hashable, Selection] = {}
     for offer in offers:
-        if offer.vanished:
+        if offer.vanished or offer.paused:
             out[offer.key] = Selection(False, False)
         elif offer.is_topup:
             out[offer.key] = Selection(offer.auto_mode or offer.is_enabled, False)

@@ -18,7 +18,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ JOB_NAME = "catalog_sync"
 _ADVISORY_LOCK = 0x63_61_74_61  # "cata": one sync at a time across processes
 
 Key = tuple[str, str]  # (provider_id, provider_package_id)
+Progress = Callable[[str], None]
 
 STAGE_COLUMNS = (
     "provider_id", "provider_package_id", "slug", "kind", "destination_code", "destination_name", "coverage",
@@ -133,12 +134,17 @@ class _Fetched:
     skipped: int = 0
 
 
-async def sync_packages(registry: Iterable[Provider]) -> SyncReport:
-    """Sync every provider in `registry` (a `ProviderRegistry` or any iterable of providers)."""
+async def sync_packages(registry: Iterable[Provider], *, progress: Progress | None = None) -> SyncReport:
+    """Sync every provider in `registry` (a `ProviderRegistry` or any iterable of providers).
+
+    `progress` hears a short line as each provider's fetch ends and when storing starts."""
     started_at, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     job_id = await asyncio.to_thread(start_run, JOB_NAME)
+    providers = list(registry)
     try:
-        fetched = await asyncio.gather(*(_fetch(p) for p in registry))
+        fetched = await asyncio.gather(*(_fetch(p, progress, len(providers)) for p in providers))
+        if progress is not None:
+            progress(f"Storing {sum(len(f.packages or ()) for f in fetched)} packages")
         results = await asyncio.to_thread(_store, fetched, started_at)
     except Exception as exc:
         await asyncio.to_thread(finish_run, job_id, JobResult(), error=f"sync aborted: {type(exc).__name__}: {exc}")
@@ -159,7 +165,15 @@ def run_sync_packages(registry: Iterable[Provider]) -> SyncReport:
     return asyncio.run(sync_packages(registry))
 
 
-async def _fetch(provider: Provider) -> _Fetched:
+async def _fetch(provider: Provider, progress: Progress | None = None, total: int = 1) -> _Fetched:
+    fetched = await _fetch_one(provider)
+    if progress is not None:
+        outcome = f"{len(fetched.packages)} packages" if fetched.packages is not None else "failed"
+        progress(f"Fetched {provider.id}: {outcome} ({total} providers)")
+    return fetched
+
+
+async def _fetch_one(provider: Provider) -> _Fetched:
     clock = time.perf_counter()
     try:
         packages = await provider.list_packages()
@@ -207,7 +221,7 @@ def _store(fetched: Sequence[_Fetched], now: dt.datetime) -> dict[str, Any]:
         cur = conn.connection.driver_connection.cursor()  # psycopg, for COPY
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK,))
         existing = _load_existing(cur)
-        states, slugs = _states(fetched, existing, succeeded)
+        states, slugs = _states(fetched, existing, succeeded, settings.paused_providers)
         selection = select_offers(states.values(), auto_mode=settings.auto_mode)
         selected = time.perf_counter()
         cur.execute(_STAGE_DDL)
@@ -260,7 +274,7 @@ def _load_existing(cur: Any) -> dict[Key, _Stored]:
 
 
 def _states(
-    fetched: Sequence[_Fetched], existing: dict[Key, _Stored], succeeded: set[str]
+    fetched: Sequence[_Fetched], existing: dict[Key, _Stored], succeeded: set[str], paused: frozenset[str]
 ) -> tuple[dict[Key, OfferState], dict[Key, str]]:
     """Selection inputs for every package, fetched or stored, and the slug of each fetched one."""
     states: dict[Key, OfferState] = {}
@@ -275,6 +289,7 @@ def _states(
             states[key] = OfferState(
                 key, row.group_key, row.price_cents, row.cost_micros, slug, row.is_topup,
                 auto_mode=old.auto_mode if old else True, is_enabled=old.is_enabled if old else True,
+                paused=row.provider_id in paused,
             )
     for key, old in existing.items():
         if key in states:
@@ -282,6 +297,7 @@ def _states(
         states[key] = OfferState(
             key, old.group_key, old.price_cents, old.cost_micros, old.slug, old.is_topup,
             vanished=old.vanished or key[0] in succeeded, auto_mode=old.auto_mode, is_enabled=old.is_enabled,
+            paused=key[0] in paused,
         )
     return states, slugs
 

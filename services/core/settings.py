@@ -87,6 +87,8 @@ class Settings(ProviderSettings):
     job_misfire_grace_seconds: int = Field(default=300, ge=1)
     # Received webhook events (provider and Stripe) are kept this long for deduplication and audit.
     webhook_retention_days: int = Field(default=90, ge=1)
+    # Provider call records (latency, outcome) are kept this long for the dashboard and order timelines.
+    provider_call_retention_days: int = Field(default=30, ge=1)
 
     @field_validator("database_url")
     @classmethod

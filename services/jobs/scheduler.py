@@ -25,12 +25,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from providers.registry import ProviderRegistry
 from services.accounts import sessions
+from services.admin import provider_checks
 from services.catalog import sync as catalog_sync
 from services.core import cache_sync, db, logs
 from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
 from services.jobs.leader import Leadership
-from services.jobs.retention import purge_webhook_events
+from services.jobs.retention import purge_provider_calls, purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.notifications import sender
 from services.orders import recovery as order_recovery
@@ -70,6 +71,10 @@ def _usage(interval: dt.timedelta) -> JobFunction:
 
 async def _catalogue(registry: ProviderRegistry) -> JobResult:
     report = await catalog_sync.sync_packages(registry)
+    try:
+        await provider_checks.check_balances(registry)  # low-balance alerts, once per crossing
+    except Exception:
+        log.exception("balance check after the catalogue sync failed")
     return JobResult(report.processed, report.failed)
 
 
@@ -79,9 +84,12 @@ async def _outbox(registry: ProviderRegistry) -> JobResult:
 
 
 async def _cleanup(registry: ProviderRegistry) -> JobResult:
-    retention = dt.timedelta(days=get_settings().webhook_retention_days)
-    sessions_purged = await asyncio.to_thread(sessions.purge_expired)
-    return JobResult(sessions_purged + await asyncio.to_thread(purge_webhook_events, older_than=retention))
+    settings = get_settings()
+    retention = dt.timedelta(days=settings.webhook_retention_days)
+    calls_retention = dt.timedelta(days=settings.provider_call_retention_days)
+    purged = await asyncio.to_thread(sessions.purge_expired)
+    purged += await asyncio.to_thread(purge_webhook_events, older_than=retention)
+    return JobResult(purged + await asyncio.to_thread(purge_provider_calls, older_than=calls_retention))
 
 
 def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:

@@ -33,7 +33,7 @@ from services.orders.errors import (
     PriceChanged,
     TopupDoesNotFit,
 )
-from services.store.settings import get_store_settings
+from services.store.settings import StoreSettings, get_store_settings
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,7 @@ LEASE_MARGIN = dt.timedelta(seconds=10)
 
 
 def reclaim_after() -> dt.timedelta:
-    """How long an order may provision without news before another worker takes it over (asking the
-    provider, never ordering again): just longer than one provider call may take."""
+    """How long an order may provision without news before another worker asks its provider about it."""
     return dt.timedelta(seconds=get_settings().provider_timeout_seconds) + LEASE_MARGIN
 
 
@@ -225,6 +224,12 @@ def _candidates(claim: _Claim, *, min_margin_cents: int, enabled: tuple[str, ...
     return chosen
 
 
+def _usable(registry: ProviderRegistry, settings: StoreSettings, claim: _Claim) -> tuple[str, ...]:
+    """Configured providers staff have not switched off, plus the one an earlier attempt may have reached
+    (asked about that attempt, never bought from, when it is switched off)."""
+    return tuple(p for p in registry.ids if settings.provider_enabled(p) or p == claim.provider_id)
+
+
 def _provider_reference(claim: _Claim, provider_id: str) -> str:
     """Our reference for this order at one provider: stable, so retries are recognisable."""
     return f"{claim.client_reference}-{provider_id}"[:64]
@@ -327,7 +332,7 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
         return await asyncio.to_thread(_current, order_id)
     settings = await asyncio.to_thread(get_store_settings)
     candidates = await asyncio.to_thread(_candidates, claim, min_margin_cents=settings.min_margin_cents,
-                                         enabled=registry.ids)
+                                         enabled=_usable(registry, settings, claim))
     if claim.provider_id:  # an earlier attempt may have reached this provider: it goes first
         candidates.sort(key=lambda c: c.provider_id != claim.provider_id)
     errors: list[str] = []
@@ -337,6 +342,8 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
             placed = None
             if claim.provider_id == candidate.provider_id:
                 placed = await _reconcile(provider, claim, candidate)
+            if placed is None and not settings.provider_enabled(candidate.provider_id):
+                continue  # switched off by staff: only asked about the earlier attempt, never bought from
             if placed is None:
                 await asyncio.to_thread(_record_attempt, claim, candidate)
                 placed = await _buy(provider, claim, candidate)

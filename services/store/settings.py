@@ -43,6 +43,8 @@ ROUNDING = "pricing.rounding"
 AUTO_MODE = "catalog.auto_mode"
 CURRENCY_RATES = "display.currency_rates"
 REFUND_WINDOW = "refunds.window_days"
+PAUSED_PROVIDERS = "providers.paused"
+BALANCE_THRESHOLDS = "providers.low_balance_threshold"
 MAX_REFUND_WINDOW_DAYS = 365
 
 
@@ -64,6 +66,13 @@ class StoreSettings:
         default_factory=lambda: {"EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
     )  # units of the currency per 1 USD
     refund_window_days: int = 30  # days after purchase a never-installed eSIM can be refunded
+    # Providers switched off at runtime by staff: no new orders, no failover to them, their offers off sale.
+    paused_providers: frozenset[str] = frozenset()
+    # Per provider: alert staff by email when its balance falls below this amount (its currency).
+    low_balance_thresholds: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def provider_enabled(self, provider_id: str) -> bool:
+        return provider_id not in self.paused_providers
 
 
 DEFAULTS = StoreSettings()
@@ -142,6 +151,23 @@ def set_currency_rates(rates: Mapping[str, Decimal | str | int], *, admin_id: in
     return value
 
 
+def set_provider_enabled(provider_id: str, enabled: bool, *, admin_id: int | None = None) -> frozenset[str]:
+    """Switch a configured provider on or off at runtime; returns the providers now switched off."""
+    paused = set(get_store_settings().paused_providers)
+    (paused.discard if enabled else paused.add)(_provider_key(provider_id))
+    _store(PAUSED_PROVIDERS, json.dumps(sorted(paused)), SettingType.JSON, admin_id, "Providers switched off")
+    return frozenset(paused)
+
+
+def set_low_balance_threshold(provider_id: str, amount: Decimal | int | str | None, *,
+                              admin_id: int | None = None) -> dict[str, Decimal]:
+    """Set (or with None, remove) the balance below which staff are alerted; returns the whole map."""
+    thresholds = dict(get_store_settings().low_balance_thresholds)
+    _put(thresholds, _provider_key(provider_id), None if amount is None else _amount(amount, "Low-balance alert"))
+    _store(BALANCE_THRESHOLDS, _dump_decimals(thresholds), SettingType.JSON, admin_id, "Low-balance alert per provider")
+    return thresholds
+
+
 def set_refund_window_days(days: int, *, admin_id: int | None = None) -> int:
     value = _refund_window(days)
     _store(REFUND_WINDOW, str(value), SettingType.INT, admin_id, "Days after purchase an unused eSIM can be refunded")
@@ -199,6 +225,23 @@ def _refund_window(value: object) -> int:
     if not 0 <= days <= MAX_REFUND_WINDOW_DAYS:
         raise InvalidSetting(f"Refund window must be between 0 and {MAX_REFUND_WINDOW_DAYS} days.")
     return days
+
+
+def _amount(value: object, label: str) -> Decimal:
+    number = _decimal(value, label)
+    if not 0 <= number <= 10_000_000:
+        raise InvalidSetting(f"{label} must be between 0 and 10,000,000.")
+    return number
+
+
+def _provider_list(value: str) -> frozenset[str]:
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError:
+        raise InvalidSetting("Expected a JSON list.") from None
+    if not isinstance(data, list):
+        raise InvalidSetting("Expected a JSON list.")
+    return frozenset(_provider_key(str(p)) for p in data)
 
 
 def _bool(value: str) -> bool:
@@ -259,6 +302,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     AUTO_MODE: ("auto_mode", _bool),
     CURRENCY_RATES: ("currency_rates", lambda v: _rates(_json_map(v, str, lambda r: r))),  # type: ignore[arg-type]
     REFUND_WINDOW: ("refund_window_days", _refund_window),
+    PAUSED_PROVIDERS: ("paused_providers", _provider_list),
+    BALANCE_THRESHOLDS: ("low_balance_thresholds", lambda v: _json_map(v, _provider_key, lambda a: _amount(a, "Alert"))),
 }
 
 

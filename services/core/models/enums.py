@@ -82,3 +82,10 @@ class RefundStatus(enum.StrEnum):
     COMPLETED = "completed"  # refunded through Stripe
     REJECTED = "rejected"  # staff declined the request after review; nothing refunded
     FAILED = "failed"  # an administrator's refund the provider refused to cancel; nothing refunded
+
+
+class ProviderCallOutcome(enum.StrEnum):
+    OK = "ok"
+    ERROR = "error"
+    RATE_LIMITED = "rate_limited"  # ended on a 429
+    TIMEOUT = "timeout"  # ended on a timeout, or an order POST whose outcome is unknown

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
-from services.core.models.enums import OutboxStatus, SettingType, TicketAuthor, TicketStatus
+from services.core.models.enums import OutboxStatus, ProviderCallOutcome, SettingType, TicketAuthor, TicketStatus
 from services.core.models.fields import (
     check_in,
     created_column,
@@ -114,3 +114,28 @@ class SupportMessage(SQLModel, table=True):
     admin_id: int | None = fk("admins.id", index=False, ondelete="SET NULL")
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: dt.datetime | None = created_column()
+
+
+class ProviderCall(SQLModel, table=True):
+    """One provider operation (`providers.observe`): for latency, error and rate-limit figures and for
+    order timelines. Append-only; the clean-up job deletes rows past `PROVIDER_CALL_RETENTION_DAYS`."""
+
+    __tablename__ = "provider_calls"
+    __table_args__ = (
+        check_in("outcome", ProviderCallOutcome),
+        sa.Index("ix_provider_calls_provider_id_started_at", "provider_id", "started_at"),
+        sa.Index("ix_provider_calls_started_at", "started_at"),
+        sa.Index("ix_provider_calls_subject", "subject", postgresql_where=sa.text("subject IS NOT NULL")),
+    )
+
+    id: int | None = pk()
+    provider_id: str = Field(max_length=32)
+    operation: str = Field(max_length=32)
+    started_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
+    latency_ms: int
+    outcome: str = Field(max_length=16)
+    http_status: int | None = Field(default=None, sa_column=sa.Column(sa.SmallInteger))
+    error_code: str | None = Field(default=None, max_length=64)
+    rate_limit_hits: int = Field(default=0, sa_column=sa.Column(sa.SmallInteger, nullable=False,
+                                                                server_default=sa.text("0")))
+    subject: str | None = Field(default=None, max_length=120)  # our order reference, provider order id or ICCID

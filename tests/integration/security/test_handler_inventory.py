@@ -115,6 +115,15 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "AdminCustomerState.confirm": lambda r: ({"note": "disable her"},),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
+    "ProvidersState.set_enabled": lambda r: ("airalo", False),
+    "ProvidersState.test_connection": lambda r: ("airalo",),
+    "ProvidersState.set_threshold": lambda r: ({"provider_id": "airalo", "threshold": "1"},),
+    "PackagesState.filter_offers": lambda r: ({"destination": "JP"},),
+    "PackagesState.preview": lambda r: ({"target": "dest:JP", "value": "90"},),
+    "PackagesState.set_choice": lambda r: ("jp-1gb-7d-x", "disable"),
+    "PackagesState.set_rate": lambda r: ({"currency": "EUR", "rate": "2"},),
+    "PackagesState.sort_by": lambda r: ("price",),
+    "PackagesState.go_to_page": lambda r: (1,),
 }
 
 
