@@ -17,6 +17,15 @@ from services.core.models.accounts import (
     LoginCode,
     User,
 )
+from services.core.models.bulk import (
+    BulkOrder,
+    BulkOrderLine,
+    BulkOrderStatus,
+    BulkPayment,
+    LedgerEntry,
+    LedgerKind,
+    VolumeTier,
+)
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -55,6 +64,10 @@ __all__ = [
     "AdminRecoveryCode",
     "AuditLog",
     "AuthSession",
+    "BulkOrder",
+    "BulkOrderLine",
+    "BulkOrderStatus",
+    "BulkPayment",
     "CardChargeAttempt",
     "CompanyRole",
     "EmailOutbox",
@@ -65,6 +78,8 @@ __all__ = [
     "EsimNotice",
     "EsimStatus",
     "JobRun",
+    "LedgerEntry",
+    "LedgerKind",
     "LoginAttempt",
     "LoginCode",
     "Order",
@@ -88,4 +103,5 @@ __all__ = [
     "TicketStatus",
     "TokenPurpose",
     "User",
+    "VolumeTier",
 ]
