@@ -17,8 +17,9 @@ import asyncio
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import companies, links, provisioning, purchasing
+from services.enterprise import card, companies, links, provisioning, purchasing
 from services.enterprise.bulk import BulkLine
+from services.enterprise.card import CardResult
 from services.enterprise.companies import CreatedCompany, TeamMember
 from services.enterprise.errors import (
     BulkOrderNotFound,
@@ -117,6 +118,27 @@ async def retry_failed_esims(identity: Identity, order_ref: str, *, ip: str | No
     return view
 
 
+async def pay_bulk_order_by_card(identity: Identity, order_ref: str, *, card_token: str,
+                                 ip: str | None = None) -> CardResult:
+    """Charge a Stripe.js card token for a pending card order's total; paid → provisioning starts.
+
+    `paid=False` with a `client_secret`: the browser runs 3-D Secure, then `confirm_bulk_card_payment`.
+    Raises `PaymentDeclined` (the order stays pending), `BulkOrderNotPayable`, payment errors.
+    """
+    result = await asyncio.to_thread(card.pay, identity, order_ref, card_token=card_token, ip=ip)
+    if result.newly_paid:
+        provisioning.provision_in_background([result.order_id])
+    return result
+
+
+async def confirm_bulk_card_payment(identity: Identity, order_ref: str, *, ip: str | None = None) -> CardResult:
+    """After 3-D Secure: paid now? (`PaymentNotCompleted` if not.) Starts provisioning when it is."""
+    result = await asyncio.to_thread(card.confirm, identity, order_ref, ip=ip)
+    if result.newly_paid:
+        provisioning.provision_in_background([result.order_id])
+    return result
+
+
 __all__ = [
     "ROLES",
     "BulkLine",
@@ -124,14 +146,17 @@ __all__ = [
     "BulkOrderNotPayable",
     "BulkOrderView",
     "BulkPlanUnavailable",
+    "CardResult",
     "CompanyInactive",
     "CreditLimitExceeded",
     "FailureView",
     "InvalidBulkOrder",
     "LineView",
     "RoleNotAllowed",
+    "confirm_bulk_card_payment",
     "get_bulk_order",
     "list_bulk_orders",
+    "pay_bulk_order_by_card",
     "place_bulk_order",
     "retry_failed_esims",
     "start_provisioning",

@@ -106,7 +106,7 @@ def place(identity: Identity, lines: list[BulkLine], *, payment: str, key: str, 
         return _view(s, order, detail=True)
 
 
-def _owned(s: Session, company_id: int, order_ref: str, *, lock: bool = False) -> BulkOrder:
+def owned(s: Session, company_id: int, order_ref: str, *, lock: bool = False) -> BulkOrder:
     query = select(BulkOrder).where(col(BulkOrder.display_id) == order_ref[:16],
                                     col(BulkOrder.enterprise_account_id) == company_id)
     order = s.exec(query.with_for_update() if lock else query).first()
@@ -129,14 +129,14 @@ def list_orders(identity: Identity, *, limit: int = 50, offset: int = 0) -> tupl
 def get_order(identity: Identity, order_ref: str) -> BulkOrderView:
     company_id = company_of(identity)
     with db.session() as s:
-        return _view(s, _owned(s, company_id, order_ref), detail=True)
+        return _view(s, owned(s, company_id, order_ref), detail=True)
 
 
 def retry_failed(identity: Identity, order_ref: str, *, ip: str | None = None) -> tuple[BulkOrderView, int]:
     """Put the order's failed eSIMs back in the queue (start provisioning after this returns)."""
     company_id = company_of(identity, ORDER_ROLES)
     with db.session() as s, s.begin():
-        order = _owned(s, company_id, order_ref, lock=True)
+        order = owned(s, company_id, order_ref, lock=True)
         count = provisioning.requeue_failed(s, order)
         if count:
             record(s, company_id, actor_id=identity.principal_id, action="bulk_order_retry", entity_id=order.id,  # type: ignore[arg-type]
