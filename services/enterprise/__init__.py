@@ -17,7 +17,8 @@ import asyncio
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import card, companies, links, provisioning, purchasing
+from services.enterprise import billing, card, companies, links, provisioning, purchasing, staff_billing
+from services.enterprise.billing import Billing, EntryView, EsimCounts, Overview, StatementView
 from services.enterprise.bulk import BulkLine
 from services.enterprise.card import CardResult
 from services.enterprise.companies import CreatedCompany, TeamMember
@@ -37,7 +38,8 @@ from services.enterprise.errors import (
     UserNotFound,
 )
 from services.enterprise.links import LinkView
-from services.enterprise.purchasing import BulkOrderView, FailureView, LineView
+from services.enterprise.purchasing import BulkOrderView, FailureView, LineView, PlanOption, PricePreview
+from services.enterprise.staff_billing import StaffCompanyView, TierView
 
 ROLES = tuple(role.value for role in CompanyRole)
 
@@ -139,8 +141,81 @@ async def confirm_bulk_card_payment(identity: Identity, order_ref: str, *, ip: s
     return result
 
 
+async def list_plan_options(identity: Identity, search: str = "") -> list[PlanOption]:
+    """Plans the caller's company can order in bulk, by destination name (any role)."""
+    return await asyncio.to_thread(purchasing.plan_options, identity, search)
+
+
+async def preview_bulk_price(identity: Identity, package_id: int, quantity: int) -> PricePreview:
+    """The unit price and line total for `quantity` of a plan, after the company's volume tier."""
+    return await asyncio.to_thread(purchasing.price_preview, identity, package_id, quantity)
+
+
+# -- overview and billing ------------------------------------------------------------------------
+
+
+async def get_overview(identity: Identity) -> Overview:
+    """The company home's figures: spend, credit, eSIMs, orders in progress (any role)."""
+    return await asyncio.to_thread(billing.overview, identity)
+
+
+async def get_billing(identity: Identity) -> Billing:
+    """Credit used and available, the latest ledger entries, monthly statements (admin, finance)."""
+    return await asyncio.to_thread(billing.billing, identity)
+
+
+async def get_statement(identity: Identity, month: str) -> StatementView:
+    """One month's statement (`YYYY-MM`) with its entries, for printing (admin, finance)."""
+    return await asyncio.to_thread(billing.statement, identity, month)
+
+
+# -- staff: one company's billing (the admin dashboard) -------------------------------------------
+
+
+async def staff_get_company(identity: Identity, company_ref: str) -> StaffCompanyView:
+    """A company's credit, tiers and ledger for staff (owner, finance, operations)."""
+    return await asyncio.to_thread(staff_billing.company, identity, company_ref)
+
+
+async def staff_record_entry(identity: Identity, company_ref: str, *, kind: str, amount_cents: int, note: str,
+                             ip: str | None = None) -> StaffCompanyView:
+    """Record a payment received or a credit note (owner, finance); audited before/after."""
+    return await asyncio.to_thread(staff_billing.record_entry, identity, company_ref, kind=kind,
+                                   amount_cents=amount_cents, note=note, ip=ip)
+
+
+async def staff_set_credit_limit(identity: Identity, company_ref: str, limit_cents: int, *,
+                                 ip: str | None = None) -> StaffCompanyView:
+    """Change a company's credit limit (owner, finance); audited before/after."""
+    return await asyncio.to_thread(staff_billing.set_credit_limit, identity, company_ref, limit_cents, ip=ip)
+
+
+async def staff_set_volume_tiers(identity: Identity, company_ref: str, tiers: list[tuple[int, int]], *,
+                                 ip: str | None = None) -> StaffCompanyView:
+    """Replace a company's volume tiers, (min quantity, discount in basis points) each (owner, finance)."""
+    return await asyncio.to_thread(staff_billing.set_tiers, identity, company_ref, tiers, ip=ip)
+
+
 __all__ = [
     "ROLES",
+    "Billing",
+    "EntryView",
+    "EsimCounts",
+    "Overview",
+    "PlanOption",
+    "PricePreview",
+    "StaffCompanyView",
+    "StatementView",
+    "TierView",
+    "get_billing",
+    "get_overview",
+    "get_statement",
+    "list_plan_options",
+    "preview_bulk_price",
+    "staff_get_company",
+    "staff_record_entry",
+    "staff_set_credit_limit",
+    "staff_set_volume_tiers",
     "BulkLine",
     "BulkOrderNotFound",
     "BulkOrderNotPayable",
