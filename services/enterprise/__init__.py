@@ -87,7 +87,8 @@ async def place_bulk_order(identity: Identity, lines: list[BulkLine], *, payment
     """Place an order for the caller's company (company admin or operations), once per `key` / `quote_id`.
 
     `payment` is "account" (charged within the credit limit, `CreditLimitExceeded` otherwise) or
-    "card" (the order waits for `pay_bulk_order_by_card`). Lines without a unit price get the list
+    "card" (the order waits, `pending`, for `pay_bulk_order_by_card`; its page also offers
+    `pay_bulk_order_on_account`, so "card" is also the way to let the company choose later). Lines without a unit price get the list
     price less the company's volume tier. Provisioning starts once the order is paid.
     """
     view = await asyncio.to_thread(purchasing.place, identity, lines, payment=payment, key=key,
@@ -128,6 +129,15 @@ async def pay_bulk_order_by_card(identity: Identity, order_ref: str, *, card_tok
     Raises `PaymentDeclined` (the order stays pending), `BulkOrderNotPayable`, payment errors.
     """
     result = await asyncio.to_thread(card.pay, identity, order_ref, card_token=card_token, ip=ip)
+    if result.newly_paid:
+        provisioning.provision_in_background([result.order_id])
+    return result
+
+
+async def pay_bulk_order_on_account(identity: Identity, order_ref: str, *, ip: str | None = None) -> CardResult:
+    """Charge a pending order to the company's account instead of a card (`CreditLimitExceeded` if it
+    does not fit); provisioning starts (company admin or operations)."""
+    result = await asyncio.to_thread(card.pay_on_account, identity, order_ref, ip=ip)
     if result.newly_paid:
         provisioning.provision_in_background([result.order_id])
     return result
@@ -232,6 +242,7 @@ __all__ = [
     "get_bulk_order",
     "list_bulk_orders",
     "pay_bulk_order_by_card",
+    "pay_bulk_order_on_account",
     "place_bulk_order",
     "retry_failed_esims",
     "start_provisioning",
