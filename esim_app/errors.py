@@ -119,6 +119,18 @@ MESSAGES: dict[str, str] = {
     # -- admin dashboard: providers and catalogue --
     "staff_not_allowed": "Your staff role does not allow this. Ask an owner.",
     "provider_not_configured": "That provider is not configured on this store.",
+    "enterprise_role_not_allowed": "Your role in the company does not allow this. Ask your company's admin.",
+    "enterprise_company_inactive": "Your company account is suspended. Please contact us.",
+    "enterprise_credit_exceeded": ("This order does not fit in your available credit ({available}). Pay by card, "
+                                   "order fewer eSIMs, or ask us to raise your credit limit."),
+    "enterprise_order_invalid": "Choose at least one plan and a quantity from 1 to 5,000 eSIMs.",
+    "enterprise_plan_unavailable": "One of these plans is no longer available. Please pick another one.",
+    "enterprise_order_not_found": "We could not find that order for your company.",
+    "enterprise_order_not_payable": "This order cannot be paid now: it is paid already or was cancelled.",
+    "enterprise_company_not_found": "We could not find that company.",
+    "enterprise_invalid_amount": "Enter an amount greater than zero (at most 10,000,000.00).",
+    "enterprise_invalid_tier": ("Each volume tier needs a minimum quantity of at least 1 (each different) and a "
+                                "discount from 0.01 % to 90 %."),
 }
 
 

@@ -25,11 +25,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from providers.registry import ProviderRegistry
 from services.accounts import sessions
-from services.admin import provider_checks
 from services.catalog import sync as catalog_sync
 from services.core import cache_sync, db, logs
 from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
+from services.enterprise import provisioning as bulk_provisioning
 from services.jobs.leader import Leadership
 from services.jobs.retention import purge_provider_calls, purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
@@ -55,7 +55,9 @@ class JobSpec:
 
 
 async def _pending_orders(registry: ProviderRegistry) -> JobResult:
-    return await order_recovery.check_pending_orders(registry=registry)
+    result = await order_recovery.check_pending_orders(registry=registry)
+    await asyncio.to_thread(bulk_provisioning.sweep)  # close bulk orders whose eSIMs the jobs finished
+    return result
 
 
 async def _failed_orders(registry: ProviderRegistry) -> JobResult:
@@ -70,6 +72,9 @@ def _usage(interval: dt.timedelta) -> JobFunction:
 
 
 async def _catalogue(registry: ProviderRegistry) -> JobResult:
+    # imported here: the catalogue sync imports the jobs package, and the admin domain the catalogue
+    from services.admin import provider_checks
+
     report = await catalog_sync.sync_packages(registry)
     try:
         await provider_checks.check_balances(registry)  # low-balance alerts, once per crossing

@@ -18,6 +18,15 @@ from services.core.models.accounts import (
     User,
 )
 from services.core.models.admin import StaffAction
+from services.core.models.bulk import (
+    BulkOrder,
+    BulkOrderLine,
+    BulkOrderStatus,
+    BulkPayment,
+    LedgerEntry,
+    LedgerKind,
+    VolumeTier,
+)
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -58,6 +67,10 @@ __all__ = [
     "AdminRecoveryCode",
     "AuditLog",
     "AuthSession",
+    "BulkOrder",
+    "BulkOrderLine",
+    "BulkOrderStatus",
+    "BulkPayment",
     "CardChargeAttempt",
     "CompanyRole",
     "EmailOutbox",
@@ -68,6 +81,8 @@ __all__ = [
     "EsimNotice",
     "EsimStatus",
     "JobRun",
+    "LedgerEntry",
+    "LedgerKind",
     "LoginAttempt",
     "LoginCode",
     "Order",
@@ -94,4 +109,5 @@ __all__ = [
     "TicketStatus",
     "TokenPurpose",
     "User",
+    "VolumeTier",
 ]

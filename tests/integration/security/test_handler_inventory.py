@@ -15,116 +15,35 @@ from __future__ import annotations
 import inspect
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 import reflex as rx
 import sqlalchemy as sa
 from reflex.istate.data import PageData, URLData
-from reflex_base import constants
 
 import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
 from esim_app.state import auth
 from services.accounts import codes, passwords
 from services.core import db
-from services.core.models import Esim, Order, OrderStatus, Package, RefundRequest, RefundStatus, User
+from services.core.models import (
+    EnterpriseAccount,
+    Esim,
+    Order,
+    OrderStatus,
+    Package,
+    RefundRequest,
+    RefundStatus,
+    User,
+)
+from services.enterprise import bulk
 from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
 from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
-
-SINGLE = constants.RouteArgType.SINGLE
-ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
-              "user_ref")
-
-# Public by design: no session needed. Still called with none, and still must not leak Alice's data.
-PUBLIC = {
-    "AuthState.guard", "AuthState.identify", "AuthState.logout",
-    "CodeLoginState.send_code", "CodeLoginState.verify_code", "CodeLoginState.change_email",
-    "PasswordLoginState.login_enterprise",
-    "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
-    "StaffLoginState.submit_code", "StaffLoginState.start_over",
-    "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
-    "DestinationSearchState.set_query", "DestinationSearchState.open_first",
-    "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
-    "PlanListState.load_country", "PlanListState.load_region", "PlanListState.load_global",
-    "PlanListState.set_sort", "PlanListState.set_data_filter", "PlanListState.set_days_filter",
-    "PlanListState.set_unlimited_only", "PlanListState.set_include_multi", "PlanListState.refresh_prices",
-    "PlanDetailState.load", "PlanDetailState.refresh_prices",
-}
-# The sandbox inbox is everyone's mail by design, for loopback clients only (its own test below).
-SANDBOX = {"InboxState.load"}
-
-
-@dataclass(frozen=True)
-class Refs:
-    """Alice's references, as a hostile browser would send them."""
-
-    order: str
-    esim: str
-    ticket: str
-    user: str  # Alice's customer reference (UID...)
-    member: int  # a user id of Acme, the company whose team the other companies must not reach
-
-
-ARGS: dict[str, Callable[[Refs], tuple]] = {
-    "AuthState.guard": lambda r: ("customer", []),
-    "CodeLoginState.send_code": lambda r: ({"email": "stranger@example.com"},),
-    "CodeLoginState.verify_code": lambda r: ({"code": "000000"},),
-    "StaffLoginState.submit_password": lambda r: ({"email": "x@example.com", "password": "guess guess guess"},),
-    "StaffLoginState.confirm_enrolment": lambda r: ({"totp": "000000"},),
-    "StaffLoginState.submit_code": lambda r: ({"totp": "000000"},),
-    "PasswordLoginState.login_enterprise": lambda r: ({"email": "x@example.com", "password": "guess guess"},),
-    "SetPasswordState.set_password": lambda r: ({"password": "a hostile passphrase", "confirm": "a hostile passphrase"},),
-    "ForgotPasswordState.request_reset": lambda r: ({"email": "stranger@example.com"},),
-    "TeamState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "admin"},),
-    "TeamState.change_role": lambda r: (r.member, "viewer"),
-    "DestinationSearchState.set_query": lambda r: ("jap",),
-    "DestinationSearchState.open_first": lambda r: ({},),
-    "DisplayCurrencyState.set_currency": lambda r: ("EUR",),
-    "PlanListState.set_sort": lambda r: ("price",),
-    "PlanListState.set_data_filter": lambda r: ("3",),
-    "PlanListState.set_days_filter": lambda r: ("7",),
-    "PlanListState.set_unlimited_only": lambda r: (True,),
-    "PlanListState.set_include_multi": lambda r: (True,),
-    "RefundState.load": lambda r: (r.order,),
-    "RefundState.request": lambda r: ({"reason": "not mine"},),
-    "RefundQueueState.ask": lambda r: (r.order, True),
-    "RefundQueueState.decide": lambda r: ({"note": "approve it"},),
-    "RefundQueueState.sort_by": lambda r: ("order",),
-    "RefundQueueState.go_to_page": lambda r: (1,),
-    "CheckoutState.card_mounted": lambda r: ({"ready": True},),
-    "CheckoutState.charge": lambda r: ({"paymentMethod": "pm_card_visa"},),
-    "CheckoutState.authenticated": lambda r: ({"paymentIntent": "pi_x"},),
-    "SupportState.open_ticket": lambda r: ({"subject": "hi", "body": "there", "order_ref": r.order},),
-    "SupportState.sort_by": lambda r: ("subject",),
-    "SupportState.go_to_page": lambda r: (1,),
-    "TicketState.send_reply": lambda r: ({"body": "sneaky"},),
-    "AdminOrdersState.search": lambda r: ({"query": r.order, "status": "completed", "customer": "alice"},),
-    "AdminOrdersState.sort_by": lambda r: ("amount",),
-    "AdminOrdersState.go_to_page": lambda r: (1,),
-    "AdminOrderState.ask": lambda r: ("refund", 0),
-    "AdminOrderState.confirm": lambda r: ({"note": "refund it", "amount": ""},),
-    "AdminCustomersState.search": lambda r: ({"query": "alice"},),
-    "AdminCustomersState.sort_by": lambda r: ("joined",),
-    "AdminCustomersState.go_to_page": lambda r: (1,),
-    "AdminCustomerState.ask": lambda r: ("disable",),
-    "AdminCustomerState.confirm": lambda r: ({"note": "disable her"},),
-    "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
-                                     "currency": "EUR", "language": "en"},),
-    "ProvidersState.set_enabled": lambda r: ("airalo", False),
-    "ProvidersState.test_connection": lambda r: ("airalo",),
-    "ProvidersState.set_threshold": lambda r: ({"provider_id": "airalo", "threshold": "1"},),
-    "PackagesState.filter_offers": lambda r: ({"destination": "JP"},),
-    "PackagesState.preview": lambda r: ({"target": "dest:JP", "value": "90"},),
-    "PackagesState.set_choice": lambda r: ("jp-1gb-7d-x", "disable"),
-    "PackagesState.set_rate": lambda r: ({"currency": "EUR", "rate": "2"},),
-    "PackagesState.sort_by": lambda r: ("price",),
-    "PackagesState.go_to_page": lambda r: (1,),
-}
+from tests.integration.security.inventory_args import ARGS, PUBLIC, ROUTE_ARGS, SANDBOX, SINGLE, Refs
 
 
 def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
@@ -207,17 +126,33 @@ def world(database_url: str) -> World:
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id), alice, uid,
+    bulk_ref, company_ref = _acme_bulk_order(acme_admin, package_id=package.id)  # type: ignore[arg-type]
+    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
 
+def _acme_bulk_order(acme_admin: SignedIn, *, package_id: int) -> tuple[str, str]:
+    """A pending bulk order of Acme's (waiting for its payment), and Acme's reference."""
+    with db.session() as s, s.begin():
+        company = s.get(EnterpriseAccount, acme_admin.identity.org_id)
+        company.credit_limit_cents = 100_000  # type: ignore[union-attr]
+        order = bulk.place_bulk_order(s, company.id, acme_admin.identity.principal_id,  # type: ignore[union-attr,arg-type]
+                                      [bulk.BulkLine(package_id, 2)], payment="card", key=uuid.uuid4().hex)
+        return order.display_id, company.display_id  # type: ignore[union-attr,return-value]
+
+
 def _rows(world: World) -> str:
-    """Alice's rows, and Acme's users and their links."""
+    """Alice's rows, and Acme's users and their links, bulk orders, eSIM orders, ledger, tiers and limit."""
     queries = [
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
+        "SELECT md5(string_agg(b::text, '|' ORDER BY b.id)) FROM bulk_orders b WHERE enterprise_account_id = :a",
+        "SELECT md5(string_agg(o::text, '|' ORDER BY o.id)) FROM orders o WHERE enterprise_account_id = :a",
+        "SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM ledger_entries l WHERE enterprise_account_id = :a",
+        "SELECT md5(string_agg(v::text, '|' ORDER BY v.id)) FROM volume_tiers v WHERE enterprise_account_id = :a",
+        "SELECT md5(c::text) FROM enterprise_accounts c WHERE id = :a",
     ]
     with db.get_engine().connect() as conn:
         acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
@@ -246,8 +181,10 @@ def _browser_tab(cls: type[rx.State], token: str, refs: Refs) -> rx.State:
     root = state
     while root.parent_state is not None:
         root = root.parent_state
-    params = {"order_ref": refs.order, "esim_ref": refs.esim, "ticket_ref": refs.ticket, "plan_ref": "x",
-              "user_ref": refs.user, "country_slug": "japan", "region_slug": "asia"}
+    on_bulk_page = cls.__module__ == "esim_app.state.bulk_orders"  # the business order page: Acme's order
+    params = {"order_ref": refs.bulk_order if on_bulk_page else refs.order, "esim_ref": refs.esim,
+              "ticket_ref": refs.ticket, "plan_ref": "x", "user_ref": refs.user, "country_slug": "japan",
+              "region_slug": "asia", "company_ref": refs.company, "statement_month": "2026-12"}
     data = {"pathname": "/account", "asPath": f"/account?esim={refs.esim}", "query": {**params, "esim": refs.esim}}
     root.rx_router_page = PageData.from_router_data(data)
     root.rx_router_url = URLData.from_router_data({**data, "headers": {"origin": "http://127.0.0.1:3000"}})
@@ -352,3 +289,17 @@ async def test_staff_do_see_an_order_and_a_customer_so_the_checks_can_see_a_leak
         state = _browser_tab(state_class, world.callers["an admin"].token, world.refs)
         await _call(state, "load", ())
         assert _leaks(state, world.markers), state_class.__name__
+
+
+async def test_acme_and_staff_do_change_acme_billing_so_the_checks_can_see_a_change(world: World) -> None:
+    from esim_app.state.admin_company import AdminCompanyState
+    from esim_app.state.bulk_orders import BulkOrderState
+
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    before = _rows(world)
+    state = _browser_tab(AdminCompanyState, world.callers["an admin"].token, world.refs)
+    assert await _call(state, "record_entry", ARGS["AdminCompanyState.record_entry"](world.refs)) == ""
+    assert _rows(world) != before and state.notice
+    state = _browser_tab(BulkOrderState, world.acme_admin.token, world.refs)
+    await _call(state, "load", ())
+    assert state.found and state.status == "pending"
