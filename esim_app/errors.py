@@ -78,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "sign_in_expired": "This sign-in took too long. Enter your email and password again.",
     "invalid_credentials": "Wrong email or password.",
     "account_disabled": "This account is disabled. Contact support.",
+    "company_suspended": ("Your company's business account is suspended, so its users cannot sign in or act. "
+                          "Contact us to reactivate it."),
+    "sign_in_slowed": ("Several wrong passwords were tried for this address, so sign-in is slowed down. "
+                       "Wait {seconds} seconds, then try again (or reset your password)."),
     "rate_limited": "Too many sign-in attempts. Try again in {minutes} min.",
     "invalid_profile": "Please check your details.",
     "name_too_long": "A name can have at most {max_length} characters.",
@@ -104,6 +108,23 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
+    "enterprise_role_not_allowed": "Your role in your company does not allow this. Ask an admin or operations user.",
+    "enterprise_staff_not_allowed": "Your staff role does not allow this.",
+    "enterprise_company_not_found": "We could not find that company.",
+    "enterprise_credit_limit": "Enter a credit limit of 0 or more, such as 5000 or 5000.00.",
+    "enterprise_quote_not_found": "We could not find that quote.",
+    "enterprise_quote_no_lines": "Add at least one line: a plan from the catalogue, or a need (countries, data, days).",
+    "enterprise_quote_too_many_lines": "A quote can have at most {max_lines} lines.",
+    "enterprise_quote_line_invalid": ("Line {line}: choose a plan, or name the countries (such as FR, DE), the data "
+                                      "in GB and the days; the quantity is 1 to {max_quantity}."),
+    "enterprise_quote_wanted_by": "Choose a wanted-by date from today up to a year ahead, or leave it empty.",
+    "enterprise_quote_note_too_long": "The note can have at most {max_chars} characters.",
+    "enterprise_quote_not_open": "This quote is {status}, so this is not possible any more.",
+    "enterprise_quote_expired": "This quote expired on {date}. Please request a new one.",
+    "enterprise_quote_changed": "The prices of this quote were updated meanwhile. Please check them and accept again.",
+    "enterprise_quote_price_invalid": "Line {line}: enter a unit price of 0 or more, such as 12.50.",
+    "enterprise_quote_package_missing": "Line {line}: choose a catalogue package that meets this need.",
+    "enterprise_quote_validity": "Choose a validity date from today up to {max_days} days ahead.",
 }
 
 

@@ -49,6 +49,7 @@ from services.core.models.operations import (
     SupportMessage,
     SupportTicket,
 )
+from services.core.models.quotes import EnterpriseQuote, EnterpriseQuoteLine, QuoteStatus
 
 __all__ = [
     "Admin",
@@ -59,6 +60,8 @@ __all__ = [
     "CompanyRole",
     "EmailOutbox",
     "EnterpriseAccount",
+    "EnterpriseQuote",
+    "EnterpriseQuoteLine",
     "EnterpriseToken",
     "EnterpriseUser",
     "Esim",
@@ -74,6 +77,7 @@ __all__ = [
     "Package",
     "PackageKind",
     "PaymentRefund",
+    "QuoteStatus",
     "ProviderWebhookEvent",
     "RefundRequest",
     "RefundStatus",

@@ -17,6 +17,7 @@ from services.core.models.fields import (
     fk,
     jsonb_column,
     pk,
+    random_id_column,
     timestamp_column,
     updated_column,
 )
@@ -100,6 +101,7 @@ class EnterpriseAccount(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("status IN ('active', 'suspended')", name="status_valid"),)
 
     id: int | None = pk()
+    display_id: str | None = random_id_column("CMP", "enterprise_accounts")  # `/admin/enterprise/CMP...`
     company_name: str = Field(max_length=200)
     contact_name: str = Field(max_length=200)
     contact_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, unique=True))
