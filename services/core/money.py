@@ -26,3 +26,8 @@ def parse_money(text: str, currency: str) -> int | None:
     except InvalidOperation:
         return None
     return int(units) if units == units.to_integral_value() else None
+
+
+def amount_text(amount_minor: int, currency: str) -> str:
+    """The plain amount for an input field: `amount_text(1250, "USD")` -> "12.50" (no symbol, no grouping)."""
+    return f"{Decimal(amount_minor).scaleb(-get_currency_precision(currency)):f}"

@@ -12,6 +12,7 @@ here, fails the test: add it to `ARGS` / `PUBLIC` when you add it to the app.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 import uuid
@@ -30,6 +31,8 @@ from services.accounts import codes, passwords
 from services.core import db
 from services.core.models import Esim, Order, OrderStatus, Package, RefundRequest, RefundStatus, User
 from services.enterprise import companies as enterprise_companies
+from services.enterprise import quote_pricing
+from services.enterprise import quotes as enterprise_quotes
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
 from tests.support.enterprise import company_user
@@ -37,13 +40,14 @@ from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
-ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token")
+ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
+              "quote_ref")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
     "AuthState.guard", "AuthState.identify", "AuthState.logout",
     "CodeLoginState.send_code", "CodeLoginState.verify_code", "CodeLoginState.change_email",
-    "PasswordLoginState.login_enterprise",
+    "PasswordLoginState.login_enterprise", "PasswordLoginState.read_reason",
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
@@ -66,6 +70,8 @@ class Refs:
     esim: str
     ticket: str
     member: int  # a user id of Acme, the company whose team the other companies must not reach
+    quote: str = ""  # a priced quote of Acme's
+    company: str = ""  # Acme's reference
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -101,6 +107,23 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "SupportState.sort_by": lambda r: ("subject",),
     "SupportState.go_to_page": lambda r: (1,),
     "TicketState.send_reply": lambda r: ({"body": "sneaky"},),
+    "BusinessQuotesState.search_plans": lambda r: ({"plan_query": "jap"},),
+    "BusinessQuotesState.add_line": lambda r: (True,),
+    "BusinessQuotesState.remove_line": lambda r: (0,),
+    "BusinessQuotesState.submit": lambda r: ({"plan_0": "x", "quantity_0": "5", "note": "mine"},),
+    "BusinessQuotesState.sort_by": lambda r: ("created",),
+    "BusinessQuotesState.go_to_page": lambda r: (1,),
+    "CompaniesState.search": lambda r: ({"query": "acme"},),
+    "CompaniesState.create": lambda r: ({"name": "Mallory Inc", "email": f"m-{uuid.uuid4().hex[:8]}@example.com",
+                                         "credit_limit": "100"},),
+    "CompaniesState.ask": lambda r: (r.company, True),
+    "CompaniesState.sort_by": lambda r: ("name",),
+    "CompaniesState.go_to_page": lambda r: (1,),
+    "QuoteQueueState.set_filter": lambda r: ("priced",),
+    "QuoteQueueState.sort_by": lambda r: ("created",),
+    "QuoteQueueState.go_to_page": lambda r: (1,),
+    "QuotePricingState.search_packages": lambda r: ({"package_query": "japan"},),
+    "QuotePricingState.send": lambda r: ({"price_1": "0.01", "valid_until": "2099-01-01"},),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
 }
@@ -186,9 +209,19 @@ def world(database_url: str) -> World:
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    return World(Refs(refs[0], refs[1], ticket, member.id), alice, uid,
+    quote, company = _acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
+    return World(Refs(refs[0], refs[1], ticket, member.id, quote, company), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
+
+
+def _acme_quote(acme: SignedIn, staff: SignedIn, *, slug: str, note: str) -> tuple[str, str]:
+    """A priced quote of Acme's (its note carries the marker), and Acme's company reference."""
+    view = enterprise_quotes.request_quote(acme.identity, [enterprise_quotes.LineRequest(20, plan_slug=slug)],
+                                           wanted_by=None, note=note, ip=None)
+    quote_pricing.send_quote(staff.identity, view.ref, prices={view.lines[0].id: quote_pricing.LinePrice(650)},
+                             valid_until=dt.date.today() + dt.timedelta(days=10), ip=None)
+    return view.ref, view.company_ref
 
 
 def _rows(world: World) -> str:
@@ -197,6 +230,10 @@ def _rows(world: World) -> str:
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
+        "SELECT md5(string_agg(c::text, '|')) FROM enterprise_accounts c WHERE id = :a",
+        "SELECT md5(string_agg(q::text, '|' ORDER BY q.id)) FROM enterprise_quotes q WHERE enterprise_account_id = :a",
+        ("SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM enterprise_quote_lines l"
+         " JOIN enterprise_quotes q ON q.id = l.quote_id WHERE q.enterprise_account_id = :a"),
     ]
     with db.get_engine().connect() as conn:
         acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
@@ -226,6 +263,7 @@ def _browser_tab(cls: type[rx.State], token: str, refs: Refs) -> rx.State:
     while root.parent_state is not None:
         root = root.parent_state
     params = {"order_ref": refs.order, "esim_ref": refs.esim, "ticket_ref": refs.ticket, "plan_ref": "x",
+              "quote_ref": refs.quote,
               "country_slug": "japan", "region_slug": "asia"}
     data = {"pathname": "/account", "asPath": f"/account?esim={refs.esim}", "query": {**params, "esim": refs.esim}}
     root.rx_router_page = PageData.from_router_data(data)
@@ -318,5 +356,23 @@ async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world:
     from esim_app.state.refund_queue import RefundQueueState
 
     state = _browser_tab(RefundQueueState, world.callers["an admin"].token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
+
+
+async def test_a_company_user_does_see_the_quote_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.quotes import BusinessQuoteState
+
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    state = _browser_tab(BusinessQuoteState, world.acme_admin.token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers) and state.status == "priced"
+
+
+async def test_staff_do_see_the_quote_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin_quotes import QuotePricingState
+
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    state = _browser_tab(QuotePricingState, world.callers["an admin"].token, world.refs)
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
