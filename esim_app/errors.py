@@ -108,13 +108,14 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
-    "enterprise_role_not_allowed": "Your role in your company does not allow this. Ask an admin or operations user.",
     "enterprise_staff_not_allowed": "Your staff role does not allow this.",
     "enterprise_company_not_found": "We could not find that company.",
     "enterprise_credit_limit": "Enter a credit limit of 0 or more, such as 5000 or 5000.00.",
     "enterprise_quote_not_found": "We could not find that quote.",
     "enterprise_quote_no_lines": "Add at least one line: a plan from the catalogue, or a need (countries, data, days).",
     "enterprise_quote_too_many_lines": "A quote can have at most {max_lines} lines.",
+    "enterprise_quote_too_large": "A quote can cover at most {max_esims} eSIMs in all; split a larger need into "
+                                  "several quotes.",
     "enterprise_quote_line_invalid": ("Line {line}: choose a plan, or name the countries (such as FR, DE), the data "
                                       "in GB and the days; the quantity is 1 to {max_quantity}."),
     "enterprise_quote_wanted_by": "Choose a wanted-by date from today up to a year ahead, or leave it empty.",
@@ -125,6 +126,17 @@ MESSAGES: dict[str, str] = {
     "enterprise_quote_price_invalid": "Line {line}: enter a unit price of 0 or more, such as 12.50.",
     "enterprise_quote_package_missing": "Line {line}: choose a catalogue package that meets this need.",
     "enterprise_quote_validity": "Choose a validity date from today up to {max_days} days ahead.",
+    "enterprise_role_not_allowed": "Your role in the company does not allow this. Ask your company's admin.",
+    "enterprise_company_inactive": "Your company account is suspended. Please contact us.",
+    "enterprise_credit_exceeded": ("This order does not fit in your available credit ({available}). Pay by card, "
+                                   "order fewer eSIMs, or ask us to raise your credit limit."),
+    "enterprise_order_invalid": "Choose at least one plan and a quantity from 1 to 5,000 eSIMs.",
+    "enterprise_plan_unavailable": "One of these plans is no longer available. Please pick another one.",
+    "enterprise_order_not_found": "We could not find that order for your company.",
+    "enterprise_order_not_payable": "This order cannot be paid now: it is paid already or was cancelled.",
+    "enterprise_invalid_amount": "Enter an amount greater than zero (at most 10,000,000.00).",
+    "enterprise_invalid_tier": ("Each volume tier needs a minimum quantity of at least 1 (each different) and a "
+                                "discount from 0.01 % to 90 %."),
 }
 
 

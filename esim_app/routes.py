@@ -19,6 +19,11 @@ ADMIN_LOGIN = "/admin/login"
 ADMIN_ENTERPRISE = "/admin/enterprise"
 ADMIN_QUOTES = "/admin/quotes"
 ADMIN_QUOTE = "/admin/quotes/[quote_ref]"
+ADMIN_COMPANY = "/admin/enterprise/[company_ref]"
+BUSINESS_ORDERS = "/business/orders"
+BUSINESS_ORDER = "/business/orders/[order_ref]"
+BUSINESS_BILLING = "/business/billing"
+BUSINESS_STATEMENT = "/business/billing/[statement_month]"
 
 
 def destination(slug: str) -> str:
@@ -40,3 +45,11 @@ def admin_quote(ref: str) -> str:
 def admin_company(ref: str) -> str:
     """A company's page in the admin dashboard (`/admin/enterprise/[company_ref]`)."""
     return f"/admin/enterprise/{ref}"
+
+
+def business_order(ref: str) -> str:
+    return f"/business/orders/{ref}"
+
+
+def business_statement(month: str) -> str:
+    return f"/business/billing/{month}"

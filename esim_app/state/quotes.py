@@ -246,7 +246,8 @@ class BusinessQuoteState(EnterpriseState):
             self.error = message_for(exc)
             return BusinessQuoteState.load
         self._show(view, identity.roles)  # type: ignore[union-attr]
-        self.notice = "Quote accepted: the order is placed at these prices." if accept else "Quote rejected."
+        self.notice = (f"Quote accepted: order {view.order_ref} is placed at these prices. Pay it on account or by "
+                       "card on the order's page." if accept else "Quote rejected: nothing was ordered.")
         return None
 
     @rx.event

@@ -33,16 +33,42 @@ class UserNotFound(ServiceError):
     code = "enterprise_user_not_found"
 
 
-class RoleNotAllowed(ServiceError):
-    """The caller's company role may read but not do this (quotes: admins and operations decide)."""
-
-    code = "enterprise_role_not_allowed"
-
-
 class StaffNotAllowed(ServiceError):
     """The caller is not staff, or their staff role does not cover this action."""
 
     code = "enterprise_staff_not_allowed"
+
+
+class CompanyInactive(ServiceError):
+    """The company is suspended (or gone): no money moves and no order is placed."""
+
+    code = "enterprise_company_inactive"
+
+
+class CreditLimitExceeded(ServiceError):
+    """An order on account does not fit in the credit still available (`available` in params, formatted)."""
+
+    code = "enterprise_credit_exceeded"
+
+
+class InvalidBulkOrder(ServiceError):
+    """No lines, a quantity out of range, an unknown payment method, or an empty idempotency key."""
+
+    code = "enterprise_order_invalid"
+
+
+class BulkPlanUnavailable(ServiceError):
+    code = "enterprise_plan_unavailable"
+
+
+class BulkOrderNotFound(ServiceError):
+    code = "enterprise_order_not_found"
+
+
+class BulkOrderNotPayable(ServiceError):
+    """Paid already, not a card order, or cancelled."""
+
+    code = "enterprise_order_not_payable"
 
 
 class CompanyNotFound(ServiceError):
@@ -63,6 +89,12 @@ class QuoteWithoutLines(ServiceError):
 
 class TooManyQuoteLines(ServiceError):
     code = "enterprise_quote_too_many_lines"
+
+
+class QuoteTooLarge(ServiceError):
+    """More eSIMs in all than one bulk order holds."""
+
+    code = "enterprise_quote_too_large"
 
 
 class InvalidQuoteLine(ServiceError):
@@ -107,3 +139,19 @@ class LinePackageMissing(ServiceError):
 
 class InvalidValidity(ServiceError):
     code = "enterprise_quote_validity"
+class InvalidAmount(ServiceError):
+    """A payment, credit note or credit limit that is not a positive amount within bounds."""
+
+    code = "enterprise_invalid_amount"
+
+
+class InvalidTier(ServiceError):
+    """Volume tiers: minimum quantities must be positive and distinct, discounts 0.01 % to 90 %."""
+
+    code = "enterprise_invalid_tier"
+
+
+class RoleNotAllowed(ServiceError):
+    """The caller's company role does not cover this action (orders: admin/operations; billing: admin/finance)."""
+
+    code = "enterprise_role_not_allowed"

@@ -19,6 +19,7 @@ from services.accounts.sessions import Identity
 from services.core import db
 from services.core.destinations import get_destination
 from services.core.models import (
+    BulkPayment,
     CompanyRole,
     EnterpriseAccount,
     EnterpriseQuote,
@@ -27,7 +28,7 @@ from services.core.models import (
     QuoteStatus,
     Role,
 )
-from services.enterprise import quote_views
+from services.enterprise import bulk, quote_views
 from services.enterprise.audit import record
 from services.enterprise.errors import (
     InvalidQuoteLine,
@@ -38,6 +39,7 @@ from services.enterprise.errors import (
     QuoteNoteTooLong,
     QuoteNotFound,
     QuoteNotOpen,
+    QuoteTooLarge,
     QuoteWithoutLines,
     RoleNotAllowed,
     TooManyQuoteLines,
@@ -45,7 +47,7 @@ from services.enterprise.errors import (
 from services.enterprise.quote_views import QuotePage, QuoteView, effective_status, utcnow
 
 MAX_LINES = 20
-MAX_QUANTITY = 10_000
+MAX_QUANTITY = bulk.MAX_QUANTITY  # per line, and in all: what one bulk order can hold
 MAX_NOTE = 2000
 MAX_COUNTRIES = 60
 MAX_DATA_GB = 1000
@@ -123,6 +125,8 @@ def _check_request(lines: list[LineRequest], wanted_by: dt.date | None, note: st
         raise QuoteWithoutLines("a quote needs a line")
     if len(lines) > MAX_LINES:
         raise TooManyQuoteLines(f"{len(lines)} lines", max_lines=MAX_LINES)
+    if sum(line.quantity for line in lines if isinstance(line.quantity, int)) > MAX_QUANTITY:
+        raise QuoteTooLarge("too many eSIMs for one order", max_esims=MAX_QUANTITY)
     if wanted_by is not None and not today <= wanted_by <= today + dt.timedelta(days=366):
         raise InvalidWantedBy(f"wanted by {wanted_by}")
     if len(note) > MAX_NOTE:
@@ -186,13 +190,19 @@ def _open_for_decision(s: Session, company_id: int, quote_ref: str, revision: in
     return quote, False
 
 
-def place_order_for(s: Session, quote: EnterpriseQuote, identity: Identity, now: dt.datetime) -> str | None:
+def place_order_for(s: Session, quote: EnterpriseQuote, identity: Identity, now: dt.datetime) -> str:
     """The bulk order at the quoted prices, in the acceptance's transaction; its reference.
 
-    Bulk orders (services/enterprise/bulk.py, `place_bulk_order`) are not merged yet: until they
-    are, an accepted quote records no order.
+    It waits for its payment (the order page offers "on account" within the credit limit, or card), so
+    accepting moves no money by itself; `place_bulk_order` finds an order this quote already has.
     """
-    return None
+    lines = s.exec(select(EnterpriseQuoteLine).where(col(EnterpriseQuoteLine.quote_id) == quote.id)
+                   .order_by(col(EnterpriseQuoteLine.position))).all()
+    order = bulk.place_bulk_order(
+        s, quote.enterprise_account_id, identity.principal_id,
+        [bulk.BulkLine(line.package_id, line.quantity, line.unit_price_cents) for line in lines],  # type: ignore[arg-type]
+        payment=BulkPayment.CARD, key=f"quote-{quote.display_id}", quote_id=quote.id)
+    return order.display_id or ""
 
 
 def accept_quote(identity: Identity, quote_ref: str, *, revision: int, ip: str | None) -> QuoteView:

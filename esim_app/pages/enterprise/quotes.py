@@ -45,7 +45,7 @@ def _draft_line(line: DraftLine, index: rx.Var[int]) -> rx.Component:
         rx.hstack(
             rx.el.span("Line ", index + 1, class_name="t-caption", min_width="3.5rem"),
             rx.cond(line.custom, _need_fields(line), _plan_fields(line)),
-            rx.box(field("Quantity", "quantity_" + line.key.to_string(), type_="number", min="1", max="10000",
+            rx.box(field("Quantity", "quantity_" + line.key.to_string(), type_="number", min="1", max="5000",
                          default_value="1", required=True, testid="quote-quantity"), width="7rem"),
             rx.cond(State.draft.length() > 1,
                     button(rx.icon("x", size=16), variant="ghost", size="sm", type="button", aria_label="Remove line",

@@ -17,6 +17,15 @@ from services.core.models.accounts import (
     LoginCode,
     User,
 )
+from services.core.models.bulk import (
+    BulkOrder,
+    BulkOrderLine,
+    BulkOrderStatus,
+    BulkPayment,
+    LedgerEntry,
+    LedgerKind,
+    VolumeTier,
+)
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -56,6 +65,10 @@ __all__ = [
     "AdminRecoveryCode",
     "AuditLog",
     "AuthSession",
+    "BulkOrder",
+    "BulkOrderLine",
+    "BulkOrderStatus",
+    "BulkPayment",
     "CardChargeAttempt",
     "CompanyRole",
     "EmailOutbox",
@@ -68,6 +81,8 @@ __all__ = [
     "EsimNotice",
     "EsimStatus",
     "JobRun",
+    "LedgerEntry",
+    "LedgerKind",
     "LoginAttempt",
     "LoginCode",
     "Order",
@@ -92,4 +107,5 @@ __all__ = [
     "TicketStatus",
     "TokenPurpose",
     "User",
+    "VolumeTier",
 ]

@@ -92,8 +92,9 @@ def test_a_quote_is_requested_priced_sent_and_accepted(database_url: str) -> Non
     assert row.details["before"]["status"] == "requested" and row.details["after"]["total_cents"] == sent.total_cents
     # and the company accepts what it saw
     accepted = quotes.accept_quote(company, view.ref, revision=sent.revision, ip="10.0.0.1")
-    assert accepted.status == "accepted"
-    assert _company_log(company.org_id)[-2:] == ["quote_requested", "quote_accepted"]
+    assert accepted.status == "accepted" and accepted.order_ref
+    assert _bulk_orders(view.ref) == [(accepted.order_ref, sent.total_cents, "pending")]
+    assert _company_log(company.org_id)[-3:] == ["quote_requested", "bulk_order_placed", "quote_accepted"]
     assert quotes.accept_quote(company, view.ref, revision=sent.revision, ip=None).status == "accepted"  # a repeat
     with pytest.raises(errors.QuoteNotOpen):
         quotes.reject_quote(company, view.ref, revision=sent.revision, ip=None)
@@ -145,7 +146,7 @@ def test_new_prices_are_accepted_only_once_seen_and_a_rejection_orders_nothing(d
     with pytest.raises(errors.QuoteChanged):
         quotes.accept_quote(company, view.ref, revision=view.revision, ip=None)
     rejected = quotes.reject_quote(company, view.ref, revision=resent.revision, ip=None)
-    assert rejected.status == "rejected" and rejected.order_ref is None
+    assert rejected.status == "rejected" and rejected.order_ref is None and _bulk_orders(view.ref) == []
     assert "quote_rejected" in _company_log(company.org_id)
 
 
@@ -169,27 +170,30 @@ def test_a_quote_past_its_validity_reads_expired_and_the_job_marks_it(database_u
     assert quotes.accept_quote(company, view.ref, revision=resent.revision, ip=None).status == "accepted"
 
 
-def test_two_browsers_accepting_at_once_give_one_acceptance(database_url: str, monkeypatch) -> None:
+def _bulk_orders(quote_ref: str) -> list[tuple[str, int, str]]:
+    """(reference, total, status) of the bulk orders placed for the quote."""
+    with db.get_engine().connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text(
+            "SELECT b.display_id, b.total_cents, b.status FROM bulk_orders b JOIN enterprise_quotes q"
+            " ON q.id = b.quote_id WHERE q.display_id = :r"), {"r": quote_ref})]
+
+
+def test_two_browsers_accepting_at_once_place_one_order(database_url: str) -> None:
     company, staff = company_identity(), staff_identity()
     view = _priced(company, staff)
-    placed: list[str] = []
-    original = quotes.place_order_for
-
-    def counting(s, quote, identity, now):  # noqa: ANN001, ANN202
-        placed.append(quote.display_id)
-        return original(s, quote, identity, now)
-
-    monkeypatch.setattr(quotes, "place_order_for", counting)
     barrier, results = threading.Barrier(2), []
 
     def accept() -> None:
         barrier.wait()
-        results.append(quotes.accept_quote(company, view.ref, revision=view.revision, ip=None).status)
+        results.append(quotes.accept_quote(company, view.ref, revision=view.revision, ip=None))
 
     threads = [threading.Thread(target=accept) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert results == ["accepted", "accepted"] and placed == [view.ref]
+    assert [r.status for r in results] == ["accepted", "accepted"]
+    orders = _bulk_orders(view.ref)
+    assert len(orders) == 1 and {r.order_ref for r in results} == {orders[0][0]}
+    assert orders[0][1] == 20 * 650 and orders[0][2] == "pending"  # at the quoted price, waiting for payment
     assert _company_log(company.org_id).count("quote_accepted") == 1

@@ -29,19 +29,28 @@ import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
 from esim_app.state import auth
 from services.accounts import codes, passwords
 from services.core import db
-from services.core.models import Esim, Order, OrderStatus, Package, RefundRequest, RefundStatus, User
+from services.core.models import (
+    EnterpriseAccount,
+    Esim,
+    Order,
+    OrderStatus,
+    Package,
+    RefundRequest,
+    RefundStatus,
+    User,
+)
+from services.enterprise import bulk
 from services.enterprise import companies as enterprise_companies
-from services.enterprise import quote_pricing
-from services.enterprise import quotes as enterprise_quotes
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from tests.integration.security.quote_inventory import QUOTE_ARGS, acme_quote
 from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
 ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
-              "quote_ref")
+              "company_ref", "statement_month", "quote_ref")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
@@ -70,8 +79,9 @@ class Refs:
     esim: str
     ticket: str
     member: int  # a user id of Acme, the company whose team the other companies must not reach
+    bulk_order: str = ""  # Acme's bulk order (pending, to pay by card), for the bulk order pages
+    company: str = ""  # Acme's reference, for the admin company page
     quote: str = ""  # a priced quote of Acme's
-    company: str = ""  # Acme's reference
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -107,26 +117,22 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "SupportState.sort_by": lambda r: ("subject",),
     "SupportState.go_to_page": lambda r: (1,),
     "TicketState.send_reply": lambda r: ({"body": "sneaky"},),
-    "BusinessQuotesState.search_plans": lambda r: ({"plan_query": "jap"},),
-    "BusinessQuotesState.add_line": lambda r: (True,),
-    "BusinessQuotesState.remove_line": lambda r: (0,),
-    "BusinessQuotesState.submit": lambda r: ({"plan_0": "x", "quantity_0": "5", "note": "mine"},),
-    "BusinessQuotesState.sort_by": lambda r: ("created",),
-    "BusinessQuotesState.go_to_page": lambda r: (1,),
-    "CompaniesState.search": lambda r: ({"query": "acme"},),
-    "CompaniesState.create": lambda r: ({"name": "Mallory Inc", "email": f"m-{uuid.uuid4().hex[:8]}@example.com",
-                                         "credit_limit": "100"},),
-    "CompaniesState.ask": lambda r: (r.company, True),
-    "CompaniesState.sort_by": lambda r: ("name",),
-    "CompaniesState.go_to_page": lambda r: (1,),
-    "QuoteQueueState.set_filter": lambda r: ("priced",),
-    "QuoteQueueState.sort_by": lambda r: ("created",),
-    "QuoteQueueState.go_to_page": lambda r: (1,),
-    "QuotePricingState.search_packages": lambda r: ({"package_query": "japan"},),
-    "QuotePricingState.send": lambda r: ({"price_1": "0.01", "valid_until": "2099-01-01"},),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
+    "BulkOrdersState.search_plans": lambda r: ({"search": "Japan"},),
+    "BulkOrdersState.choose_plan": lambda r: ("1",),
+    "BulkOrdersState.set_quantity": lambda r: ("3",),
+    "BulkOrdersState.place": lambda r: ({"plan": "1", "quantity": "3", "payment": "account"},),
+    "BulkOrdersState.sort_by": lambda r: ("created",),
+    "BulkOrdersState.go_to_page": lambda r: (1,),
+    "BulkOrderState.card_mounted": lambda r: ({"ready": True},),
+    "BulkOrderState.charge": lambda r: ({"token": "tok_visa"},),
+    "BulkOrderState.authenticated": lambda r: ({"paymentIntent": "pi_x"},),
+    "AdminCompanyState.record_entry": lambda r: ({"amount": "100.00", "kind": "payment", "note": "forged"},),
+    "AdminCompanyState.save_credit_limit": lambda r: ({"credit_limit": "99999.00"},),
+    "AdminCompanyState.save_tiers": lambda r: ({"tiers": "1: 90"},),
 }
+ARGS |= QUOTE_ARGS  # the quote and company pages
 
 
 def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
@@ -209,31 +215,37 @@ def world(database_url: str) -> World:
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    quote, company = _acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
-    return World(Refs(refs[0], refs[1], ticket, member.id, quote, company), alice, uid,
+    bulk_ref, company_ref = _acme_bulk_order(acme_admin, package_id=package.id)  # type: ignore[arg-type]
+    quote = acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
+    return World(Refs(refs[0], refs[1], ticket, member.id, bulk_ref, company_ref, quote), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
 
-def _acme_quote(acme: SignedIn, staff: SignedIn, *, slug: str, note: str) -> tuple[str, str]:
-    """A priced quote of Acme's (its note carries the marker), and Acme's company reference."""
-    view = enterprise_quotes.request_quote(acme.identity, [enterprise_quotes.LineRequest(20, plan_slug=slug)],
-                                           wanted_by=None, note=note, ip=None)
-    quote_pricing.send_quote(staff.identity, view.ref, prices={view.lines[0].id: quote_pricing.LinePrice(650)},
-                             valid_until=dt.date.today() + dt.timedelta(days=10), ip=None)
-    return view.ref, view.company_ref
+def _acme_bulk_order(acme_admin: SignedIn, *, package_id: int) -> tuple[str, str]:
+    """A pending bulk order of Acme's (waiting for its payment), and Acme's reference."""
+    with db.session() as s, s.begin():
+        company = s.get(EnterpriseAccount, acme_admin.identity.org_id)
+        company.credit_limit_cents = 100_000  # type: ignore[union-attr]
+        order = bulk.place_bulk_order(s, company.id, acme_admin.identity.principal_id,  # type: ignore[union-attr,arg-type]
+                                      [bulk.BulkLine(package_id, 2)], payment="card", key=uuid.uuid4().hex)
+        return order.display_id, company.display_id  # type: ignore[union-attr,return-value]
 
 
 def _rows(world: World) -> str:
-    """Alice's rows, and Acme's users and their links."""
+    """Alice's rows, and Acme's users and their links, bulk orders, eSIM orders, ledger, tiers and limit."""
     queries = [
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
-        "SELECT md5(string_agg(c::text, '|')) FROM enterprise_accounts c WHERE id = :a",
         "SELECT md5(string_agg(q::text, '|' ORDER BY q.id)) FROM enterprise_quotes q WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM enterprise_quote_lines l"
          " JOIN enterprise_quotes q ON q.id = l.quote_id WHERE q.enterprise_account_id = :a"),
+        "SELECT md5(string_agg(b::text, '|' ORDER BY b.id)) FROM bulk_orders b WHERE enterprise_account_id = :a",
+        "SELECT md5(string_agg(o::text, '|' ORDER BY o.id)) FROM orders o WHERE enterprise_account_id = :a",
+        "SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM ledger_entries l WHERE enterprise_account_id = :a",
+        "SELECT md5(string_agg(v::text, '|' ORDER BY v.id)) FROM volume_tiers v WHERE enterprise_account_id = :a",
+        "SELECT md5(c::text) FROM enterprise_accounts c WHERE id = :a",
     ]
     with db.get_engine().connect() as conn:
         acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
@@ -262,9 +274,10 @@ def _browser_tab(cls: type[rx.State], token: str, refs: Refs) -> rx.State:
     root = state
     while root.parent_state is not None:
         root = root.parent_state
-    params = {"order_ref": refs.order, "esim_ref": refs.esim, "ticket_ref": refs.ticket, "plan_ref": "x",
-              "quote_ref": refs.quote,
-              "country_slug": "japan", "region_slug": "asia"}
+    on_bulk_page = cls.__module__ == "esim_app.state.bulk_orders"  # the business order page: Acme's order
+    params = {"order_ref": refs.bulk_order if on_bulk_page else refs.order, "esim_ref": refs.esim,
+              "ticket_ref": refs.ticket, "plan_ref": "x", "country_slug": "japan", "region_slug": "asia",
+              "company_ref": refs.company, "statement_month": "2026-12", "quote_ref": refs.quote}
     data = {"pathname": "/account", "asPath": f"/account?esim={refs.esim}", "query": {**params, "esim": refs.esim}}
     root.rx_router_page = PageData.from_router_data(data)
     root.rx_router_url = URLData.from_router_data({**data, "headers": {"origin": "http://127.0.0.1:3000"}})
@@ -360,19 +373,26 @@ async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world:
     assert _leaks(state, world.markers)
 
 
-async def test_a_company_user_does_see_the_quote_so_the_checks_can_see_a_leak(world: World) -> None:
+async def test_acme_and_staff_do_see_the_quote_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin_quotes import QuotePricingState
     from esim_app.state.quotes import BusinessQuoteState
 
     rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
-    state = _browser_tab(BusinessQuoteState, world.acme_admin.token, world.refs)
-    await _call(state, "load", ())
-    assert _leaks(state, world.markers) and state.status == "priced"
+    for cls, caller in ((BusinessQuoteState, world.acme_admin), (QuotePricingState, world.callers["an admin"])):
+        state = _browser_tab(cls, caller.token, world.refs)
+        await _call(state, "load", ())
+        assert _leaks(state, world.markers) and state.status == "priced"
 
 
-async def test_staff_do_see_the_quote_so_the_checks_can_see_a_leak(world: World) -> None:
-    from esim_app.state.admin_quotes import QuotePricingState
+async def test_acme_and_staff_do_change_acme_billing_so_the_checks_can_see_a_change(world: World) -> None:
+    from esim_app.state.admin_company import AdminCompanyState
+    from esim_app.state.bulk_orders import BulkOrderState
 
     rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
-    state = _browser_tab(QuotePricingState, world.callers["an admin"].token, world.refs)
+    before = _rows(world)
+    state = _browser_tab(AdminCompanyState, world.callers["an admin"].token, world.refs)
+    assert await _call(state, "record_entry", ARGS["AdminCompanyState.record_entry"](world.refs)) == ""
+    assert _rows(world) != before and state.notice
+    state = _browser_tab(BulkOrderState, world.acme_admin.token, world.refs)
     await _call(state, "load", ())
-    assert _leaks(state, world.markers)
+    assert state.found and state.status == "pending"

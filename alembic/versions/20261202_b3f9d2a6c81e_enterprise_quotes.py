@@ -1,12 +1,10 @@
-"""Companies' quote requests with their lines, and a public reference for each company.
+"""Companies' quote requests with their lines; a bulk order's `quote_id` now points at its quote.
 
 A quote has lines (a catalogue plan, or a free-text need staff map to a package when pricing),
 a status (requested, priced, accepted, rejected, expired) and the bulk order accepting it placed.
-Existing companies get a `CMP...` reference, one random value per row, before the column gets its
-default and becomes required.
 
 Revision ID: b3f9d2a6c81e
-Revises: e7b2c5d8a1f4
+Revises: b3f8d2a6c1e9
 Create Date: 2026-12-02 15:32:19.990420
 
 """
@@ -20,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'b3f9d2a6c81e'
-down_revision: Union[str, Sequence[str], None] = 'e7b2c5d8a1f4'
+down_revision: Union[str, Sequence[str], None] = 'b3f8d2a6c1e9'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -76,17 +74,13 @@ def upgrade() -> None:
     sa.UniqueConstraint('quote_id', 'position', name=op.f('uq_enterprise_quote_lines_quote_id_position'))
     )
     op.create_index(op.f('ix_enterprise_quote_lines_package_id'), 'enterprise_quote_lines', ['package_id'], unique=False)
-    op.add_column('enterprise_accounts', sa.Column('display_id', sa.String(length=16), nullable=True))
-    op.execute("UPDATE enterprise_accounts SET display_id = random_display_id('CMP', 'enterprise_accounts')")
-    op.alter_column('enterprise_accounts', 'display_id', nullable=False,
-                    server_default=sa.text("random_display_id('CMP', 'enterprise_accounts')"))
-    op.create_unique_constraint(op.f('uq_enterprise_accounts_display_id'), 'enterprise_accounts', ['display_id'])
+    op.create_foreign_key(op.f('fk_bulk_orders_quote_id_enterprise_quotes'), 'bulk_orders', 'enterprise_quotes',
+                          ['quote_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.drop_constraint(op.f('uq_enterprise_accounts_display_id'), 'enterprise_accounts', type_='unique')
-    op.drop_column('enterprise_accounts', 'display_id')
+    op.drop_constraint(op.f('fk_bulk_orders_quote_id_enterprise_quotes'), 'bulk_orders', type_='foreignkey')
     op.drop_index(op.f('ix_enterprise_quote_lines_package_id'), table_name='enterprise_quote_lines')
     op.drop_table('enterprise_quote_lines')
     op.drop_index('ix_enterprise_quotes_status_created', table_name='enterprise_quotes')
