@@ -140,3 +140,20 @@ def test_card_order_waits_for_payment_without_touching_credit(plan: Package) -> 
     assert count("SELECT count(*) FROM ledger_entries WHERE enterprise_account_id = :c", c=who.company_id) == 0
     with db.session() as s:
         assert s.get(BulkOrder, view.id).payment_method == "card"  # type: ignore[union-attr]
+
+
+def test_failed_bulk_esims_out_of_retries_are_never_refunded_to_a_card(plan: Package) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from services.orders import recovery
+
+    who = new_company(credit_limit_cents=plan.price_cents * 10)
+    view = purchasing.place(who, [BulkLine(plan.id, 1)], payment="account", key=_key())  # type: ignore[arg-type]
+    with db.get_engine().begin() as conn:
+        conn.execute(sa.text("UPDATE orders SET status = 'failed', retry_count = 9, next_retry_at = NULL"
+                             " WHERE bulk_order_id = :b"), {"b": view.id})
+    claimed = recovery._claim_due(dt.datetime.now(dt.UTC), 1000, refunds=True)
+    assert count("SELECT count(*) FROM orders WHERE bulk_order_id = :b AND id = ANY(:ids)", b=view.id,
+                 ids=claimed or [0]) == 0
