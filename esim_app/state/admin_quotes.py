@@ -106,6 +106,7 @@ class QuotePricingState(AdminState):
     lines: list[PricingLine] = []
     packages: list[PlanChoice] = []
     can_price: bool = False
+    has_needs: bool = False  # free-text lines, which need a package picked
     error: str = ""
     notice: str = ""
     _currency: str = "USD"
@@ -124,6 +125,7 @@ class QuotePricingState(AdminState):
                                   money(line.list_price_cents, view.currency) if line.list_price_cents else "",
                                   "" if line.unit_price_cents is None else amount_text(line.unit_price_cents, view.currency),
                                   line.package_slug) for line in view.lines]
+        self.has_needs = any(line.is_custom for line in view.lines)
         self.can_price = view.status in ("requested", "priced", "expired") and bool(set(PRICERS) & set(roles))
 
     def _clear(self) -> None:
@@ -138,7 +140,7 @@ class QuotePricingState(AdminState):
         self.error = self.notice = ""
         try:
             self._show(await admin.get_quote(identity, self._route_ref()), identity.roles)  # type: ignore[arg-type]
-            if any(line.is_custom for line in self.lines):
+            if self.has_needs:
                 self.packages = [PlanChoice(s, label) for s, label in await admin.package_options(identity)]  # type: ignore[arg-type]
         except ServiceError as exc:
             self._clear()

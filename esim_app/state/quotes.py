@@ -244,7 +244,11 @@ class BusinessQuoteState(EnterpriseState):
                                 ip=self.router.session.client_ip)
         except ServiceError as exc:
             self.error = message_for(exc)
-            return BusinessQuoteState.load
+            try:  # show what the quote is now (expired, re-priced, decided in another browser), keep the words
+                self._show(await enterprise.get_quote(identity, self.ref), identity.roles)  # type: ignore[arg-type,union-attr]
+            except ServiceError:
+                self._clear()
+            return None
         self._show(view, identity.roles)  # type: ignore[union-attr]
         self.notice = (f"Quote accepted: order {view.order_ref} is placed at these prices. Pay it on account or by "
                        "card on the order's page." if accept else "Quote rejected: nothing was ordered.")

@@ -135,7 +135,7 @@ def admin_quote_page() -> rx.Component:
                       rx.el.span(P.total, class_name="t-card", custom_attrs={"data-testid": "quote-total"}),
                       rx.cond(P.priced_by != "", rx.el.span("priced by ", P.priced_by, class_name="t-secondary")),
                       spacing="3", align="center"),
-            rx.cond(P.packages.length() > 0, _package_search()),
+            rx.cond(P.has_needs & P.can_price, _package_search()),
             _pricing_form(),
             spacing="4", align="stretch", width="100%",
         )),
