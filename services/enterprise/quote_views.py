@@ -203,3 +203,10 @@ def package_options(query: str = "", *, limit: int = 200) -> list[tuple[str, str
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def waiting_count(s: Session, company_id: int) -> int:
+    """Priced quotes of the company still valid: waiting for its answer (the overview's "quotes waiting")."""
+    return int(s.exec(select(sa.func.count()).select_from(EnterpriseQuote).where(
+        col(EnterpriseQuote.enterprise_account_id) == company_id,
+        _status_filter(QuoteStatus.PRICED.value, utcnow()))).one())

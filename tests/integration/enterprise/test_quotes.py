@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from services.accounts import passwords, sessions
 from services.core import db
 from services.core.models import AuditLog, EnterpriseQuote, Package
-from services.enterprise import errors, quote_pricing, quotes
+from services.enterprise import errors, quote_pricing, quote_views, quotes
 from services.enterprise.quote_pricing import LinePrice
 from services.enterprise.quotes import LineRequest
 from tests.integration.enterprise.conftest import emails_to
@@ -90,6 +90,8 @@ def test_a_quote_is_requested_priced_sent_and_accepted(database_url: str) -> Non
         row = s.exec(select(AuditLog).where(AuditLog.actor_id == staff.principal_id,
                                             AuditLog.action == "quote_sent")).one()
     assert row.details["before"]["status"] == "requested" and row.details["after"]["total_cents"] == sent.total_cents
+    with db.session() as s:  # the company's overview counts it as waiting for its answer
+        assert quote_views.waiting_count(s, company.org_id) == 1
     # and the company accepts what it saw
     accepted = quotes.accept_quote(company, view.ref, revision=sent.revision, ip="10.0.0.1")
     assert accepted.status == "accepted" and accepted.order_ref
