@@ -80,6 +80,10 @@ MESSAGES: dict[str, str] = {
     "sign_in_expired": "This sign-in took too long. Enter your email and password again.",
     "invalid_credentials": "Wrong email or password.",
     "account_disabled": "This account is disabled. Contact support.",
+    "company_suspended": ("Your company's business account is suspended, so its users cannot sign in or act. "
+                          "Contact us to reactivate it."),
+    "sign_in_slowed": ("Several wrong passwords were tried for this address, so sign-in is slowed down. "
+                       "Wait {seconds} seconds, then try again (or reset your password)."),
     "rate_limited": "Too many sign-in attempts. Try again in {minutes} min.",
     "invalid_profile": "Please check your details.",
     "name_too_long": "A name can have at most {max_length} characters.",
@@ -119,6 +123,24 @@ MESSAGES: dict[str, str] = {
     # -- admin dashboard: providers and catalogue --
     "staff_not_allowed": "Your staff role does not allow this. Ask an owner.",
     "provider_not_configured": "That provider is not configured on this store.",
+    "enterprise_staff_not_allowed": "Your staff role does not allow this.",
+    "enterprise_company_not_found": "We could not find that company.",
+    "enterprise_credit_limit": "Enter a credit limit of 0 or more, such as 5000 or 5000.00.",
+    "enterprise_quote_not_found": "We could not find that quote.",
+    "enterprise_quote_no_lines": "Add at least one line: a plan from the catalogue, or a need (countries, data, days).",
+    "enterprise_quote_too_many_lines": "A quote can have at most {max_lines} lines.",
+    "enterprise_quote_too_large": "A quote can cover at most {max_esims} eSIMs in all; split a larger need into "
+                                  "several quotes.",
+    "enterprise_quote_line_invalid": ("Line {line}: choose a plan, or name the countries (such as FR, DE), the data "
+                                      "in GB and the days; the quantity is 1 to {max_quantity}."),
+    "enterprise_quote_wanted_by": "Choose a wanted-by date from today up to a year ahead, or leave it empty.",
+    "enterprise_quote_note_too_long": "The note can have at most {max_chars} characters.",
+    "enterprise_quote_not_open": "This quote is {status}, so this is not possible any more.",
+    "enterprise_quote_expired": "This quote expired on {date}. Please request a new one.",
+    "enterprise_quote_changed": "The prices of this quote were updated meanwhile. Please check them and accept again.",
+    "enterprise_quote_price_invalid": "Line {line}: enter a unit price of 0 or more, such as 12.50.",
+    "enterprise_quote_package_missing": "Line {line}: choose a catalogue package that meets this need.",
+    "enterprise_quote_validity": "Choose a validity date from today up to {max_days} days ahead.",
     "enterprise_role_not_allowed": "Your role in the company does not allow this. Ask your company's admin.",
     "enterprise_company_inactive": "Your company account is suspended. Please contact us.",
     "enterprise_credit_exceeded": ("This order does not fit in your available credit ({available}). Pay by card, "
@@ -127,7 +149,6 @@ MESSAGES: dict[str, str] = {
     "enterprise_plan_unavailable": "One of these plans is no longer available. Please pick another one.",
     "enterprise_order_not_found": "We could not find that order for your company.",
     "enterprise_order_not_payable": "This order cannot be paid now: it is paid already or was cancelled.",
-    "enterprise_company_not_found": "We could not find that company.",
     "enterprise_invalid_amount": "Enter an amount greater than zero (at most 10,000,000.00).",
     "enterprise_invalid_tier": ("Each volume tier needs a minimum quantity of at least 1 (each different) and a "
                                 "discount from 0.01 % to 90 %."),

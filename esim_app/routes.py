@@ -12,13 +12,18 @@ BUSINESS_FORGOT = "/business/forgot"
 BUSINESS_INVITE = "/business/invite/[link_token]"
 BUSINESS_RESET = "/business/reset/[link_token]"
 BUSINESS_TEAM = "/business/team"
+BUSINESS_QUOTES = "/business/quotes"
+BUSINESS_QUOTE = "/business/quotes/[quote_ref]"
+ADMIN = "/admin"
+ADMIN_LOGIN = "/admin/login"
+ADMIN_ENTERPRISE = "/admin/enterprise"
+ADMIN_QUOTES = "/admin/quotes"
+ADMIN_QUOTE = "/admin/quotes/[quote_ref]"
+ADMIN_COMPANY = "/admin/enterprise/[company_ref]"
 BUSINESS_ORDERS = "/business/orders"
 BUSINESS_ORDER = "/business/orders/[order_ref]"
 BUSINESS_BILLING = "/business/billing"
 BUSINESS_STATEMENT = "/business/billing/[statement_month]"
-ADMIN = "/admin"
-ADMIN_LOGIN = "/admin/login"
-ADMIN_COMPANY = "/admin/enterprise/[company_ref]"
 
 
 def destination(slug: str) -> str:
@@ -27,6 +32,19 @@ def destination(slug: str) -> str:
 
 def region(slug: str) -> str:
     return f"/regions/{slug}"
+
+
+def business_quote(ref: str) -> str:
+    return f"/business/quotes/{ref}"
+
+
+def admin_quote(ref: str) -> str:
+    return f"/admin/quotes/{ref}"
+
+
+def admin_company(ref: str) -> str:
+    """A company's page in the admin dashboard (`/admin/enterprise/[company_ref]`)."""
+    return f"/admin/enterprise/{ref}"
 
 
 def business_order(ref: str) -> str:

@@ -52,13 +52,16 @@ def create_admin(
 def create_enterprise(
     company: str = typer.Option(..., "--company", help="The company's name."),
     email: str = typer.Option(..., "--email", help="The contact, who becomes the company's first admin."),
+    credit_limit: str = typer.Option("0", "--credit-limit", help="Credit for orders on account, in USD (e.g. 5000)."),
 ) -> None:
     """Create a company and email its contact an invitation to set a password (valid 72 hours)."""
     from services.core.errors import ServiceError
+    from services.core.money import parse_money
     from services.enterprise import companies
 
+    limit = parse_money(credit_limit, "USD")
     try:
-        created = companies.create_company(company, email)
+        created = companies.create_company(company, email, credit_limit_cents=-1 if limit is None else limit)
     except ServiceError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

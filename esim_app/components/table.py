@@ -104,6 +104,11 @@ def _pager(state: type[TableState]) -> rx.Component:
     )
 
 
+def list_pager(state: type[TableState]) -> rx.Component:
+    """The pager alone, for a state whose rows render as a list of cards rather than a table."""
+    return _pager(state)
+
+
 def data_table(
     state: type[TableState],
     columns: Sequence[Column],

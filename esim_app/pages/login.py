@@ -97,9 +97,12 @@ def _password_form(on_submit: rx.EventHandler, error: rx.Var[str] = PasswordLogi
     )
 
 
-@storefront_page(routes.BUSINESS_LOGIN, "Business sign-in", indexed=False)
+@storefront_page(routes.BUSINESS_LOGIN, "Business sign-in", PasswordLoginState.read_reason, indexed=False)
 def business_login_page() -> rx.Component:
     return _panel("Business sign-in", "For companies buying eSIMs for their teams.",
+                  rx.cond(PasswordLoginState.notice != "",
+                          rx.callout(PasswordLoginState.notice, icon="ban", color_scheme="amber", width="100%",
+                                     role="status", custom_attrs={"data-testid": "login-notice"})),
                   _password_form(PasswordLoginState.login_enterprise),
                   rx.link("Forgot password?", href=routes.BUSINESS_FORGOT,
                           custom_attrs={"data-testid": "forgot-password"}),

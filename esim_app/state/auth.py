@@ -65,7 +65,14 @@ class AuthState(rx.State):
                 return identity, None
             return None, rx.redirect(HOME[role], replace=True)
         path = self.router.url.path.rstrip("/") or HOME[role]
-        return None, rx.redirect(f"{LOGIN[role]}?next={quote(path, safe='')}", replace=True)
+        reason = await self._refusal() if role == "enterprise" else None
+        suffix = f"&reason={reason}" if reason else ""
+        return None, rx.redirect(f"{LOGIN[role]}?next={quote(path, safe='')}{suffix}", replace=True)
+
+    async def _refusal(self) -> str | None:
+        """Why the cookie's session stopped working, when its holder should be told (a suspended company)."""
+        token = self._token()
+        return await accounts.session_refusal(token) if token else None
 
     def _start(self, new: accounts.NewSession) -> rx.event.EventSpec:
         """Send the browser to trade the sign-in ticket for the cookie, then on to `next` or the role's home."""

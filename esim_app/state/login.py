@@ -7,12 +7,13 @@ from typing import Literal
 
 import reflex as rx
 
-from esim_app.errors import message_for
+from esim_app.errors import MESSAGES, message_for
 from esim_app.state.auth import AuthState
 from services import accounts
 from services.core import ServiceError
 
 MAX_FIELD = 254
+REASONS = ("company_suspended",)  # what `AuthState._require` may name in `?reason=`
 
 
 class CodeLoginState(AuthState):
@@ -57,6 +58,13 @@ class CodeLoginState(AuthState):
 
 class PasswordLoginState(AuthState):
     error: str = ""
+    notice: str = ""  # why the last session ended, e.g. the company was suspended
+
+    @rx.event
+    def read_reason(self) -> None:
+        """On load: a redirect from a portal page may say why the session stopped working."""
+        reason = str(self.router.url.query_parameters.get("reason", ""))
+        self.notice = MESSAGES[reason] if reason in REASONS else ""
 
     async def _login(self, role: Literal["enterprise"], form: dict[str, str]):
         self.error = ""

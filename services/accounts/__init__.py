@@ -100,6 +100,11 @@ async def resolve_session(token: str) -> Identity | None:
     return await asyncio.to_thread(sessions.resolve_session, token) if token else None
 
 
+async def session_refusal(token: str) -> str | None:
+    """Why the session cookie no longer signs its holder in, if they should be told ("company_suspended")."""
+    return await asyncio.to_thread(sessions.refusal, token) if token else None
+
+
 async def revoke_session(token: str) -> None:
     """Log this one session out."""
     await asyncio.to_thread(sessions.revoke_session, token)
@@ -162,6 +167,7 @@ __all__ = [
     "resolve_session",
     "revoke_all_sessions",
     "revoke_session",
+    "session_refusal",
     "start_session",
     "update_profile",
     "verify_login_code",

@@ -3,7 +3,8 @@
 None of them lets a stranger lock the owner out: sign-in emails are capped per requester and
 address, so one requester uses a few of the address's emails, never all of them; failed code
 checks on an address slow every further check down (doubling waits, at most a minute) instead
-of refusing the owner's right code for long.
+of refusing the owner's right code for long; so do failed enterprise passwords (staff, who also need
+a second factor, keep a per-address cap).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ CODE_REQUESTS_PER_IP = RateLimit("code_request", "ip", 20)
 CODE_FAILURES_FREE = 10  # failed checks of one address per hour (two codes' worth) before each further one waits
 CODE_BACKOFF_MAX = dt.timedelta(minutes=1)
 CODE_FAILURES_PER_IP = RateLimit("code_check", "ip", 30, failures_only=True)
-PASSWORD_FAILURES_PER_EMAIL = RateLimit("password", "email", 10, failures_only=True)
+PASSWORD_FAILURES_PER_EMAIL = RateLimit("password", "email", 10, failures_only=True)  # staff
+PASSWORD_FAILURES_FREE = 5  # enterprise: wrong passwords per address per hour before each further try waits
+PASSWORD_BACKOFF_MAX = dt.timedelta(minutes=1)
 PASSWORD_FAILURES_PER_IP = RateLimit("password", "ip", 30, failures_only=True)
 
 
@@ -74,17 +77,24 @@ def enforce_code_backoff(s: Session, *, email: str, now: dt.datetime) -> None:
     """After `CODE_FAILURES_FREE` failed checks of the address within an hour, each further check
     waits 2, 4, 8 ... seconds (at most `CODE_BACKOFF_MAX`) after the last failure: guessing slows to
     a crawl whoever guesses, while the owner with the right code waits a minute at worst."""
+    enforce_backoff(s, "code_check", email=email, now=now, free=CODE_FAILURES_FREE, cap=CODE_BACKOFF_MAX)
+
+
+def enforce_backoff(s: Session, kind: str, *, email: str, now: dt.datetime, free: int, cap: dt.timedelta,
+                    error: type[RateLimited] = RateLimited) -> None:
+    """Slow down, never lock out: after `free` failures of `kind` for the address within an hour, a
+    further try must wait 2, 4, 8 ... seconds (at most `cap`) after the last failure, else `error`."""
     failures, last = s.exec(
         sa.select(sa.func.count(), sa.func.max(LoginAttempt.created_at))
-        .where(col(LoginAttempt.kind) == "code_check", col(LoginAttempt.email) == email)
+        .where(col(LoginAttempt.kind) == kind, col(LoginAttempt.email) == email)
         .where(col(LoginAttempt.succeeded).is_(False), col(LoginAttempt.created_at) > now - HOUR)
     ).one()
-    if failures < CODE_FAILURES_FREE:
+    if failures < free:
         return
-    wait = min(dt.timedelta(seconds=2 ** min(failures - CODE_FAILURES_FREE + 1, 16)), CODE_BACKOFF_MAX)
+    wait = min(dt.timedelta(seconds=2 ** min(failures - free + 1, 16)), cap)
     if now < last + wait:
-        log.warning("sign-in code checks backing off for an address after %d failures", failures)
-        raise RateLimited(max(1, math.ceil((last + wait - now).total_seconds())))
+        log.warning("%s attempts backing off for an address after %d failures", kind, failures)
+        raise error(max(1, math.ceil((last + wait - now).total_seconds())))
 
 
 def record_attempt(s: Session, kind: str, *, email: str, ip: str | None, succeeded: bool, now: dt.datetime) -> None:

@@ -61,6 +61,12 @@ class AccountDisabled(ServiceError):
     code = "account_disabled"
 
 
+class CompanySuspended(AccountDisabled):
+    """A right password (or a live session) of a user whose company staff suspended."""
+
+    code = "company_suspended"
+
+
 class RateLimited(ServiceError):
     """Too many sign-in attempts; `params["minutes"]` is the wait, rounded up."""
 
@@ -70,3 +76,13 @@ class RateLimited(ServiceError):
         self.retry_after_seconds = retry_after_seconds
         super().__init__(f"sign-in rate limit: retry after {retry_after_seconds}s",
                          minutes=max(1, math.ceil(retry_after_seconds / 60)))
+
+
+class SignInSlowedDown(RateLimited):
+    """Wrong passwords were tried for this address: each further try waits a little longer (no lockout)."""
+
+    code = "sign_in_slowed"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(retry_after_seconds)
+        self.params["seconds"] = retry_after_seconds

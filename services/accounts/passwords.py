@@ -32,11 +32,13 @@ from services.accounts import attempts, sessions
 from services.accounts.errors import (
     AccountDisabled,
     AlreadyExists,
+    CompanySuspended,
     InvalidCredentials,
     InvalidEmail,
     PasswordTooLong,
     PasswordTooShort,
     RateLimited,
+    SignInSlowedDown,
 )
 from services.accounts.validation import normalise_email
 from services.core import db, get_settings
@@ -101,8 +103,10 @@ def login_with_password(
     """Sign an enterprise account in; audited. Returns a pending session (ticket).
 
     Raises `InvalidCredentials` (one refusal for an unknown email or a wrong password, with the
-    same bcrypt cost), `AccountDisabled` (right password, account suspended), `RateLimited` (10
-    failures per address, 30 per IP in 15 minutes). The UI's async face runs the same three steps
+    same bcrypt cost), `AccountDisabled` (right password, user disabled; `CompanySuspended` when
+    the company is), `SignInSlowedDown` (after 5 failures for the address in an hour each further
+    try waits 2, 4, 8 ... seconds, at most a minute: slow down, never lock out), `RateLimited` (30
+    failures per IP in 15 minutes). The UI's async face runs the same three steps
     in a `sign_in_slot`, the bcrypt check on `check_password_on_pool`. Staff: `staff.begin_sign_in`.
     """
     if role != Role.ENTERPRISE:
@@ -136,8 +140,13 @@ def find_account(role: Literal["admin", "enterprise"], email: str, *, ip: str | 
         address = email.strip().lower()[:254]
     now = sessions.utcnow()
     with db.session() as s, s.begin():
-        attempts.enforce(s, (attempts.PASSWORD_FAILURES_PER_EMAIL, attempts.PASSWORD_FAILURES_PER_IP),
-                         email=address, ip=ip, now=now)
+        if role == Role.ENTERPRISE:  # slow down, not lockout: a stranger cannot shut a company user out
+            attempts.enforce(s, (attempts.PASSWORD_FAILURES_PER_IP,), email=address, ip=ip, now=now)
+            attempts.enforce_backoff(s, "password", email=address, now=now, free=attempts.PASSWORD_FAILURES_FREE,
+                                     cap=attempts.PASSWORD_BACKOFF_MAX, error=SignInSlowedDown)
+        else:
+            attempts.enforce(s, (attempts.PASSWORD_FAILURES_PER_EMAIL, attempts.PASSWORD_FAILURES_PER_IP),
+                             email=address, ip=ip, now=now)
         account: Any = s.exec(select(model).where(email_column == address)).first()
     return Candidate(role, address, account, now)
 
@@ -191,6 +200,8 @@ def conclude_login(found: Candidate, right: bool, *, ip: str | None, user_agent:
                 ip=ip, user_agent=user_agent, now=now, roles=(account.role,), company_id=company.id)
             sessions.audit(s, new.identity, "login", ip=ip, details={"method": "password"})
             return new
+    if right and account.is_active and company is not None:
+        raise CompanySuspended(f"company {company.id} is suspended")
     if right:
         raise AccountDisabled(f"{role} account {account.id} is not active")
     raise InvalidCredentials("unknown email or wrong password")

@@ -231,6 +231,22 @@ def resolve_session(token: str) -> Identity | None:
         return Identity(**principal, session_id=session.id)
 
 
+def refusal(token: str) -> str | None:
+    """Why a live session no longer resolves, when the holder should be told: "company_suspended"
+    for a user of a company staff suspended (their next event ends their access); None otherwise."""
+    if not token or len(token) > 200:
+        return None
+    with db.session() as s:
+        status = s.exec(
+            select(EnterpriseAccount.status)
+            .join(EnterpriseUser, col(EnterpriseUser.enterprise_account_id) == EnterpriseAccount.id)
+            .join(AuthSession, col(AuthSession.enterprise_user_id) == EnterpriseUser.id)
+            .where(col(AuthSession.token_hash) == hash_token(token), col(AuthSession.revoked_at).is_(None))
+            .where(col(AuthSession.expires_at) > utcnow(), col(EnterpriseUser.is_active).is_(True))
+        ).first()
+    return "company_suspended" if status == "suspended" else None
+
+
 def _within_lifetime(session: AuthSession, moment: dt.datetime) -> bool:
     """Today's lifetime settings hold for sessions written under older ones too."""
     created = session.created_at or moment

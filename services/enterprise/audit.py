@@ -1,4 +1,5 @@
-"""Audit rows of a company's log (sign-ins are written by services/accounts with the company id)."""
+"""Audit rows of a company's log (sign-ins are written by services/accounts with the company id;
+quote requests and decisions by services/enterprise/quotes.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from services.accounts.validation import clip
 from services.core.models import AuditLog
 
 
-def record(s: Session, company_id: int, *, actor_id: int | None, action: str, entity_id: int,
-           ip: str | None, details: dict[str, Any], actor_type: str = "enterprise") -> None:
-    """One row about a company user, in the caller's transaction."""
-    s.add(AuditLog(actor_type=actor_type, actor_id=actor_id, action=action, entity_type="enterprise_user",
+def record(s: Session, company_id: int, *, actor_id: int | None, action: str, entity_id: int | str,
+           ip: str | None, details: dict[str, Any], actor_type: str = "enterprise",
+           entity_type: str = "enterprise_user") -> None:
+    """One row of the company's log (about a user unless `entity_type` says otherwise), in the caller's transaction."""
+    s.add(AuditLog(actor_type=actor_type, actor_id=actor_id, action=action, entity_type=entity_type,
                    entity_id=str(entity_id), details=details, ip=clip(ip, 64), enterprise_account_id=company_id))

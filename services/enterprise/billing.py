@@ -25,7 +25,7 @@ from services.core.models import (
     LedgerKind,
 )
 from services.core.money import format_money
-from services.enterprise import ledger
+from services.enterprise import ledger, quote_views
 from services.enterprise.errors import InvalidAmount
 from services.enterprise.purchasing import BILLING_ROLES, company_of
 
@@ -52,7 +52,7 @@ class Overview:
     credit_available: str
     esims: EsimCounts
     orders_in_progress: int
-    quotes_waiting: int | None  # None until the quotes table exists
+    quotes_waiting: int | None  # priced quotes waiting for the company's answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,8 @@ def esim_counts(s: Session, company_id: int) -> EsimCounts:
 
 
 def quotes_waiting(s: Session, company_id: int) -> int | None:
-    """Quotes priced and waiting for the company's answer; None until the quotes domain is merged (wire it)."""
-    return None
+    """Quotes priced and waiting for the company's answer (still valid)."""
+    return quote_views.waiting_count(s, company_id)
 
 
 def overview(identity: Identity, *, now: dt.datetime | None = None) -> Overview:

@@ -9,17 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from services.accounts.sessions import Identity
 from services.accounts.validation import normalise_email
 from services.core import db
 from services.core.models import CompanyRole, EnterpriseAccount, EnterpriseUser, Role, TokenPurpose
 from services.enterprise.audit import record
-from services.enterprise.errors import InvalidCompanyName, InvalidRole, NotAllowed, UserExists, UserNotFound
+from services.enterprise.errors import (
+    InvalidCompanyName,
+    InvalidCreditLimit,
+    InvalidRole,
+    NotAllowed,
+    UserExists,
+    UserNotFound,
+)
 from services.enterprise.links import send_link, utcnow
 
 MAX_NAME = 200
+MAX_CREDIT_LIMIT_CENTS = 10**12
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class CreatedCompany:
     company_id: int
     admin_user_id: int
     email: str
+    company_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,26 +56,36 @@ def _role(role: str) -> CompanyRole:
 
 def create_company(name: str, contact_email: str, *, credit_limit_cents: int = 0) -> CreatedCompany:
     """Create an active company and its first admin (no password), and email the invitation."""
+    with db.session() as s, s.begin():
+        return create_in(s, name, contact_email, credit_limit_cents=credit_limit_cents)
+
+
+def create_in(s: Session, name: str, contact_email: str, *, credit_limit_cents: int) -> CreatedCompany:
+    """`create_company` in the caller's transaction (staff add their audit row to it)."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME:
         raise InvalidCompanyName("a company needs a name of at most 200 characters")
+    if not isinstance(credit_limit_cents, int) or not 0 <= credit_limit_cents <= MAX_CREDIT_LIMIT_CENTS:
+        raise InvalidCreditLimit(f"credit limit {credit_limit_cents!r}")
     email, now = normalise_email(contact_email), utcnow()
-    with db.session() as s, s.begin():
-        company = EnterpriseAccount(company_name=name, contact_name="", contact_email=email,
-                                    credit_limit_cents=max(0, credit_limit_cents))
-        user = EnterpriseUser(enterprise_account_id=0, email=email, role=CompanyRole.ADMIN)
-        try:
+    company = EnterpriseAccount(company_name=name, contact_name="", contact_email=email,
+                                credit_limit_cents=credit_limit_cents)
+    user = EnterpriseUser(enterprise_account_id=0, email=email, role=CompanyRole.ADMIN)
+    try:
+        with s.begin_nested():
             s.add(company)
             s.flush()
             user.enterprise_account_id = company.id  # type: ignore[assignment]
             s.add(user)
             s.flush()
-        except IntegrityError:
-            raise UserExists(f"{email} already belongs to a company") from None
-        send_link(s, user, company, TokenPurpose.INVITE, now=now)
-        record(s, company.id, actor_type="system", actor_id=None, action="company_created",  # type: ignore[arg-type]
-               entity_id=user.id, ip=None, details={"company": name, "email": email})  # type: ignore[arg-type]
-        return CreatedCompany(company.id, user.id, email)  # type: ignore[arg-type]
+    except IntegrityError:
+        raise UserExists(f"{email} already belongs to a company") from None
+    send_link(s, user, company, TokenPurpose.INVITE, now=now)
+    record(s, company.id, actor_type="system", actor_id=None, action="company_created",  # type: ignore[arg-type]
+           entity_id=user.id, ip=None, details={"company": name, "email": email,  # type: ignore[arg-type]
+                                                "credit_limit_cents": credit_limit_cents})
+    s.refresh(company)
+    return CreatedCompany(company.id, user.id, email, company.display_id or "")  # type: ignore[arg-type]
 
 
 def _company_admin(identity: Identity) -> int:

@@ -33,6 +33,12 @@ class UserNotFound(ServiceError):
     code = "enterprise_user_not_found"
 
 
+class StaffNotAllowed(ServiceError):
+    """The caller is not staff, or their staff role does not cover this action."""
+
+    code = "enterprise_staff_not_allowed"
+
+
 class CompanyInactive(ServiceError):
     """The company is suspended (or gone): no money moves and no order is placed."""
 
@@ -69,6 +75,70 @@ class CompanyNotFound(ServiceError):
     code = "enterprise_company_not_found"
 
 
+class InvalidCreditLimit(ServiceError):
+    code = "enterprise_credit_limit"
+
+
+class QuoteNotFound(ServiceError):
+    code = "enterprise_quote_not_found"
+
+
+class QuoteWithoutLines(ServiceError):
+    code = "enterprise_quote_no_lines"
+
+
+class TooManyQuoteLines(ServiceError):
+    code = "enterprise_quote_too_many_lines"
+
+
+class QuoteTooLarge(ServiceError):
+    """More eSIMs in all than one bulk order holds."""
+
+    code = "enterprise_quote_too_large"
+
+
+class InvalidQuoteLine(ServiceError):
+    """A line is neither a listed plan nor a need with countries, data and days; or its quantity is out of range."""
+
+    code = "enterprise_quote_line_invalid"
+
+
+class InvalidWantedBy(ServiceError):
+    code = "enterprise_quote_wanted_by"
+
+
+class QuoteNoteTooLong(ServiceError):
+    code = "enterprise_quote_note_too_long"
+
+
+class QuoteNotOpen(ServiceError):
+    """The quote's status does not allow this step (accept or reject only a priced quote; price only an open one)."""
+
+    code = "enterprise_quote_not_open"
+
+
+class QuoteExpired(ServiceError):
+    code = "enterprise_quote_expired"
+
+
+class QuoteChanged(ServiceError):
+    """Staff sent new prices after the page showed the quote: the company accepts only what it saw."""
+
+    code = "enterprise_quote_changed"
+
+
+class InvalidLinePrice(ServiceError):
+    code = "enterprise_quote_price_invalid"
+
+
+class LinePackageMissing(ServiceError):
+    """A free-text line needs a catalogue package before the quote can be sent (so it can be provisioned)."""
+
+    code = "enterprise_quote_package_missing"
+
+
+class InvalidValidity(ServiceError):
+    code = "enterprise_quote_validity"
 class InvalidAmount(ServiceError):
     """A payment, credit note or credit limit that is not a positive amount within bounds."""
 

@@ -30,6 +30,7 @@ from services.core import cache_sync, db, logs
 from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
 from services.enterprise import provisioning as bulk_provisioning
+from services.enterprise import quote_pricing
 from services.jobs.leader import Leadership
 from services.jobs.retention import purge_provider_calls, purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 FIRST_RUN_DELAY = dt.timedelta(seconds=5)  # let the process finish starting first
+QUOTE_EXPIRY_INTERVAL = dt.timedelta(minutes=15)
 
 JobFunction = Callable[[ProviderRegistry], Awaitable[JobResult]]
 
@@ -97,6 +99,10 @@ async def _cleanup(registry: ProviderRegistry) -> JobResult:
     return JobResult(purged + await asyncio.to_thread(purge_provider_calls, older_than=calls_retention))
 
 
+async def _expire_quotes(registry: ProviderRegistry) -> JobResult:
+    return JobResult(await asyncio.to_thread(quote_pricing.expire_quotes))
+
+
 def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
     """Every job with its interval from settings."""
     s = settings or get_settings()
@@ -109,6 +115,7 @@ def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
                 records_itself=True),
         JobSpec("email_outbox", dt.timedelta(seconds=s.job_outbox_seconds), _outbox),
         JobSpec("cleanup", dt.timedelta(hours=s.job_cleanup_hours), _cleanup, run_at_start=False),
+        JobSpec("expire_quotes", QUOTE_EXPIRY_INTERVAL, _expire_quotes),  # reads already show them expired
     )
 
 

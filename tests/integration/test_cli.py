@@ -53,13 +53,15 @@ def test_create_admin_refuses_a_duplicate_and_a_weak_password(database_url: str)
 
 def test_create_enterprise_makes_a_company_and_emails_its_admin_an_invitation(database_url: str) -> None:
     email = f"travel-{uuid.uuid4().hex[:6]}@example.com"
-    result = _esim("create-enterprise", "--company", "Acme Travel", "--email", email, env_url=database_url)
+    result = _esim("create-enterprise", "--company", "Acme Travel", "--email", email, "--credit-limit", "5000",
+                   env_url=database_url)
     assert result.returncode == 0, result.stderr
     with db.get_engine().connect() as conn:
-        role, password_hash, company = conn.execute(sa.text(
-            "SELECT u.role, u.password_hash, c.company_name FROM enterprise_users u"
+        role, password_hash, company, limit = conn.execute(sa.text(
+            "SELECT u.role, u.password_hash, c.company_name, c.credit_limit_cents FROM enterprise_users u"
             " JOIN enterprise_accounts c ON c.id = u.enterprise_account_id WHERE u.email = :e"), {"e": email}).one()
         template = conn.execute(sa.text("SELECT template FROM email_outbox WHERE to_address = :e"), {"e": email}).scalar()
-    assert (role, password_hash, company, template) == ("admin", None, "Acme Travel", "enterprise_invite")
+    assert (role, password_hash, company, limit, template) == ("admin", None, "Acme Travel", 500_000,
+                                                               "enterprise_invite")
     again = _esim("create-enterprise", "--company", "Acme Again", "--email", email, env_url=database_url)
     assert again.returncode == 1 and "already" in again.stderr

@@ -61,6 +61,7 @@ from services.core.models.operations import (
     SupportMessage,
     SupportTicket,
 )
+from services.core.models.quotes import EnterpriseQuote, EnterpriseQuoteLine, QuoteStatus
 
 __all__ = [
     "Admin",
@@ -75,6 +76,8 @@ __all__ = [
     "CompanyRole",
     "EmailOutbox",
     "EnterpriseAccount",
+    "EnterpriseQuote",
+    "EnterpriseQuoteLine",
     "EnterpriseToken",
     "EnterpriseUser",
     "Esim",
@@ -94,6 +97,7 @@ __all__ = [
     "PaymentRefund",
     "ProviderCall",
     "ProviderCallOutcome",
+    "QuoteStatus",
     "ProviderWebhookEvent",
     "RefundRequest",
     "RefundStatus",

@@ -58,8 +58,9 @@ class BulkOrder(SQLModel, table=True):
     display_id: str | None = random_id_column("BLK", "bulk_orders")
     enterprise_account_id: int = fk("enterprise_accounts.id", nullable=False)
     created_by: int | None = fk("enterprise_users.id", index=False, ondelete="SET NULL")
-    # The accepted quote it came from; one order per quote (the foreign key arrives with the quotes table).
-    quote_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, unique=True))
+    # The accepted quote it came from; one order per quote.
+    quote_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("enterprise_quotes.id", ondelete="SET NULL"), unique=True))
     total_cents: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     currency: str = Field(default="USD", max_length=3)
     payment_method: str = Field(max_length=16)

@@ -83,7 +83,7 @@ def test_a_suspended_enterprise_account_is_refused(email: str, ip: str) -> None:
         passwords.login_with_password("enterprise", email, "wrong password!", ip=ip, user_agent=None)
     with pytest.raises(errors.AccountDisabled) as refused:  # said only to someone who knows the password
         passwords.login_with_password("enterprise", email, PASSWORD, ip=ip, user_agent=None)
-    assert refused.value.code == "account_disabled"
+    assert refused.value.code == "company_suspended"  # the company is suspended: the sign-in page says so
 
 
 def test_an_inactive_admin_is_refused(admin_email: str, ip: str) -> None:

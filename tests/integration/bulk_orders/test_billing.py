@@ -38,7 +38,7 @@ def test_overview_and_billing_follow_the_ledger(plan: Package) -> None:
     home = billing.overview(teammate(who, "viewer"))
     assert home.spend_this_month == format_money(plan.price_cents * 4, "USD")
     assert home.credit_available == format_money(plan.price_cents * 6, "USD")
-    assert home.orders_in_progress == 1 and home.quotes_waiting is None
+    assert home.orders_in_progress == 1 and home.quotes_waiting == 0
     books = billing.billing(teammate(who, "finance"))
     assert books.used_percent == 40 and len(books.entries) == 1 and books.entries[0].kind == "Charge"
     assert len(books.statements) == 1 and books.statements[0].closing == format_money(plan.price_cents * 4, "USD")

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from services.core import db
-from services.core.models import BulkOrder, EnterpriseAccount, Package, VolumeTier
+from services.core.models import BulkOrder, EnterpriseAccount, EnterpriseQuote, Package, VolumeTier
 from services.enterprise import bulk, ledger, purchasing
 from services.enterprise.bulk import BulkLine
 from services.enterprise.errors import (
@@ -50,10 +50,16 @@ def test_volume_tier_lowers_the_unit_price_from_its_quantity(plan: Package) -> N
 def test_same_key_or_quote_gives_one_order_even_from_two_threads(plan: Package) -> None:
     who = new_company(credit_limit_cents=plan.price_cents * 100)
     key, results, errors = _key(), [], []
+    with db.session() as s, s.begin():  # an accepted quote of the company's (bulk_orders.quote_id points at it)
+        quote = EnterpriseQuote(enterprise_account_id=who.company_id, status="accepted")  # type: ignore[arg-type]
+        s.add(quote)
+        s.flush()
+        quote_id = quote.id
 
     def place(k: str) -> None:
         try:
-            results.append(purchasing.place(who, [BulkLine(plan.id, 2)], payment="account", key=k, quote_id=4242))  # type: ignore[arg-type]
+            results.append(purchasing.place(who, [BulkLine(plan.id, 2)], payment="account", key=k,  # type: ignore[arg-type]
+                                            quote_id=quote_id))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

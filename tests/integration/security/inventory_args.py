@@ -13,15 +13,17 @@ from dataclasses import dataclass
 
 from reflex_base import constants
 
+from tests.integration.security.quote_inventory import QUOTE_ARGS
+
 SINGLE = constants.RouteArgType.SINGLE
 ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
-              "user_ref", "company_ref", "statement_month")
+              "user_ref", "company_ref", "statement_month", "quote_ref")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
     "AuthState.guard", "AuthState.identify", "AuthState.logout",
     "CodeLoginState.send_code", "CodeLoginState.verify_code", "CodeLoginState.change_email",
-    "PasswordLoginState.login_enterprise",
+    "PasswordLoginState.login_enterprise", "PasswordLoginState.read_reason",
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
@@ -47,6 +49,7 @@ class Refs:
     member: int  # a user id of Acme, the company whose team the other companies must not reach
     bulk_order: str = ""  # Acme's bulk order (pending, to pay by card), for the bulk order pages
     company: str = ""  # Acme's reference, for the admin company page
+    quote: str = ""  # a priced quote of Acme's
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -116,3 +119,4 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "AdminCompanyState.save_credit_limit": lambda r: ({"credit_limit": "99999.00"},),
     "AdminCompanyState.save_tiers": lambda r: ({"tiers": "1: 90"},),
 }
+ARGS |= QUOTE_ARGS  # the quote and company pages

@@ -40,6 +40,7 @@ from services.enterprise import bulk
 from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from tests.integration.security.quote_inventory import acme_quote
 from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
@@ -127,7 +128,8 @@ def world(database_url: str) -> World:
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
     bulk_ref, company_ref = _acme_bulk_order(acme_admin, package_id=package.id)  # type: ignore[arg-type]
-    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref), alice, uid,
+    quote = acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
+    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref, quote), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
@@ -148,6 +150,9 @@ def _rows(world: World) -> str:
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
+        "SELECT md5(string_agg(q::text, '|' ORDER BY q.id)) FROM enterprise_quotes q WHERE enterprise_account_id = :a",
+        ("SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM enterprise_quote_lines l"
+         " JOIN enterprise_quotes q ON q.id = l.quote_id WHERE q.enterprise_account_id = :a"),
         "SELECT md5(string_agg(b::text, '|' ORDER BY b.id)) FROM bulk_orders b WHERE enterprise_account_id = :a",
         "SELECT md5(string_agg(o::text, '|' ORDER BY o.id)) FROM orders o WHERE enterprise_account_id = :a",
         "SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM ledger_entries l WHERE enterprise_account_id = :a",
@@ -184,7 +189,8 @@ def _browser_tab(cls: type[rx.State], token: str, refs: Refs) -> rx.State:
     on_bulk_page = cls.__module__ == "esim_app.state.bulk_orders"  # the business order page: Acme's order
     params = {"order_ref": refs.bulk_order if on_bulk_page else refs.order, "esim_ref": refs.esim,
               "ticket_ref": refs.ticket, "plan_ref": "x", "user_ref": refs.user, "country_slug": "japan",
-              "region_slug": "asia", "company_ref": refs.company, "statement_month": "2026-12"}
+              "region_slug": "asia", "company_ref": refs.company, "statement_month": "2026-12",
+              "quote_ref": refs.quote}
     data = {"pathname": "/account", "asPath": f"/account?esim={refs.esim}", "query": {**params, "esim": refs.esim}}
     root.rx_router_page = PageData.from_router_data(data)
     root.rx_router_url = URLData.from_router_data({**data, "headers": {"origin": "http://127.0.0.1:3000"}})
@@ -289,6 +295,17 @@ async def test_staff_do_see_an_order_and_a_customer_so_the_checks_can_see_a_leak
         state = _browser_tab(state_class, world.callers["an admin"].token, world.refs)
         await _call(state, "load", ())
         assert _leaks(state, world.markers), state_class.__name__
+
+
+async def test_acme_and_staff_do_see_the_quote_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin_quotes import QuotePricingState
+    from esim_app.state.quotes import BusinessQuoteState
+
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    for cls, caller in ((BusinessQuoteState, world.acme_admin), (QuotePricingState, world.callers["an admin"])):
+        state = _browser_tab(cls, caller.token, world.refs)
+        await _call(state, "load", ())
+        assert _leaks(state, world.markers) and state.status == "priced"
 
 
 async def test_acme_and_staff_do_change_acme_billing_so_the_checks_can_see_a_change(world: World) -> None:

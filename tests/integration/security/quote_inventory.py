@@ -1,0 +1,42 @@
+"""The quote and company pages' part of the handler inventory: arguments a hostile tab would send,
+and a priced quote of Acme's for the checks to guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from services.enterprise import quote_pricing
+from services.enterprise import quotes as enterprise_quotes
+from tests.support.tabs import SignedIn
+
+QUOTE_ARGS: dict[str, Callable[[Any], tuple]] = {
+    "BusinessQuotesState.search_plans": lambda r: ({"plan_query": "jap"},),
+    "BusinessQuotesState.add_line": lambda r: (True,),
+    "BusinessQuotesState.remove_line": lambda r: (0,),
+    "BusinessQuotesState.submit": lambda r: ({"plan_0": "x", "quantity_0": "5", "note": "mine"},),
+    "BusinessQuotesState.sort_by": lambda r: ("created",),
+    "BusinessQuotesState.go_to_page": lambda r: (1,),
+    "CompaniesState.search": lambda r: ({"query": "acme"},),
+    "CompaniesState.create": lambda r: ({"name": "Mallory Inc", "email": f"m-{uuid.uuid4().hex[:8]}@example.com",
+                                         "credit_limit": "100"},),
+    "CompaniesState.ask": lambda r: (r.company, True),
+    "CompaniesState.sort_by": lambda r: ("name",),
+    "CompaniesState.go_to_page": lambda r: (1,),
+    "QuoteQueueState.set_filter": lambda r: ("priced",),
+    "QuoteQueueState.sort_by": lambda r: ("created",),
+    "QuoteQueueState.go_to_page": lambda r: (1,),
+    "QuotePricingState.search_packages": lambda r: ({"package_query": "japan"},),
+    "QuotePricingState.send": lambda r: ({"price_1": "0.01", "valid_until": "2099-01-01"},),
+}
+
+
+def acme_quote(acme: SignedIn, staff: SignedIn, *, slug: str, note: str) -> str:
+    """A priced quote of Acme's (its note carries the marker)."""
+    view = enterprise_quotes.request_quote(acme.identity, [enterprise_quotes.LineRequest(20, plan_slug=slug)],
+                                           wanted_by=None, note=note, ip=None)
+    quote_pricing.send_quote(staff.identity, view.ref, prices={view.lines[0].id: quote_pricing.LinePrice(650)},
+                             valid_until=dt.date.today() + dt.timedelta(days=10), ip=None)
+    return view.ref
