@@ -28,6 +28,7 @@ from services.core.models.commerce import (
     RefundRequest,
     StripeEvent,
 )
+from services.core.models.distribution import EsimAllocation
 from services.core.models.enterprise import CompanyRole, EnterpriseToken, EnterpriseUser, TokenPurpose
 from services.core.models.enums import (
     EsimStatus,
@@ -62,6 +63,7 @@ __all__ = [
     "EnterpriseToken",
     "EnterpriseUser",
     "Esim",
+    "EsimAllocation",
     "EsimNotice",
     "EsimStatus",
     "JobRun",
