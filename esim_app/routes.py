@@ -12,6 +12,8 @@ BUSINESS_FORGOT = "/business/forgot"
 BUSINESS_INVITE = "/business/invite/[link_token]"
 BUSINESS_RESET = "/business/reset/[link_token]"
 BUSINESS_TEAM = "/business/team"
+BUSINESS_ESIMS = "/business/esims"
+INSTALL = "/install/[install_token]"  # an employee's private install page (the emailed token)
 ADMIN = "/admin"
 ADMIN_LOGIN = "/admin/login"
 
@@ -22,3 +24,8 @@ def destination(slug: str) -> str:
 
 def region(slug: str) -> str:
     return f"/regions/{slug}"
+
+
+def export_csv(kind: str) -> str:
+    """The download of one CSV export of the caller's company (esims, allocations, usage, orders)."""
+    return f"/api/exports/{kind}.csv"

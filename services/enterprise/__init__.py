@@ -40,6 +40,7 @@ from services.enterprise.exports import KINDS as EXPORT_KINDS
 from services.enterprise.exports import ExportStream
 from services.enterprise.installs import InstallView
 from services.enterprise.inventory import STATUS_LABELS, STATUSES, InventoryPage, InventoryRow
+from services.enterprise.recipients import MAX_BYTES as MAX_CSV_BYTES
 
 ROLES = tuple(role.value for role in CompanyRole)
 
@@ -82,6 +83,7 @@ async def change_role(identity: Identity, user_id: int, role: str, *, ip: str | 
 __all__ = [
     "ALREADY_ALLOCATED",
     "EXPORT_KINDS",
+    "MAX_CSV_BYTES",
     "ROLES",
     "STATUSES",
     "STATUS_LABELS",

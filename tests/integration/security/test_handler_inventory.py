@@ -13,6 +13,7 @@ here, fails the test: add it to `ARGS` / `PUBLIC` when you add it to the app.
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -32,12 +33,14 @@ from services.core.models import Esim, Order, OrderStatus, Package, RefundReques
 from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
-from tests.support.enterprise import company_user
+from services.enterprise import allocation as enterprise_allocation
+from tests.support.enterprise import company_esims, company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
-ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token")
+ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
+              "install_token")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
@@ -47,6 +50,7 @@ PUBLIC = {
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
+    "InstallState.load",  # the emailed token is the credential (checked by the service)
     "DestinationSearchState.set_query", "DestinationSearchState.open_first",
     "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
     "PlanListState.load_country", "PlanListState.load_region", "PlanListState.load_global",
@@ -66,6 +70,7 @@ class Refs:
     esim: str
     ticket: str
     member: int  # a user id of Acme, the company whose team the other companies must not reach
+    company_esims: tuple[str, str]  # Acme's eSIMs: one in stock, one assigned (other companies must not touch)
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -101,6 +106,16 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "SupportState.sort_by": lambda r: ("subject",),
     "SupportState.go_to_page": lambda r: (1,),
     "TicketState.send_reply": lambda r: ({"body": "sneaky"},),
+    "EsimsState.set_search": lambda r: ({"search": "a"},),
+    "EsimsState.set_status_filter": lambda r: ("assigned",),
+    "EsimsState.set_export_kind": lambda r: ("orders",),
+    "EsimsState.take_form": lambda r: ({"lines": "Mallory, mallory@example.com", "skip_invalid": "on"},),
+    "EsimsState.submit_assign": lambda r: ([rx.UploadFile(file=io.BytesIO(b"name,email\nMallory,m@example.com"))],),
+    "EsimsState.pick": lambda r: (r.company_esims[0],),
+    "EsimsState.ask_revoke": lambda r: (r.company_esims[1],),
+    "EsimsState.assign_picked": lambda r: ({"name": "Mallory", "email": "mallory@example.com"},),
+    "EsimsState.sort_by": lambda r: ("iccid",),
+    "EsimsState.go_to_page": lambda r: (1,),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
 }
@@ -182,12 +197,16 @@ def world(database_url: str) -> World:
     acme_admin = _enterprise("Acme")
     member_email = f"acme-member-{marker[:8]}@example.com"
     member = enterprise_companies.invite_user(acme_admin.identity, member_email, "finance", ip=None)
+    acme_esims = company_esims(acme_admin.identity.org_id, 2)  # type: ignore[arg-type]
+    enterprise_allocation.assign_one(acme_admin.identity, acme_esims[1], f"Rita{marker[:6]}",
+                                     f"rita-{marker[:8]}@example.com")
     callers["a viewer of Acme"] = _enterprise("Acme viewer", company_id=acme_admin.identity.org_id,
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    return World(Refs(refs[0], refs[1], ticket, member.id), alice, uid,
-                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
+    return World(Refs(refs[0], refs[1], ticket, member.id, (acme_esims[0], acme_esims[1])), alice, uid,
+                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email, f"Rita{marker[:6]}"),
+                 callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
 
@@ -197,6 +216,7 @@ def _rows(world: World) -> str:
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
+        "SELECT md5(string_agg(a::text, '|' ORDER BY a.id)) FROM esim_allocations a WHERE enterprise_account_id = :a",
     ]
     with db.get_engine().connect() as conn:
         acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
@@ -318,5 +338,13 @@ async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world:
     from esim_app.state.refund_queue import RefundQueueState
 
     state = _browser_tab(RefundQueueState, world.callers["an admin"].token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
+
+
+async def test_a_company_user_does_see_its_esims_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.esims import EsimsState
+
+    state = _browser_tab(EsimsState, world.acme_admin.token, world.refs)
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
