@@ -180,7 +180,8 @@ def _exports() -> rx.Component:
                       value=EsimsState.export_kind, on_change=EsimsState.set_export_kind,
                       custom_attrs={"data-testid": "export-kind"}, width="auto"),
         rx.el.a(rx.icon("download", size=16), "Download CSV", href="/api/exports/" + EsimsState.export_kind + ".csv",
-                download=True, class_name="btn btn-ghost btn-sm", custom_attrs={"data-testid": "export-csv"}),
+                download=True, reload_document=True,  # a server route: the browser downloads, no client routing
+                class_name="btn btn-ghost btn-sm", custom_attrs={"data-testid": "export-csv"}),
         spacing="2",
         align="center",
         flex_wrap="wrap",
