@@ -92,6 +92,8 @@ def _seed_export(rows: int) -> Identity:
             " token_hash, expires_at) SELECT id, :c, '=Person ' || id, 'p' || id || '@example.com',"
             " md5(id::text) || md5('x' || id::text), now() + interval '30 days'"
             " FROM esims WHERE enterprise_account_id = :c"), {"c": admin.org_id})
+    with db.get_engine().connect() as conn:  # as autovacuum would after a bulk load
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE esims, esim_allocations"))
     return admin
 
 
