@@ -7,7 +7,7 @@
    once, each with its own database connection, through the real service (claim FOR UPDATE SKIP
    LOCKED, insert ON CONFLICT DO NOTHING, count check, email queued, audit row). Round A: one request
    per eSIM (all win); round B: ten requests per eSIM (one wins, nine are refused). p50/p95 latency of
-   a request and allocations vs eSIMs. Goal: p95 <= 50 ms, allocations = eSIMs.
+   a request and allocations vs eSIMs (a one-client baseline first). Goal: p95 <= 50 ms, allocations = eSIMs.
 2. Export: `--rows` eSIMs with allocations, streamed as CSV (server-side cursor, batches); rows/s, and
    the peak of extra memory (tracemalloc in a second pass; RSS sampled in the first). Goals:
    >= 50,000 rows/s, <= 50 MB.
@@ -140,13 +140,16 @@ def main() -> None:
     with fresh_database("esim_bench_distribution") as url:
         _use_database(url)
         migrations.upgrade()
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other processes share them)")
         print("Assignment (one recipient per request):")
+        _assign_round("baseline, one client", 200, 1, 1)
         _assign_round("A, one request per eSIM", args.requests, 1, args.clients)
         _assign_round("B, ten requests per eSIM", args.requests // 10, 10, args.clients)
         print(f"CSV export ({args.rows:,} eSIMs, each with an allocation):")
         finance = _seed_export(args.rows)
         for kind in ("esims", "allocations"):
             _export(finance, kind)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
         db.reset_engine()
 
 
