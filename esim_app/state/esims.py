@@ -41,6 +41,7 @@ class EsimRow:
     expires: str
     assignable: bool
     revocable: bool
+    link_opened: bool
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def _date(value: dt.datetime | None) -> str:
 
 def _row(r: enterprise.InventoryRow) -> EsimRow:
     return EsimRow(r.esim_ref, r.iccid, r.plan_name, r.status, enterprise.STATUS_LABELS[r.status], r.recipient_name,
-                   r.recipient_email, _usage(r), _date(r.expires_at), r.status == "in_stock", r.status == "assigned")
+                   r.recipient_email, _usage(r), _date(r.expires_at), r.status == "in_stock", r.status == "assigned",
+                   r.link_opened)
 
 
 class EsimsState(TableState, EnterpriseState):

@@ -21,6 +21,11 @@ async def list_inventory(identity: Identity, *, status: str | None = None, searc
                                    descending=descending, page=page, page_size=page_size)
 
 
+async def esim_counts(identity: Identity) -> dict[str, int]:
+    """The number of the caller's company's eSIMs in each status (in_stock, assigned, installed, ...)."""
+    return await asyncio.to_thread(inventory.esim_counts, identity)
+
+
 async def assign_text(identity: Identity, text: str, *, skip_invalid: bool = False,
                       ip: str | None = None) -> AssignResult:
     """Assign in-stock eSIMs to pasted "name, email" lines, all or none (admins and operations)."""

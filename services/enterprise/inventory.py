@@ -109,6 +109,13 @@ def status_counts(s: Session, company_id: int, now: dt.datetime) -> dict[str, in
     return {name: 0 for name in STATUSES} | {name: n for name, n in rows}
 
 
+def esim_counts(identity: Identity) -> dict[str, int]:
+    """How many of the caller's company's eSIMs are in each status (for the overview's figures)."""
+    company_id = company_for(identity)
+    with db.session() as s:
+        return status_counts(s, company_id, utcnow())
+
+
 def _check(status: str | None, sort: str, page: int, page_size: int) -> None:
     if status and status not in STATUSES:
         raise NotAllowed(f"unknown status filter {status!r}")

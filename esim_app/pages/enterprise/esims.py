@@ -36,6 +36,8 @@ def _esim_row(r: EsimRow) -> rx.Component:
         rx.table.cell(r.plan),
         rx.table.cell(status_badge(r.status, r.status_label, testid="esim-status")),
         rx.table.cell(rx.vstack(rx.el.span(r.recipient), rx.el.span(r.recipient_email, class_name="t-secondary"),
+                                rx.cond(r.revocable & r.link_opened,
+                                        rx.el.span("Install page opened", class_name="t-caption")),
                                 spacing="0", custom_attrs={"data-testid": "esim-recipient"})),
         rx.table.cell(r.usage),
         rx.table.cell(r.expires),

@@ -103,7 +103,9 @@ def test_revoking_kills_the_link_and_reassigning_gives_a_new_one(database_url: s
     ref = company_esims(admin.org_id, 1)[0]  # type: ignore[arg-type]
     allocation.assign_one(admin, ref, "Ada", "ada-r@example.com")
     first = _link("ada-r@example.com")
+    assert not inventory.list_inventory(admin).rows[0].link_opened
     view = installs.open_install(first)
+    assert inventory.list_inventory(admin).rows[0].link_opened  # the company sees the page was opened
     assert view.recipient_name == "Ada" and view.lpa.startswith("LPA:1$rsp.example.com$")
     assert view.qr_data_uri.startswith("data:image/png;base64,") and unquote(view.ios_install_url).endswith(view.lpa)
 
@@ -181,6 +183,7 @@ def test_inventory_derives_statuses_and_filters_searches_and_pages(database_url:
     viewer = member("viewer", company_id=cid)
     page = inventory.list_inventory(viewer)
     assert page.counts == {"in_stock": 2, "assigned": 1, "installed": 1, "active": 1, "used_up": 1, "expired": 1}
+    assert inventory.esim_counts(viewer) == page.counts
     assert page.total == 7
     assigned = inventory.list_inventory(viewer, status="assigned").rows
     assert [(r.esim_ref, r.recipient_name, r.recipient_email) for r in assigned] == [
