@@ -40,8 +40,9 @@ class EsimRow:
     usage: str
     expires: str
     assignable: bool
-    revocable: bool
+    revocable: bool  # assigned and unused: can be taken back
     link_opened: bool
+    link_endable: bool  # installed or used, with an install link that still works
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,10 @@ def _date(value: dt.datetime | None) -> str:
 
 
 def _row(r: enterprise.InventoryRow) -> EsimRow:
+    link_live = r.link_expires_at is not None and r.link_expires_at > dt.datetime.now(dt.UTC)
     return EsimRow(r.esim_ref, r.iccid, r.plan_name, r.status, enterprise.STATUS_LABELS[r.status], r.recipient_name,
                    r.recipient_email, _usage(r), _date(r.expires_at), r.status == "in_stock", r.status == "assigned",
-                   r.link_opened)
+                   r.link_opened, link_live and r.status in ("installed", "active", "used_up"))
 
 
 class EsimsState(TableState, EnterpriseState):
@@ -75,6 +77,7 @@ class EsimsState(TableState, EnterpriseState):
     export_kind: str = "allocations"
     picked_ref: str = ""  # the in-stock eSIM the one-by-one form is about
     revoking_ref: str = ""  # the assigned eSIM the confirm step is about
+    ending_link: bool = False  # the confirm step ends the install link only (the eSIM is in use)
     assign_errors: list[str] = []
     assign_result: str = ""
     error: str = ""
@@ -209,7 +212,8 @@ class EsimsState(TableState, EnterpriseState):
             self._clear()
             return redirect
         row = self._shown(esim_ref)
-        self.revoking_ref, self.picked_ref = (row.ref if row and row.revocable else ""), ""
+        self.revoking_ref = row.ref if row and (row.revocable or row.link_endable) else ""
+        self.ending_link, self.picked_ref = bool(row and not row.revocable), ""
         return None
 
     @rx.event
@@ -245,12 +249,14 @@ class EsimsState(TableState, EnterpriseState):
         if not self.revoking_ref:
             return None
         ref, self.revoking_ref = self.revoking_ref, ""
+        end = enterprise.end_install_link if self.ending_link else enterprise.revoke_esim
         try:
-            await enterprise.revoke_esim(identity, ref, ip=self.router.session.client_ip)  # type: ignore[arg-type]
+            await end(identity, ref, ip=self.router.session.client_ip)  # type: ignore[arg-type]
         except ServiceError as exc:
             self.error = message_for(exc)
             return None
-        self.assign_result = "The eSIM is back in stock; its install link no longer works."
+        self.assign_result = ("The install link no longer works; the recipient keeps the eSIM." if self.ending_link
+                              else "The eSIM is back in stock; its install link no longer works.")
         await self._reload()
         return None
 

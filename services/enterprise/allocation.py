@@ -228,3 +228,21 @@ def reassign(identity: Identity, esim_ref: str, name: str, email: str, *, ip: st
         require_active(s, company_id)
         _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
         return _assign_in(s, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
+
+
+def end_link(identity: Identity, esim_ref: str, *, ip: str | None = None) -> None:
+    """End the install link of an assigned eSIM now, whatever its state; the recipient keeps the eSIM
+    (for an installed one, whose details should not stay reachable). Revoke an unused eSIM instead to
+    take it back."""
+    company_id = company_for(identity, ASSIGN_ROLES)
+    now = utcnow()
+    with db.session() as s, s.begin():
+        require_active(s, company_id)
+        allocation, esim = _live_allocation(s, company_id, esim_ref)
+        if allocation.expires_at <= now:
+            return
+        before, allocation.expires_at = allocation.expires_at, now
+        record(s, company_id, actor_id=identity.principal_id, action="install_link_ended", entity_type="esim",
+               entity_id=esim.id, ip=ip, details={"entity": "esim", "iccid": esim.iccid,  # type: ignore[arg-type]
+                                                  "before": {"link_expires_at": before.isoformat()},
+                                                  "after": {"link_expires_at": now.isoformat()}})

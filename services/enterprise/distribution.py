@@ -49,6 +49,11 @@ async def revoke_esim(identity: Identity, esim_ref: str, *, ip: str | None = Non
     await asyncio.to_thread(allocation.revoke, identity, esim_ref, ip=ip)
 
 
+async def end_install_link(identity: Identity, esim_ref: str, *, ip: str | None = None) -> None:
+    """End an assigned eSIM's install link now; the recipient keeps the eSIM."""
+    await asyncio.to_thread(allocation.end_link, identity, esim_ref, ip=ip)
+
+
 async def reassign_esim(identity: Identity, esim_ref: str, name: str, email: str, *,
                         ip: str | None = None) -> AssignedEsim:
     """Revoke an unused eSIM and give it to someone else at once."""

@@ -31,7 +31,7 @@ MAX_SEARCH = 100
 # what a row shows; never the activation string or matching id (those are for the recipient's install page)
 COLUMNS = (Esim.display_id, Esim.iccid, Package.name, Package.destination_name, Esim.used_mb, Esim.total_mb,
            Esim.unlimited, Esim.expires_at, EsimAllocation.recipient_name, EsimAllocation.recipient_email,
-           EsimAllocation.created_at, EsimAllocation.opened_at)
+           EsimAllocation.created_at, EsimAllocation.opened_at, EsimAllocation.expires_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class InventoryRow:
     expires_at: dt.datetime | None
     assigned_at: dt.datetime | None
     link_opened: bool
+    link_expires_at: dt.datetime | None  # of the live allocation's install link (past: the link has ended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +147,8 @@ def list_inventory(identity: Identity, *, status: str | None = None, search: str
 
 def _row(ref: str, iccid: str, plan: str, destination: str, used_mb: int, total_mb: int | None, unlimited: bool,
          expires_at: dt.datetime | None, name: str | None, email: str | None, assigned_at: dt.datetime | None,
-         opened_at: dt.datetime | None, status: str) -> InventoryRow:
+         opened_at: dt.datetime | None, link_expires_at: dt.datetime | None, status: str) -> InventoryRow:
     return InventoryRow(esim_ref=ref, iccid=iccid, plan_name=plan, destination_name=destination, status=status,
                         recipient_name=name or "", recipient_email=email or "", used_mb=used_mb, total_mb=total_mb,
                         unlimited=unlimited, expires_at=expires_at, assigned_at=assigned_at,
-                        link_opened=opened_at is not None)
+                        link_opened=opened_at is not None, link_expires_at=link_expires_at)

@@ -26,7 +26,11 @@ def _row_actions(r: EsimRow) -> rx.Component:
                        custom_attrs={"data-testid": "assign-one"}),
                 rx.cond(r.revocable,
                         button("Take back", size="sm", variant="ghost", type="button",
-                               on_click=EsimsState.ask_revoke(r.ref), custom_attrs={"data-testid": "revoke-esim"}))),
+                               on_click=EsimsState.ask_revoke(r.ref), custom_attrs={"data-testid": "revoke-esim"}),
+                        rx.cond(r.link_endable,
+                                button("End install link", size="sm", variant="ghost", type="button",
+                                       on_click=EsimsState.ask_revoke(r.ref),
+                                       custom_attrs={"data-testid": "end-link"})))),
     )
 
 
@@ -142,10 +146,14 @@ def _pick_card() -> rx.Component:
 
 def _revoke_card() -> rx.Component:
     return rx.cond(EsimsState.revoking_ref != "", card(rx.vstack(
-        rx.el.p("Take this eSIM back? Its install link stops working and it goes back in stock, ready for someone "
-                "else.", class_name="t-body"),
+        rx.cond(EsimsState.ending_link,
+                rx.el.p("End this eSIM's install link? The page stops working; the eSIM stays on the person's "
+                        "phone.", class_name="t-body"),
+                rx.el.p("Take this eSIM back? Its install link stops working and it goes back in stock, ready for "
+                        "someone else.", class_name="t-body")),
         rx.hstack(
-            button("Take back", type="button", size="sm", on_click=EsimsState.confirm_revoke,
+            button(rx.cond(EsimsState.ending_link, "End link", "Take back"), type="button", size="sm",
+                   on_click=EsimsState.confirm_revoke,
                    custom_attrs={"data-testid": "confirm-revoke"}),
             button("Cancel", type="button", size="sm", variant="ghost", on_click=EsimsState.cancel),
             spacing="2",

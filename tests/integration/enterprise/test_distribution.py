@@ -128,6 +128,14 @@ def test_an_installed_esim_cannot_be_taken_back(database_url: str) -> None:
         s.commit()
     with pytest.raises(EsimInUse):
         allocation.revoke(admin, ref)
+    link = _link("ada-i@example.com")
+    assert installs.open_install(link).esim_status == "active"
+    allocation.end_link(admin, ref)  # the details of an installed eSIM need not stay reachable
+    with pytest.raises(InvalidInstallLink):
+        installs.open_install(link)
+    row = inventory.list_inventory(admin).rows[0]
+    assert row.status == "installed" and row.recipient_name == "Ada"  # she keeps the eSIM
+    allocation.end_link(admin, ref)  # once is enough
 
 
 def test_an_expired_link_or_a_suspended_company_shows_nothing(database_url: str) -> None:

@@ -6,10 +6,13 @@ import io
 import uuid
 
 import reflex as rx
+import sqlalchemy as sa
 from reflex.istate.data import PageData
 
 from esim_app.state.esims import EsimsState, InstallState
 from services.accounts import passwords
+from services.core import db
+from services.enterprise import allocation
 from tests.integration.enterprise.test_distribution import _link
 from tests.support.enterprise import company_esims, company_user
 from tests.support.tabs import SignedIn, exchange, tab
@@ -55,6 +58,8 @@ async def test_an_operations_user_uploads_a_csv_fixes_a_bad_line_and_takes_one_b
     await EsimsState.event_handlers["ask_revoke"].fn(state, ada)
     await EsimsState.event_handlers["confirm_revoke"].fn(state)
     assert next(r for r in state.rows if r.ref == ada).status == "in_stock"
+    bob = next(r for r in state.rows if r.recipient == "Bob")
+    assert bob.revocable and not bob.link_endable
 
     install = tab(InstallState, "")
     install.parent_state.parent_state.rx_router_page = PageData.from_router_data(  # type: ignore[union-attr]
@@ -78,3 +83,20 @@ async def test_a_viewer_reads_but_cannot_assign_or_export(database_url: str) -> 
     assert state.rows == []
     await EsimsState.event_handlers["load"].fn(state)
     assert state.rows[0].status == "in_stock" and state.rows[0].recipient == ""
+
+
+async def test_an_admin_ends_the_install_link_of_an_installed_esim(database_url: str) -> None:
+    admin = _signed_in("admin")
+    ref = company_esims(admin.identity.org_id, 1)[0]  # type: ignore[arg-type]
+    allocation.assign_one(admin.identity, ref, "Ida", "ida-p@example.com")
+    with db.session() as s:
+        s.exec(sa.text("UPDATE esims SET status = 'active', used_mb = 10 WHERE display_id = :r").bindparams(r=ref))
+        s.commit()
+    state = tab(EsimsState, admin.token)
+    await EsimsState.event_handlers["load"].fn(state)
+    assert state.rows[0].status == "active" and state.rows[0].link_endable and not state.rows[0].revocable
+    await EsimsState.event_handlers["ask_revoke"].fn(state, ref)
+    assert state.revoking_ref == ref and state.ending_link
+    await EsimsState.event_handlers["confirm_revoke"].fn(state)
+    assert "keeps the eSIM" in state.assign_result and not state.rows[0].link_endable
+    assert state.rows[0].recipient == "Ida"
