@@ -14,6 +14,8 @@ BUSINESS_RESET = "/business/reset/[link_token]"
 BUSINESS_TEAM = "/business/team"
 BUSINESS_QUOTES = "/business/quotes"
 BUSINESS_QUOTE = "/business/quotes/[quote_ref]"
+BUSINESS_ESIMS = "/business/esims"
+INSTALL = "/install/[install_token]"  # an employee's private install page (the emailed token)
 ADMIN = "/admin"
 ADMIN_LOGIN = "/admin/login"
 ADMIN_ENTERPRISE = "/admin/enterprise"
@@ -53,3 +55,8 @@ def business_order(ref: str) -> str:
 
 def business_statement(month: str) -> str:
     return f"/business/billing/{month}"
+
+
+def export_csv(kind: str) -> str:
+    """The download of one CSV export of the caller's company (esims, allocations, usage, orders)."""
+    return f"/api/exports/{kind}.csv"

@@ -7,7 +7,8 @@ import reflex as rx
 STATUS_COLORS = {"active": "green", "not_installed": "blue", "used_up": "orange", "expired": "gray",
                  "cancelled": "gray", "completed": "green", "failed": "red", "refunded": "gray",
                  "pending": "amber", "paid": "blue", "provisioning": "blue", "requested": "amber", "priced": "blue",
-                 "accepted": "green", "rejected": "red", "suspended": "red"}
+                 "accepted": "green", "rejected": "red", "suspended": "red",
+                 "in_stock": "blue", "assigned": "violet", "installed": "teal"}  # company eSIMs (enterprise inventory)
 
 
 def status_badge(status: rx.Var[str], label: rx.Var[str] | None = None, *, testid: str = "") -> rx.Component:

@@ -45,6 +45,27 @@ from services.enterprise.quotes import PlanOption as QuotePlanOption
 from services.enterprise.purchasing import BulkOrderView, FailureView, LineView, PlanOption, PricePreview
 from services.enterprise.staff_billing import StaffCompanyView, TierView
 
+# eSIM inventory, distribution, install pages and exports (parts 4, 5 and 7 of the enterprise issue)
+from services.enterprise.allocation import AssignedEsim, AssignResult
+from services.enterprise.distribution import (
+    assign_csv,
+    assign_esim,
+    assign_text,
+    end_install_link,
+    esim_counts,
+    list_inventory,
+    open_export,
+    open_install,
+    reassign_esim,
+    revoke_esim,
+)
+from services.enterprise.distribution_errors import ALREADY_ALLOCATED, AllocationConflict, RecipientsInvalid, RowProblem
+from services.enterprise.exports import KINDS as EXPORT_KINDS
+from services.enterprise.exports import ExportStream
+from services.enterprise.installs import InstallView
+from services.enterprise.inventory import STATUS_LABELS, STATUSES, InventoryPage, InventoryRow
+from services.enterprise.recipients import MAX_BYTES as MAX_CSV_BYTES
+
 ROLES = tuple(role.value for role in CompanyRole)
 
 
@@ -243,6 +264,9 @@ async def staff_set_volume_tiers(identity: Identity, company_ref: str, tiers: li
 
 
 __all__ = [
+    "ALREADY_ALLOCATED",
+    "EXPORT_KINDS",
+    "MAX_CSV_BYTES",
     "ROLES",
     "Billing",
     "EntryView",
@@ -282,6 +306,27 @@ __all__ = [
     "place_bulk_order",
     "retry_failed_esims",
     "start_provisioning",
+    "STATUSES",
+    "STATUS_LABELS",
+    "AllocationConflict",
+    "AssignResult",
+    "AssignedEsim",
+    "ExportStream",
+    "InstallView",
+    "InventoryPage",
+    "InventoryRow",
+    "RecipientsInvalid",
+    "RowProblem",
+    "assign_csv",
+    "assign_esim",
+    "assign_text",
+    "end_install_link",
+    "esim_counts",
+    "list_inventory",
+    "open_export",
+    "open_install",
+    "reassign_esim",
+    "revoke_esim",
     "CreatedCompany",
     "InvalidCompanyName",
     "InvalidLink",

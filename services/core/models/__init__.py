@@ -38,6 +38,7 @@ from services.core.models.commerce import (
     RefundRequest,
     StripeEvent,
 )
+from services.core.models.distribution import EsimAllocation
 from services.core.models.enterprise import CompanyRole, EnterpriseToken, EnterpriseUser, TokenPurpose
 from services.core.models.enums import (
     EsimStatus,
@@ -81,6 +82,7 @@ __all__ = [
     "EnterpriseToken",
     "EnterpriseUser",
     "Esim",
+    "EsimAllocation",
     "EsimNotice",
     "EsimStatus",
     "JobRun",

@@ -7,17 +7,20 @@ when you add a handler.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import reflex as rx
 from reflex_base import constants
 
 from tests.integration.security.quote_inventory import QUOTE_ARGS
 
 SINGLE = constants.RouteArgType.SINGLE
 ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
-              "user_ref", "company_ref", "statement_month", "quote_ref")
+              "user_ref", "company_ref", "statement_month", "quote_ref",
+              "install_token")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
@@ -27,6 +30,7 @@ PUBLIC = {
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
+    "InstallState.load",  # the emailed token is the credential (checked by the service)
     "DestinationSearchState.set_query", "DestinationSearchState.open_first",
     "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
     "PlanListState.load_country", "PlanListState.load_region", "PlanListState.load_global",
@@ -50,6 +54,7 @@ class Refs:
     bulk_order: str = ""  # Acme's bulk order (pending, to pay by card), for the bulk order pages
     company: str = ""  # Acme's reference, for the admin company page
     quote: str = ""  # a priced quote of Acme's
+    company_esims: tuple[str, str] = ("", "")  # Acme's eSIMs: one in stock, one assigned
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -95,6 +100,16 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "AdminCustomersState.go_to_page": lambda r: (1,),
     "AdminCustomerState.ask": lambda r: ("disable",),
     "AdminCustomerState.confirm": lambda r: ({"note": "disable her"},),
+    "EsimsState.set_search": lambda r: ({"search": "a"},),
+    "EsimsState.set_status_filter": lambda r: ("assigned",),
+    "EsimsState.set_export_kind": lambda r: ("orders",),
+    "EsimsState.take_form": lambda r: ({"lines": "Mallory, mallory@example.com", "skip_invalid": "on"},),
+    "EsimsState.submit_assign": lambda r: ([rx.UploadFile(file=io.BytesIO(b"name,email\nMallory,m@example.com"))],),
+    "EsimsState.pick": lambda r: (r.company_esims[0],),
+    "EsimsState.ask_revoke": lambda r: (r.company_esims[1],),
+    "EsimsState.assign_picked": lambda r: ({"name": "Mallory", "email": "mallory@example.com"},),
+    "EsimsState.sort_by": lambda r: ("iccid",),
+    "EsimsState.go_to_page": lambda r: (1,),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
     "ProvidersState.set_enabled": lambda r: ("airalo", False),

@@ -13,6 +13,7 @@ here, fails the test: add it to `ARGS` / `PUBLIC` when you add it to the app.
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import uuid
 from dataclasses import dataclass
@@ -40,8 +41,9 @@ from services.enterprise import bulk
 from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from services.enterprise import allocation as enterprise_allocation
 from tests.integration.security.quote_inventory import acme_quote
-from tests.support.enterprise import company_user
+from tests.support.enterprise import company_esims, company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 from tests.integration.security.inventory_args import ARGS, PUBLIC, ROUTE_ARGS, SANDBOX, SINGLE, Refs
@@ -123,14 +125,19 @@ def world(database_url: str) -> World:
     acme_admin = _enterprise("Acme")
     member_email = f"acme-member-{marker[:8]}@example.com"
     member = enterprise_companies.invite_user(acme_admin.identity, member_email, "finance", ip=None)
+    acme_esims = company_esims(acme_admin.identity.org_id, 2)  # type: ignore[arg-type]
+    enterprise_allocation.assign_one(acme_admin.identity, acme_esims[1], f"Rita{marker[:6]}",
+                                     f"rita-{marker[:8]}@example.com")
     callers["a viewer of Acme"] = _enterprise("Acme viewer", company_id=acme_admin.identity.org_id,
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
     bulk_ref, company_ref = _acme_bulk_order(acme_admin, package_id=package.id)  # type: ignore[arg-type]
     quote = acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
-    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref, quote), alice, uid,
-                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
+    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref, quote,
+                      (acme_esims[0], acme_esims[1])), alice, uid,
+                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email, f"Rita{marker[:6]}"),
+                 callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
 
@@ -158,6 +165,7 @@ def _rows(world: World) -> str:
         "SELECT md5(string_agg(l::text, '|' ORDER BY l.id)) FROM ledger_entries l WHERE enterprise_account_id = :a",
         "SELECT md5(string_agg(v::text, '|' ORDER BY v.id)) FROM volume_tiers v WHERE enterprise_account_id = :a",
         "SELECT md5(c::text) FROM enterprise_accounts c WHERE id = :a",
+        "SELECT md5(string_agg(a::text, '|' ORDER BY a.id)) FROM esim_allocations a WHERE enterprise_account_id = :a",
     ]
     with db.get_engine().connect() as conn:
         acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
@@ -320,3 +328,11 @@ async def test_acme_and_staff_do_change_acme_billing_so_the_checks_can_see_a_cha
     state = _browser_tab(BulkOrderState, world.acme_admin.token, world.refs)
     await _call(state, "load", ())
     assert state.found and state.status == "pending"
+
+
+async def test_a_company_user_does_see_its_esims_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.esims import EsimsState
+
+    state = _browser_tab(EsimsState, world.acme_admin.token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
