@@ -104,6 +104,20 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
+    # -- admin dashboard (staff) --
+    "admin_not_allowed": "Your staff role does not allow this. Ask an owner.",
+    "admin_invalid_role": "Choose one of the roles: owner, operations, support or finance.",
+    "admin_staff_exists": "This email address already has a staff account.",
+    "admin_staff_not_found": "We could not find that staff account.",
+    "admin_last_owner": "The store needs at least one active owner: make someone else an owner first.",
+    "admin_link_invalid": ("This invitation link has been used, has expired or is not valid. Ask an owner for "
+                           "a new invitation."),
+    "admin_setting_invalid": "{field}: {problem}",
+    "admin_unknown_job": "There is no such job.",
+    "admin_invalid_assignee": "Tickets can only be assigned to active owners or support staff.",
+    "admin_invalid_filter": "That filter is not valid. Check the values and try again.",
+    "refund_above_support_limit": ("Support staff can refund at most {limit}. Ask an owner or operations to "
+                                   "refund this order."),
 }
 
 

@@ -44,6 +44,14 @@ AUTO_MODE = "catalog.auto_mode"
 CURRENCY_RATES = "display.currency_rates"
 REFUND_WINDOW = "refunds.window_days"
 MAX_REFUND_WINDOW_DAYS = 365
+SUPPORT_REFUND_LIMIT = "refunds.support_limit_cents"
+MAX_SUPPORT_REFUND_LIMIT_CENTS = 10_000_000
+BRAND_NAME = "store.brand_name"
+SUPPORT_EMAIL = "store.support_email"
+STOREFRONT_NOTICE = "store.notice"
+MAX_BRAND_NAME = 60
+MAX_NOTICE = 300
+_EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class InvalidSetting(ServiceError):
@@ -64,6 +72,10 @@ class StoreSettings:
         default_factory=lambda: {"EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
     )  # units of the currency per 1 USD
     refund_window_days: int = 30  # days after purchase a never-installed eSIM can be refunded
+    support_refund_limit_cents: int = 5000  # in the store currency: above it only owners/operations refund
+    brand_name: str = ""  # empty: BRAND_NAME from the environment (emails use this one when set)
+    support_email: str = ""  # empty: SUPPORT_EMAIL from the environment
+    storefront_notice: str = ""  # a short notice for customers (e.g. a provider outage); empty for none
 
 
 DEFAULTS = StoreSettings()
@@ -148,6 +160,31 @@ def set_refund_window_days(days: int, *, admin_id: int | None = None) -> int:
     return value
 
 
+def set_support_refund_limit_cents(cents: int | str, *, admin_id: int | None = None) -> int:
+    value = _refund_limit(cents)
+    _store(SUPPORT_REFUND_LIMIT, str(value), SettingType.INT, admin_id,
+           "Largest refund support staff may give or approve, store currency cents")
+    return value
+
+
+def set_brand_name(name: str, *, admin_id: int | None = None) -> str:
+    value = _brand_name(name)
+    _store(BRAND_NAME, value, SettingType.STR, admin_id, "Brand name in emails (empty: from the environment)")
+    return value
+
+
+def set_support_email(email: str, *, admin_id: int | None = None) -> str:
+    value = _support_email(email)
+    _store(SUPPORT_EMAIL, value, SettingType.STR, admin_id, "Support address in emails (empty: from the environment)")
+    return value
+
+
+def set_storefront_notice(text: str, *, admin_id: int | None = None) -> str:
+    value = _notice(text)
+    _store(STOREFRONT_NOTICE, value, SettingType.STR, admin_id, "Notice shown to customers (empty: none)")
+    return value
+
+
 # -- validation, shared by setters and by reading stored values ---------------------------------
 
 
@@ -199,6 +236,39 @@ def _refund_window(value: object) -> int:
     if not 0 <= days <= MAX_REFUND_WINDOW_DAYS:
         raise InvalidSetting(f"Refund window must be between 0 and {MAX_REFUND_WINDOW_DAYS} days.")
     return days
+
+
+def _refund_limit(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidSetting("Support refund limit must be a whole number of cents.")
+    try:
+        cents = int(value)
+    except ValueError:
+        raise InvalidSetting(f"Support refund limit must be a whole number of cents, not {value!r}.") from None
+    if not 0 <= cents <= MAX_SUPPORT_REFUND_LIMIT_CENTS:
+        raise InvalidSetting(f"Support refund limit must be between 0 and {MAX_SUPPORT_REFUND_LIMIT_CENTS} cents.")
+    return cents
+
+
+def _brand_name(value: object) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > MAX_BRAND_NAME:
+        raise InvalidSetting(f"Brand name must be at most {MAX_BRAND_NAME} characters.")
+    return text
+
+
+def _support_email(value: object) -> str:
+    text = str(value).strip().lower()
+    if text and (len(text) > 254 or not _EMAIL_PATTERN.fullmatch(text)):
+        raise InvalidSetting(f"Support email must be an email address such as help@example.com, not {value!r}.")
+    return text
+
+
+def _notice(value: object) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > MAX_NOTICE:
+        raise InvalidSetting(f"Notice must be at most {MAX_NOTICE} characters.")
+    return text
 
 
 def _bool(value: str) -> bool:
@@ -259,6 +329,10 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     AUTO_MODE: ("auto_mode", _bool),
     CURRENCY_RATES: ("currency_rates", lambda v: _rates(_json_map(v, str, lambda r: r))),  # type: ignore[arg-type]
     REFUND_WINDOW: ("refund_window_days", _refund_window),
+    SUPPORT_REFUND_LIMIT: ("support_refund_limit_cents", _refund_limit),
+    BRAND_NAME: ("brand_name", _brand_name),
+    SUPPORT_EMAIL: ("support_email", _support_email),
+    STOREFRONT_NOTICE: ("storefront_notice", _notice),
 }
 
 
@@ -289,3 +363,11 @@ def _store(key: str, value: str, value_type: SettingType, admin_id: int | None, 
         s.exec(statement)
         s.commit()
     invalidate_catalog_cache()  # display rates are cached with the offers
+
+
+def parse_value(attr: str, raw: object) -> Any:
+    """Validate `raw` as the `StoreSettings` field `attr` would be, without storing it (`InvalidSetting`)."""
+    for field_attr, parse in _PARSERS.values():
+        if field_attr == attr:
+            return parse(raw)
+    raise KeyError(attr)
