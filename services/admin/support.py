@@ -48,15 +48,16 @@ class StaffTicketRow:
 
 
 @dataclass(frozen=True, slots=True)
-class StaffTicketPage:
-    rows: tuple[StaffTicketRow, ...]
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
 class Assignee:
     id: int
     email: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffTicketPage:
+    rows: tuple[StaffTicketRow, ...]
+    total: int
+    assignees: tuple[Assignee, ...] = ()  # for the assignee filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +99,11 @@ def list_tickets(identity: Identity, query: TicketFilter | None = None) -> Staff
             .outerjoin(Admin, col(Admin.id) == SupportTicket.assigned_admin_id)
             .where(*conditions).order_by(col(SupportTicket.updated_at), col(SupportTicket.id))
             .offset(max(0, f.page) * size).limit(size)).all()
+        assignees = list_assignees(s)
     return StaffTicketPage(tuple(
         StaffTicketRow(t.display_id or "", t.subject, t.status, email, order_ref or "", t.assigned_admin_id,
                        assignee or "", t.updated_at)  # type: ignore[arg-type]
-        for t, email, order_ref, assignee in rows), total)
+        for t, email, order_ref, assignee in rows), total, assignees)
 
 
 def list_assignees(s: Session) -> tuple[Assignee, ...]:

@@ -47,6 +47,7 @@ PUBLIC = {
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
+    "StaffInviteState.load", "StaffInviteState.set_password",
     "DestinationSearchState.set_query", "DestinationSearchState.open_first",
     "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
     "PlanListState.load_country", "PlanListState.load_region", "PlanListState.load_global",
@@ -66,6 +67,7 @@ class Refs:
     esim: str
     ticket: str
     member: int  # a user id of Acme, the company whose team the other companies must not reach
+    staff: int = 0  # the owner's staff id, as a hostile tab would send it to the staff pages
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -77,6 +79,24 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "StaffLoginState.submit_code": lambda r: ({"totp": "000000"},),
     "PasswordLoginState.login_enterprise": lambda r: ({"email": "x@example.com", "password": "guess guess"},),
     "SetPasswordState.set_password": lambda r: ({"password": "a hostile passphrase", "confirm": "a hostile passphrase"},),
+    "StaffInviteState.set_password": lambda r: ({"password": "a hostile passphrase", "confirm": "a hostile passphrase"},),
+    "StaffState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "owner"},),
+    "StaffState.change_role": lambda r: (r.staff, "support"),
+    "StaffState.ask": lambda r: (r.staff, "disable"),
+    "AdminTicketsState.filter_status": lambda r: ("open",),
+    "AdminTicketsState.filter_assignee": lambda r: ("unassigned",),
+    "AdminTicketsState.sort_by": lambda r: ("subject",),
+    "AdminTicketsState.go_to_page": lambda r: (1,),
+    "AdminTicketState.send_reply": lambda r: ({"body": "sneaky staff reply"},),
+    "AdminTicketState.assign": lambda r: (str(r.staff),),
+    "JobsState.run_now": lambda r: ("cleanup",),
+    "JobsState.set_paused": lambda r: ("email_outbox", True),
+    "JobsState.toggle_history": lambda r: ("cleanup",),
+    "SettingsState.save": lambda r: ({"refund_window_days": "0", "support_refund_limit_cents": "999999"},),
+    "AuditState.apply_filters": lambda r: ({"who": "", "action": "", "entity_type": "", "entity_id": r.ticket,
+                                            "date_from": "", "date_to": ""},),
+    "AuditState.sort_by": lambda r: ("when",),
+    "AuditState.go_to_page": lambda r: (1,),
     "ForgotPasswordState.request_reset": lambda r: ({"email": "stranger@example.com"},),
     "TeamState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "admin"},),
     "TeamState.change_role": lambda r: (r.member, "viewer"),
@@ -104,6 +124,26 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
 }
+
+
+# The staff roles each admin state serves (owners hold every role). A staff member of any other role
+# is called against its handlers too, and must be refused like a customer. States not listed here
+# get no staff callers.
+STAFF_ALLOWED = {
+    "StaffState": ("owner",),
+    "JobsState": ("owner", "operations"),
+    "AuditState": ("owner", "finance"),
+    "AdminTicketsState": ("owner", "support"),
+    "AdminTicketState": ("owner", "support"),
+    "RefundQueueState": ("owner", "support"),
+    "SettingsState.save": ("owner",),  # everyone reads the settings; only owners save
+}
+
+
+def _staff_below(handler: str, roles: tuple[str, ...]) -> bool:
+    """Whether a staff caller with `roles` is below what `handler` ("State.handler") is for."""
+    allowed = STAFF_ALLOWED.get(handler, STAFF_ALLOWED.get(handler.split(".")[0]))
+    return bool(roles) and allowed is not None and not set(roles) & set(allowed)
 
 
 def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
@@ -186,14 +226,21 @@ def world(database_url: str) -> World:
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    return World(Refs(refs[0], refs[1], ticket, member.id), alice, uid,
+    for role in ("operations", "support", "finance"):  # staff below the role a page is for
+        passwords.create_admin(address := f"{role}-{marker[:8]}@example.com", "a long admin passphrase",
+                               staff_role=role)
+        callers[f"{role} staff"] = exchange(staff_sign_in(address, "a long admin passphrase", ip="10.9.0.4"))
+    owner_id = callers["an admin"].identity.principal_id
+    return World(Refs(refs[0], refs[1], ticket, member.id, owner_id), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
 
 def _rows(world: World) -> str:
-    """Alice's rows, and Acme's users and their links."""
+    """Alice's rows, Acme's users and their links, the staff accounts and the store settings."""
     queries = [
+        "SELECT md5(string_agg(a::text, '|' ORDER BY a.id)) FROM admins a WHERE :a IS NOT NULL",
+        "SELECT md5(string_agg(s::text, '|' ORDER BY s.key)) FROM settings s WHERE :a IS NOT NULL",
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
@@ -272,7 +319,8 @@ async def test_every_handler_is_covered_and_refuses_strangers(world: World, reco
         owner = _owner_role(cls)
         cases = {"no session": ""} | ({} if owner is None else {
             case: caller.token for case, caller in world.callers.items()
-            if caller.identity.role != owner or case in ("another customer", "another company")})
+            if caller.identity.role != owner or case in ("another customer", "another company")
+            or _staff_below(name, caller.identity.roles)})
         for case, token in cases.items():
             state = _browser_tab(cls, token, world.refs)
             if error := await _call(state, handler, ARGS.get(name, lambda r: ())(world.refs)):
@@ -318,5 +366,13 @@ async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world:
     from esim_app.state.refund_queue import RefundQueueState
 
     state = _browser_tab(RefundQueueState, world.callers["an admin"].token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
+
+
+async def test_support_staff_do_see_the_ticket_queue_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin_tickets import AdminTicketsState
+
+    state = _browser_tab(AdminTicketsState, world.callers["support staff"].token, world.refs)
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
