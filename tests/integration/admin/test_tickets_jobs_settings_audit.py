@@ -17,6 +17,7 @@ from services.core.models import EmailOutbox
 from services.jobs import control
 from services.jobs.runs import JobResult
 from services.jobs.scheduler import JobScheduler, JobSpec
+from services.store import display
 from services.store import settings as store
 from services.support import tickets
 from tests.integration.admin.conftest import audit_rows, new_staff
@@ -123,11 +124,15 @@ def test_owners_save_settings_validated_and_audited_others_only_read(database_ur
     try:
         view = settings.save_settings(owner.identity, {"refund_window_days": "14", "support_refund_limit_cents": "2500",
                                                        "brand_name": "Roamly", "support_email": "Help@Roamly.test",
-                                                       "storefront_notice": ""}, ip="10.30.3.3")
+                                                       "storefront_notice": "  Planned  maintenance tonight "},
+                                      ip="10.30.3.3")
         assert view.values["refund_window_days"] == "14" and view.values["support_email"] == "help@roamly.test"
         assert store.get_store_settings().support_refund_limit_cents == 2500
-        row = audit_rows("settings.updated", "store")[-1]
-        assert row.details["after"]["refund_window_days"] == "14" and "storefront_notice" not in row.details["after"]
+        row = audit_rows("settings.updated", "store")[-1]  # only what changed
+        assert row.details["after"]["refund_window_days"] == "14"
+        assert display.display_settings().notice == "Planned maintenance tonight"  # every storefront page shows it
+        settings.save_settings(owner.identity, {"refund_window_days": "14", "storefront_notice": ""}, ip=None)
+        assert list(audit_rows("settings.updated", "store")[-1].details["after"]) == ["storefront_notice"]
         assert row.details["before"]["brand_name"] != "Roamly"
         with pytest.raises(errors.SettingRejected) as refused:
             settings.save_settings(owner.identity, {"refund_window_days": "400", "brand_name": "Changed"}, ip=None)
