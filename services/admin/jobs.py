@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from services.accounts.sessions import Identity
@@ -61,7 +62,7 @@ def _history(now: dt.datetime) -> dict[str, list[RunView]]:
     ranked = (select(JobRun, sa.func.row_number().over(partition_by=JobRun.job, order_by=(
         col(JobRun.started_at).desc(), col(JobRun.id).desc())).label("n"))
         .where(col(JobRun.started_at) >= now - HISTORY).subquery())
-    runs = sa.orm.aliased(JobRun, ranked)
+    runs = aliased(JobRun, ranked)
     out: dict[str, list[RunView]] = {}
     with db.session() as s:
         for run in s.exec(select(runs).where(ranked.c.n <= MAX_HISTORY)

@@ -54,8 +54,10 @@ def test_the_queue_filters_by_status_and_assignee_and_assignment_is_audited(data
     unassigned = support.list_tickets(agent.identity, support.TicketFilter(assignee="unassigned", page_size=100))
     assert ref not in [r.ref for r in unassigned.rows]
     support.set_closed(agent.identity, ref, True, ip=None)
-    closed = support.list_tickets(agent.identity, support.TicketFilter(status="closed", page_size=100))
-    assert ref in [r.ref for r in closed.rows]
+    agent_id = str(agent.identity.principal_id)
+    closed = support.list_tickets(agent.identity, support.TicketFilter(status="closed", assignee=agent_id))
+    assert [r.ref for r in closed.rows] == [ref]
+    assert support.list_tickets(agent.identity, support.TicketFilter(status="open", assignee=agent_id)).total == 0
     support.set_closed(agent.identity, ref, False, ip=None)
     assert [a.details["after"]["status"] for a in audit_rows("ticket.closed", ref) + audit_rows("ticket.reopened", ref)
             ] == ["closed", "open"]

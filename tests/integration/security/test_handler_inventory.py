@@ -370,9 +370,10 @@ async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world:
     assert _leaks(state, world.markers)
 
 
-async def test_support_staff_do_see_the_ticket_queue_so_the_checks_can_see_a_leak(world: World) -> None:
-    from esim_app.state.admin_tickets import AdminTicketsState
+async def test_support_staff_do_see_a_ticket_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin_tickets import AdminTicketState
 
-    state = _browser_tab(AdminTicketsState, world.callers["support staff"].token, world.refs)
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    state = _browser_tab(AdminTicketState, world.callers["support staff"].token, world.refs)  # Alice's ticket page
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
