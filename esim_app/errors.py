@@ -22,6 +22,8 @@ MESSAGES: dict[str, str] = {
     "invalid_setting": "That setting value is not valid. Check the allowed range and try again.",
     # -- orders, eSIMs, top-ups, refunds, payments --
     "plan_unavailable": "This plan is no longer available. Please pick another one.",
+    "price_changed": "The price of this plan has just changed: please check the new price above and pay again. "
+                     "Nothing was charged.",
     "order_not_found": "We could not find that order in your account.",
     "payment_mismatch": "The payment does not match this order. Please contact support.",
     "checkout_expired": "This checkout has expired. Please reload the page and try again.",
@@ -104,8 +106,17 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
+    # -- admin dashboard: orders and customers --
+    "admin_not_permitted": "Your staff role does not allow this.",
+    "admin_note_missing": "Please write a note for the audit log.",
+    "admin_note_too_long": "Please keep the note under {max_chars} characters.",
+    "admin_action_stale": "This confirmation has expired. Open the action again.",
+    "admin_action_not_allowed": "This action is not possible for the order in its current state.",
+    "admin_refund_amount_invalid": "Enter an amount greater than zero and no more than what is left to refund.",
+    "admin_failover_unavailable": "That provider cannot take this order now. Choose another offer.",
+    "admin_provider_cancel_failed": "The provider did not cancel the eSIM. Try again later or cancel it by hand.",
+    "admin_customer_not_found": "No customer with that reference.",
     # -- admin dashboard (staff) --
-    "admin_not_allowed": "Your staff role does not allow this. Ask an owner.",
     "admin_invalid_role": "Choose one of the roles: owner, operations, support or finance.",
     "admin_staff_exists": "This email address already has a staff account.",
     "admin_staff_not_found": "We could not find that staff account.",

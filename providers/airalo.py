@@ -217,10 +217,12 @@ class AiraloProvider(Provider):
         timeout: float,
         retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.AsyncBaseTransport | None = None,
+        shared_rates_url: str = "",
     ) -> None:
         self._client_id, self._secret = client_id, client_secret
         self._http = ProviderHTTP(PROVIDER_ID, base_url, timeout=timeout, rates=RATES, error_for=error_for,
-                                  retry=retry, transport=transport)
+                                  retry=retry, transport=transport,
+                                  shared_rates_url=shared_rates_url)
         self._token: str | None = None
         self._token_deadline = 0.0
         self._token_lock = asyncio.Lock()

@@ -209,10 +209,12 @@ class EsimAccessProvider(Provider):
         timeout: float,
         retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.AsyncBaseTransport | None = None,
+        shared_rates_url: str = "",
     ) -> None:
         self._access_code, self._secret = access_code, secret_key
         self._http = ProviderHTTP(PROVIDER_ID, base_url, timeout=timeout, rates=RATES, error_for=error_for,
-                                  retry=retry, transport=transport, headers={"Content-Type": "application/json"})
+                                  retry=retry, transport=transport, headers={"Content-Type": "application/json"},
+                                  shared_rates_url=shared_rates_url)
 
     def _sign(self, request: httpx.Request) -> None:
         """Fresh timestamp and single-use request id on every attempt, over the exact bytes sent."""

@@ -176,12 +176,13 @@ class EsimGoProvider(Provider):
     capabilities = Capabilities(topup=True, usage_batch_size=1)
 
     def __init__(self, *, api_key: str, base_url: str, timeout: float, retry: RetryPolicy = DEFAULT_RETRY,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, shared_rates_url: str = "") -> None:
         base = base_url.rstrip("/")
         if not base.rsplit("/", 1)[-1].startswith("v2."):
             base = f"{base}/{API_VERSION}"
         self._http = ProviderHTTP(PROVIDER_ID, base, timeout=timeout, rates=RATES, error_for=error_for,
-                                  retry=retry, transport=transport, headers={"X-API-Key": api_key})
+                                  retry=retry, transport=transport, headers={"X-API-Key": api_key},
+                                  shared_rates_url=shared_rates_url)
         self._timeout = timeout
         self._currency: str | None = None
         self._placed: dict[str, str] = {}  # client reference -> orderReference

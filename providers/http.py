@@ -1,6 +1,7 @@
 """The one HTTP wrapper every provider client uses.
 
-It owns the pooled `httpx.AsyncClient`, client-side rate limiting (`aiolimiter`), the retry policy
+It owns the pooled `httpx.AsyncClient`, client-side rate limiting (`aiolimiter` in this process, or
+shared by every process through Redis: `providers.rate_store`), the retry policy
 and the translation of transport failures into `providers.base` errors. Each provider passes its
 own `error_for(response)` function, which holds that provider's error table.
 
@@ -30,6 +31,7 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from providers.base import OutcomeUnknown, ProviderError, RateLimited, TransientProviderError
+from providers.rate_store import SharedRates
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +69,13 @@ class RateLimits:
     """Client-side token buckets: one `default` bucket for every call plus named buckets.
 
     A bucket name `family:key` (e.g. `usage:8944...`) gets its own limiter at the rate of `family`,
-    which models per-ICCID limits.
+    which models per-ICCID limits. With `shared`, the account-wide buckets (not the per-key ones)
+    are counted across every process; should Redis fail, this process's limiter takes over.
     """
 
-    def __init__(self, rates: Mapping[str, Rate]) -> None:
+    def __init__(self, rates: Mapping[str, Rate], shared: SharedRates | None = None) -> None:
         self._rates = dict(rates)
+        self._shared = shared
         self._limiters: dict[str, AsyncLimiter] = {}
 
     def _limiter(self, bucket: str) -> AsyncLimiter | None:
@@ -85,6 +89,10 @@ class RateLimits:
 
     async def acquire(self, bucket: str | None) -> None:
         for name in ("default", bucket) if bucket else ("default",):
+            rate = self._rates.get(name)
+            if self._shared is not None and rate is not None and await self._shared.acquire(
+                    name, rate.max_rate, rate.period):
+                continue
             limiter = self._limiter(name)
             if limiter is not None:
                 await limiter.acquire()
@@ -137,11 +145,14 @@ class ProviderHTTP:
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
+        shared_rates_url: str = "",
     ) -> None:
         self.provider = provider
         self._error_for = error_for
         self._retry = retry
-        self._limits = RateLimits(rates)
+        self._shared = (SharedRates(shared_rates_url, provider=provider, account=base_url)
+                        if shared_rates_url else None)
+        self._limits = RateLimits(rates, self._shared)
         self._rng = rng or random.Random()
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
@@ -216,3 +227,5 @@ class ProviderHTTP:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._shared is not None:
+            await self._shared.aclose()

@@ -113,7 +113,8 @@ def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None
         if not missing:
             credentials = {c.param: getattr(settings, c.setting) for c in spec.credentials}
             base_url = getattr(settings, spec.base_url_setting)
-            providers[provider_id] = spec.client(**credentials, base_url=base_url, timeout=timeout)
+            providers[provider_id] = spec.client(**credentials, base_url=base_url, timeout=timeout,
+                                                 shared_rates_url=settings.redis_url)
             continue
         if settings.is_production:
             raise RuntimeError(f"provider {provider_id} is enabled but {', '.join(missing)} is not set")
@@ -123,5 +124,6 @@ def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None
                 f"provider {provider_id} has no credentials ({', '.join(missing)}) and no simulator URL"
             )
         logger.info("provider %s uses its simulator at %s", provider_id, url)
-        providers[provider_id] = spec.client(**spec.sandbox_credentials(), base_url=url, timeout=timeout)
+        providers[provider_id] = spec.client(**spec.sandbox_credentials(), base_url=url, timeout=timeout,
+                                             shared_rates_url=settings.redis_url)
     return ProviderRegistry(providers)

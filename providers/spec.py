@@ -51,7 +51,7 @@ class ProviderSpec:
 
     id: str
     display_name: str
-    client: type[Provider]  # built with its credentials as keywords, plus `base_url` and `timeout`
+    client: type[Provider]  # built with its credentials as keywords, plus `base_url`, `timeout`, `shared_rates_url`
     credentials: tuple[Credential, ...]
     base_url: str  # production default of the `<id>_base_url` setting
     verify_webhook: WebhookVerifier

@@ -6,7 +6,7 @@ instead of `enterprise_user_id`. Tickets get the staff member assigned to them. 
 gets indexes for the staff viewer (newest first; by actor).
 
 Revision ID: b3f8d1a6c5e2
-Revises: e7b2c5d8a1f4
+Revises: b5d1e8c3a9f6
 Create Date: 2026-12-02 15:50:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'b3f8d1a6c5e2'
-down_revision: Union[str, Sequence[str], None] = 'e7b2c5d8a1f4'
+down_revision: Union[str, Sequence[str], None] = 'b5d1e8c3a9f6'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

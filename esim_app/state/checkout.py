@@ -46,6 +46,7 @@ class CheckoutState(CustomerState):
     topup_for: str = ""  # the eSIM a top-up is for (its display id), from `?esim=`
     sign_in_href: str = "/login"
     _plan_slug: str = ""
+    _shown_price_cents: int = 0  # the price this page showed: the only one the order may be created at
     _checkout_key: str = ""  # this tab's idempotency key for `_key_for` (customer, plan, eSIM)
     _key_for: str = ""
 
@@ -60,20 +61,26 @@ class CheckoutState(CustomerState):
         self.signed_in = identity is not None and identity.role == "customer"
         self.plan = None
         try:
-            view = await orders.load_checkout(identity.principal_id if self.signed_in else None, plan_slug=slug,
-                                              topup_esim_ref=self.topup_for)
+            view = await self._show_current_price(identity.principal_id if self.signed_in else None)
         except ServiceError as exc:
             self.error = message_for(exc)
             return None
         if view is None:
             return None
-        self.plan = plan_card_of(view.offer, view.offer.currency)
         self.supports_topup = view.supports_topup
         self.coverage_text = (f"Added to your eSIM {self.topup_for}" if self.topup_for
                               else _coverage_text(view.coverage_names))
         if self.signed_in:
             return CheckoutState.mount_card
         return None
+
+    async def _show_current_price(self, user_id: int | None) -> orders.CheckoutView | None:
+        """Show the plan at the catalogue's price now; that price is the one paying will accept."""
+        view = await orders.load_checkout(user_id, plan_slug=self._plan_slug, topup_esim_ref=self.topup_for)
+        if view is not None:
+            self.plan = plan_card_of(view.offer, view.offer.currency)
+            self._shown_price_cents = view.offer.price_cents
+        return view
 
     @rx.event
     def mount_card(self):
@@ -118,7 +125,12 @@ class CheckoutState(CustomerState):
         try:
             paid = await orders.pay_checkout(identity.principal_id, key=self._key(identity.principal_id),
                                              plan_slug=self._plan_slug, card_token=token,
+                                             shown_price_cents=self._shown_price_cents,
                                              topup_esim_ref=self.topup_for)
+        except orders.PriceChanged as exc:
+            await self._show_current_price(identity.principal_id)
+            self.paying, self.error = False, message_for(exc)
+            return None
         except ServiceError as exc:
             self.paying, self.error = False, message_for(exc)
             return None

@@ -1,14 +1,9 @@
-"""Refusals of the admin dashboard, each with a stable code (words: esim_app/errors.py)."""
+"""Refusals of the admin dashboard's staff, tickets, jobs, settings and audit pages, each with a stable
+code (words: esim_app/errors.py). A role refusal is `services.admin.access.NotPermitted`."""
 
 from __future__ import annotations
 
 from services.core.errors import ServiceError
-
-
-class NotAllowed(ServiceError):
-    """The caller is not active staff with a role that may do this (checked on the server, on every call)."""
-
-    code = "admin_not_allowed"
 
 
 class InvalidStaffRole(ServiceError):

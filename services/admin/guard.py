@@ -1,7 +1,8 @@
 """The staff check every admin service runs first, and the audit row every staff change writes.
 
-`require_staff` re-reads the account from the database: it must be active and its *current*
-role one of `roles` (an owner may do everything), whatever the page or the identity claims. The
+`require_staff` is `access.require` (a staff identity holding one of `roles`; an owner holds every
+role) plus a re-read of the account in the caller's transaction: it must still be active with one of
+those roles now, whatever the page or the identity claims. Refusals are `access.NotPermitted`. The
 staff id always comes from the identity the session resolved to.
 """
 
@@ -14,20 +15,19 @@ from sqlmodel import Session
 
 from services.accounts.sessions import Identity
 from services.accounts.validation import clip
-from services.admin.errors import NotAllowed
+from services.admin.access import EVERY_ROLE, NotPermitted, require
 from services.core.models import Admin, AuditLog, Role, StaffRole
 
-ANY_STAFF = tuple(r.value for r in StaffRole)
+ANY_STAFF = EVERY_ROLE
 
 
 def require_staff(s: Session, identity: Identity | None, roles: Iterable[str]) -> Admin:
-    """The caller's active staff account when its role is in `roles` (owners always); else `NotAllowed`."""
-    if identity is None or identity.role != Role.ADMIN:
-        raise NotAllowed("not a staff session")
-    admin = s.get(Admin, identity.principal_id)
-    allowed = set(roles) | {StaffRole.OWNER.value}
+    """The caller's active staff account when its role is in `roles` (owners always); else `NotPermitted`."""
+    allowed = {*roles, StaffRole.OWNER.value}
+    require(identity, tuple(allowed))
+    admin = s.get(Admin, identity.principal_id)  # type: ignore[union-attr]
     if admin is None or not admin.is_active or admin.staff_role not in allowed:
-        raise NotAllowed(f"admin {identity.principal_id} may not do this (needs {sorted(allowed)})")
+        raise NotPermitted(f"admin {identity.principal_id} may not do this now (needs {sorted(allowed)})")  # type: ignore[union-attr]
     return admin
 
 

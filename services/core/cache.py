@@ -1,8 +1,9 @@
 """A small thread-safe TTL cache for the storefront's catalogue reads.
 
-Values are immutable (tuples of frozen views), so callers share them safely. A catalogue sync or a
-settings change in this process calls `invalidate_catalog_cache()`; other processes catch up
-within the TTL.
+Values are immutable (tuples of frozen views), so callers share them safely. A catalogue sync, a
+settings change or an override calls `invalidate_catalog_cache()`: this process forgets at once and
+every other web worker when the notification reaches its listener (`services.core.cache_sync`);
+the TTL bounds staleness should a notification be lost.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
+
+from services.core import cache_sync
 
 T = TypeVar("T")
 
@@ -37,7 +40,14 @@ def cached(key: Hashable, load: Callable[[], T], *, ttl: float = TTL_SECONDS) ->
 
 
 def invalidate_catalog_cache() -> None:
-    """Forget every cached read (after a sync, a settings change or an admin override)."""
+    """Forget every cached read here and in every other process (after a sync, a settings change
+    or an admin override has committed)."""
+    forget_local()
+    cache_sync.publish()
+
+
+def forget_local() -> None:
+    """Forget every cached read of this process (what a notification from another process asks)."""
     with _lock:
         _entries.clear()
 

@@ -48,6 +48,8 @@ class Settings(ProviderSettings):
     # Providers: which are enabled, in order of preference.
     esim_providers: Annotated[tuple[str, ...], NoDecode] = PROVIDER_IDS
     provider_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Redis shared by every process: provider rate limits count across all of them ("" = per process).
+    redis_url: str = ""
 
     # Payments and mail (used by later features; listed here so there is one place).
     stripe_secret_key: str = ""
@@ -76,7 +78,7 @@ class Settings(ProviderSettings):
 
     scheduler: Literal["inline", "off"] = "inline"
     # Background job intervals (`esim jobs`, or inline in the web process).
-    job_pending_orders_minutes: float = Field(default=5, gt=0)
+    job_pending_orders_minutes: float = Field(default=0.5, gt=0)
     job_failed_orders_minutes: float = Field(default=10, gt=0)
     job_usage_minutes: float = Field(default=60, gt=0)
     job_catalog_hours: float = Field(default=6, gt=0)

@@ -9,6 +9,7 @@ asleep) is skipped rather than replayed.
 
 - `esim jobs` runs `run_forever()` in its own process (production: one or more of them);
 - the web app enters `web_lifespan()`, which runs the same schedule inline when SCHEDULER=inline.
+However many schedulers run, only the elected one starts runs (`services.jobs.leader`).
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from providers.registry import ProviderRegistry
 from services.accounts import sessions
 from services.catalog import sync as catalog_sync
-from services.core import db, logs
+from services.core import cache_sync, db, logs
+from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
 from services.jobs.control import is_paused
+from services.jobs.leader import Leadership
 from services.jobs.retention import purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.notifications import sender
@@ -139,11 +142,17 @@ async def _paused(job: str) -> bool:
 
 
 class JobScheduler:
-    """An AsyncIOScheduler running `specs`; `stop()` waits for running jobs, then cancels stragglers."""
+    """An AsyncIOScheduler running `specs`; `stop()` waits for running jobs, then cancels stragglers.
+
+    With `elect`, runs start only while this process holds the scheduler leadership.
+    """
 
     def __init__(self, specs: Iterable[JobSpec], *, registry: Callable[[], ProviderRegistry],
-                 misfire_grace_seconds: int, first_run_delay: dt.timedelta = FIRST_RUN_DELAY) -> None:
+                 misfire_grace_seconds: int, first_run_delay: dt.timedelta = FIRST_RUN_DELAY,
+                 elect: bool = True) -> None:
         self.specs = tuple(specs)
+        self._elect = elect
+        self.leadership: Leadership | None = None
         self._first_run_delay = first_run_delay
         self._registry = registry
         self._running: set[asyncio.Task] = set()
@@ -151,7 +160,9 @@ class JobScheduler:
             "coalesce": True, "max_instances": 1, "misfire_grace_time": misfire_grace_seconds})
 
     def start(self) -> None:
-        """Start on the running event loop."""
+        """Start on the running event loop (and, with `elect`, start seeking the leadership)."""
+        if self._elect:
+            self.leadership = Leadership(db.database_url()).start()
         now = dt.datetime.now(dt.UTC)
         for spec in self.specs:
             first = now + (self._first_run_delay if spec.run_at_start else spec.interval)
@@ -161,6 +172,8 @@ class JobScheduler:
         log.info("scheduler started: %s", ", ".join(s.name for s in self.specs))
 
     async def _run(self, spec: JobSpec) -> None:
+        if self.leadership is not None and not self.leadership.held:
+            return  # another process leads: it starts the runs
         task = asyncio.current_task()
         self._running.add(task)  # type: ignore[arg-type]
         try:
@@ -182,6 +195,8 @@ class JobScheduler:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
         self._scheduler.shutdown(wait=False)
+        if self.leadership is not None:
+            await asyncio.to_thread(self.leadership.stop)
         log.info("scheduler stopped")
 
 
@@ -199,9 +214,11 @@ def build_scheduler(settings: Settings | None = None, *, registry: Callable[[], 
 
 @contextlib.asynccontextmanager
 async def web_lifespan() -> AsyncIterator[None]:
-    """The web app's lifespan: logging configured, the jobs inline when SCHEDULER=inline, pool closed at exit."""
+    """The web app's lifespan: logging configured, the catalogue cache kept coherent with the other
+    processes, the jobs inline when SCHEDULER=inline, pool closed at exit."""
     settings = get_settings()
     logs.configure(settings.log_level)
+    listener = cache_sync.CacheListener(db.database_url(), forget_local).start()
     scheduler = build_scheduler(settings) if settings.scheduler == "inline" else None
     if scheduler is not None:
         scheduler.start()
@@ -210,6 +227,7 @@ async def web_lifespan() -> AsyncIterator[None]:
     finally:
         if scheduler is not None:
             await scheduler.stop()
+        await asyncio.to_thread(listener.stop)
         db.reset_engine()
 
 

@@ -18,6 +18,7 @@ from services.orders.errors import (
     EsimNotFound,
     OrderNotFound,
     PlanUnavailable,
+    PriceChanged,
     RefundError,
     RefundFailed,
     RefundNotAllowed,
@@ -45,7 +46,7 @@ from services.orders.topups import list_topup_offers
 
 __all__ = [
     "AccountView", "CheckoutExpired", "InvalidWebhook", "MalformedWebhook", "UnknownProvider", "receive_provider_webhook", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
-    "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "RefundError", "RefundFailed",
+    "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "PriceChanged", "RefundError", "RefundFailed",
     "RefundNotAllowed", "RefundNotInReview", "RefundRequestView", "RefundView", "TopupUnavailable",
     "confirm_checkout", "decide_refund_request", "get_esim", "get_order", "get_refund_eligibility",
     "list_orders", "list_refund_requests", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",

@@ -47,12 +47,13 @@ async def load_checkout(user_id: int | None, *, plan_slug: str, topup_esim_ref: 
     return CheckoutView(detail.offer, tuple(c.name for c in detail.coverage), detail.supports_topup)
 
 
-async def pay_checkout(user_id: int, *, key: str, plan_slug: str, card_token: str,
+async def pay_checkout(user_id: int, *, key: str, plan_slug: str, card_token: str, shown_price_cents: int,
                        topup_esim_ref: str = "") -> CheckoutResult:
     """Create (or reuse, by `key`) the customer's pending order and charge the card token.
 
-    Raises `PaymentDeclined` (the order stays pending for another card) and the other payment or
-    order errors; a paid order starts fulfilment before this returns.
+    `shown_price_cents` is the price this checkout showed; a new order is created only at that price
+    (else `PriceChanged`, nothing charged). Raises `PaymentDeclined` (the order stays pending for
+    another card) and the other payment or order errors; a paid order starts fulfilment before this returns.
     """
     _check_key(key)
     order = await asyncio.to_thread(ordering.order_for_key, user_id, key=key)
@@ -61,7 +62,7 @@ async def pay_checkout(user_id: int, *, key: str, plan_slug: str, card_token: st
         if topup_esim_ref:
             esim_id, _ = await topups.check_topup(user_id, esim_ref=topup_esim_ref, plan_slug=plan_slug)
         order = await asyncio.to_thread(ordering.create_order, user_id, plan_slug=plan_slug,
-                                        topup_of_esim_id=esim_id, key=key)
+                                        topup_of_esim_id=esim_id, key=key, shown_price_cents=shown_price_cents)
     try:
         attempt = await asyncio.to_thread(stripe_payments.pay_with_card_token, order.id, token_id=card_token)
     except OrderNotPayable:  # paid already: a repeated click, or the webhook came first

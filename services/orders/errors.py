@@ -14,6 +14,12 @@ class PlanUnavailable(ServiceError):
     code = "plan_unavailable"
 
 
+class PriceChanged(ServiceError):
+    """The plan's price changed after the customer saw it; nothing was charged."""
+
+    code = "price_changed"
+
+
 class OrderNotFound(ServiceError):
     code = "order_not_found"
 

@@ -21,6 +21,7 @@ from providers import base as pb
 from providers.polling import PENDING_STATES, wait_for_order
 from providers.registry import ProviderRegistry
 from services.core import db
+from services.core.settings import get_settings
 from services.core.models import AuditLog, Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
 from services.orders.errors import (
     CheckoutExpired,
@@ -29,6 +30,7 @@ from services.orders.errors import (
     OrderNotFound,
     PaymentMismatch,
     PlanUnavailable,
+    PriceChanged,
     TopupDoesNotFit,
 )
 from services.store.settings import get_store_settings
@@ -37,7 +39,13 @@ log = logging.getLogger(__name__)
 
 INLINE_POLL_SECONDS = 20.0  # how long fulfilment waits for an asynchronous provider before the job takes over
 POLL_INTERVAL = 0.5
-RECLAIM_AFTER = dt.timedelta(minutes=5)  # an order provisioning this long without news is taken over
+LEASE_MARGIN = dt.timedelta(seconds=10)
+
+
+def reclaim_after() -> dt.timedelta:
+    """How long an order may provision without news before another worker takes it over (asking the
+    provider, never ordering again): just longer than one provider call may take."""
+    return dt.timedelta(seconds=get_settings().provider_timeout_seconds) + LEASE_MARGIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +69,13 @@ def _now() -> dt.datetime:
 
 
 def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None,
-                 key: str | None = None) -> CreatedOrder:
+                 key: str | None = None, shown_price_cents: int | None = None) -> CreatedOrder:
     """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price.
 
     `key` (a checkout's idempotency key) becomes the order's client reference: the database keeps it
-    unique, so a second call with the same key returns the first call's order.
+    unique, so a second call with the same key returns the first call's order. `shown_price_cents`
+    is the price the customer's page showed: when the catalogue's differs, `PriceChanged` (the
+    price charged is always the price shown; the order keeps it).
     """
     with db.session() as s:
         package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
@@ -73,6 +83,8 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
             raise PlanUnavailable(f"plan {plan_slug} is unknown or vanished")
         if not package.is_enabled or (topup_of_esim_id is None and package.is_topup):
             raise PlanUnavailable(f"plan {plan_slug} is disabled, or a top-up bought as a plan")
+        if shown_price_cents is not None and shown_price_cents != package.price_cents:
+            raise PriceChanged(f"plan {plan_slug} costs {package.price_cents}, the page showed {shown_price_cents}")
         if topup_of_esim_id is not None:  # services.orders.topups checked with the provider that it fits
             esim = s.get(Esim, topup_of_esim_id)
             if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
@@ -219,12 +231,14 @@ def _provider_reference(claim: _Claim, provider_id: str) -> str:
 
 
 def _record_attempt(claim: _Claim, candidate: _Candidate) -> None:
-    """Write down which provider we are about to call, before calling it."""
+    """Write down which provider we are about to call, before calling it, and renew the lease: the
+    order call that follows may outlast it by at most one provider timeout, which the lease exceeds."""
     with db.session() as s, s.begin():
         s.execute(
             sa.update(Order).where(Order.id == claim.order_id)
             .values(provider_id=candidate.provider_id, package_id=candidate.package_id,
-                    cost_micros=candidate.cost_micros * claim.quantity, provider_order_id=None)
+                    cost_micros=candidate.cost_micros * claim.quantity, provider_order_id=None,
+                    last_status_check=sa.func.now())
         )
 
 
@@ -359,7 +373,7 @@ def _reclaim(order_id: int) -> _Claim | None:
         row = s.execute(
             sa.update(Order)
             .where(Order.id == order_id, Order.status == OrderStatus.PROVISIONING,
-                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < _now() - RECLAIM_AFTER))
+                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < _now() - reclaim_after()))
             .values(last_status_check=sa.func.now()).returning(Order.id)
         ).first()
     return None if row is None else _load_claim(order_id)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = tuple(dt.timedelta(minutes=m) for m in (5, 15, 60))  # wait before retry 1, 2, 3
 MAX_RETRIES = len(BACKOFF)
-PAID_GRACE = dt.timedelta(minutes=2)  # a paid order is the web process's for this long
+PAID_GRACE = dt.timedelta(seconds=30)  # a paid order is the web process's for this long
 REFUND_LEASE = dt.timedelta(minutes=10)  # one worker refunds an order; another may after this
 CONCURRENCY = 8  # orders in flight per run
 
@@ -70,7 +70,7 @@ async def check_pending_orders(*, registry: ProviderRegistry, now: dt.datetime |
                 .order_by(Order.id).limit(limit))
     stuck = await asyncio.to_thread(_ids, sa.select(Order.id).where(
         Order.status == OrderStatus.PROVISIONING,
-        sa.or_(Order.last_status_check.is_(None), Order.last_status_check < now - orders.RECLAIM_AFTER),
+        sa.or_(Order.last_status_check.is_(None), Order.last_status_check < now - orders.reclaim_after()),
     ).order_by(Order.last_status_check.asc().nulls_first(), Order.id).limit(limit))
 
     async def fulfil(order_id: int) -> bool:

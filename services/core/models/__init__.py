@@ -17,6 +17,7 @@ from services.core.models.accounts import (
     LoginCode,
     User,
 )
+from services.core.models.admin import StaffAction
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -79,6 +80,7 @@ __all__ = [
     "RefundStatus",
     "Role",
     "Setting",
+    "StaffAction",
     "SettingType",
     "StaffRole",
     "StripeEvent",

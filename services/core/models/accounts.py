@@ -26,6 +26,9 @@ class User(SQLModel, table=True):
     """A customer. Created on first successful one-time-code login."""
 
     __tablename__ = "users"
+    __table_args__ = (  # staff search by the start of an address (emails are stored lower-case)
+        sa.Index("ix_users_email_prefix", "email", postgresql_ops={"email": "text_pattern_ops"}),
+    )
 
     id: int | None = pk()
     display_id: str | None = display_id_column("users_display_id_seq", "UID")

@@ -90,6 +90,11 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_status", "status"),
         sa.Index("ix_orders_user_id", "user_id"),
         sa.Index("ix_orders_status_check", "status", "last_status_check"),
+        # the admin order list: newest first, keyset on (created_at, id), alone or after one filter
+        sa.Index("ix_orders_created_at_id", "created_at", "id"),
+        sa.Index("ix_orders_status_created_at_id", "status", "created_at", "id"),
+        sa.Index("ix_orders_provider_id_created_at_id", "provider_id", "created_at", "id"),
+        sa.Index("ix_orders_user_id_created_at_id", "user_id", "created_at", "id"),
     )
 
     id: int | None = pk()
@@ -160,6 +165,7 @@ class Esim(SQLModel, table=True):
         sa.UniqueConstraint("provider_id", "iccid"),
         check_in("status", EsimStatus),
         sa.Index("ix_esims_status_usage", "status", "usage_updated_at"),
+        sa.Index("ix_esims_iccid", "iccid"),  # staff search by ICCID
     )
 
     id: int | None = pk()

@@ -42,6 +42,7 @@ class EmailOutbox(SQLModel, table=True):
     __table_args__ = (
         check_in("status", OutboxStatus),
         sa.Index("ix_email_outbox_due", "status", "next_attempt_at"),
+        sa.Index("ix_email_outbox_to_address_id", "to_address", "id"),  # an order's emails on its timeline
     )
 
     id: int | None = pk()

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from services.accounts import sessions, staff as staff_sign_in_flow
 from services.admin import errors, staff
+from services.admin.access import NotPermitted
 from services.core import db
 from services.core.models import Admin
 from tests.integration.admin.conftest import PASSWORD, audit_rows, invite_link, new_staff
@@ -47,13 +48,13 @@ def test_only_owners_manage_staff(database_url: str) -> None:
     target = new_staff("support")
     for role in ("operations", "support", "finance"):
         caller = new_staff(role)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             staff.invite_staff(caller.identity, _address(), "owner", ip=None)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             staff.change_role(caller.identity, target.identity.principal_id, "owner", ip=None)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             staff.set_active(caller.identity, target.identity.principal_id, False, ip=None)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             staff.list_staff(caller.identity)
     with db.session() as s:
         assert s.get(Admin, target.identity.principal_id).staff_role == "support"  # type: ignore[union-attr]
@@ -106,7 +107,7 @@ def test_the_last_active_owner_cannot_be_demoted_or_disabled(database_url: str) 
             staff.set_active(second.identity, last, False, ip=None)
         with db.session() as s:
             assert (s.get(Admin, last).staff_role, s.get(Admin, last).is_active) == ("owner", True)  # type: ignore[union-attr]
-        with pytest.raises(errors.NotAllowed):  # the demoted owner has lost the right at once
+        with pytest.raises(NotPermitted):  # the demoted owner has lost the right at once
             staff.change_role(first.identity, first.identity.principal_id, "owner", ip=None)
     finally:
         with db.session() as s:

@@ -12,6 +12,7 @@ import pytest
 
 from services.accounts import codes
 from services.admin import audit, errors, jobs, settings, support
+from services.admin.access import NotPermitted
 from services.core import db
 from services.core.models import EmailOutbox
 from services.jobs import control
@@ -69,11 +70,11 @@ def test_tickets_refuse_operations_and_finance(database_url: str) -> None:
     _, _, ref = _customer_ticket()
     for role in ("operations", "finance"):
         caller = new_staff(role)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             support.list_tickets(caller.identity)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             support.reply(caller.identity, ref, "hello")
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             support.set_closed(caller.identity, ref, True, ip=None)
 
 
@@ -112,11 +113,11 @@ async def test_run_now_records_a_run_and_other_roles_are_refused(database_url: s
         jobs.authorise_run_now(owner.identity, "mine_bitcoin", ip=None)
     for role in ("support", "finance"):
         caller = new_staff(role)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             jobs.list_jobs(caller.identity)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             jobs.set_paused(caller.identity, "cleanup", True, ip=None)
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             jobs.authorise_run_now(caller.identity, "cleanup", ip=None)
     assert not control.is_paused("cleanup")
 
@@ -144,7 +145,7 @@ def test_owners_save_settings_validated_and_audited_others_only_read(database_ur
         for role in ("operations", "support", "finance"):
             caller = new_staff(role)
             assert settings.get_settings_view(caller.identity).editable is False
-            with pytest.raises(errors.NotAllowed):
+            with pytest.raises(NotPermitted):
                 settings.save_settings(caller.identity, {"refund_window_days": "1"}, ip=None)
     finally:
         with db.get_engine().begin() as conn:
@@ -172,5 +173,5 @@ def test_the_audit_log_filters_and_pages_for_owners_and_finance(database_url: st
     with pytest.raises(errors.InvalidFilter):
         audit.list_audit(owner.identity, audit.AuditQuery(date_from=today, date_to=today - dt.timedelta(days=1)))
     for role in ("operations", "support"):
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(NotPermitted):
             audit.list_audit(new_staff(role).identity)

@@ -37,7 +37,8 @@ from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
 
 SINGLE = constants.RouteArgType.SINGLE
-ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token")
+ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref", "ticket_ref", "link_token",
+              "user_ref")
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
@@ -66,6 +67,7 @@ class Refs:
     order: str
     esim: str
     ticket: str
+    user: str  # Alice's customer reference (UID...)
     member: int  # a user id of Acme, the company whose team the other companies must not reach
     staff: int = 0  # the owner's staff id, as a hostile tab would send it to the staff pages
 
@@ -121,6 +123,16 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "SupportState.sort_by": lambda r: ("subject",),
     "SupportState.go_to_page": lambda r: (1,),
     "TicketState.send_reply": lambda r: ({"body": "sneaky"},),
+    "AdminOrdersState.search": lambda r: ({"query": r.order, "status": "completed", "customer": "alice"},),
+    "AdminOrdersState.sort_by": lambda r: ("amount",),
+    "AdminOrdersState.go_to_page": lambda r: (1,),
+    "AdminOrderState.ask": lambda r: ("refund", 0),
+    "AdminOrderState.confirm": lambda r: ({"note": "refund it", "amount": ""},),
+    "AdminCustomersState.search": lambda r: ({"query": "alice"},),
+    "AdminCustomersState.sort_by": lambda r: ("joined",),
+    "AdminCustomersState.go_to_page": lambda r: (1,),
+    "AdminCustomerState.ask": lambda r: ("disable",),
+    "AdminCustomerState.confirm": lambda r: ({"note": "disable her"},),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
 }
@@ -216,7 +228,7 @@ def world(database_url: str) -> World:
         s.add(RefundRequest(order_id=order.id, status=RefundStatus.REVIEW, requested_by="customer", actor_id=uid,
                             reason=f"refund {marker}", provider_outcome="unsupported"))  # in the staff queue
         s.commit()
-        refs = (order.display_id, esim.display_id)
+        refs = (order.display_id, esim.display_id, s.get(User, uid).display_id)
     ticket = support.open_ticket(uid, subject=f"Private {marker[:10]}", body=f"secret {marker}").summary.ref
     callers = {"another customer": _customer("bob"), "another company": _enterprise("Globex")}
     acme_admin = _enterprise("Acme")
@@ -231,7 +243,7 @@ def world(database_url: str) -> World:
                                staff_role=role)
         callers[f"{role} staff"] = exchange(staff_sign_in(address, "a long admin passphrase", ip="10.9.0.4"))
     owner_id = callers["an admin"].identity.principal_id
-    return World(Refs(refs[0], refs[1], ticket, member.id, owner_id), alice, uid,
+    return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, owner_id), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
@@ -273,7 +285,7 @@ def _browser_tab(cls: type[rx.State], token: str, refs: Refs) -> rx.State:
     while root.parent_state is not None:
         root = root.parent_state
     params = {"order_ref": refs.order, "esim_ref": refs.esim, "ticket_ref": refs.ticket, "plan_ref": "x",
-              "country_slug": "japan", "region_slug": "asia"}
+              "user_ref": refs.user, "country_slug": "japan", "region_slug": "asia"}
     data = {"pathname": "/account", "asPath": f"/account?esim={refs.esim}", "query": {**params, "esim": refs.esim}}
     root.rx_router_page = PageData.from_router_data(data)
     root.rx_router_url = URLData.from_router_data({**data, "headers": {"origin": "http://127.0.0.1:3000"}})
@@ -377,3 +389,14 @@ async def test_support_staff_do_see_a_ticket_so_the_checks_can_see_a_leak(world:
     state = _browser_tab(AdminTicketState, world.callers["support staff"].token, world.refs)  # Alice's ticket page
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
+
+
+async def test_staff_do_see_an_order_and_a_customer_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin.customers import AdminCustomerState
+    from esim_app.state.admin.order import AdminOrderState
+
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    for state_class in (AdminOrderState, AdminCustomerState):
+        state = _browser_tab(state_class, world.callers["an admin"].token, world.refs)
+        await _call(state, "load", ())
+        assert _leaks(state, world.markers), state_class.__name__

@@ -1,0 +1,1 @@
+"""States of the admin dashboard's order and customer pages."""
