@@ -138,9 +138,7 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
 }
 
 
-# The staff roles each admin state serves (owners hold every role). A staff member of any other role
-# is called against its handlers too, and must be refused like a customer. States not listed here
-# get no staff callers.
+# The staff roles each admin state serves; staff of any other role are called too and must be refused.
 STAFF_ALLOWED = {
     "StaffState": ("owner",),
     "JobsState": ("owner", "operations"),
@@ -153,7 +151,7 @@ STAFF_ALLOWED = {
 
 
 def _staff_below(handler: str, roles: tuple[str, ...]) -> bool:
-    """Whether a staff caller with `roles` is below what `handler` ("State.handler") is for."""
+    """Whether a staff caller with `roles` is below what `handler` ("State.handler") is for (unlisted: no)."""
     allowed = STAFF_ALLOWED.get(handler, STAFF_ALLOWED.get(handler.split(".")[0]))
     return bool(roles) and allowed is not None and not set(roles) & set(allowed)
 
