@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 
-import pytest
 from sqlmodel import col, select
 
 from services.accounts import passwords
@@ -24,11 +22,6 @@ def new_staff(role: str = "owner") -> SignedIn:
     email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
     passwords.create_admin(email, PASSWORD, staff_role=role)
     return exchange(staff_sign_in(email, PASSWORD, ip="10.20.0.1"))
-
-
-@pytest.fixture
-def staff(database_url: str) -> Callable[[str], SignedIn]:
-    return new_staff
 
 
 def invite_link(address: str) -> str:
