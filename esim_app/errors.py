@@ -165,6 +165,19 @@ MESSAGES: dict[str, str] = {
     "install_link_invalid": ("This install link has been revoked or has expired. Ask the travel manager at your "
                              "company for a new one."),
     "enterprise_unknown_export": "Choose one of the exports: eSIMs, allocations, usage or orders.",
+    # -- admin dashboard (staff) --
+    "admin_invalid_role": "Choose one of the roles: owner, operations, support or finance.",
+    "admin_staff_exists": "This email address already has a staff account.",
+    "admin_staff_not_found": "We could not find that staff account.",
+    "admin_last_owner": "The store needs at least one active owner: make someone else an owner first.",
+    "admin_link_invalid": ("This invitation link has been used, has expired or is not valid. Ask an owner for "
+                           "a new invitation."),
+    "admin_setting_invalid": "{field}: {problem}",
+    "admin_unknown_job": "There is no such job.",
+    "admin_invalid_assignee": "Tickets can only be assigned to active owners or support staff.",
+    "admin_invalid_filter": "That filter is not valid. Check the values and try again.",
+    "refund_above_support_limit": ("Support staff can refund at most {limit}. Ask an owner or operations to "
+                                   "refund this order."),
 }
 
 

@@ -9,6 +9,7 @@ import reflex as rx
 from esim_app import routes
 from esim_app.components.ui import button_link, logo
 from esim_app.state.auth import AuthState
+from esim_app.state.catalog import DisplayCurrencyState
 from services.catalog import REGIONS
 from services.core import get_settings
 
@@ -168,10 +169,20 @@ def sandbox_payments_banner() -> rx.Component:
                             "background": "#b91c1c", "color": "white", "font_weight": "600"})
 
 
+def store_notice() -> rx.Component:
+    """The owner's notice for customers (admin settings), above every storefront page when set."""
+    return rx.cond(
+        DisplayCurrencyState.notice != "",
+        rx.callout(DisplayCurrencyState.notice, icon="info", color_scheme="blue", size="1", width="100%",
+                   border_radius="0", role="status", custom_attrs={"data-testid": "store-notice"}),
+    )
+
+
 def storefront_shell(*children: rx.Component) -> rx.Component:
     return rx.box(
         rx.el.a("Skip to content", href="#main", class_name="sr-only"),
         sandbox_payments_banner(),
+        store_notice(),
         site_header(),
         rx.el.main(*children, id="main"),
         site_footer(),

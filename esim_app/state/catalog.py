@@ -74,12 +74,14 @@ class DisplayCurrencyState(rx.State):
     currency: str = rx.LocalStorage(store.STORE_CURRENCY, name="display_currency", sync=True)
     currencies: list[str] = [store.STORE_CURRENCY]
     refund_days: int = 30
+    notice: str = ""  # the owner's notice for customers (admin settings), "" for none
 
     @rx.event
     async def load(self) -> None:
         settings = await store.get_display_settings()
         self.currencies = list(settings.currencies)
         self.refund_days = settings.refund_window_days
+        self.notice = settings.notice
 
     @rx.event
     def set_currency(self, value: str):

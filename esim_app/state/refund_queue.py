@@ -3,8 +3,8 @@
 Every handler resolves the staff session on the server and checks the staff role (support or owner)
 before its one service call; the admin id comes from that session only. A decision is two steps:
 `ask` picks a request from the rows this tab was shown, `decide` (the confirm button, with the note)
-sends it, then the list is reloaded through `load`. Support's refund limit is not built yet: a
-support member can approve a request of any amount, as an owner can.
+sends it, then the list is reloaded through `load`. Approving above the store's support refund limit
+is refused to support staff by the service (`refund_authority`), with words saying who can.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ can be (unless staff skip that), the card refunded, the eSIMs marked cancelled a
 emailed. Any other amount is a partial refund: Stripe refunds that amount, the refund ledger counts
 it (the order turns refunded once refunds reach its price) and the customer is emailed. Both run
 under the orders domain's per-order refund lock, and the staff action's key makes a replay a no-op.
-`check_refund_allowed` is where a staff member's refund limit is enforced.
+`check_refund_allowed` enforces the role and, through the orders domain's one staff refund check
+(`services.orders.refund_authority`), support's refund limit for the amount about to be refunded.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from services.core.models import Esim, EsimStatus, Order, Package, User
 from services.core.money import format_money
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
-from services.orders import refund_ledger, refunds
+from services.orders import refund_authority, refund_ledger, refunds
 from services.orders.errors import CardRefundFailed, OrderNotFound
 from services.payments import refunds as card_refunds
 from services.payments.errors import PaymentError
@@ -59,9 +60,11 @@ def _target(order_ref: str) -> _Target:
                        bool(statuses) and all(st == EsimStatus.CANCELLED for st in statuses))
 
 
-def check_refund_allowed(identity: Identity, *, amount_cents: int, currency: str) -> None:
-    """May this staff member refund this amount? Roles now; a per-staff limit belongs here too."""
+async def check_refund_allowed(identity: Identity, *, order_ref: str, amount_cents: int) -> None:
+    """May this staff member refund this amount of the order? The role, then support's refund limit."""
     access.require(identity, access.ORDERS_REFUND)
+    await asyncio.to_thread(refund_authority.authorise_staff_refund, identity.principal_id, order_ref=order_ref,
+                            amount_cents=amount_cents)
 
 
 def _record_part(target: _Target, identity: Identity, *, refund_id: str, amount_cents: int, note: str) -> None:
@@ -131,7 +134,7 @@ async def refund_order(identity: Identity, *, order_ref: str, amount_cents: int 
         amount = left if amount_cents is None else int(amount_cents)
         if amount <= 0 or amount > left:
             raise InvalidRefundAmount(f"order {target.ref}: refund of {amount} with {left} left")
-        check_refund_allowed(identity, amount_cents=amount, currency=target.currency)
+        await check_refund_allowed(identity, order_ref=target.ref, amount_cents=amount)
         if amount == target.price_cents and target.refunded_cents == 0:
             return await _refund_full(target, identity, note=note, skip_provider_cancel=skip_provider_cancel,
                                       registry=registry)

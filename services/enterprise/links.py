@@ -1,7 +1,9 @@
-"""Emailed password links of company users: invitations (72 hours) and resets (1 hour).
+"""Emailed password links: invitations (72 hours) and resets (1 hour) of company users, and the
+same single-use link mechanism for staff invitations (`issue_token`/`usable_token`/`spend_tokens`
+with `admin_id`, used by `services.admin.staff`).
 
 The token leaves only in the email; the database keeps its SHA-256. A link works once: setting
-the password marks every open link of that user used, and a reset also ends the user's sessions.
+the password marks every open link of that holder used, and a reset also ends the user's sessions.
 Asking for a reset answers the same whether or not the address belongs to anyone.
 """
 
@@ -54,12 +56,36 @@ def link_url(purpose: str, token: str) -> str:
     return f"{get_settings().public_url.rstrip('/')}{PATH[TokenPurpose(purpose)]}{token}"
 
 
+def issue_token(s: Session, purpose: TokenPurpose, *, now: dt.datetime, enterprise_user_id: int | None = None,
+                admin_id: int | None = None) -> str:
+    """Add a single-use link for a company user or (with `admin_id`) a staff account, in the caller's
+    transaction; returns the token, which must leave only in an email."""
+    token = secrets.token_urlsafe(32)
+    s.add(EnterpriseToken(token_hash=hash_token(token), enterprise_user_id=enterprise_user_id, admin_id=admin_id,
+                          purpose=purpose, expires_at=now + LIFETIME[purpose]))
+    return token
+
+
+def usable(token: str, now: dt.datetime) -> list:
+    """The conditions of a link that still works: known, unused, unexpired (empty token: nothing matches)."""
+    if not token or len(token) > MAX_TOKEN:
+        return [sa.false()]
+    return [col(EnterpriseToken.token_hash) == hash_token(token), col(EnterpriseToken.used_at).is_(None),
+            col(EnterpriseToken.expires_at) > now]
+
+
+def spend_tokens(s: Session, *, now: dt.datetime, enterprise_user_id: int | None = None,
+                 admin_id: int | None = None) -> None:
+    """Mark every open link of the holder used (after a password is set, or when an invitation is withdrawn)."""
+    holder = (col(EnterpriseToken.admin_id) == admin_id if admin_id is not None
+              else col(EnterpriseToken.enterprise_user_id) == enterprise_user_id)
+    s.exec(sa.update(EnterpriseToken).where(holder, col(EnterpriseToken.used_at).is_(None)).values(used_at=now))
+
+
 def send_link(s: Session, user: EnterpriseUser, company: EnterpriseAccount, purpose: TokenPurpose,
               *, now: dt.datetime) -> None:
     """Create a link for `user` and queue its email, in the caller's transaction."""
-    token = secrets.token_urlsafe(32)
-    s.add(EnterpriseToken(token_hash=hash_token(token), enterprise_user_id=user.id, purpose=purpose,
-                          expires_at=now + LIFETIME[purpose]))
+    token = issue_token(s, purpose, now=now, enterprise_user_id=user.id)
     hours = int(LIFETIME[purpose].total_seconds() // 3600)
     enqueue_email(s, to=user.email, template=f"enterprise_{purpose}",
                   context={"company_name": company.company_name, "link": link_url(purpose, token),
@@ -68,13 +94,10 @@ def send_link(s: Session, user: EnterpriseUser, company: EnterpriseAccount, purp
 
 def _open_link(s: Session, token: str, now: dt.datetime, *, lock: bool) -> tuple[EnterpriseToken, EnterpriseUser,
                                                                                  EnterpriseAccount]:
-    if not token or len(token) > MAX_TOKEN:
-        raise InvalidLink("no such link")
     query = (select(EnterpriseToken, EnterpriseUser, EnterpriseAccount)
              .join(EnterpriseUser, col(EnterpriseUser.id) == EnterpriseToken.enterprise_user_id)
              .join(EnterpriseAccount, col(EnterpriseAccount.id) == EnterpriseUser.enterprise_account_id)
-             .where(col(EnterpriseToken.token_hash) == hash_token(token), col(EnterpriseToken.used_at).is_(None))
-             .where(col(EnterpriseToken.expires_at) > now, col(EnterpriseUser.is_active).is_(True)))
+             .where(*usable(token, now), col(EnterpriseUser.is_active).is_(True)))
     found = s.exec(query.with_for_update(of=EnterpriseToken) if lock else query).first()
     if found is None:
         raise InvalidLink("unknown, used or expired link")
@@ -95,8 +118,7 @@ def set_password(token: str, password: str, *, ip: str | None) -> str:
     now = utcnow()
     with db.session() as s, s.begin():
         link, user, company = _open_link(s, token, now, lock=True)
-        s.exec(sa.update(EnterpriseToken).where(col(EnterpriseToken.enterprise_user_id) == user.id)
-               .where(col(EnterpriseToken.used_at).is_(None)).values(used_at=now))
+        spend_tokens(s, now=now, enterprise_user_id=user.id)
         user.password_hash = password_hash
         if link.purpose == TokenPurpose.RESET:
             s.exec(sa.update(AuthSession).where(col(AuthSession.enterprise_user_id) == user.id)

@@ -2,7 +2,8 @@
 
 Each job is a plain service function (`services.order_recovery`, `services.usage`, ...) that claims
 its rows, so any number of schedulers can run against one database. Every run is recorded in
-`job_runs`; an exception ends that run (recorded with its error), never the scheduler. Runs are
+`job_runs`; an exception ends that run (recorded with its error), never the scheduler. A job staff
+paused (`services.jobs.control`) is skipped at each of its turns until resumed. Runs are
 coalesced, never overlap, and a run missed by more than `JOB_MISFIRE_GRACE_SECONDS` (a laptop
 asleep) is skipped rather than replayed.
 
@@ -31,6 +32,7 @@ from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
 from services.enterprise import provisioning as bulk_provisioning
 from services.enterprise import quote_pricing
+from services.jobs.control import is_paused
 from services.jobs.leader import Leadership
 from services.jobs.retention import purge_provider_calls, purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
@@ -147,6 +149,18 @@ async def _finish_quietly(run_id: int, result: JobResult, error: str | None) -> 
         log.exception("job run %s: cannot record its end", run_id)
 
 
+async def _paused(job: str) -> bool:
+    """Whether staff paused `job` (read at every run, so a pause reaches every scheduler process)."""
+    try:
+        paused = await asyncio.to_thread(is_paused, job)
+    except Exception:
+        log.exception("job %s: cannot read whether it is paused; running it", job)
+        return False
+    if paused:
+        log.info("job %s is paused; skipped", job)
+    return paused
+
+
 class JobScheduler:
     """An AsyncIOScheduler running `specs`; `stop()` waits for running jobs, then cancels stragglers.
 
@@ -183,6 +197,8 @@ class JobScheduler:
         task = asyncio.current_task()
         self._running.add(task)  # type: ignore[arg-type]
         try:
+            if await _paused(spec.name):
+                return
             await run_job(spec, self._registry())
         finally:
             self._running.discard(task)  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 The text template sets the subject at the top (`{% set subject %}...{% endset %}`), so one
 new email is one template pair. HTML is autoescaped; every template sees `brand_name`,
-`public_url` and `support_email` from settings besides its own context.
+`public_url` and `support_email` besides its own context: the brand and support address an owner
+set in the admin settings (`services.store.settings`, cached), else the environment's.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 
 import jinja2
 
+from services.core.cache import cached
 from services.core.settings import get_settings
+from services.store.settings import get_store_settings
 
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
 
@@ -40,11 +43,11 @@ def _environment() -> jinja2.Environment:
 
 def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
     """Render `template` (a name such as "login_code"); raises if the pair or a variable is missing."""
-    settings = get_settings()
+    settings, store = get_settings(), cached(("store_settings",), get_store_settings)
     values = {
-        "brand_name": settings.brand_name,
+        "brand_name": store.brand_name or settings.brand_name,
         "public_url": settings.public_url,
-        "support_email": settings.support_email,
+        "support_email": store.support_email or settings.support_email,
         **context,
     }
     env = _environment()

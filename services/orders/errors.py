@@ -132,3 +132,9 @@ class OperatorRefusedCancel(RefundFailed):
 
 class CardRefundFailed(RefundFailed):
     code = "refund_card_failed"
+
+
+class RefundAboveLimit(NotAnAdministrator):
+    """Support staff may refund, or approve a refund of, at most the store's support refund limit."""
+
+    code = "refund_above_support_limit"  # params: limit

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from services.core import db
 from services.core.models import Admin, Order, Package, RefundRequest, RefundStatus, User
+from services.orders import refund_authority
 from services.orders.errors import NotAnAdministrator, RefundNotInReview
 from services.orders.refunds import (
     RefundView,
@@ -94,8 +95,12 @@ def _decide(order_ref: str, *, admin_id: int, approve: bool, note: str) -> tuple
 
 
 async def decide_refund_request(admin_id: int, *, order_ref: str, approve: bool, note: str) -> RefundView:
-    """Approve (refund the card now) or reject a refund request waiting for review; `note` is for the audit log."""
+    """Approve (refund the card now) or reject a refund request waiting for review; `note` is for the audit log.
+
+    Approving is a staff refund: `refund_authority` decides whether this staff member may give it."""
     await asyncio.to_thread(_require_admin, admin_id)
+    if approve:
+        await asyncio.to_thread(refund_authority.authorise_staff_refund, admin_id, order_ref=order_ref)
     note = _reason(note)
     async with _order_lock(await asyncio.to_thread(_order_id, order_ref, owner=None)):
         step, view = await asyncio.to_thread(_decide, order_ref, admin_id=admin_id, approve=approve, note=note)

@@ -27,7 +27,6 @@ from providers import base as pb
 from providers.registry import ProviderRegistry
 from services.core import db
 from services.core.models import (
-    Admin,
     AuditLog,
     Esim,
     EsimStatus,
@@ -43,13 +42,12 @@ from services.core.money import format_money
 from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
-from services.orders import refund_cancel, refund_ledger
+from services.orders import refund_authority, refund_cancel, refund_ledger
 from services.orders.errors import (
     AlreadyRefunded,
     CardRefundFailed,
     EsimAlreadyUsed,
     NoCardPayment,
-    NotAnAdministrator,
     OperatorRefusedCancel,
     OperatorUnavailable,
     OrderNotCompleted,
@@ -388,9 +386,6 @@ async def refund_order_as_admin(admin_id: int, *, order_ref: str, reason: str, s
     `skip_provider_cancel=True` refunds without asking the provider (e.g. after it refused because
     the eSIM was installed, when the operator decides to refund anyway).
     """
-    with db.session() as s:
-        admin = s.get(Admin, admin_id)
-    if admin is None or not admin.is_active:
-        raise NotAnAdministrator(f"admin {admin_id} is unknown or inactive")
+    await asyncio.to_thread(refund_authority.authorise_staff_refund, admin_id, order_ref=order_ref)
     return await _run(order_ref, owner=None, actor_type="admin", actor_id=admin_id, reason=_reason(reason),
                       skip_provider_cancel=skip_provider_cancel, registry=registry)

@@ -1,4 +1,5 @@
-"""What storefront pages show of the operator's settings: display currencies and the refund window.
+"""What storefront pages show of the operator's settings: display currencies, the refund window and
+the owner's notice for customers.
 
 Read through the catalogue cache, so public pages do not query the database on every view; a
 settings change in this process clears it at once.
@@ -16,6 +17,7 @@ from services.store.settings import StoreSettings, display_currencies, get_store
 class DisplaySettingsView:
     currencies: tuple[str, ...]  # the store currency first
     refund_window_days: int
+    notice: str = ""  # shown above every storefront page when set
 
 
 def storefront_settings() -> StoreSettings:
@@ -25,4 +27,4 @@ def storefront_settings() -> StoreSettings:
 
 def display_settings() -> DisplaySettingsView:
     settings = storefront_settings()
-    return DisplaySettingsView(display_currencies(settings), settings.refund_window_days)
+    return DisplaySettingsView(display_currencies(settings), settings.refund_window_days, settings.storefront_notice)

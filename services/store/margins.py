@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.store import settings as store
+from services.store import values
 
 SCOPES = ("default", "provider", "destination", "minimum", "rounding")
 
@@ -36,13 +37,13 @@ def validated(change: MarginChange) -> MarginChange:
     if scope not in SCOPES:
         raise store.InvalidSetting(f"Unknown margin rule {scope!r}.")
     if scope == "default":
-        return MarginChange(scope, "", text(store._percent(value, "Default margin")))
+        return MarginChange(scope, "", text(values.percent(value, "Default margin")))
     if scope == "minimum":
-        return MarginChange(scope, "", str(store._min_margin(value)))
+        return MarginChange(scope, "", str(values.min_margin(value)))
     if scope == "rounding":
-        return MarginChange(scope, "", store._rounding(value))
-    key = store._provider_key(change.key) if scope == "provider" else store._destination_key(change.key)
-    return MarginChange(scope, key, "" if value == "" else text(store._percent(value, f"Margin for {key}")))
+        return MarginChange(scope, "", values.rounding(value))
+    key = values.provider_key(change.key) if scope == "provider" else values.destination_key(change.key)
+    return MarginChange(scope, key, "" if value == "" else text(values.percent(value, f"Margin for {key}")))
 
 
 def applied(settings: store.StoreSettings, change: MarginChange) -> store.StoreSettings:
@@ -50,7 +51,7 @@ def applied(settings: store.StoreSettings, change: MarginChange) -> store.StoreS
     scope, key, value = change.scope, change.key, change.value
     updates: dict[str, Any]
     if scope == "default":
-        updates = {"default_margin_percent": store._percent(value, "Default margin")}
+        updates = {"default_margin_percent": values.percent(value, "Default margin")}
     elif scope == "minimum":
         updates = {"min_margin_cents": int(value)}
     elif scope == "rounding":
@@ -58,7 +59,7 @@ def applied(settings: store.StoreSettings, change: MarginChange) -> store.StoreS
     else:
         field = "provider_margin_percent" if scope == "provider" else "destination_margin_percent"
         margins = dict(getattr(settings, field))
-        store._put(margins, key, store._percent(value, "Margin") if value else None)
+        store._put(margins, key, values.percent(value, "Margin") if value else None)
         updates = {field: margins}
     return dataclasses.replace(settings, **updates)
 

@@ -10,30 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-import pycountry
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from services.core import db
 from services.core.cache import invalidate_catalog_cache
-from services.core.destinations import REGIONS, get_destination
-from services.core.errors import ServiceError
 from services.core.models import Setting, SettingType
 from services.core.settings import PROVIDER_IDS
+from services.store import values
+from services.store.values import ROUNDING_NONE, STORE_CURRENCY, InvalidSetting
 
 log = logging.getLogger(__name__)
 
-STORE_CURRENCY = "USD"
-ROUNDING_NONE = "none"
-MAX_MARGIN_PERCENT = Decimal(1000)
-MAX_MIN_MARGIN_CENTS = 100_000
-_ROUNDING_PATTERN = re.compile(r"0\.\d\d")
 
 DEFAULT_MARGIN = "pricing.default_margin_percent"
 PROVIDER_MARGINS = "pricing.provider_margin_percent"
@@ -45,11 +38,11 @@ CURRENCY_RATES = "display.currency_rates"
 REFUND_WINDOW = "refunds.window_days"
 PAUSED_PROVIDERS = "providers.paused"
 BALANCE_THRESHOLDS = "providers.low_balance_threshold"
-MAX_REFUND_WINDOW_DAYS = 365
+SUPPORT_REFUND_LIMIT = "refunds.support_limit_cents"
+BRAND_NAME = "store.brand_name"
+SUPPORT_EMAIL = "store.support_email"
+STOREFRONT_NOTICE = "store.notice"
 
-
-class InvalidSetting(ServiceError):
-    code = "invalid_setting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +66,10 @@ class StoreSettings:
 
     def provider_enabled(self, provider_id: str) -> bool:
         return provider_id not in self.paused_providers
+    support_refund_limit_cents: int = 5000  # in the store currency: above it only owners/operations refund
+    brand_name: str = ""  # empty: BRAND_NAME from the environment (emails use this one when set)
+    support_email: str = ""  # empty: SUPPORT_EMAIL from the environment
+    storefront_notice: str = ""  # a short notice for customers (e.g. a provider outage); empty for none
 
 
 DEFAULTS = StoreSettings()
@@ -99,7 +96,7 @@ def display_currencies(settings: StoreSettings) -> tuple[str, ...]:
 
 
 def set_default_margin_percent(percent: Decimal | int | str, *, admin_id: int | None = None) -> Decimal:
-    value = _percent(percent, "Default margin")
+    value = values.percent(percent, "Default margin")
     _store(DEFAULT_MARGIN, str(value), SettingType.DECIMAL, admin_id, "Margin over cost, percent")
     return value
 
@@ -111,7 +108,7 @@ def set_provider_margin_percent(
     if provider_id not in PROVIDER_IDS:
         raise InvalidSetting(f"Unknown provider {provider_id!r}; use one of {', '.join(PROVIDER_IDS)}.")
     margins = dict(get_store_settings().provider_margin_percent)
-    _put(margins, provider_id, None if percent is None else _percent(percent, f"Margin for {provider_id}"))
+    _put(margins, provider_id, None if percent is None else values.percent(percent, f"Margin for {provider_id}"))
     _store(PROVIDER_MARGINS, _dump_decimals(margins), SettingType.JSON, admin_id, "Margin per provider, percent")
     return margins
 
@@ -120,21 +117,21 @@ def set_destination_margin_percent(
     destination: str, percent: Decimal | int | str | None, *, admin_id: int | None = None
 ) -> dict[str, Decimal]:
     """Set (or with None, remove) the margin of a country code, region slug or "global"."""
-    key = _destination_key(destination)
+    key = values.destination_key(destination)
     margins = dict(get_store_settings().destination_margin_percent)
-    _put(margins, key, None if percent is None else _percent(percent, f"Margin for {key}"))
+    _put(margins, key, None if percent is None else values.percent(percent, f"Margin for {key}"))
     _store(DESTINATION_MARGINS, _dump_decimals(margins), SettingType.JSON, admin_id, "Margin per destination, percent")
     return margins
 
 
 def set_min_margin_cents(cents: int, *, admin_id: int | None = None) -> int:
-    value = _min_margin(cents)
+    value = values.min_margin(cents)
     _store(MIN_MARGIN, str(value), SettingType.INT, admin_id, "Smallest margin per sale, cents")
     return value
 
 
 def set_price_rounding(mode: str, *, admin_id: int | None = None) -> str:
-    value = _rounding(mode)
+    value = values.rounding(mode)
     _store(ROUNDING, value, SettingType.STR, admin_id, 'Price ending, e.g. "0.99", or "none"')
     return value
 
@@ -146,7 +143,7 @@ def set_auto_mode(enabled: bool, *, admin_id: int | None = None) -> bool:
 
 def set_currency_rates(rates: Mapping[str, Decimal | str | int], *, admin_id: int | None = None) -> dict[str, Decimal]:
     """Replace the display-currency rates (units per 1 USD)."""
-    value = _rates(dict(rates))
+    value = values.rates(dict(rates))
     _store(CURRENCY_RATES, _dump_decimals(value), SettingType.JSON, admin_id, "Display currencies per 1 USD")
     return value
 
@@ -154,7 +151,7 @@ def set_currency_rates(rates: Mapping[str, Decimal | str | int], *, admin_id: in
 def set_provider_enabled(provider_id: str, enabled: bool, *, admin_id: int | None = None) -> frozenset[str]:
     """Switch a configured provider on or off at runtime; returns the providers now switched off."""
     paused = set(get_store_settings().paused_providers)
-    (paused.discard if enabled else paused.add)(_provider_key(provider_id))
+    (paused.discard if enabled else paused.add)(values.provider_key(provider_id))
     _store(PAUSED_PROVIDERS, json.dumps(sorted(paused)), SettingType.JSON, admin_id, "Providers switched off")
     return frozenset(paused)
 
@@ -163,147 +160,60 @@ def set_low_balance_threshold(provider_id: str, amount: Decimal | int | str | No
                               admin_id: int | None = None) -> dict[str, Decimal]:
     """Set (or with None, remove) the balance below which staff are alerted; returns the whole map."""
     thresholds = dict(get_store_settings().low_balance_thresholds)
-    _put(thresholds, _provider_key(provider_id), None if amount is None else _amount(amount, "Low-balance alert"))
+    _put(thresholds, values.provider_key(provider_id), None if amount is None else values.amount(amount, "Low-balance alert"))
     _store(BALANCE_THRESHOLDS, _dump_decimals(thresholds), SettingType.JSON, admin_id, "Low-balance alert per provider")
     return thresholds
 
 
 def set_refund_window_days(days: int, *, admin_id: int | None = None) -> int:
-    value = _refund_window(days)
+    value = values.refund_window(days)
     _store(REFUND_WINDOW, str(value), SettingType.INT, admin_id, "Days after purchase an unused eSIM can be refunded")
     return value
 
 
-# -- validation, shared by setters and by reading stored values ---------------------------------
+def set_support_refund_limit_cents(cents: int | str, *, admin_id: int | None = None) -> int:
+    value = values.refund_limit(cents)
+    _store(SUPPORT_REFUND_LIMIT, str(value), SettingType.INT, admin_id,
+           "Largest refund support staff may give or approve, store currency cents")
+    return value
 
 
-def _decimal(value: object, label: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str | float):
-        raise InvalidSetting(f"{label} must be a number.")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidSetting(f"{label} must be a number, not {value!r}.") from None
-    if not number.is_finite():
-        raise InvalidSetting(f"{label} must be a finite number.")
-    return number
+def set_brand_name(name: str, *, admin_id: int | None = None) -> str:
+    value = values.brand_name(name)
+    _store(BRAND_NAME, value, SettingType.STR, admin_id, "Brand name in emails (empty: from the environment)")
+    return value
 
 
-def _percent(value: object, label: str) -> Decimal:
-    number = _decimal(value, label)
-    if not 0 <= number <= MAX_MARGIN_PERCENT:
-        raise InvalidSetting(f"{label} must be between 0 and {MAX_MARGIN_PERCENT} percent.")
-    return number.normalize() if number == number.to_integral() else number
+def set_support_email(email: str, *, admin_id: int | None = None) -> str:
+    value = values.support_email(email)
+    _store(SUPPORT_EMAIL, value, SettingType.STR, admin_id, "Support address in emails (empty: from the environment)")
+    return value
 
 
-def _min_margin(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidSetting("Minimum margin must be a whole number of cents.")
-    try:
-        cents = int(value)
-    except ValueError:
-        raise InvalidSetting(f"Minimum margin must be a whole number of cents, not {value!r}.") from None
-    if not 0 <= cents <= MAX_MIN_MARGIN_CENTS:
-        raise InvalidSetting(f"Minimum margin must be between 0 and {MAX_MIN_MARGIN_CENTS} cents.")
-    return cents
-
-
-def _rounding(value: object) -> str:
-    mode = str(value).strip().lower()
-    if mode != ROUNDING_NONE and not _ROUNDING_PATTERN.fullmatch(mode):
-        raise InvalidSetting('Price rounding must be "none" or a price ending such as "0.99" or "0.49".')
-    return mode
-
-
-def _refund_window(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidSetting("Refund window must be a whole number of days.")
-    try:
-        days = int(value)
-    except ValueError:
-        raise InvalidSetting(f"Refund window must be a whole number of days, not {value!r}.") from None
-    if not 0 <= days <= MAX_REFUND_WINDOW_DAYS:
-        raise InvalidSetting(f"Refund window must be between 0 and {MAX_REFUND_WINDOW_DAYS} days.")
-    return days
-
-
-def _amount(value: object, label: str) -> Decimal:
-    number = _decimal(value, label)
-    if not 0 <= number <= 10_000_000:
-        raise InvalidSetting(f"{label} must be between 0 and 10,000,000.")
-    return number
-
-
-def _provider_list(value: str) -> frozenset[str]:
-    try:
-        data = json.loads(value)
-    except json.JSONDecodeError:
-        raise InvalidSetting("Expected a JSON list.") from None
-    if not isinstance(data, list):
-        raise InvalidSetting("Expected a JSON list.")
-    return frozenset(_provider_key(str(p)) for p in data)
-
-
-def _bool(value: str) -> bool:
-    if value.lower() not in ("true", "false"):
-        raise InvalidSetting(f"Expected true or false, not {value!r}.")
-    return value.lower() == "true"
-
-
-def _destination_key(value: str) -> str:
-    text = str(value).strip()
-    if text.lower() == "global" or text.lower() in {r.slug for r in REGIONS}:
-        return text.lower()
-    if len(text) == 2 and get_destination(text):
-        return text.upper()
-    raise InvalidSetting(f"{value!r} is not a country code, a region ({', '.join(r.slug for r in REGIONS)}) or global.")
-
-
-def _rates(rates: dict[str, object]) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    for code, rate in rates.items():
-        currency = str(code).strip().upper()
-        if currency == STORE_CURRENCY:
-            raise InvalidSetting(f"{STORE_CURRENCY} is the base currency; leave it out of the rates.")
-        if len(currency) != 3 or pycountry.currencies.get(alpha_3=currency) is None:
-            raise InvalidSetting(f"{code!r} is not an ISO 4217 currency code.")
-        number = _decimal(rate, f"Rate for {currency}")
-        if number <= 0:
-            raise InvalidSetting(f"Rate for {currency} must be above zero.")
-        out[currency] = number
-    return out
-
-
-def _json_map(value: str, parse_key: Callable[[str], str], parse_value: Callable[[object], Decimal]) -> dict:
-    try:
-        data = json.loads(value)
-    except json.JSONDecodeError:
-        raise InvalidSetting("Expected a JSON object.") from None
-    if not isinstance(data, dict):
-        raise InvalidSetting("Expected a JSON object.")
-    return {parse_key(k): parse_value(v) for k, v in data.items()}
-
-
-def _provider_key(value: str) -> str:
-    if value not in PROVIDER_IDS:
-        raise InvalidSetting(f"Unknown provider {value!r}.")
+def set_storefront_notice(text: str, *, admin_id: int | None = None) -> str:
+    value = values.notice(text)
+    _store(STOREFRONT_NOTICE, value, SettingType.STR, admin_id, "Notice shown to customers (empty: none)")
     return value
 
 
 _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    DEFAULT_MARGIN: ("default_margin_percent", lambda v: _percent(v, "Default margin")),
-    PROVIDER_MARGINS: ("provider_margin_percent", lambda v: _json_map(v, _provider_key, lambda p: _percent(p, "Margin"))),
+    DEFAULT_MARGIN: ("default_margin_percent", lambda v: values.percent(v, "Default margin")),
+    PROVIDER_MARGINS: ("provider_margin_percent", lambda v: values.json_map(v, values.provider_key, lambda p: values.percent(p, "Margin"))),
     DESTINATION_MARGINS: (
         "destination_margin_percent",
-        lambda v: _json_map(v, _destination_key, lambda p: _percent(p, "Margin")),
+        lambda v: values.json_map(v, values.destination_key, lambda p: values.percent(p, "Margin")),
     ),
-    MIN_MARGIN: ("min_margin_cents", _min_margin),
-    ROUNDING: ("rounding", _rounding),
-    AUTO_MODE: ("auto_mode", _bool),
-    CURRENCY_RATES: ("currency_rates", lambda v: _rates(_json_map(v, str, lambda r: r))),  # type: ignore[arg-type]
-    REFUND_WINDOW: ("refund_window_days", _refund_window),
-    PAUSED_PROVIDERS: ("paused_providers", _provider_list),
-    BALANCE_THRESHOLDS: ("low_balance_thresholds", lambda v: _json_map(v, _provider_key, lambda a: _amount(a, "Alert"))),
+    MIN_MARGIN: ("min_margin_cents", values.min_margin),
+    ROUNDING: ("rounding", values.rounding),
+    AUTO_MODE: ("auto_mode", values.flag),
+    CURRENCY_RATES: ("currency_rates", lambda v: values.rates(values.json_map(v, str, lambda r: r))),  # type: ignore[arg-type]
+    REFUND_WINDOW: ("refund_window_days", values.refund_window),
+    PAUSED_PROVIDERS: ("paused_providers", values.provider_list),
+    BALANCE_THRESHOLDS: ("low_balance_thresholds", lambda v: values.json_map(v, values.provider_key, lambda a: values.amount(a, "Alert"))),
+    SUPPORT_REFUND_LIMIT: ("support_refund_limit_cents", values.refund_limit),
+    BRAND_NAME: ("brand_name", values.brand_name),
+    SUPPORT_EMAIL: ("support_email", values.support_email),
+    STOREFRONT_NOTICE: ("storefront_notice", values.notice),
 }
 
 
@@ -317,8 +227,8 @@ def _put(margins: dict[str, Decimal], key: str, value: Decimal | None) -> None:
         margins[key] = value
 
 
-def _dump_decimals(values: Mapping[str, Decimal]) -> str:
-    return json.dumps({k: str(v) for k, v in sorted(values.items())})
+def _dump_decimals(numbers: Mapping[str, Decimal]) -> str:
+    return json.dumps({k: str(v) for k, v in sorted(numbers.items())})
 
 
 def _store(key: str, value: str, value_type: SettingType, admin_id: int | None, description: str) -> None:
@@ -334,3 +244,11 @@ def _store(key: str, value: str, value_type: SettingType, admin_id: int | None, 
         s.exec(statement)
         s.commit()
     invalidate_catalog_cache()  # display rates are cached with the offers
+
+
+def parse_value(attr: str, raw: object) -> Any:
+    """Validate `raw` as the `StoreSettings` field `attr` would be, without storing it (`InvalidSetting`)."""
+    for field_attr, parse in _PARSERS.values():
+        if field_attr == attr:
+            return parse(raw)
+    raise KeyError(attr)

@@ -71,7 +71,7 @@ class Admin(SQLModel, table=True):
     id: int | None = pk()
     email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, unique=True))
     name: str = Field(default="", max_length=100)
-    password_hash: str = Field(max_length=128)  # bcrypt, cost 12
+    password_hash: str | None = Field(default=None, max_length=128)  # bcrypt, cost 12; None until the invitee sets it
     is_active: bool = True
     staff_role: str = Field(
         default=StaffRole.OWNER.value,
@@ -164,7 +164,11 @@ class LoginAttempt(SQLModel, table=True):
 
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
-    __table_args__ = (sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),
+        sa.Index("ix_audit_log_created_at", "created_at"),  # the staff audit viewer pages newest first
+        sa.Index("ix_audit_log_actor", "actor_type", "actor_id", "created_at"),
+    )
 
     id: int | None = pk()
     actor_type: str = Field(max_length=16)  # admin, customer, enterprise, system

@@ -46,14 +46,20 @@ class EnterpriseUser(SQLModel, table=True):
 
 
 class EnterpriseToken(SQLModel, table=True):
-    """An emailed single-use link to set a password (invitation or reset)."""
+    """An emailed single-use link to set a password (invitation or reset), for a company user or,
+    with `admin_id`, a staff account (staff invitations); exactly one of the two is set."""
 
     __tablename__ = "enterprise_tokens"
-    __table_args__ = (check_in("purpose", TokenPurpose),)
+    __table_args__ = (
+        check_in("purpose", TokenPurpose),
+        sa.CheckConstraint("(enterprise_user_id IS NOT NULL)::int + (admin_id IS NOT NULL)::int = 1",
+                           name="one_holder"),
+    )
 
     id: int | None = pk()
     token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
-    enterprise_user_id: int = fk("enterprise_users.id", nullable=False, ondelete="CASCADE")
+    enterprise_user_id: int | None = fk("enterprise_users.id", ondelete="CASCADE")
+    admin_id: int | None = fk("admins.id", ondelete="CASCADE")
     purpose: str = Field(max_length=16)
     expires_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     used_at: dt.datetime | None = timestamp_column()

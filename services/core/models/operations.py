@@ -94,6 +94,7 @@ class SupportTicket(SQLModel, table=True):
     order_id: int | None = fk("orders.id", ondelete="SET NULL")
     subject: str = Field(max_length=200)
     status: str = Field(default=TicketStatus.OPEN, max_length=20)
+    assigned_admin_id: int | None = fk("admins.id", ondelete="SET NULL")  # the staff member handling it
     closed_at: dt.datetime | None = timestamp_column()
     created_at: dt.datetime | None = created_column()
     updated_at: dt.datetime | None = updated_column()

@@ -100,7 +100,8 @@ def test_a_recovery_code_signs_in_once(email: str, ip: str, admin_id: int) -> No
     with pytest.raises(errors.InvalidSecondFactor):
         staff.verify_second_factor(again.challenge, code, ip=ip, user_agent=None)
     with db.session() as s:
-        logins = s.exec(select(AuditLog).where(AuditLog.actor_id == admin_id, AuditLog.action == "login")).all()
+        logins = s.exec(select(AuditLog).where(AuditLog.actor_type == "admin", AuditLog.actor_id == admin_id,
+                                               AuditLog.action == "login")).all()  # ids repeat across account kinds
     assert [e.details["method"] for e in logins] == ["password+totp", "password+recovery_code"]
 
 

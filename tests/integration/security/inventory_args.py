@@ -30,6 +30,7 @@ PUBLIC = {
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
     "StaffLoginState.submit_code", "StaffLoginState.start_over",
     "SetPasswordState.load", "SetPasswordState.set_password", "ForgotPasswordState.request_reset",
+    "StaffInviteState.load", "StaffInviteState.set_password",
     "InstallState.load",  # the emailed token is the credential (checked by the service)
     "DestinationSearchState.set_query", "DestinationSearchState.open_first",
     "DisplayCurrencyState.load", "DisplayCurrencyState.set_currency", "LandingState.load",
@@ -55,6 +56,7 @@ class Refs:
     company: str = ""  # Acme's reference, for the admin company page
     quote: str = ""  # a priced quote of Acme's
     company_esims: tuple[str, str] = ("", "")  # Acme's eSIMs: one in stock, one assigned
+    staff: int = 0  # the owner's staff id, as a hostile tab would send it to the staff pages
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -66,6 +68,24 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "StaffLoginState.submit_code": lambda r: ({"totp": "000000"},),
     "PasswordLoginState.login_enterprise": lambda r: ({"email": "x@example.com", "password": "guess guess"},),
     "SetPasswordState.set_password": lambda r: ({"password": "a hostile passphrase", "confirm": "a hostile passphrase"},),
+    "StaffInviteState.set_password": lambda r: ({"password": "a hostile passphrase", "confirm": "a hostile passphrase"},),
+    "StaffState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "owner"},),
+    "StaffState.change_role": lambda r: (r.staff, "support"),
+    "StaffState.ask": lambda r: (r.staff, "disable"),
+    "AdminTicketsState.filter_status": lambda r: ("open",),
+    "AdminTicketsState.filter_assignee": lambda r: ("unassigned",),
+    "AdminTicketsState.sort_by": lambda r: ("subject",),
+    "AdminTicketsState.go_to_page": lambda r: (1,),
+    "AdminTicketState.send_reply": lambda r: ({"body": "sneaky staff reply"},),
+    "AdminTicketState.assign": lambda r: (str(r.staff),),
+    "JobsState.run_now": lambda r: ("cleanup",),
+    "JobsState.set_paused": lambda r: ("email_outbox", True),
+    "JobsState.toggle_history": lambda r: ("cleanup",),
+    "SettingsState.save": lambda r: ({"refund_window_days": "0", "support_refund_limit_cents": "999999"},),
+    "AuditState.apply_filters": lambda r: ({"who": "", "action": "", "entity_type": "", "entity_id": r.ticket,
+                                            "date_from": "", "date_to": ""},),
+    "AuditState.sort_by": lambda r: ("when",),
+    "AuditState.go_to_page": lambda r: (1,),
     "ForgotPasswordState.request_reset": lambda r: ({"email": "stranger@example.com"},),
     "TeamState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "admin"},),
     "TeamState.change_role": lambda r: (r.member, "viewer"),

@@ -49,6 +49,24 @@ from tests.support.tabs import SignedIn, exchange, tab
 from tests.integration.security.inventory_args import ARGS, PUBLIC, ROUTE_ARGS, SANDBOX, SINGLE, Refs
 
 
+# The staff roles each admin state serves; staff of any other role are called too and must be refused.
+STAFF_ALLOWED = {
+    "StaffState": ("owner",),
+    "JobsState": ("owner", "operations"),
+    "AuditState": ("owner", "finance"),
+    "AdminTicketsState": ("owner", "support"),
+    "AdminTicketState": ("owner", "support"),
+    "RefundQueueState": ("owner", "support"),
+    "SettingsState.save": ("owner",),  # everyone reads the settings; only owners save
+}
+
+
+def _staff_below(handler: str, roles: tuple[str, ...]) -> bool:
+    """Whether a staff caller with `roles` is below what `handler` ("State.handler") is for (unlisted: no)."""
+    allowed = STAFF_ALLOWED.get(handler, STAFF_ALLOWED.get(handler.split(".")[0]))
+    return bool(roles) and allowed is not None and not set(roles) & set(allowed)
+
+
 def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
     return [sub for direct in cls.get_substates() for sub in (direct, *_descendants(direct))]
 
@@ -132,10 +150,15 @@ def world(database_url: str) -> World:
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
+    for role in ("operations", "support", "finance"):  # staff below the role a page is for
+        passwords.create_admin(address := f"{role}-{marker[:8]}@example.com", "a long admin passphrase",
+                               staff_role=role)
+        callers[f"{role} staff"] = exchange(staff_sign_in(address, "a long admin passphrase", ip="10.9.0.4"))
+    owner_id = callers["an admin"].identity.principal_id
     bulk_ref, company_ref = _acme_bulk_order(acme_admin, package_id=package.id)  # type: ignore[arg-type]
     quote = acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
     return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref, quote,
-                      (acme_esims[0], acme_esims[1])), alice, uid,
+                      (acme_esims[0], acme_esims[1]), owner_id), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email, f"Rita{marker[:6]}"),
                  callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
@@ -152,8 +175,11 @@ def _acme_bulk_order(acme_admin: SignedIn, *, package_id: int) -> tuple[str, str
 
 
 def _rows(world: World) -> str:
-    """Alice's rows, and Acme's users and their links, bulk orders, eSIM orders, ledger, tiers and limit."""
+    """Alice's rows; Acme's users and their links, quotes, bulk orders, eSIM orders, ledger, tiers, limit and
+    allocations; the staff accounts and the store settings."""
     queries = [
+        "SELECT md5(string_agg(a::text, '|' ORDER BY a.id)) FROM admins a WHERE :a IS NOT NULL",
+        "SELECT md5(string_agg(s::text, '|' ORDER BY s.key)) FROM settings s WHERE :a IS NOT NULL",
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
@@ -244,7 +270,8 @@ async def test_every_handler_is_covered_and_refuses_strangers(world: World, reco
         owner = _owner_role(cls)
         cases = {"no session": ""} | ({} if owner is None else {
             case: caller.token for case, caller in world.callers.items()
-            if caller.identity.role != owner or case in ("another customer", "another company")})
+            if caller.identity.role != owner or case in ("another customer", "another company")
+            or _staff_below(name, caller.identity.roles)})
         for case, token in cases.items():
             state = _browser_tab(cls, token, world.refs)
             if error := await _call(state, handler, ARGS.get(name, lambda r: ())(world.refs)):
@@ -290,6 +317,15 @@ async def test_staff_do_see_the_refund_queue_so_the_checks_can_see_a_leak(world:
     from esim_app.state.refund_queue import RefundQueueState
 
     state = _browser_tab(RefundQueueState, world.callers["an admin"].token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
+
+
+async def test_support_staff_do_see_a_ticket_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.admin_tickets import AdminTicketState
+
+    rx.State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, SINGLE))
+    state = _browser_tab(AdminTicketState, world.callers["support staff"].token, world.refs)  # Alice's ticket page
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
 

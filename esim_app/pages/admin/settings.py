@@ -1,0 +1,56 @@
+"""`/admin/settings`: every staff member sees the store settings; only owners can save them."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from esim_app.components.forms import error_callout, field, notice_callout
+from esim_app.components.ui import button, card
+from esim_app.pages.templates import admin_page
+from esim_app.state.admin_ops import SETTINGS_ROLES, SettingsState
+
+
+def _input(label: str, name: str, hint: str | rx.Var[str] = "", **props) -> rx.Component:
+    return rx.vstack(
+        field(label, name, testid=f"setting-{name.replace('_', '-')}", default_value=SettingsState.values[name],
+              read_only=~SettingsState.editable, **props),
+        rx.cond(hint != "", rx.el.p(hint, class_name="t-secondary", font_size="0.85rem")),
+        spacing="1", width="100%", align="stretch",
+    )
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            _input("Refund window (days)", "refund_window_days", "Days after purchase a never-installed eSIM can be "
+                   "refunded by the customer (0–365).", type_="number", min=0, max=365, required=True),
+            _input("Support refund limit (cents, USD)", "support_refund_limit_cents", "Support staff cannot refund, or "
+                   "approve a refund, above this amount; owners and operations can. 5000 = $50.00.", type_="number",
+                   min=0, required=True),
+            _input("Brand name in emails", "brand_name", "Empty: " + SettingsState.default_brand, max_length=60),
+            _input("Support email", "support_email", "Empty: " + SettingsState.default_support_email, type_="email",
+                   max_length=254),
+            _input("Notice for customers", "storefront_notice", "A short notice, e.g. about an operator outage; "
+                   "empty for none.", max_length=300),
+            error_callout(SettingsState.error, testid="settings-error"),
+            notice_callout(SettingsState.notice),
+            rx.cond(SettingsState.editable,
+                    button("Save settings", type="submit", size="sm", custom_attrs={"data-testid": "settings-save"}),
+                    rx.el.p("Only owners can change settings.", class_name="t-muted")),
+            spacing="4", align="stretch",
+        ),
+        on_submit=SettingsState.save,
+        reset_on_submit=False,
+    )
+
+
+@admin_page("/admin/settings", "Settings", SettingsState.load, roles=SETTINGS_ROLES)
+def admin_settings_page() -> rx.Component:
+    return rx.vstack(
+        rx.el.h1("Settings", class_name="t-section"),
+        rx.el.p("Margins, rounding and currency rates are on the Packages page.", class_name="t-secondary"),
+        card(rx.cond(SettingsState.loaded, _form(), rx.cond(SettingsState.error != "",
+                                                            error_callout(SettingsState.error), rx.spinner())),
+             max_width="40rem"),
+        spacing="4", align="stretch", width="100%",
+    )
