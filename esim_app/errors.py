@@ -104,6 +104,15 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_role": "Choose one of the roles: admin, operations, finance or viewer.",
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
+    # -- business API (keys, and the JSON answers of /api/v1/business) --
+    "api_key_invalid": "Send a valid API key as 'Authorization: Bearer esk_live_...'.",
+    "api_key_revoked": "This API key was revoked. Ask your company's admin for a new one.",
+    "api_scope_missing": "This API key lacks the '{scope}' scope. Ask your company's admin for a key with it.",
+    "company_suspended": "Your company's account is suspended. Contact support.",
+    "api_rate_limited": "Too many requests with this API key. Retry in {seconds} s.",
+    "api_key_not_found": "We could not find that API key in your company.",
+    "api_key_request_invalid": ("Give the key a name of at most 100 characters and at least one scope "
+                                "(read, order, distribute). A company has at most 20 active keys."),
 }
 
 

@@ -28,7 +28,14 @@ from services.core.models.commerce import (
     RefundRequest,
     StripeEvent,
 )
-from services.core.models.enterprise import CompanyRole, EnterpriseToken, EnterpriseUser, TokenPurpose
+from services.core.models.enterprise import (
+    ApiKey,
+    ApiScope,
+    CompanyRole,
+    EnterpriseToken,
+    EnterpriseUser,
+    TokenPurpose,
+)
 from services.core.models.enums import (
     EsimStatus,
     OrderKind,
@@ -53,6 +60,8 @@ from services.core.models.operations import (
 __all__ = [
     "Admin",
     "AdminRecoveryCode",
+    "ApiKey",
+    "ApiScope",
     "AuditLog",
     "AuthSession",
     "CardChargeAttempt",

@@ -1,0 +1,104 @@
+"""The business API over real HTTP: our Starlette routes served by uvicorn from a thread, two companies
+with keys of every scope, and a plan on sale. The rate limit is lifted for the package (the fuzzer makes
+hundreds of requests with one key); the rate-limit test lowers it for its own key."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from esim_app.http.api import build_api
+from services.accounts.sessions import Identity
+from services.core import db, get_settings
+from services.core.cache import invalidate_catalog_cache
+from services.core.models import Package, Role
+from services.enterprise import api_keys
+from tests.support.enterprise import company_user
+from tests.support.http_server import serve
+
+LIFTED_LIMIT = "100000"
+
+
+@dataclass(frozen=True)
+class Company:
+    id: int
+    admin: Identity
+    keys: dict[str, str]  # "all", "read", "order", "distribute", "revoked" -> the key
+
+
+def admin_identity(company_id: int, user_id: int, email: str) -> Identity:
+    return Identity(role=Role.ENTERPRISE, principal_id=user_id, email=email, display_name=email, session_id=0,
+                    roles=("admin",), company_id=company_id)
+
+
+def new_key(admin: Identity, *scopes: str, name: str = "test key") -> str:
+    return api_keys.create_key(admin, name, list(scopes), ip=None).secret
+
+
+def make_company(name: str) -> Company:
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
+    company_id, user_id = company_user(email, "correct horse battery", company=name)
+    admin = admin_identity(company_id, user_id, email)
+    keys = {"all": new_key(admin, "read", "order", "distribute"), "read": new_key(admin, "read"),
+            "order": new_key(admin, "order"), "distribute": new_key(admin, "distribute")}
+    revoked = api_keys.create_key(admin, "old key", ["read", "order", "distribute"], ip=None)
+    api_keys.revoke_key(admin, revoked.key.id, ip=None)
+    return Company(company_id, admin, keys | {"revoked": revoked.secret})
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture(scope="package")
+def lifted_rate_limit(database_url: str) -> Iterator[None]:
+    previous = os.environ.get("API_RATE_LIMIT_PER_MINUTE")
+    os.environ["API_RATE_LIMIT_PER_MINUTE"] = LIFTED_LIMIT
+    get_settings.cache_clear()
+    yield
+    if previous is None:
+        os.environ.pop("API_RATE_LIMIT_PER_MINUTE", None)
+    else:
+        os.environ["API_RATE_LIMIT_PER_MINUTE"] = previous
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="package")
+def api_url(lifted_rate_limit: None) -> Iterator[str]:
+    """The base URL of the business API (`.../api/v1/business`)."""
+    with serve(build_api()) as url:
+        yield f"{url}/api/v1/business"
+
+
+@pytest.fixture(scope="package")
+def client(api_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_url, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="package")
+def acme(lifted_rate_limit: None) -> Company:
+    return make_company("Acme")
+
+
+@pytest.fixture(scope="package")
+def globex(lifted_rate_limit: None) -> Company:
+    return make_company("Globex")
+
+
+@pytest.fixture(scope="package")
+def plan(database_url: str) -> str:
+    """A plan on sale in Japan; its ref."""
+    marker = uuid.uuid4().hex[:8]
+    with db.session() as s:
+        s.add(Package(slug=f"api-jp-{marker}", provider_id="sim", provider_package_id=f"p-{marker}", kind="local",
+                      destination_code="JP", destination_name="Japan", name="Japan 3 GB", data_mb=3072,
+                      validity_days=15, cost_micros=4_000_000, price_cents=799, group_key=f"g-{marker}"))
+        s.commit()
+    invalidate_catalog_cache()
+    return f"api-jp-{marker}"
