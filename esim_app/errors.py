@@ -108,11 +108,22 @@ MESSAGES: dict[str, str] = {
     "api_key_invalid": "Send a valid API key as 'Authorization: Bearer esk_live_...'.",
     "api_key_revoked": "This API key was revoked. Ask your company's admin for a new one.",
     "api_scope_missing": "This API key lacks the '{scope}' scope. Ask your company's admin for a key with it.",
-    "company_suspended": "Your company's account is suspended. Contact support.",
     "api_rate_limited": "Too many requests with this API key. Retry in {seconds} s.",
     "api_key_not_found": "We could not find that API key in your company.",
     "api_key_request_invalid": ("Give the key a name of at most 100 characters and at least one scope "
                                 "(read, order, distribute). A company has at most 20 active keys."),
+    "enterprise_role_not_allowed": "Your role in the company does not allow this. Ask your company's admin.",
+    "enterprise_company_inactive": "Your company account is suspended. Please contact us.",
+    "enterprise_credit_exceeded": ("This order does not fit in your available credit ({available}). Pay by card, "
+                                   "order fewer eSIMs, or ask us to raise your credit limit."),
+    "enterprise_order_invalid": "Choose at least one plan and a quantity from 1 to 5,000 eSIMs.",
+    "enterprise_plan_unavailable": "One of these plans is no longer available. Please pick another one.",
+    "enterprise_order_not_found": "We could not find that order for your company.",
+    "enterprise_order_not_payable": "This order cannot be paid now: it is paid already or was cancelled.",
+    "enterprise_company_not_found": "We could not find that company.",
+    "enterprise_invalid_amount": "Enter an amount greater than zero (at most 10,000,000.00).",
+    "enterprise_invalid_tier": ("Each volume tier needs a minimum quantity of at least 1 (each different) and a "
+                                "discount from 0.01 % to 90 %."),
 }
 
 

@@ -1,8 +1,14 @@
-"""Enterprise: companies, their users and roles, invitations and password links, business API keys.
+"""Enterprise: companies, their users and roles, invitations and password links, bulk orders, business API keys.
 
 The public face for the UI and the CLI. Its functions are async and own their threads and
-database sessions; services, jobs and tests import the submodules (`companies`, `links`) for the
-synchronous functions. The company a caller acts for always comes from their session's identity.
+database sessions; services, jobs and tests import the submodules (`companies`, `links`, `bulk`,
+`ledger`, `provisioning`) for the synchronous functions. The company a caller acts for always
+comes from their session's identity.
+
+Bulk orders for other domains (quotes, the business API): either call `place_bulk_order` here
+(its own transaction, provisioning started), or, to place the order inside your own transaction,
+`services.enterprise.bulk.place_bulk_order(s, company_id, user_id, lines, payment=..., key=...,
+quote_id=...)` and after your commit `await enterprise.start_provisioning(order.id)`.
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ import asyncio
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import api_keys, catalogue, companies, links
+from services.enterprise import api_keys, card, catalogue, companies, links, provisioning, purchasing
 from services.enterprise.api_keys import SCOPES as API_SCOPES
 from services.enterprise.api_keys import ApiCaller, ApiKeyView, CreatedApiKey
+from services.enterprise.bulk import BulkLine
+from services.enterprise.card import CardResult
 from services.enterprise.catalogue import CompanyCatalogue, CompanyOffer
 from services.enterprise.companies import CreatedCompany, TeamMember
 from services.enterprise.errors import (
@@ -22,16 +30,23 @@ from services.enterprise.errors import (
     ApiKeyRevoked,
     ApiRateLimited,
     ApiScopeMissing,
-    CompanySuspended,
     InvalidApiKeyRequest,
+    BulkOrderNotFound,
+    BulkOrderNotPayable,
+    BulkPlanUnavailable,
+    CompanyInactive,
+    CreditLimitExceeded,
+    InvalidBulkOrder,
     InvalidCompanyName,
     InvalidLink,
     InvalidRole,
     NotAllowed,
+    RoleNotAllowed,
     UserExists,
     UserNotFound,
 )
 from services.enterprise.links import LinkView
+from services.enterprise.purchasing import BulkOrderView, FailureView, LineView
 
 ROLES = tuple(role.value for role in CompanyRole)
 
@@ -96,6 +111,68 @@ async def company_catalogue(caller: ApiCaller, destination: str, *, sort: str = 
     return await asyncio.to_thread(catalogue.company_catalogue, caller, destination, sort=sort)
 
 
+# -- bulk orders ---------------------------------------------------------------------------------
+
+
+async def place_bulk_order(identity: Identity, lines: list[BulkLine], *, payment: str, key: str,
+                           quote_id: int | None = None, ip: str | None = None) -> BulkOrderView:
+    """Place an order for the caller's company (company admin or operations), once per `key` / `quote_id`.
+
+    `payment` is "account" (charged within the credit limit, `CreditLimitExceeded` otherwise) or
+    "card" (the order waits for `pay_bulk_order_by_card`). Lines without a unit price get the list
+    price less the company's volume tier. Provisioning starts once the order is paid.
+    """
+    view = await asyncio.to_thread(purchasing.place, identity, lines, payment=payment, key=key,
+                                   quote_id=quote_id, ip=ip)
+    if view.status == "provisioning":
+        provisioning.provision_in_background([view.id])
+    return view
+
+
+async def start_provisioning(bulk_order_id: int) -> None:
+    """Start buying the eSIMs of a paid bulk order (after the transaction that placed it committed)."""
+    provisioning.provision_in_background([bulk_order_id])
+
+
+async def list_bulk_orders(identity: Identity, *, limit: int = 50, offset: int = 0) -> tuple[list[BulkOrderView], int]:
+    """One page of the caller's company's bulk orders, newest first, and the total count (any role)."""
+    return await asyncio.to_thread(purchasing.list_orders, identity, limit=limit, offset=offset)
+
+
+async def get_bulk_order(identity: Identity, order_ref: str) -> BulkOrderView:
+    """One bulk order of the caller's company with lines, progress and failed eSIMs (any role)."""
+    return await asyncio.to_thread(purchasing.get_order, identity, order_ref)
+
+
+async def retry_failed_esims(identity: Identity, order_ref: str, *, ip: str | None = None) -> BulkOrderView:
+    """Queue the order's failed eSIMs again and start provisioning them (company admin or operations)."""
+    view, count = await asyncio.to_thread(purchasing.retry_failed, identity, order_ref, ip=ip)
+    if count:
+        provisioning.provision_in_background([view.id])
+    return view
+
+
+async def pay_bulk_order_by_card(identity: Identity, order_ref: str, *, card_token: str,
+                                 ip: str | None = None) -> CardResult:
+    """Charge a Stripe.js card token for a pending card order's total; paid → provisioning starts.
+
+    `paid=False` with a `client_secret`: the browser runs 3-D Secure, then `confirm_bulk_card_payment`.
+    Raises `PaymentDeclined` (the order stays pending), `BulkOrderNotPayable`, payment errors.
+    """
+    result = await asyncio.to_thread(card.pay, identity, order_ref, card_token=card_token, ip=ip)
+    if result.newly_paid:
+        provisioning.provision_in_background([result.order_id])
+    return result
+
+
+async def confirm_bulk_card_payment(identity: Identity, order_ref: str, *, ip: str | None = None) -> CardResult:
+    """After 3-D Secure: paid now? (`PaymentNotCompleted` if not.) Starts provisioning when it is."""
+    result = await asyncio.to_thread(card.confirm, identity, order_ref, ip=ip)
+    if result.newly_paid:
+        provisioning.provision_in_background([result.order_id])
+    return result
+
+
 __all__ = [
     "API_SCOPES",
     "ROLES",
@@ -108,9 +185,27 @@ __all__ = [
     "ApiScopeMissing",
     "CompanyCatalogue",
     "CompanyOffer",
-    "CompanySuspended",
     "CreatedApiKey",
     "InvalidApiKeyRequest",
+    "BulkLine",
+    "BulkOrderNotFound",
+    "BulkOrderNotPayable",
+    "BulkOrderView",
+    "BulkPlanUnavailable",
+    "CardResult",
+    "CompanyInactive",
+    "CreditLimitExceeded",
+    "FailureView",
+    "InvalidBulkOrder",
+    "LineView",
+    "RoleNotAllowed",
+    "confirm_bulk_card_payment",
+    "get_bulk_order",
+    "list_bulk_orders",
+    "pay_bulk_order_by_card",
+    "place_bulk_order",
+    "retry_failed_esims",
+    "start_provisioning",
     "CreatedCompany",
     "InvalidCompanyName",
     "InvalidLink",

@@ -32,7 +32,7 @@ from services.enterprise.errors import (
     ApiKeyRevoked,
     ApiRateLimited,
     ApiScopeMissing,
-    CompanySuspended,
+    CompanyInactive,
     InvalidApiKeyRequest,
 )
 from services.enterprise.links import utcnow
@@ -119,7 +119,7 @@ def create_key(identity: Identity, name: str, scopes: list[str] | tuple[str, ...
     with db.session() as s, s.begin():
         company = s.get(EnterpriseAccount, company_id, with_for_update=True)  # serialises the count below
         if company is None or company.status != "active":
-            raise CompanySuspended("the company is not active")
+            raise CompanyInactive("the company is not active")
         active = s.exec(select(func.count()).select_from(ApiKey).where(col(ApiKey.enterprise_account_id) == company_id)
                         .where(col(ApiKey.revoked_at).is_(None))).one()
         if active >= MAX_ACTIVE_KEYS:
@@ -195,7 +195,7 @@ _DUMMY_HASH = hash_secret("no such key")
 
 def authenticate(token: str, scope: str, *, now: dt.datetime | None = None) -> ApiCaller:
     """The caller of a request bearing `token` that needs `scope`. Raises `ApiKeyInvalid`, `ApiKeyRevoked`
-    (401), `ApiRateLimited` (429), `CompanySuspended` or `ApiScopeMissing` (403). A refused scope or a
+    (401), `ApiRateLimited` (429), `CompanyInactive` or `ApiScopeMissing` (403). A refused scope or a
     suspended company still counts against the rate limit."""
     parsed, now = parse_key(token), now or utcnow()
     if parsed is None:
@@ -215,7 +215,7 @@ def authenticate(token: str, scope: str, *, now: dt.datetime | None = None) -> A
     if wait:
         raise ApiRateLimited(wait)
     if suspended:
-        raise CompanySuspended("the company is suspended")
+        raise CompanyInactive("the company is suspended")
     if scope not in caller.scopes:
         raise ApiScopeMissing(f"the key lacks the {scope} scope", scope=scope)
     return caller

@@ -51,12 +51,6 @@ class ApiScopeMissing(ServiceError):
     code = "api_scope_missing"
 
 
-class CompanySuspended(ServiceError):
-    """The company is suspended: its keys and users can do nothing (HTTP 403)."""
-
-    code = "company_suspended"
-
-
 class ApiRateLimited(ServiceError):
     """Too many requests with one key; `retry_after_seconds` is the wait (HTTP 429)."""
 
@@ -75,3 +69,55 @@ class InvalidApiKeyRequest(ServiceError):
     """A key needs a name (at most 100 characters) and at least one known scope; a company has at most 20."""
 
     code = "api_key_request_invalid"
+class CompanyInactive(ServiceError):
+    """The company is suspended (or gone): no money moves and no order is placed."""
+
+    code = "enterprise_company_inactive"
+
+
+class CreditLimitExceeded(ServiceError):
+    """An order on account does not fit in the credit still available (`available` in params, formatted)."""
+
+    code = "enterprise_credit_exceeded"
+
+
+class InvalidBulkOrder(ServiceError):
+    """No lines, a quantity out of range, an unknown payment method, or an empty idempotency key."""
+
+    code = "enterprise_order_invalid"
+
+
+class BulkPlanUnavailable(ServiceError):
+    code = "enterprise_plan_unavailable"
+
+
+class BulkOrderNotFound(ServiceError):
+    code = "enterprise_order_not_found"
+
+
+class BulkOrderNotPayable(ServiceError):
+    """Paid already, not a card order, or cancelled."""
+
+    code = "enterprise_order_not_payable"
+
+
+class CompanyNotFound(ServiceError):
+    code = "enterprise_company_not_found"
+
+
+class InvalidAmount(ServiceError):
+    """A payment, credit note or credit limit that is not a positive amount within bounds."""
+
+    code = "enterprise_invalid_amount"
+
+
+class InvalidTier(ServiceError):
+    """Volume tiers: minimum quantities must be positive and distinct, discounts 0.01 % to 90 %."""
+
+    code = "enterprise_invalid_tier"
+
+
+class RoleNotAllowed(ServiceError):
+    """The caller's company role does not cover this action (orders: admin/operations; billing: admin/finance)."""
+
+    code = "enterprise_role_not_allowed"

@@ -104,6 +104,7 @@ def _claim_due(now: dt.datetime, limit: int, *, refunds: bool) -> list[int]:
         Order.status == OrderStatus.FAILED,
         Order.retry_count > MAX_RETRIES if refunds else Order.retry_count <= MAX_RETRIES,
         sa.or_(Order.next_retry_at.is_(None), Order.next_retry_at <= now) if refunds else Order.next_retry_at <= now,
+        Order.bulk_order_id.is_(None) if refunds else sa.true(),  # a bulk order's eSIMs are not card-refunded one by one
     ).order_by(Order.id).limit(limit).with_for_update(skip_locked=True).scalar_subquery()
     values = ({"next_retry_at": now + REFUND_LEASE} if refunds
               else {"status": OrderStatus.PAID, "next_retry_at": None})

@@ -31,6 +31,10 @@ async def handle_stripe_webhook(payload: bytes, signature_header: str | None) ->
     result = await asyncio.to_thread(webhooks.handle_webhook, payload, signature_header)
     if result.paid_order_ids:
         background.fulfil_in_background(list(result.paid_order_ids))
+    if result.paid_bulk_order_ids:
+        from services.enterprise import provisioning  # local: enterprise builds on payments
+
+        provisioning.provision_in_background(list(result.paid_bulk_order_ids))
 
 
 __all__ = [

@@ -23,7 +23,7 @@ from services.core.models import Order, StripeEvent
 from services.core.settings import get_settings
 from services.orders import ordering as orders
 from services.orders import refund_ledger
-from services.payments.errors import InvalidSignature, declined
+from services.payments.errors import InvalidSignature, PaymentNotCompleted, declined
 from services.payments.stripe_payments import gateway, stripe_client
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class WebhookResult:
     order_id: int | None = None
     outcome: str | None = None
     paid_order_ids: tuple[int, ...] = ()
+    paid_bulk_order_ids: tuple[int, ...] = ()  # a company's bulk order paid by card: start its provisioning
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,31 @@ def _process(event_id: str, event_type: str, action: EventAction) -> WebhookResu
         if row.processed_at is not None:
             return WebhookResult(event_id, event_type, duplicate=True, order_id=row.order_id, outcome=row.outcome)
         order_id = None if action.kind == "ignored" else _order_for_intent(action.payment_intent_id)
-        outcome, paid = _apply(action, order_id)
+        paid_bulk: tuple[int, ...] = ()
+        if order_id is None and action.kind == "paid" and action.payment_intent_id:
+            (outcome, paid_bulk), paid = _apply_bulk(action), ()
+        else:
+            outcome, paid = _apply(action, order_id)
         row.processed_at, row.order_id, row.outcome = sa.func.now(), order_id, outcome
     log.info("stripe event %s (%s): %s", event_id, event_type, outcome)
-    return WebhookResult(event_id, event_type, order_id=order_id, outcome=outcome, paid_order_ids=paid)
+    return WebhookResult(event_id, event_type, order_id=order_id, outcome=outcome, paid_order_ids=paid,
+                         paid_bulk_order_ids=paid_bulk)
+
+
+def _apply_bulk(action: EventAction) -> tuple[str, tuple[int, ...]]:
+    """A payment of no customer order may be a company's bulk order paid by card."""
+    from services.enterprise import card as bulk_card  # local: enterprise builds on payments
+
+    try:
+        found = bulk_card.mark_paid_by_intent(str(action.payment_intent_id),
+                                              amount_cents=int(action.amount_cents or 0),
+                                              currency=action.currency or "")
+    except PaymentNotCompleted:
+        log.error("stripe payment of intent %s does not match its bulk order", action.payment_intent_id)
+        return "amount_mismatch", ()
+    if found.paid_order_id is not None:
+        return "bulk_paid", (found.paid_order_id,)
+    return ("unchanged" if found.found else "unknown_order"), ()
 
 
 def _apply(action: EventAction, order_id: int | None) -> tuple[str, tuple[int, ...]]:

@@ -28,7 +28,7 @@ BASE = "/api/v1/business"
 NO_STORE = {"Cache-Control": "no-store"}
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="business-api"'}
 # Status of the service refusals; other `*_not_found` codes are 404, anything else 422.
-STATUS = {"api_key_invalid": 401, "api_key_revoked": 401, "api_scope_missing": 403, "company_suspended": 403,
+STATUS = {"api_key_invalid": 401, "api_key_revoked": 401, "api_scope_missing": 403, "enterprise_company_inactive": 403,
           "enterprise_not_allowed": 403, "api_rate_limited": 429, "unknown_destination": 404}
 
 

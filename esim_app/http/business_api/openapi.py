@@ -20,7 +20,7 @@ REF = "#/components/schemas/{model}"
 DOCUMENT_PATH = "/openapi.json"
 ERROR_WORDS = {
     401: "No key, an unknown or malformed key, or a revoked key (`api_key_invalid`, `api_key_revoked`).",
-    403: "The key lacks the scope (`api_scope_missing`) or the company is suspended (`company_suspended`).",
+    403: "The key lacks the scope (`api_scope_missing`) or the company is suspended (`enterprise_company_inactive`).",
     404: "Not found in your company.",
     409: "Conflict with the current state; refresh and try again.",
     413: "The body is too large.",

@@ -17,6 +17,15 @@ from services.core.models.accounts import (
     LoginCode,
     User,
 )
+from services.core.models.bulk import (
+    BulkOrder,
+    BulkOrderLine,
+    BulkOrderStatus,
+    BulkPayment,
+    LedgerEntry,
+    LedgerKind,
+    VolumeTier,
+)
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -64,6 +73,10 @@ __all__ = [
     "ApiScope",
     "AuditLog",
     "AuthSession",
+    "BulkOrder",
+    "BulkOrderLine",
+    "BulkOrderStatus",
+    "BulkPayment",
     "CardChargeAttempt",
     "CompanyRole",
     "EmailOutbox",
@@ -74,6 +87,8 @@ __all__ = [
     "EsimNotice",
     "EsimStatus",
     "JobRun",
+    "LedgerEntry",
+    "LedgerKind",
     "LoginAttempt",
     "LoginCode",
     "Order",
@@ -97,4 +112,5 @@ __all__ = [
     "TicketStatus",
     "TokenPurpose",
     "User",
+    "VolumeTier",
 ]

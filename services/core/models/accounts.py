@@ -17,6 +17,7 @@ from services.core.models.fields import (
     fk,
     jsonb_column,
     pk,
+    random_id_column,
     timestamp_column,
     updated_column,
 )
@@ -100,6 +101,7 @@ class EnterpriseAccount(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("status IN ('active', 'suspended')", name="status_valid"),)
 
     id: int | None = pk()
+    display_id: str | None = random_id_column("COM", "enterprise_accounts")  # the admin URL's company_ref
     company_name: str = Field(max_length=200)
     contact_name: str = Field(max_length=200)
     contact_email: str = Field(sa_column=sa.Column(sa.String(254), nullable=False, unique=True))
@@ -108,6 +110,7 @@ class EnterpriseAccount(SQLModel, table=True):
     status: str = Field(default="active", max_length=16)
     credit_limit_cents: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
     currency: str = Field(default="USD", max_length=3)
+    credit_alert_at: dt.datetime | None = timestamp_column()  # 80 % alert sent; cleared when back under
     created_at: dt.datetime | None = created_column()
     updated_at: dt.datetime | None = updated_column()
 

@@ -97,6 +97,7 @@ class Order(SQLModel, table=True):
     kind: str = Field(default=OrderKind.ESIM, max_length=16)
     user_id: int | None = fk("users.id", index=False)
     enterprise_account_id: int | None = fk("enterprise_accounts.id")
+    bulk_order_id: int | None = fk("bulk_orders.id")  # one eSIM of a company's bulk order
     package_id: int = fk("packages.id", nullable=False)
     topup_of_esim_id: int | None = fk("esims.id", index=False, use_alter=True)  # esims -> orders too
     quantity: int = 1

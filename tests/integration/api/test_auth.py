@@ -56,7 +56,7 @@ def test_a_suspended_company_is_a_403_until_it_is_active_again(client: httpx.Cli
     assert _get(client, bearer(company.keys["all"])).status_code == 200
     _set_status(company.id, "suspended")
     answer = _get(client, bearer(company.keys["all"]))
-    assert answer.status_code == 403 and answer.json()["error"] == "company_suspended"
+    assert answer.status_code == 403 and answer.json()["error"] == "enterprise_company_inactive"
     _set_status(company.id, "active")
     assert _get(client, bearer(company.keys["all"])).status_code == 200
 
