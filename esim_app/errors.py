@@ -124,6 +124,19 @@ MESSAGES: dict[str, str] = {
     "enterprise_invalid_amount": "Enter an amount greater than zero (at most 10,000,000.00).",
     "enterprise_invalid_tier": ("Each volume tier needs a minimum quantity of at least 1 (each different) and a "
                                 "discount from 0.01 % to 90 %."),
+    # -- enterprise eSIM inventory, distribution, install pages, exports --
+    "enterprise_allocation_conflict": "Some eSIMs were already allocated. Please refresh.",
+    "enterprise_not_enough_stock": ("Only {available} eSIMs are in stock for {wanted} recipients. Assign fewer "
+                                    "people, or order more eSIMs."),
+    "enterprise_recipients_invalid": "Some lines cannot be used, so nothing was assigned. Fix them and try again.",
+    "enterprise_no_recipients": "Add at least one line: name, email.",
+    "enterprise_too_many_recipients": "Assign at most {max_rows} people at once (and a file of at most 1 MB).",
+    "enterprise_esim_not_found": "We could not find that eSIM in your company.",
+    "enterprise_esim_in_use": "This eSIM has been installed or used, so it cannot be taken back.",
+    "enterprise_esim_not_assigned": "This eSIM is not assigned to anyone.",
+    "install_link_invalid": ("This install link has been revoked or has expired. Ask the travel manager at your "
+                             "company for a new one."),
+    "enterprise_unknown_export": "Choose one of the exports: eSIMs, allocations, usage or orders.",
 }
 
 

@@ -1,7 +1,7 @@
 """Business API keys of companies: a public key id, the SHA-256 of the secret, scopes, the rate limiter's state.
 
 Revision ID: b3d8f2a6c4e1
-Revises: e7b2c5d8a1f4
+Revises: b3f8d2a6c1e9, c4d9e1a7b3f6 (bulk orders and allocations; this joins their heads)
 Create Date: 2026-12-02 15:45:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'b3d8f2a6c4e1'
-down_revision: Union[str, Sequence[str], None] = 'e7b2c5d8a1f4'
+down_revision: Union[str, Sequence[str], None] = ('b3f8d2a6c1e9', 'c4d9e1a7b3f6')
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

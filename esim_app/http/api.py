@@ -5,6 +5,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from esim_app.http import business_api
+from esim_app.http import exports
 from esim_app.http.headers import SecurityHeaders
 from esim_app.http.health import health
 from esim_app.http.packages import packages_endpoint
@@ -41,6 +42,7 @@ def build_api() -> Starlette:
         *(Route(START, session_start, methods=["GET"]), Route(END, session_end, methods=["GET"])),
         Route("/api/providers/{provider}/webhook", provider_webhook, methods=["POST", "HEAD"]),
         Route("/api/providers/{provider}/webhook/{token}", provider_webhook, methods=["POST", "HEAD"]),
+        Route(exports.PATH, exports.export_csv, methods=["GET"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),
         *business_api.routes(),
         *_sandbox_routes(),

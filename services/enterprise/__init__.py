@@ -48,6 +48,24 @@ from services.enterprise.errors import (
 from services.enterprise.links import LinkView
 from services.enterprise.purchasing import BulkOrderView, FailureView, LineView
 
+# eSIM inventory, distribution, install pages and exports (parts 4, 5 and 7 of the enterprise issue)
+from services.enterprise.allocation import AssignedEsim, AssignResult
+from services.enterprise.distribution import (
+    assign_csv,
+    assign_esim,
+    assign_text,
+    list_inventory,
+    open_export,
+    open_install,
+    reassign_esim,
+    revoke_esim,
+)
+from services.enterprise.distribution_errors import ALREADY_ALLOCATED, AllocationConflict, RecipientsInvalid, RowProblem
+from services.enterprise.exports import KINDS as EXPORT_KINDS
+from services.enterprise.exports import ExportStream
+from services.enterprise.installs import InstallView
+from services.enterprise.inventory import STATUS_LABELS, STATUSES, InventoryPage, InventoryRow
+
 ROLES = tuple(role.value for role in CompanyRole)
 
 
@@ -206,6 +224,27 @@ __all__ = [
     "place_bulk_order",
     "retry_failed_esims",
     "start_provisioning",
+    "ALREADY_ALLOCATED",
+    "EXPORT_KINDS",
+    "STATUSES",
+    "STATUS_LABELS",
+    "AllocationConflict",
+    "AssignResult",
+    "AssignedEsim",
+    "ExportStream",
+    "InstallView",
+    "InventoryPage",
+    "InventoryRow",
+    "RecipientsInvalid",
+    "RowProblem",
+    "assign_csv",
+    "assign_esim",
+    "assign_text",
+    "list_inventory",
+    "open_export",
+    "open_install",
+    "reassign_esim",
+    "revoke_esim",
     "CreatedCompany",
     "InvalidCompanyName",
     "InvalidLink",

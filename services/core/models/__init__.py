@@ -45,6 +45,7 @@ from services.core.models.enterprise import (
     EnterpriseUser,
     TokenPurpose,
 )
+from services.core.models.distribution import EsimAllocation
 from services.core.models.enums import (
     EsimStatus,
     OrderKind,
@@ -84,6 +85,7 @@ __all__ = [
     "EnterpriseToken",
     "EnterpriseUser",
     "Esim",
+    "EsimAllocation",
     "EsimNotice",
     "EsimStatus",
     "JobRun",
