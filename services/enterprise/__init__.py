@@ -17,7 +17,7 @@ import asyncio
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import api_keys, card, catalogue, companies, links, provisioning, purchasing
+from services.enterprise import api_calls, api_keys, card, catalogue, companies, links, provisioning, purchasing
 from services.enterprise.api_keys import SCOPES as API_SCOPES
 from services.enterprise.api_keys import ApiCaller, ApiKeyView, CreatedApiKey
 from services.enterprise.bulk import BulkLine
@@ -124,9 +124,28 @@ async def authenticate_api_key(token: str, scope: str) -> ApiCaller:
     return await asyncio.to_thread(api_keys.authenticate, token, scope)
 
 
-async def company_catalogue(caller: ApiCaller, destination: str, *, sort: str = "price") -> CompanyCatalogue:
-    """Plans for a destination at the API caller's company prices."""
-    return await asyncio.to_thread(catalogue.company_catalogue, caller, destination, sort=sort)
+async def company_catalogue(caller: ApiCaller, destination: str, *, sort: str = "price",
+                            quantity: int = 1) -> CompanyCatalogue:
+    """Plans for a destination at the API caller's company prices (volume tier for `quantity`)."""
+    return await asyncio.to_thread(catalogue.company_catalogue, caller, destination, sort=sort, quantity=quantity)
+
+
+async def place_api_order(caller: ApiCaller, plans: list[tuple[str, int]], *, key: str,
+                          ip: str | None) -> BulkOrderView:
+    """A bulk order on account from (plan ref, quantity) pairs, once per `key` (see `place_bulk_order`)."""
+    lines = await asyncio.to_thread(api_calls.bulk_lines, plans)
+    return await place_bulk_order(caller.identity, lines, payment="account", key=key, ip=ip)
+
+
+async def get_company_esim(caller: ApiCaller, esim_ref: str) -> InventoryRow:
+    """One eSIM of the API caller's company, as the inventory shows it."""
+    return await asyncio.to_thread(api_calls.get_esim, caller, esim_ref)
+
+
+async def assign_recipients(caller: ApiCaller, people: list[tuple[str, str]], *, esim_refs: list[str] | None,
+                            ip: str | None) -> AssignResult:
+    """Give each (name, email) an in-stock eSIM of the API caller's company, all or none (409 on a race)."""
+    return await asyncio.to_thread(api_calls.assign_recipients, caller, people, esim_refs=esim_refs, ip=ip)
 
 
 # -- bulk orders ---------------------------------------------------------------------------------
@@ -221,6 +240,7 @@ __all__ = [
     "get_bulk_order",
     "list_bulk_orders",
     "pay_bulk_order_by_card",
+    "place_api_order",
     "place_bulk_order",
     "retry_failed_esims",
     "start_provisioning",
@@ -254,12 +274,14 @@ __all__ = [
     "TeamMember",
     "UserExists",
     "UserNotFound",
+    "assign_recipients",
     "authenticate_api_key",
     "change_role",
     "check_link",
     "company_catalogue",
     "create_api_key",
     "create_company",
+    "get_company_esim",
     "invite_user",
     "list_api_keys",
     "list_team",

@@ -43,8 +43,9 @@ MAX_TOKEN = 120
 MAX_NAME = 100
 MAX_ACTIVE_KEYS = 20
 SCOPES = tuple(scope.value for scope in ApiScope)
-# What a key may do inside the company, as company roles, for the services the API calls.
-SCOPE_ROLES = {"read": "viewer", "order": "operations", "distribute": "operations"}
+# What a key may do inside the company, as company roles, for the services the API calls (each endpoint
+# checks its scope first): read is finance's reading and exports, order and distribute are operations'.
+SCOPE_ROLES = {"read": "finance", "order": "operations", "distribute": "operations"}
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def _take_token(s: Session, key_pk: int, now: dt.datetime) -> int:
 def _caller(key: ApiKey, company: EnterpriseAccount) -> ApiCaller:
     scopes = tuple(key.scopes)
     roles = tuple(sorted({SCOPE_ROLES[scope] for scope in scopes if scope in SCOPE_ROLES}))
-    identity = Identity(role=Role.ENTERPRISE, principal_id=key.created_by_id or 0, email=f"api-key:{key.key_id}",
+    identity = Identity(role=Role.ENTERPRISE, principal_id=key.created_by_id, email=f"api-key:{key.key_id}",  # type: ignore[arg-type]
                         display_name=f"API key {key.name}", session_id=0, roles=roles, company_id=company.id)
     return ApiCaller(company_id=company.id, key_pk=key.id, key_id=key.key_id, scopes=scopes,  # type: ignore[arg-type]
                      identity=identity)
@@ -208,7 +209,7 @@ def authenticate(token: str, scope: str, *, now: dt.datetime | None = None) -> A
         if found is None or not matches:
             raise ApiKeyInvalid("unknown API key")
         key, company = found
-        if key.revoked_at is not None:
+        if key.revoked_at is not None or key.created_by_id is None:  # a key acts as its admin, who must exist
             raise ApiKeyRevoked("the API key was revoked")
         wait, caller = _take_token(s, key.id, now), _caller(key, company)  # type: ignore[arg-type]
         suspended = company.status != "active"

@@ -1,7 +1,8 @@
 """The catalogue as a company sees it: the storefront's plans for a destination at the company's prices.
 
-Until staff set volume tiers (bulk orders), a company's unit price is the list price; the view keeps
-both, so a client can show the saving once tiers exist. Never cost or provider identity.
+A company's unit price is the list price less its volume tier for the quantity asked about
+(`services.enterprise.bulk`, the same rule a bulk order is priced by); the view keeps both prices.
+Never cost or provider identity.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from dataclasses import dataclass
 
 from services.catalog import pages
 from services.catalog.queries import OfferView
+from services.core import db
 from services.enterprise.api_keys import ApiCaller
+from services.enterprise.bulk import tier_discount_bp, tier_price
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class CompanyOffer:
     validity_days: int
     coverage_count: int
     list_price_cents: int
-    unit_price_cents: int  # the company's price for one
+    unit_price_cents: int  # the company's price for one, in an order of `quantity`
     currency: str
 
 
@@ -34,21 +37,24 @@ class CompanyCatalogue:
     kind: str
     code: str
     name: str
+    quantity: int
+    discount_bp: int  # the company's volume discount at `quantity`, in basis points
     offers: tuple[CompanyOffer, ...]
 
 
-def _offer(offer: OfferView) -> CompanyOffer:
+def _offer(offer: OfferView, discount_bp: int) -> CompanyOffer:
     return CompanyOffer(ref=offer.slug, name=offer.name, kind=offer.kind, destination_code=offer.destination_code,
                         destination_name=offer.destination_name, data_mb=offer.data_mb, unlimited=offer.unlimited,
                         validity_days=offer.validity_days, coverage_count=offer.coverage_count,
-                        list_price_cents=offer.price_cents, unit_price_cents=offer.price_cents, currency=offer.currency)
+                        list_price_cents=offer.price_cents, unit_price_cents=tier_price(offer.price_cents, discount_bp),
+                        currency=offer.currency)
 
 
-def company_catalogue(caller: ApiCaller, destination: str, *, sort: str = "price") -> CompanyCatalogue:
-    """Plans for `destination` (ISO country code, region slug or "global") with the caller's prices;
-    raises `UnknownDestination` or `InvalidSort` as the storefront does. `caller` was authenticated
-    for this request (its company is active); its prices are the list prices until volume tiers exist."""
-    del caller  # every company pays list price for now
+def company_catalogue(caller: ApiCaller, destination: str, *, sort: str = "price", quantity: int = 1) -> CompanyCatalogue:
+    """Plans for `destination` (ISO country code, region slug or "global") at the caller's prices for an
+    order of `quantity` eSIMs; raises `UnknownDestination` or `InvalidSort` as the storefront does."""
     view = pages.packages(destination, sort=sort, include_multi=True)
-    return CompanyCatalogue(kind=view.kind, code=view.code, name=view.name,
-                            offers=tuple(_offer(offer) for offer in view.offers))
+    with db.session() as s:
+        discount = tier_discount_bp(s, caller.company_id, max(1, quantity))
+    return CompanyCatalogue(kind=view.kind, code=view.code, name=view.name, quantity=max(1, quantity),
+                            discount_bp=discount, offers=tuple(_offer(offer, discount) for offer in view.offers))

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from esim_app.errors import message_for
 from esim_app.http.bodies import BodyTooLarge, read_capped
-from esim_app.http.business_api.schemas import Error, FieldError
+from esim_app.http.business_api.schemas import REF_PATTERN, Error, FieldError
 from services import enterprise
 from services.core import ServiceError
 
@@ -29,7 +29,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="business-api"'}
 # Status of the service refusals; other `*_not_found` codes are 404, anything else 422.
 STATUS = {"api_key_invalid": 401, "api_key_revoked": 401, "api_scope_missing": 403, "enterprise_company_inactive": 403,
-          "enterprise_not_allowed": 403, "api_rate_limited": 429, "unknown_destination": 404}
+          "enterprise_not_allowed": 403, "enterprise_role_not_allowed": 403, "api_rate_limited": 429,
+          "unknown_destination": 404, "enterprise_unknown_export": 404, "enterprise_allocation_conflict": 409,
+          "enterprise_not_enough_stock": 409, "enterprise_credit_exceeded": 409, "enterprise_plan_unavailable": 404}
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,16 @@ class Call:
     query: Any
     body: Any
     path: dict[str, str]
+    ip: str | None
 
 
 Handler = Callable[[Call], Awaitable[BaseModel | Response]]
+
+
+@dataclass(frozen=True)
+class PathParam:
+    description: str
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string", "pattern": REF_PATTERN})
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ class Operation:
     response: type[BaseModel] | None  # None: `media_type` is not JSON (CSV)
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
-    path_params: dict[str, str] = field(default_factory=dict)  # name -> description
+    path_params: dict[str, PathParam] = field(default_factory=dict)
     status: int = 200
     errors: tuple[int, ...] = ()  # besides 401, 403, 429 and the ones input implies
     media_type: str = "application/json"
@@ -81,7 +90,10 @@ def _service_refusal(exc: ServiceError) -> JSONResponse:
     headers = CHALLENGE if status == 401 else {}
     if isinstance(exc, enterprise.ApiRateLimited):
         headers = {"Retry-After": str(exc.retry_after_seconds)}
-    return error_response(status, exc.code, message_for(exc), headers=headers)
+    # recipients refused by the allocation: their 1-based positions in the request's list
+    details = [FieldError(location=f"body.recipients.{problem.line - 1}", message=problem.reason)
+               for problem in getattr(exc, "problems", ())[:20]]
+    return error_response(status, exc.code, message_for(exc), headers=headers, details=details)
 
 
 def _invalid(exc: ValidationError, where: str) -> _Refused:
@@ -123,7 +135,8 @@ async def answer(op: Operation, request: Request) -> Response:
     """The operation's answer to `request`: never an unhandled error for a refusal a caller can cause."""
     try:
         caller = await enterprise.authenticate_api_key(_bearer(request), op.scope)
-        call = Call(caller, _query(op, request), await _body(op, request), dict(request.path_params))
+        call = Call(caller, _query(op, request), await _body(op, request), dict(request.path_params),
+                    request.client.host if request.client else None)
         result = await op.handler(call)
     except ServiceError as exc:
         return _service_refusal(exc)

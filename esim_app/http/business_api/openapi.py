@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from esim_app.http.business_api.framework import BASE, Operation
-from esim_app.http.business_api.schemas import REF_PATTERN, Error
+from esim_app.http.business_api.schemas import Error
 
 REF = "#/components/schemas/{model}"
 DOCUMENT_PATH = "/openapi.json"
@@ -41,8 +41,8 @@ DESCRIPTION = (
 
 
 def _parameters(op: Operation, schemas: dict[str, Any]) -> list[dict[str, Any]]:
-    params = [{"name": name, "in": "path", "required": True, "description": words,
-               "schema": {"type": "string", "pattern": REF_PATTERN}} for name, words in op.path_params.items()]
+    params = [{"name": name, "in": "path", "required": True, "description": param.description,
+               "schema": param.schema} for name, param in op.path_params.items()]
     if op.query is not None:
         schema = op.query.model_json_schema(ref_template=REF)
         schemas.update(schema.pop("$defs", {}))

@@ -1,6 +1,7 @@
 """The business API over real HTTP: our Starlette routes served by uvicorn from a thread, two companies
-with keys of every scope, and a plan on sale. The rate limit is lifted for the package (the fuzzer makes
-hundreds of requests with one key); the rate-limit test lowers it for its own key."""
+with keys of every scope, eSIMs in stock and credit, and a plan on sale. The rate limit is lifted for the
+package (the fuzzer makes hundreds of requests with one key); the rate-limit test lowers it for its own
+key. Placed orders are not provisioned here (no simulators; the bulk-order tests cover provisioning)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from esim_app.http.api import build_api
 from services.accounts.sessions import Identity
 from services.core import db, get_settings
 from services.core.cache import invalidate_catalog_cache
-from services.core.models import Package, Role
-from services.enterprise import api_keys
-from tests.support.enterprise import company_user
+from services.core.models import EnterpriseAccount, Package
+from services.enterprise import api_keys, provisioning
+from tests.support.enterprise import company_esims, member
 from tests.support.http_server import serve
 
 LIFTED_LIMIT = "100000"
@@ -29,26 +30,24 @@ class Company:
     id: int
     admin: Identity
     keys: dict[str, str]  # "all", "read", "order", "distribute", "revoked" -> the key
-
-
-def admin_identity(company_id: int, user_id: int, email: str) -> Identity:
-    return Identity(role=Role.ENTERPRISE, principal_id=user_id, email=email, display_name=email, session_id=0,
-                    roles=("admin",), company_id=company_id)
+    esims: list[str]  # refs of eSIMs in stock
 
 
 def new_key(admin: Identity, *scopes: str, name: str = "test key") -> str:
     return api_keys.create_key(admin, name, list(scopes), ip=None).secret
 
 
-def make_company(name: str) -> Company:
-    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-    company_id, user_id = company_user(email, "correct horse battery", company=name)
-    admin = admin_identity(company_id, user_id, email)
+def make_company(name: str, *, esims: int = 5, credit_cents: int = 1_000_000) -> Company:
+    admin = member("admin", company=name)
+    with db.session() as s:
+        s.get(EnterpriseAccount, admin.company_id).credit_limit_cents = credit_cents  # type: ignore[union-attr]
+        s.commit()
     keys = {"all": new_key(admin, "read", "order", "distribute"), "read": new_key(admin, "read"),
             "order": new_key(admin, "order"), "distribute": new_key(admin, "distribute")}
     revoked = api_keys.create_key(admin, "old key", ["read", "order", "distribute"], ip=None)
     api_keys.revoke_key(admin, revoked.key.id, ip=None)
-    return Company(company_id, admin, keys | {"revoked": revoked.secret})
+    return Company(admin.company_id, admin, keys | {"revoked": revoked.secret},  # type: ignore[arg-type]
+                   company_esims(admin.company_id, esims) if esims else [])  # type: ignore[arg-type]
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -69,7 +68,17 @@ def lifted_rate_limit(database_url: str) -> Iterator[None]:
 
 
 @pytest.fixture(scope="package")
-def api_url(lifted_rate_limit: None) -> Iterator[str]:
+def no_provisioning() -> Iterator[list[int]]:
+    """Bulk orders the API placed, instead of provisioning them."""
+    started: list[int] = []
+    original = provisioning.provision_in_background
+    provisioning.provision_in_background = started.extend  # type: ignore[assignment]
+    yield started
+    provisioning.provision_in_background = original
+
+
+@pytest.fixture(scope="package")
+def api_url(lifted_rate_limit: None, no_provisioning: list[int]) -> Iterator[str]:
     """The base URL of the business API (`.../api/v1/business`)."""
     with serve(build_api()) as url:
         yield f"{url}/api/v1/business"
@@ -96,7 +105,7 @@ def plan(database_url: str) -> str:
     """A plan on sale in Japan; its ref."""
     marker = uuid.uuid4().hex[:8]
     with db.session() as s:
-        s.add(Package(slug=f"api-jp-{marker}", provider_id="sim", provider_package_id=f"p-{marker}", kind="local",
+        s.add(Package(slug=f"api-jp-{marker}", provider_id="airalo", provider_package_id=f"p-{marker}", kind="local",
                       destination_code="JP", destination_name="Japan", name="Japan 3 GB", data_mb=3072,
                       validity_days=15, cost_micros=4_000_000, price_cents=799, group_key=f"g-{marker}"))
         s.commit()
