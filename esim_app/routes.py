@@ -12,6 +12,7 @@ BUSINESS_FORGOT = "/business/forgot"
 BUSINESS_INVITE = "/business/invite/[link_token]"
 BUSINESS_RESET = "/business/reset/[link_token]"
 BUSINESS_TEAM = "/business/team"
+BUSINESS_API_KEYS = "/business/api-keys"
 ADMIN = "/admin"
 ADMIN_LOGIN = "/admin/login"
 

@@ -8,50 +8,19 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
 
 from esim_app.http.api import build_api
-from services.accounts.sessions import Identity
 from services.core import db, get_settings
 from services.core.cache import invalidate_catalog_cache
-from services.core.models import EnterpriseAccount, Package
-from services.enterprise import api_keys, provisioning
-from tests.support.enterprise import company_esims, member
+from services.core.models import Package
+from services.enterprise import provisioning
+from tests.support.business_api import Company, make_company
 from tests.support.http_server import serve
 
 LIFTED_LIMIT = "100000"
-
-
-@dataclass(frozen=True)
-class Company:
-    id: int
-    admin: Identity
-    keys: dict[str, str]  # "all", "read", "order", "distribute", "revoked" -> the key
-    esims: list[str]  # refs of eSIMs in stock
-
-
-def new_key(admin: Identity, *scopes: str, name: str = "test key") -> str:
-    return api_keys.create_key(admin, name, list(scopes), ip=None).secret
-
-
-def make_company(name: str, *, esims: int = 5, credit_cents: int = 1_000_000) -> Company:
-    admin = member("admin", company=name)
-    with db.session() as s:
-        s.get(EnterpriseAccount, admin.company_id).credit_limit_cents = credit_cents  # type: ignore[union-attr]
-        s.commit()
-    keys = {"all": new_key(admin, "read", "order", "distribute"), "read": new_key(admin, "read"),
-            "order": new_key(admin, "order"), "distribute": new_key(admin, "distribute")}
-    revoked = api_keys.create_key(admin, "old key", ["read", "order", "distribute"], ip=None)
-    api_keys.revoke_key(admin, revoked.key.id, ip=None)
-    return Company(admin.company_id, admin, keys | {"revoked": revoked.secret},  # type: ignore[arg-type]
-                   company_esims(admin.company_id, esims) if esims else [])  # type: ignore[arg-type]
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture(scope="package")

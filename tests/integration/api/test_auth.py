@@ -10,7 +10,7 @@ from sqlmodel import select
 from services.core import db, get_settings
 from services.core.models import ApiKey, AuditLog, EnterpriseAccount
 from services.enterprise import api_keys
-from tests.integration.api.conftest import Company, bearer, make_company, new_key
+from tests.support.business_api import Company, bearer, make_company, new_key
 
 CATALOG = ("/catalog", {"destination": "JP"})
 

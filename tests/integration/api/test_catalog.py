@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.integration.api.conftest import Company, bearer
+from tests.support.business_api import Company, bearer
 
 
 def test_the_catalogue_lists_plans_at_the_company_price(client: httpx.Client, acme: Company, plan: str) -> None:

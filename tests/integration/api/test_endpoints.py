@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.integration.api.conftest import Company, bearer, make_company
+from tests.support.business_api import Company, bearer, make_company
 
 
 @pytest.fixture

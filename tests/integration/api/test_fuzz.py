@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from esim_app.http.business_api import document
-from tests.integration.api.conftest import Company, bearer
+from tests.support.business_api import Company, bearer
 
 EXAMPLES = 15  # per operation and mode; the whole run stays around a minute on a shared 2-core machine
 # The key is sent by the test (it never varies); mutated Authorization headers are the auth tests' job.

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 import pytest
 import reflex as rx
 import sqlalchemy as sa
@@ -25,13 +26,18 @@ from reflex.istate.data import PageData, URLData
 from reflex_base import constants
 
 import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
+from esim_app.http.api import build_api
+from esim_app.http.business_api.endpoints import OPERATIONS
 from esim_app.state import auth
 from services.accounts import codes, passwords
 from services.core import db
 from services.core.models import Esim, Order, OrderStatus, Package, RefundRequest, RefundStatus, User
+from services.enterprise import api_keys
 from services.enterprise import companies as enterprise_companies
 from services.support import tickets as support
 from tests.integration.auth.conftest import latest_code
+from tests.support.business_api import ACME_API_ROWS, API_REQUESTS, api_failures, api_world, bearer, wrong_scope_key
+from tests.support.http_server import serve
 from tests.support.enterprise import company_user
 from tests.support.staff import staff_sign_in
 from tests.support.tabs import SignedIn, exchange, tab
@@ -66,6 +72,7 @@ class Refs:
     esim: str
     ticket: str
     member: int  # a user id of Acme, the company whose team the other companies must not reach
+    api_key: int  # the id of one of Acme's business API keys
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -80,6 +87,10 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "ForgotPasswordState.request_reset": lambda r: ({"email": "stranger@example.com"},),
     "TeamState.invite": lambda r: ({"email": f"mallory-{uuid.uuid4().hex[:8]}@example.com", "role": "admin"},),
     "TeamState.change_role": lambda r: (r.member, "viewer"),
+    "ApiKeysState.create": lambda r: ({"name": "mallory", "scope_read": "on", "scope_order": "on"},),
+    "ApiKeysState.ask_revoke": lambda r: (r.api_key,),
+    "ApiKeysState.sort_by": lambda r: ("name",),
+    "ApiKeysState.go_to_page": lambda r: (1,),
     "DestinationSearchState.set_query": lambda r: ("jap",),
     "DestinationSearchState.open_first": lambda r: ({},),
     "DisplayCurrencyState.set_currency": lambda r: ("EUR",),
@@ -182,12 +193,14 @@ def world(database_url: str) -> World:
     acme_admin = _enterprise("Acme")
     member_email = f"acme-member-{marker[:8]}@example.com"
     member = enterprise_companies.invite_user(acme_admin.identity, member_email, "finance", ip=None)
+    acme_key = api_keys.create_key(acme_admin.identity, f"Acme key {marker[:6]}", ["read"], ip=None).key
     callers["a viewer of Acme"] = _enterprise("Acme viewer", company_id=acme_admin.identity.org_id,
                                               role="viewer")
     passwords.create_admin(admin := f"ops-{marker[:8]}@example.com", "a long admin passphrase")
     callers["an admin"] = exchange(staff_sign_in(admin, "a long admin passphrase", ip="10.9.0.3"))
-    return World(Refs(refs[0], refs[1], ticket, member.id), alice, uid,
-                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email), callers,
+    return World(Refs(refs[0], refs[1], ticket, member.id, acme_key.id), alice, uid,
+                 (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email, acme_key.prefix),
+                 callers,
                  acme_admin.identity.org_id, acme_admin)  # type: ignore[arg-type]
 
 
@@ -197,6 +210,7 @@ def _rows(world: World) -> str:
         "SELECT md5(string_agg(u::text, '|' ORDER BY u.id)) FROM enterprise_users u WHERE enterprise_account_id = :a",
         ("SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM enterprise_tokens t"
          " JOIN enterprise_users u ON u.id = t.enterprise_user_id WHERE u.enterprise_account_id = :a"),
+        *ACME_API_ROWS,
     ]
     with db.get_engine().connect() as conn:
         acme = "/".join(str(conn.execute(sa.text(q), {"a": world.acme_id}).scalar()) for q in queries)
@@ -302,6 +316,40 @@ async def test_a_company_admin_does_see_the_team_so_the_checks_can_see_a_leak(wo
     from esim_app.state.business import TeamState
 
     state = _browser_tab(TeamState, world.acme_admin.token, world.refs)
+    await _call(state, "load", ())
+    assert _leaks(state, world.markers)
+
+
+def test_every_business_api_route_refuses_strangers(world: World, record_property) -> None:
+    """Every route of /api/v1/business, named Acme's things, with no key, Acme's revoked key, an Acme key
+    without the route's scope and another company's key: refused, nothing of Acme's answered or changed."""
+    assert sorted(op.operation_id for op in OPERATIONS) == sorted(API_REQUESTS), "add the route to API_REQUESTS"
+    api = api_world(world.acme_admin.identity, world.callers["another company"].identity)
+    markers = (api.refs.esim, api.refs.order)
+    before, failures, checked = _rows(world), [], 0
+    with serve(build_api()) as url, httpx.Client(base_url=f"{url}/api/v1/business", timeout=30) as client:
+        for op in OPERATIONS:
+            request = API_REQUESTS[op.operation_id](api.refs)
+            callers = {"no key": {}, "a revoked key": bearer(api.acme.keys["revoked"]),
+                       "a key without the scope": bearer(wrong_scope_key(api.acme, op.scope)),
+                       "another company": bearer(api.globex.keys["all"])}
+            for case, headers in callers.items():
+                answer = client.request(request.method, request.path, params=request.params, json=request.body,
+                                        headers=headers)
+                checked += 1
+                failures += api_failures(op.operation_id, case, answer, markers)
+                if _rows(world) != before:
+                    failures.append(f"{op.operation_id} with {case} changed Acme's rows")
+                    before = _rows(world)
+    print(f"\nbusiness API inventory: {len(OPERATIONS)} routes, {checked} calls checked")
+    record_property("security_api_calls_checked", checked)
+    assert not failures, "\n".join(failures)
+
+
+async def test_a_company_admin_does_see_the_api_keys_so_the_checks_can_see_a_leak(world: World) -> None:
+    from esim_app.state.api_keys import ApiKeysState
+
+    state = _browser_tab(ApiKeysState, world.acme_admin.token, world.refs)
     await _call(state, "load", ())
     assert _leaks(state, world.markers)
 
