@@ -104,3 +104,19 @@ def test_past_the_rate_limit_a_key_gets_429_with_retry_after(client: httpx.Clien
     assert refused.status_code == 429 and refused.json()["error"] == "api_rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 20  # one request per 20 s at 3 a minute
     assert other_key.status_code == 200  # the limit is per key
+
+
+def test_concurrent_requests_never_exceed_the_limit(client: httpx.Client, acme: Company,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = new_key(acme.admin, "read")
+    monkeypatch.setenv("API_RATE_LIMIT_PER_MINUTE", "5")
+    get_settings.cache_clear()
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = list(pool.map(lambda _: _get(client, bearer(key)).status_code, range(20)))
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert sorted(statuses) == [200] * 5 + [429] * 15
