@@ -13,8 +13,13 @@ BUSINESS_INVITE = "/business/invite/[link_token]"
 BUSINESS_RESET = "/business/reset/[link_token]"
 BUSINESS_TEAM = "/business/team"
 BUSINESS_API_KEYS = "/business/api-keys"
+BUSINESS_ORDERS = "/business/orders"
+BUSINESS_ORDER = "/business/orders/[order_ref]"
+BUSINESS_BILLING = "/business/billing"
+BUSINESS_STATEMENT = "/business/billing/[statement_month]"
 ADMIN = "/admin"
 ADMIN_LOGIN = "/admin/login"
+ADMIN_COMPANY = "/admin/enterprise/[company_ref]"
 
 
 def destination(slug: str) -> str:
@@ -23,3 +28,11 @@ def destination(slug: str) -> str:
 
 def region(slug: str) -> str:
     return f"/regions/{slug}"
+
+
+def business_order(ref: str) -> str:
+    return f"/business/orders/{ref}"
+
+
+def business_statement(month: str) -> str:
+    return f"/business/billing/{month}"

@@ -17,9 +17,21 @@ import asyncio
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import api_calls, api_keys, card, catalogue, companies, links, provisioning, purchasing
+from services.enterprise import (
+    api_calls,
+    api_keys,
+    billing,
+    card,
+    catalogue,
+    companies,
+    links,
+    provisioning,
+    purchasing,
+    staff_billing,
+)
 from services.enterprise.api_keys import SCOPES as API_SCOPES
 from services.enterprise.api_keys import ApiCaller, ApiKeyView, CreatedApiKey
+from services.enterprise.billing import Billing, EntryView, EsimCounts, Overview, StatementView
 from services.enterprise.bulk import BulkLine
 from services.enterprise.card import CardResult
 from services.enterprise.catalogue import CompanyCatalogue, CompanyOffer
@@ -46,7 +58,8 @@ from services.enterprise.errors import (
     UserNotFound,
 )
 from services.enterprise.links import LinkView
-from services.enterprise.purchasing import BulkOrderView, FailureView, LineView
+from services.enterprise.purchasing import BulkOrderView, FailureView, LineView, PlanOption, PricePreview
+from services.enterprise.staff_billing import StaffCompanyView, TierView
 
 # eSIM inventory, distribution, install pages and exports (parts 4, 5 and 7 of the enterprise issue)
 from services.enterprise.allocation import AssignedEsim, AssignResult
@@ -156,7 +169,8 @@ async def place_bulk_order(identity: Identity, lines: list[BulkLine], *, payment
     """Place an order for the caller's company (company admin or operations), once per `key` / `quote_id`.
 
     `payment` is "account" (charged within the credit limit, `CreditLimitExceeded` otherwise) or
-    "card" (the order waits for `pay_bulk_order_by_card`). Lines without a unit price get the list
+    "card" (the order waits, `pending`, for `pay_bulk_order_by_card`; its page also offers
+    `pay_bulk_order_on_account`, so "card" is also the way to let the company choose later). Lines without a unit price get the list
     price less the company's volume tier. Provisioning starts once the order is paid.
     """
     view = await asyncio.to_thread(purchasing.place, identity, lines, payment=payment, key=key,
@@ -202,12 +216,76 @@ async def pay_bulk_order_by_card(identity: Identity, order_ref: str, *, card_tok
     return result
 
 
+async def pay_bulk_order_on_account(identity: Identity, order_ref: str, *, ip: str | None = None) -> CardResult:
+    """Charge a pending order to the company's account instead of a card (`CreditLimitExceeded` if it
+    does not fit); provisioning starts (company admin or operations)."""
+    result = await asyncio.to_thread(card.pay_on_account, identity, order_ref, ip=ip)
+    if result.newly_paid:
+        provisioning.provision_in_background([result.order_id])
+    return result
+
+
 async def confirm_bulk_card_payment(identity: Identity, order_ref: str, *, ip: str | None = None) -> CardResult:
     """After 3-D Secure: paid now? (`PaymentNotCompleted` if not.) Starts provisioning when it is."""
     result = await asyncio.to_thread(card.confirm, identity, order_ref, ip=ip)
     if result.newly_paid:
         provisioning.provision_in_background([result.order_id])
     return result
+
+
+async def list_plan_options(identity: Identity, search: str = "") -> list[PlanOption]:
+    """Plans the caller's company can order in bulk, by destination name (any role)."""
+    return await asyncio.to_thread(purchasing.plan_options, identity, search)
+
+
+async def preview_bulk_price(identity: Identity, package_id: int, quantity: int) -> PricePreview:
+    """The unit price and line total for `quantity` of a plan, after the company's volume tier."""
+    return await asyncio.to_thread(purchasing.price_preview, identity, package_id, quantity)
+
+
+# -- overview and billing ------------------------------------------------------------------------
+
+
+async def get_overview(identity: Identity) -> Overview:
+    """The company home's figures: spend, credit, eSIMs, orders in progress (any role)."""
+    return await asyncio.to_thread(billing.overview, identity)
+
+
+async def get_billing(identity: Identity) -> Billing:
+    """Credit used and available, the latest ledger entries, monthly statements (admin, finance)."""
+    return await asyncio.to_thread(billing.billing, identity)
+
+
+async def get_statement(identity: Identity, month: str) -> StatementView:
+    """One month's statement (`YYYY-MM`) with its entries, for printing (admin, finance)."""
+    return await asyncio.to_thread(billing.statement, identity, month)
+
+
+# -- staff: one company's billing (the admin dashboard) -------------------------------------------
+
+
+async def staff_get_company(identity: Identity, company_ref: str) -> StaffCompanyView:
+    """A company's credit, tiers and ledger for staff (owner, finance, operations)."""
+    return await asyncio.to_thread(staff_billing.company, identity, company_ref)
+
+
+async def staff_record_entry(identity: Identity, company_ref: str, *, kind: str, amount_cents: int, note: str,
+                             ip: str | None = None) -> StaffCompanyView:
+    """Record a payment received or a credit note (owner, finance); audited before/after."""
+    return await asyncio.to_thread(staff_billing.record_entry, identity, company_ref, kind=kind,
+                                   amount_cents=amount_cents, note=note, ip=ip)
+
+
+async def staff_set_credit_limit(identity: Identity, company_ref: str, limit_cents: int, *,
+                                 ip: str | None = None) -> StaffCompanyView:
+    """Change a company's credit limit (owner, finance); audited before/after."""
+    return await asyncio.to_thread(staff_billing.set_credit_limit, identity, company_ref, limit_cents, ip=ip)
+
+
+async def staff_set_volume_tiers(identity: Identity, company_ref: str, tiers: list[tuple[int, int]], *,
+                                 ip: str | None = None) -> StaffCompanyView:
+    """Replace a company's volume tiers, (min quantity, discount in basis points) each (owner, finance)."""
+    return await asyncio.to_thread(staff_billing.set_tiers, identity, company_ref, tiers, ip=ip)
 
 
 __all__ = [
@@ -224,6 +302,24 @@ __all__ = [
     "CompanyOffer",
     "CreatedApiKey",
     "InvalidApiKeyRequest",
+    "Billing",
+    "EntryView",
+    "EsimCounts",
+    "Overview",
+    "PlanOption",
+    "PricePreview",
+    "StaffCompanyView",
+    "StatementView",
+    "TierView",
+    "get_billing",
+    "get_overview",
+    "get_statement",
+    "list_plan_options",
+    "preview_bulk_price",
+    "staff_get_company",
+    "staff_record_entry",
+    "staff_set_credit_limit",
+    "staff_set_volume_tiers",
     "BulkLine",
     "BulkOrderNotFound",
     "BulkOrderNotPayable",
@@ -241,6 +337,7 @@ __all__ = [
     "list_bulk_orders",
     "pay_bulk_order_by_card",
     "place_api_order",
+    "pay_bulk_order_on_account",
     "place_bulk_order",
     "retry_failed_esims",
     "start_provisioning",

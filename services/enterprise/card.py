@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from services.accounts.sessions import Identity
 from services.core import db
 from services.core.models import BulkOrder, BulkOrderStatus, BulkPayment
-from services.enterprise import bulk
+from services.enterprise import bulk, ledger
 from services.enterprise.audit import record
 from services.enterprise.errors import BulkOrderNotPayable
 from services.enterprise.purchasing import ORDER_ROLES, owned, company_of
@@ -49,7 +49,7 @@ def _payable(identity: Identity, order_ref: str) -> _Payable:
     company_id = company_of(identity, ORDER_ROLES)
     with db.session() as s:
         order = owned(s, company_id, order_ref)
-        if order.payment_method != BulkPayment.CARD or order.status != BulkOrderStatus.PENDING:
+        if order.status != BulkOrderStatus.PENDING:
             raise BulkOrderNotPayable(f"bulk order {order.display_id} is {order.status} ({order.payment_method})")
         return _Payable(order.id, order.display_id or "", order.total_cents, order.currency,  # type: ignore[arg-type]
                         order.stripe_payment_intent_id)
@@ -148,3 +148,32 @@ def mark_paid_by_intent(intent_id: str, *, amount_cents: int, currency: str, act
                                                    "total_cents": order.total_cents})
         return IntentOutcome(found=True, paid_order_id=order.id)
 
+
+
+def pay_on_account(identity: Identity, order_ref: str, *, ip: str | None = None) -> CardResult:
+    """A pending order (waiting for a card) charged to the account instead, within the credit limit.
+
+    A card payment already started is cancelled first; if it went through meanwhile, the order is
+    settled as paid by card instead, so the company never pays twice.
+    """
+    order = _payable(identity, order_ref)
+    if order.intent_id:
+        with gateway("read the payment"):
+            intent = stripe_client().v1.payment_intents.retrieve(order.intent_id)
+        if intent.status == "succeeded":
+            return _settle(order, intent, identity, ip)
+        if intent.status != "canceled":
+            with gateway("cancel the card payment"):
+                stripe_client().v1.payment_intents.cancel(order.intent_id)
+    with db.session() as s, s.begin():
+        company = ledger.lock_company(s, company_of(identity, ORDER_ROLES))
+        locked = s.exec(select(BulkOrder).where(col(BulkOrder.id) == order.id).with_for_update()).one()
+        if locked.status != BulkOrderStatus.PENDING:
+            raise BulkOrderNotPayable(f"bulk order {order.ref} is {locked.status}")
+        ledger.charge(s, company, locked.total_cents, bulk_order_id=order.id, user_id=identity.principal_id,
+                      note=f"Bulk order {order.ref}")
+        locked.payment_method, locked.stripe_payment_intent_id = BulkPayment.ACCOUNT, None
+        bulk.queue_esims(s, locked)
+        record(s, locked.enterprise_account_id, actor_id=identity.principal_id, action="bulk_order_on_account",
+               entity_id=order.id, ip=ip, details={"order": order.ref, "total_cents": locked.total_cents})
+    return CardResult(order.id, order.ref, paid=True, newly_paid=True)

@@ -101,10 +101,12 @@ def finish_if_done(bulk_order_id: int) -> Progress:
         if state.open or state.total == 0:
             return state
         final = BulkOrderStatus.COMPLETED if state.failed == 0 else BulkOrderStatus.FAILED
-        row = s.execute(sa.update(BulkOrder).where(col(BulkOrder.id) == bulk_order_id,
-                                                   col(BulkOrder.status) == BulkOrderStatus.PROVISIONING)
-                        .values(status=final, completed_at=sa.func.now()).returning(BulkOrder.id)).first()
-        if row is not None:
+        was = s.exec(select(BulkOrder.status).where(col(BulkOrder.id) == bulk_order_id).with_for_update()).one()
+        if was not in (BulkOrderStatus.PROVISIONING, BulkOrderStatus.FAILED) or was == final:
+            return state
+        s.execute(sa.update(BulkOrder).where(col(BulkOrder.id) == bulk_order_id)
+                  .values(status=final, completed_at=sa.func.now()))
+        if was == BulkOrderStatus.PROVISIONING:  # the retry job completing a failed order's last eSIMs: no new email
             _email_done(s, bulk_order_id, state)
     return state
 
@@ -134,7 +136,9 @@ def requeue_failed(s: Session, order: BulkOrder) -> int:
 
 
 def sweep() -> int:
-    """Close bulk orders whose eSIMs were finished by the jobs rather than by `provision` (a job step)."""
+    """Close bulk orders whose eSIMs the order jobs finished (after a crash, or retries of failed eSIMs):
+    a step of the pending-orders job. Returns how many orders have nothing left open."""
     with db.session() as s:
-        ids = list(s.exec(select(BulkOrder.id).where(col(BulkOrder.status) == BulkOrderStatus.PROVISIONING)))
+        ids = list(s.exec(select(BulkOrder.id).where(
+            col(BulkOrder.status).in_([BulkOrderStatus.PROVISIONING, BulkOrderStatus.FAILED]))))
     return sum(1 for bulk_order_id in ids if not finish_if_done(bulk_order_id).open)

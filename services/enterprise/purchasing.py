@@ -14,12 +14,21 @@ from sqlmodel import Session, col, select
 
 from services.accounts.sessions import Identity
 from services.core import db
-from services.core.models import BulkOrder, BulkOrderLine, CompanyRole, Order, OrderStatus, Package, Role
+from services.core.models import (
+    BulkOrder,
+    BulkOrderLine,
+    CompanyRole,
+    EnterpriseAccount,
+    Order,
+    OrderStatus,
+    Package,
+    Role,
+)
 from services.core.money import format_money
 from services.enterprise import bulk, provisioning
 from services.enterprise.audit import record
 from services.enterprise.bulk import BulkLine
-from services.enterprise.errors import BulkOrderNotFound, RoleNotAllowed
+from services.enterprise.errors import BulkOrderNotFound, BulkPlanUnavailable, RoleNotAllowed
 
 ORDER_ROLES = (CompanyRole.ADMIN.value, CompanyRole.OPERATIONS.value)
 BILLING_ROLES = (CompanyRole.ADMIN.value, CompanyRole.FINANCE.value)
@@ -142,3 +151,56 @@ def retry_failed(identity: Identity, order_ref: str, *, ip: str | None = None) -
             record(s, company_id, actor_id=identity.principal_id, action="bulk_order_retry", entity_id=order.id,  # type: ignore[arg-type]
                    ip=ip, details={"order": order.display_id, "esims": count})
         return _view(s, order, detail=True), count
+
+
+# -- the order form -------------------------------------------------------------------------------
+
+MAX_PLAN_OPTIONS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOption:
+    package_id: int
+    label: str  # destination · data · days
+    price: str  # list price
+
+
+@dataclass(frozen=True, slots=True)
+class PricePreview:
+    unit_price: str
+    total: str
+    discount_percent: str  # "" without a tier
+
+
+def _data_words(package: Package) -> str:
+    if package.unlimited or package.data_mb is None:
+        return "Unlimited"
+    return f"{package.data_mb // 1024} GB" if package.data_mb % 1024 == 0 else f"{package.data_mb} MB"
+
+
+def plan_options(identity: Identity, search: str = "") -> list[PlanOption]:
+    """Plans the company can order (the storefront's best offers), filtered by destination name."""
+    company_id = company_of(identity)
+    with db.session() as s:
+        currency = s.get(EnterpriseAccount, company_id).currency  # type: ignore[union-attr]
+        query = select(Package).where(col(Package.is_enabled), col(Package.is_best_price), ~col(Package.is_topup),
+                                      col(Package.vanished_at).is_(None), col(Package.currency) == currency)
+        if search.strip():
+            query = query.where(col(Package.destination_name).ilike(f"%{search.strip()[:60]}%"))
+        rows = s.exec(query.order_by(col(Package.destination_name), col(Package.price_cents))
+                      .limit(MAX_PLAN_OPTIONS)).all()
+    return [PlanOption(p.id, f"{p.destination_name} · {_data_words(p)} · {p.validity_days} days",  # type: ignore[arg-type]
+                       format_money(p.price_cents, p.currency)) for p in rows]
+
+
+def price_preview(identity: Identity, package_id: int, quantity: int) -> PricePreview:
+    """What one line would cost at list price less the company's volume tier for that quantity."""
+    company_id = company_of(identity)
+    with db.session() as s:
+        package = s.get(Package, package_id)
+        if package is None or not package.is_enabled or package.vanished_at is not None or package.is_topup:
+            raise BulkPlanUnavailable(f"package {package_id}")
+        discount = bulk.tier_discount_bp(s, company_id, max(1, quantity))
+    unit = bulk.tier_price(package.price_cents, discount)
+    return PricePreview(format_money(unit, package.currency), format_money(unit * max(1, quantity), package.currency),
+                        f"{discount / 100:g}" if discount else "")

@@ -27,6 +27,7 @@ from services.accounts import sessions
 from services.catalog import sync as catalog_sync
 from services.core import db, logs
 from services.core.settings import Settings, get_settings
+from services.enterprise import provisioning as bulk_provisioning
 from services.jobs.retention import purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.notifications import sender
@@ -51,7 +52,9 @@ class JobSpec:
 
 
 async def _pending_orders(registry: ProviderRegistry) -> JobResult:
-    return await order_recovery.check_pending_orders(registry=registry)
+    result = await order_recovery.check_pending_orders(registry=registry)
+    await asyncio.to_thread(bulk_provisioning.sweep)  # close bulk orders whose eSIMs the jobs finished
+    return result
 
 
 async def _failed_orders(registry: ProviderRegistry) -> JobResult:

@@ -55,8 +55,7 @@ ACME_API_ROWS = (
     "SELECT md5(string_agg(e::text, '|' ORDER BY e.id)) FROM esims e WHERE enterprise_account_id = :a",
     ("SELECT md5(string_agg(x::text, '|' ORDER BY x.id)) FROM esim_allocations x"
      " JOIN esims e ON e.id = x.esim_id WHERE e.enterprise_account_id = :a"),
-    "SELECT md5(string_agg(b::text, '|' ORDER BY b.id)) FROM bulk_orders b WHERE enterprise_account_id = :a",
-)
+)  # (bulk orders are in the inventory's own digest)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from services.core import db
 from services.core.models import BulkOrder, Package
 from services.enterprise import card, provisioning, purchasing
 from services.enterprise.bulk import BulkLine
-from services.enterprise.errors import BulkOrderNotPayable
+from services.enterprise.errors import BulkOrderNotFound, BulkOrderNotPayable, CreditLimitExceeded
 from services.payments.errors import PaymentDeclined
 from tests.integration.bulk_orders.conftest import count, new_company
 from tests.support.payments import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, pay
@@ -65,3 +65,28 @@ def test_the_webhook_marks_a_card_order_paid_and_starts_provisioning(stripe_sand
     assert purchasing.get_order(who, view.ref).status == "provisioning"
     assert card.confirm(who, view.ref).paid  # the page asking afterwards changes nothing
     assert count("SELECT count(*) FROM orders WHERE bulk_order_id = :b", b=view.id) == 2
+
+
+def test_a_pending_order_can_be_paid_on_account_instead_within_the_credit(stripe_sandbox, webhooks, started,
+                                                                          plan: Package) -> None:
+    who = new_company(credit_limit_cents=plan.price_cents * 3)
+    too_big = purchasing.place(who, [BulkLine(plan.id, 4)], payment="card", key=uuid.uuid4().hex)  # type: ignore[arg-type]
+    card._intent_for(card._payable(who, too_big.ref))  # a card payment was started, then abandoned
+    with pytest.raises(CreditLimitExceeded):
+        card.pay_on_account(who, too_big.ref)
+    fits = purchasing.place(who, [BulkLine(plan.id, 3)], payment="card", key=uuid.uuid4().hex)  # type: ignore[arg-type]
+    result = card.pay_on_account(who, fits.ref)
+    assert result.newly_paid and purchasing.get_order(who, fits.ref).status == "provisioning"
+    assert count("SELECT count(*) FROM ledger_entries WHERE bulk_order_id = :b AND kind = 'charge'", b=fits.id) == 1
+    with pytest.raises(BulkOrderNotPayable):
+        card.pay_on_account(who, fits.ref)
+
+
+def test_another_company_cannot_see_pay_or_retry_an_order(stripe_sandbox, webhooks, started, plan: Package) -> None:
+    acme, globex = new_company(credit_limit_cents=plan.price_cents * 10), new_company(credit_limit_cents=10**6)
+    view = purchasing.place(acme, [BulkLine(plan.id, 1)], payment="card", key=uuid.uuid4().hex)  # type: ignore[arg-type]
+    for attempt in (lambda: purchasing.get_order(globex, view.ref), lambda: purchasing.retry_failed(globex, view.ref),
+                    lambda: card.pay_on_account(globex, view.ref), lambda: card.confirm(globex, view.ref)):
+        with pytest.raises(BulkOrderNotFound):
+            attempt()
+    assert purchasing.get_order(acme, view.ref).status == "pending"

@@ -12,6 +12,7 @@ from services.core import db
 from services.core.models import Package
 from services.enterprise import provisioning, purchasing
 from services.enterprise.bulk import BulkLine
+from services.orders import ordering
 from tests.integration.bulk_orders.conftest import count, new_company
 
 
@@ -35,8 +36,9 @@ async def test_three_esims_are_bought_once_each_and_the_company_is_emailed(
     assert done.status == "completed" and done.progress_text == "3 of 3"
     assert count("SELECT count(*) FROM esims e JOIN orders o ON o.id = e.order_id WHERE o.bulk_order_id = :b"
                  " AND e.enterprise_account_id = :c AND e.user_id IS NULL", b=view.id, c=who.company_id) == 3
-    refs = [r for (r,) in db.get_engine().connect().execute(
-        sa.text("SELECT client_reference FROM orders WHERE bulk_order_id = :b"), {"b": view.id})]
+    with db.get_engine().connect() as conn:
+        refs = list(conn.execute(sa.text("SELECT client_reference FROM orders WHERE bulk_order_id = :b"),
+                                 {"b": view.id}).scalars())
     assert all(sandbox.orders_received("airalo", f"{ref}-airalo") == 1 for ref in refs)
     await provisioning.provision(view.id, registry=registry)  # again: nothing bought twice, no second email
     assert all(sandbox.orders_received("airalo", f"{ref}-airalo") == 1 for ref in refs)
@@ -76,3 +78,28 @@ async def test_undeliverable_esims_are_listed_and_a_retry_delivers_them(
     assert (state.ready, state.failed) == (2, 0)
     assert purchasing.get_order(who, view.ref).status == "completed"
     assert _emails("bulk_order_done", view.ref) == 2  # one per finish
+
+
+async def test_the_jobs_sweep_closes_an_order_whose_esims_the_retry_job_delivered(
+        sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
+    sandbox.sim("airalo").faults.fail_next = 100  # the provider is down: every eSIM fails for now
+    who, view = _place(plan, 2)
+    with db.get_engine().begin() as conn:  # and no failover either
+        conn.execute(sa.text("UPDATE packages SET is_enabled = false WHERE group_key = :g AND provider_id <> 'airalo'"),
+                     {"g": plan.group_key})
+    try:
+        first = await provisioning.provision(view.id, registry=registry)
+    finally:
+        with db.get_engine().begin() as conn:
+            conn.execute(sa.text("UPDATE packages SET is_enabled = true WHERE group_key = :g"), {"g": plan.group_key})
+    sandbox.sim("airalo").faults.fail_next = 0
+    assert first.ready == 0 and purchasing.get_order(who, view.ref).status in ("failed", "provisioning")
+    with db.get_engine().begin() as conn:  # what the failed-orders job does when their retry is due
+        conn.execute(sa.text("UPDATE orders SET status = 'paid' WHERE bulk_order_id = :b AND status = 'failed'"),
+                     {"b": view.id})
+    with db.get_engine().connect() as conn:
+        ids = list(conn.execute(sa.text("SELECT id FROM orders WHERE bulk_order_id = :b"), {"b": view.id}).scalars())
+    for order_id in ids:
+        await ordering.fulfil_paid_order(order_id, registry=registry)
+    provisioning.sweep()
+    assert purchasing.get_order(who, view.ref).status == "completed"
