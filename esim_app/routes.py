@@ -17,6 +17,8 @@ BUSINESS_ORDERS = "/business/orders"
 BUSINESS_ORDER = "/business/orders/[order_ref]"
 BUSINESS_BILLING = "/business/billing"
 BUSINESS_STATEMENT = "/business/billing/[statement_month]"
+BUSINESS_ESIMS = "/business/esims"
+INSTALL = "/install/[install_token]"  # an employee's private install page (the emailed token)
 ADMIN = "/admin"
 ADMIN_LOGIN = "/admin/login"
 ADMIN_COMPANY = "/admin/enterprise/[company_ref]"
@@ -36,3 +38,6 @@ def business_order(ref: str) -> str:
 
 def business_statement(month: str) -> str:
     return f"/business/billing/{month}"
+def export_csv(kind: str) -> str:
+    """The download of one CSV export of the caller's company (esims, allocations, usage, orders)."""
+    return f"/api/exports/{kind}.csv"

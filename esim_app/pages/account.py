@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from esim_app.components.install import install_panel
 from esim_app.components.plans import plan_card
 from esim_app.components.status import status_badge, usage_bar
 from esim_app.components.ui import button_link, card
@@ -110,63 +111,9 @@ def orders_page() -> rx.Component:
     return rx.fragment(_title("Orders"), _orders_table())
 
 
-def _copy_row(label: str, value: rx.Var[str], testid: str) -> rx.Component:
-    return rx.vstack(
-        rx.el.span(label, class_name="t-caption"),
-        rx.hstack(
-            rx.code(value, custom_attrs={"data-testid": testid}, word_break="break-all", size="2"),
-            rx.icon_button(rx.icon("copy", size=14), variant="ghost", size="1", aria_label=f"Copy {label}",
-                           on_click=[rx.set_clipboard(value), rx.toast.success(f"{label} copied")]),
-            align="center",
-            spacing="2",
-        ),
-        spacing="1",
-        align="start",
-        width="100%",
-    )
-
-
 def _install_panel() -> rx.Component:
-    return card(
-        rx.vstack(
-            rx.el.h2("Install your eSIM", class_name="t-card"),
-            rx.callout("Do not delete this eSIM from your phone: it cannot be installed a second time.",
-                       icon="triangle-alert", color_scheme="orange", width="100%"),
-            rx.flex(
-                rx.image(src=EsimPageState.qr_data_uri, alt="QR code to install the eSIM", width="220px",
-                         height="220px", border_radius="0.75rem", background="white",
-                         custom_attrs={"data-testid": "esim-qr"}),
-                rx.vstack(
-                    rx.el.p("Scan with your phone's camera: Settings → Mobile data → Add eSIM → Use QR code.",
-                            class_name="t-body"),
-                    rx.el.a(rx.icon("smartphone", size=16), "Install on iPhone (iOS 17.4+)",
-                            href=EsimPageState.ios_install_url, class_name="btn btn-primary btn-sm",
-                            custom_attrs={"data-testid": "ios-install-link"}),
-                    _copy_row("Activation string", EsimPageState.lpa, "esim-lpa"),
-                    spacing="3",
-                    align="start",
-                ),
-                direction=rx.breakpoints(initial="column", sm="row"),
-                spacing="5",
-                align="start",
-            ),
-            rx.el.details(
-                rx.el.summary("Enter the details by hand", font_weight="600", cursor="pointer"),
-                rx.vstack(
-                    _copy_row("SM-DP+ address", EsimPageState.smdp_address, "esim-smdp"),
-                    _copy_row("Activation code", EsimPageState.activation_code, "esim-activation-code"),
-                    rx.el.p("Android: Settings → Network & internet → SIMs → Add eSIM → Enter details manually. "
-                            "iPhone: Settings → Mobile Service → Add eSIM → Use QR code → Enter details manually.",
-                            class_name="t-secondary"),
-                    spacing="3",
-                    padding_top="0.75rem",
-                ),
-                width="100%",
-            ),
-            spacing="4",
-            align="stretch",
-        )
-    )
+    s = EsimPageState
+    return install_panel(s.qr_data_uri, s.ios_install_url, s.lpa, s.smdp_address, s.activation_code)
 
 
 def _usage_panel() -> rx.Component:

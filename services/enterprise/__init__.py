@@ -78,6 +78,7 @@ from services.enterprise.exports import KINDS as EXPORT_KINDS
 from services.enterprise.exports import ExportStream
 from services.enterprise.installs import InstallView
 from services.enterprise.inventory import STATUS_LABELS, STATUSES, InventoryPage, InventoryRow
+from services.enterprise.recipients import MAX_BYTES as MAX_CSV_BYTES
 
 ROLES = tuple(role.value for role in CompanyRole)
 
@@ -343,6 +344,7 @@ __all__ = [
     "start_provisioning",
     "ALREADY_ALLOCATED",
     "EXPORT_KINDS",
+    "MAX_CSV_BYTES",
     "STATUSES",
     "STATUS_LABELS",
     "AllocationConflict",

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from services.accounts.sessions import Identity
 from services.core import db
-from services.core.models import Esim, EsimAllocation, EsimStatus, Order, Package
+from services.core.models import EnterpriseAccount, Esim, EsimAllocation, EsimStatus, Order, Package
 from services.core.settings import get_settings
 from services.enterprise import recipients as parsing
 from services.enterprise.access import ASSIGN_ROLES, company_for, require_active
@@ -65,6 +65,7 @@ class _Claimed:
     ref: str
     iccid: str
     plan_name: str
+    company_name: str
 
 
 def utcnow() -> dt.datetime:
@@ -88,9 +89,10 @@ def claimable(company_id: int, now: dt.datetime) -> tuple[sa.ColumnElement[bool]
 
 
 def _claim(s: Session, company_id: int, wanted: int, refs: Sequence[str] | None, now: dt.datetime) -> list[_Claimed]:
-    query = (select(Esim.id, Esim.display_id, Esim.iccid, Package.name)
+    query = (select(Esim.id, Esim.display_id, Esim.iccid, Package.name, EnterpriseAccount.company_name)
              .join(Order, col(Order.id) == Esim.order_id).join(Package, col(Package.id) == Order.package_id)
-             .where(*claimable(company_id, now)))
+             .join(EnterpriseAccount, col(EnterpriseAccount.id) == Esim.enterprise_account_id)
+             .where(*claimable(company_id, now), col(EnterpriseAccount.status) == "active"))
     if refs is not None:
         query = query.where(col(Esim.display_id).in_(list(refs)))
     rows = s.exec(query.order_by(col(Esim.id)).limit(wanted).with_for_update(of=Esim, skip_locked=True)).all()
@@ -98,7 +100,9 @@ def _claim(s: Session, company_id: int, wanted: int, refs: Sequence[str] | None,
 
 
 def _refuse_short(s: Session, company_id: int, wanted: int, refs: Sequence[str] | None, now: dt.datetime) -> None:
-    """Why fewer eSIMs were claimed than wanted: taken by a concurrent request, or not in stock at all."""
+    """Why fewer eSIMs were claimed than wanted: a suspended company, taken by a concurrent request,
+    or not in stock at all."""
+    require_active(s, company_id)
     if refs is None:
         in_stock = s.exec(select(sa.func.count()).select_from(Esim).where(*claimable(company_id, now))).one()
         if in_stock < wanted:
@@ -125,11 +129,11 @@ def _insert(s: Session, company_id: int, claimed: list[_Claimed], people: Sequen
 
 def _notify(s: Session, company_id: int, claimed: list[_Claimed], people: Sequence[Recipient],
             tokens: dict[int, str], actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
-    company_name, days = require_active(s, company_id).company_name, LINK_LIFETIME.days  # loaded already
     for c, p in zip(claimed, people, strict=True):
         enqueue_email(s, to=p.email, template="esim_assigned",
-                      context={"company_name": company_name, "recipient_name": p.name,
-                               "plan_name": c.plan_name, "link": install_url(tokens[c.id]), "valid_days": days})
+                      context={"company_name": c.company_name, "recipient_name": p.name,
+                               "plan_name": c.plan_name, "link": install_url(tokens[c.id]),
+                               "valid_days": LINK_LIFETIME.days})
         record(s, company_id, actor_id=actor_id, action="esim_assigned", entity_type="esim", entity_id=c.id, ip=ip,
                details={"entity": "esim", "iccid": c.iccid, "before": {"recipient": None},
                         "after": {"recipient": p.name, "email": p.email}})
@@ -157,8 +161,7 @@ def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequen
         return AssignResult(())
     if len(people) > parsing.MAX_ROWS:
         raise TooManyRecipients(f"more than {parsing.MAX_ROWS}", max_rows=parsing.MAX_ROWS)
-    with db.session() as s, s.begin():
-        require_active(s, company_id)
+    with db.session() as s, s.begin():  # the claim checks the company is active
         return AssignResult(_assign_in(s, company_id, people, esim_refs, identity.principal_id, ip))
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.accounts.sessions import Identity
@@ -29,35 +30,41 @@ from services.enterprise.distribution_errors import UnknownExport
 from services.enterprise.inventory import live_join, status_expression
 
 KINDS = ("esims", "allocations", "usage", "orders")
-BATCH = 2000
+BATCH = 5000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str | None) -> str:
-    """A text cell a spreadsheet shows as text: a leading apostrophe before a formula character."""
+    """A text cell a spreadsheet shows as text: a leading apostrophe before a formula character
+    (`TEXT` applies the same rule in SQL; this is for callers that build cells in Python)."""
     if not value:
         return ""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _when(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+# Cells are made by the database, so rows go straight from the cursor into the C `csv` writer.
+def TEXT(column: Any) -> Any:  # noqa: N802  (a cell maker, named like its siblings)
+    """`safe_text` in SQL; NULL stays NULL (an empty cell)."""
+    starts = sa.func.left(column, 1).in_(list(FORMULA_STARTS))
+    return sa.case((starts, sa.literal("'") + column), else_=column)
 
 
-def _number(value: Any) -> Any:
-    return "" if value is None else value
+def WHEN(column: Any) -> Any:  # noqa: N802
+    """A timestamp as ISO 8601 in UTC ("2026-12-02T15:04:05Z"); NULL stays NULL."""
+    return sa.func.to_char(sa.func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 
 
-def _flag(value: bool | None) -> str:
-    return "yes" if value else "no"
+def NUMBER(column: Any) -> Any:  # noqa: N802
+    return column
 
 
-TEXT, WHEN, NUMBER, FLAG = safe_text, _when, _number, _flag
+def FLAG(column: Any) -> Any:  # noqa: N802
+    return sa.case((column, "yes"), else_="no")
 
 
 @dataclass(frozen=True, slots=True)
 class _Spec:
-    columns: tuple[tuple[str, Any, Callable[[Any], Any]], ...]  # header, SQL expression, cell maker
+    columns: tuple[tuple[str, Any, Callable[[Any], Any]], ...]  # header, column, SQL cell maker
     query: Callable[[Any, int, dt.datetime], Any]  # (select of the columns, company id, now) -> query
 
 
@@ -70,7 +77,8 @@ def _esim_base(query, company_id: int, now: dt.datetime):
 def _allocation_base(query, company_id: int, now: dt.datetime):
     return (query.select_from(EsimAllocation).join(Esim, col(Esim.id) == EsimAllocation.esim_id)
             .where(col(EsimAllocation.enterprise_account_id) == company_id)
-            .where(col(Esim.enterprise_account_id) == company_id).order_by(col(EsimAllocation.id)))
+            .where(col(Esim.enterprise_account_id) == company_id)
+            .order_by(col(EsimAllocation.created_at), col(EsimAllocation.id)))
 
 
 def _order_base(query, company_id: int, now: dt.datetime):
@@ -114,7 +122,7 @@ class ExportStream:
     chunks: Iterator[bytes]
 
 
-def _lines(rows: list[list[Any]]) -> bytes:
+def _lines(rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode()
@@ -123,12 +131,11 @@ def _lines(rows: list[list[Any]]) -> bytes:
 def stream_rows(spec: _Spec, company_id: int, now: dt.datetime, *, batch: int = BATCH) -> Iterator[bytes]:
     """The CSV of `spec` for the company, a batch of rows per chunk, from a server-side cursor."""
     yield _lines([[header for header, _, _ in spec.columns]])
-    makers = [maker for _, _, maker in spec.columns]
-    query = spec.query(select(*[expression for _, expression, _ in spec.columns]), company_id, now)
+    query = spec.query(select(*[make(column) for _, column, make in spec.columns]), company_id, now)
     with db.get_engine().connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
         for part in result.partitions():
-            yield _lines([[make(v) for make, v in zip(makers, row, strict=True)] for row in part])
+            yield _lines(part)
 
 
 def open_export(identity: Identity, kind: str, *, ip: str | None = None) -> ExportStream:

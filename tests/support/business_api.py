@@ -53,9 +53,7 @@ ACME_API_ROWS = (
     ("SELECT md5(string_agg(concat_ws('|', k.id, k.key_id, k.secret_hash, k.name, k.scopes, k.revoked_at),"
      " '|' ORDER BY k.id)) FROM enterprise_api_keys k WHERE enterprise_account_id = :a"),
     "SELECT md5(string_agg(e::text, '|' ORDER BY e.id)) FROM esims e WHERE enterprise_account_id = :a",
-    ("SELECT md5(string_agg(x::text, '|' ORDER BY x.id)) FROM esim_allocations x"
-     " JOIN esims e ON e.id = x.esim_id WHERE e.enterprise_account_id = :a"),
-)  # (bulk orders are in the inventory's own digest)
+)  # (allocations and bulk orders are in the inventory's own digest)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,157 @@
+"""Enterprise distribution figures (prints, asserts nothing).
+
+    PYTHONPATH=$PWD .venv/bin/python -m bench.enterprise_distribution [--requests 1000] [--clients 20]
+                                                                      [--rows 100000]
+
+1. Assignment: `--requests` assignment requests (one recipient each) run by `--clients` threads at
+   once, each with its own database connection, through the real service (claim FOR UPDATE SKIP
+   LOCKED, insert ON CONFLICT DO NOTHING, count check, email queued, audit row). Round A: one request
+   per eSIM (all win); round B: ten requests per eSIM (one wins, nine are refused). p50/p95 latency of
+   a request and allocations vs eSIMs (a one-client baseline first). Goal: p95 <= 50 ms, allocations = eSIMs.
+2. Export: `--rows` eSIMs with allocations, streamed as CSV (server-side cursor, batches); rows/s, and
+   the peak of extra memory (tracemalloc in a second pass; RSS sampled in the first). Goals:
+   >= 50,000 rows/s, <= 50 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import threading
+import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+import sqlalchemy as sa
+
+from services.accounts.sessions import Identity
+from services.core import ServiceError, db, migrations
+from services.core.settings import get_settings
+from services.enterprise import allocation, exports
+from services.enterprise.recipients import Recipient
+from tests.support.database import fresh_database
+from tests.support.enterprise import company_esims, member
+
+
+def _use_database(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    db.reset_engine()
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def _assign_round(label: str, esims: int, per_esim: int, clients: int) -> None:
+    admin = member("operations")
+    refs = company_esims(admin.org_id, esims)  # type: ignore[arg-type]
+    targets = [refs[i % esims] for i in range(esims * per_esim)]
+
+    def one(i: int) -> tuple[float, bool]:
+        start = time.perf_counter()
+        try:
+            allocation.assign(admin, [Recipient(f"P {i}", f"p{i}@example.com")], esim_refs=[targets[i]])
+            won = True
+        except ServiceError:
+            won = False
+        return (time.perf_counter() - start) * 1000, won
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(one, range(len(targets))))
+    elapsed = time.perf_counter() - start
+    with db.get_engine().connect() as conn:
+        live = conn.execute(sa.text("SELECT count(*) FROM esim_allocations WHERE enterprise_account_id = :c"
+                                    " AND revoked_at IS NULL"), {"c": admin.org_id}).scalar()
+        doubles = conn.execute(sa.text("SELECT count(*) FROM (SELECT esim_id FROM esim_allocations WHERE"
+                                       " enterprise_account_id = :c GROUP BY esim_id HAVING count(*) > 1) d"),
+                               {"c": admin.org_id}).scalar()
+    times = [t for t, _ in results]
+    print(f"  {label}: {len(targets)} requests by {clients} clients over {esims} eSIMs in {elapsed:.2f} s:"
+          f" p50 {_p(times, 50):.1f} ms, p95 {_p(times, 95):.1f} ms (goal <= 50 ms);"
+          f" won {sum(w for _, w in results)}, refused {sum(not w for _, w in results)};"
+          f" allocations {live} = eSIMs {esims}: {live == esims}; eSIMs with two recipients: {doubles}")
+
+
+def _seed_export(rows: int) -> Identity:
+    admin = member("finance")
+    company_esims(admin.org_id, 1)  # type: ignore[arg-type]  (a package and an order to hang the rest on)
+    with db.get_engine().begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO esims (order_id, enterprise_account_id, provider_id, iccid, lpa, smdp_address, matching_id,"
+            " status, used_mb, total_mb, unlimited, raw)"
+            " SELECT e.order_id, e.enterprise_account_id, e.provider_id, '89' || lpad(g::text, 18, '0'), e.lpa,"
+            " e.smdp_address, e.matching_id, 'not_installed', g % 3000, 3072, false, e.raw"
+            " FROM esims e, generate_series(1, :n) g WHERE e.enterprise_account_id = :c LIMIT :n"),
+            {"n": rows - 1, "c": admin.org_id})
+        conn.execute(sa.text(
+            "INSERT INTO esim_allocations (esim_id, enterprise_account_id, recipient_name, recipient_email,"
+            " token_hash, expires_at) SELECT id, :c, '=Person ' || id, 'p' || id || '@example.com',"
+            " md5(id::text) || md5('x' || id::text), now() + interval '30 days'"
+            " FROM esims WHERE enterprise_account_id = :c"), {"c": admin.org_id})
+    with db.get_engine().connect() as conn:  # as autovacuum would after a bulk load
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE esims, esim_allocations"))
+    return admin
+
+
+def _drain(who: Identity, kind: str) -> tuple[int, int]:
+    stream = exports.open_export(who, kind)
+    size = lines = 0
+    for chunk in stream.chunks:
+        size += len(chunk)
+        lines += chunk.count(b"\r\n")
+    return lines - 1, size
+
+
+def _export(who: Identity, kind: str) -> None:
+    process, peak, done = psutil.Process(), [0], threading.Event()
+    base = process.memory_info().rss
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss - base)
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    start = time.perf_counter()
+    rows, size = _drain(who, kind)
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    tracemalloc.start()
+    _drain(who, kind)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"  export {kind}: {rows} rows, {size / 1e6:.1f} MB of CSV in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s"
+          f" (goal >= 50,000); peak extra memory: {traced / 1e6:.1f} MB traced by tracemalloc,"
+          f" {peak[0] / 1e6:.1f} MB RSS growth (goal <= 50 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    with fresh_database("esim_bench_distribution") as url:
+        _use_database(url)
+        migrations.upgrade()
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other processes share them)")
+        print("Assignment (one recipient per request):")
+        _assign_round("baseline, one client", 200, 1, 1)
+        _assign_round("A, one request per eSIM", args.requests, 1, args.clients)
+        _assign_round("B, ten requests per eSIM", args.requests // 10, 10, args.clients)
+        print(f"CSV export ({args.rows:,} eSIMs, each with an allocation):")
+        finance = _seed_export(args.rows)
+        for kind in ("esims", "allocations"):
+            _export(finance, kind)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+        db.reset_engine()
+
+
+if __name__ == "__main__":
+    main()
