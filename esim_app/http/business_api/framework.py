@@ -9,6 +9,7 @@ a missing, wrong or revoked key, 403 for a missing scope or a suspended company,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,6 +108,16 @@ def _bearer(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _path(op: Operation, request: Request) -> dict[str, str]:
+    """The path parameters; one that cannot name anything (not its pattern, not one of its values) is a 404."""
+    values = {name: str(value) for name, value in request.path_params.items()}
+    for name, param in op.path_params.items():
+        value, enum, pattern = values.get(name, ""), param.schema.get("enum"), param.schema.get("pattern")
+        if (enum is not None and value not in enum) or (pattern and not re.fullmatch(pattern, value)):
+            raise _Refused(404, "not_found", "There is nothing of your company at this address.")
+    return values
+
+
 def _query(op: Operation, request: Request) -> BaseModel | None:
     if op.query is None:
         return None
@@ -135,7 +146,7 @@ async def answer(op: Operation, request: Request) -> Response:
     """The operation's answer to `request`: never an unhandled error for a refusal a caller can cause."""
     try:
         caller = await enterprise.authenticate_api_key(_bearer(request), op.scope)
-        call = Call(caller, _query(op, request), await _body(op, request), dict(request.path_params),
+        call = Call(caller, _query(op, request), await _body(op, request), _path(op, request),
                     request.client.host if request.client else None)
         result = await op.handler(call)
     except ServiceError as exc:

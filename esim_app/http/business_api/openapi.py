@@ -21,7 +21,7 @@ DOCUMENT_PATH = "/openapi.json"
 ERROR_WORDS = {
     401: "No key, an unknown or malformed key, or a revoked key (`api_key_invalid`, `api_key_revoked`).",
     403: "The key lacks the scope (`api_scope_missing`) or the company is suspended (`enterprise_company_inactive`).",
-    404: "Not found in your company.",
+    404: "Not found in your company (`not_found` for an address that cannot name anything).",
     409: "Conflict with the current state; refresh and try again.",
     413: "The body is too large.",
     415: "The body is not `application/json`.",

@@ -86,7 +86,8 @@ EsimStatus = Literal["in_stock", "assigned", "installed", "active", "used_up", "
 
 class EsimQuery(QueryModel):
     status: EsimStatus | None = Field(None, description="Only eSIMs in this status.")
-    search: str = Field("", max_length=100, description="Part of an ICCID, a recipient's name or email.")
+    search: str = Field("", max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$",
+                        description="Part of an ICCID, a recipient's name or email.")
     sort: Literal["created", "iccid", "status", "recipient", "expires", "usage"] = "created"
     descending: bool = True
     page: int = Field(0, ge=0, le=100_000, description="Zero-based page.")

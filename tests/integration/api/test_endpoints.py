@@ -98,3 +98,17 @@ def test_another_companys_objects_are_404(client: httpx.Client, company: Company
     assert client.get(target, headers=bearer(company.keys["read"])).status_code == 200
     answer = client.get(target, headers=bearer(globex.keys["all"]))
     assert answer.status_code == 404 and answer.json()["error"].endswith("_not_found")
+
+
+@pytest.mark.parametrize(("path", "params", "status"), [
+    ("/esims", {"search": "a\x00b"}, 422),
+    ("/catalog", {"destination": "J\x00P"}, 422),
+    ("/esims/a%00b", {}, 404),
+    ("/orders/x%00", {}, 404),
+    ("/exports/secrets%00.csv", {}, 404),
+])
+def test_nul_and_control_characters_are_refused_not_sent_to_the_database(client: httpx.Client, acme: Company,
+                                                                          path: str, params: dict,
+                                                                          status: int) -> None:
+    answer = client.get(path, params=params, headers=bearer(acme.keys["all"]))
+    assert answer.status_code == status and answer.json()["error"]
