@@ -141,6 +141,14 @@ MESSAGES: dict[str, str] = {
     "enterprise_quote_price_invalid": "Line {line}: enter a unit price of 0 or more, such as 12.50.",
     "enterprise_quote_package_missing": "Line {line}: choose a catalogue package that meets this need.",
     "enterprise_quote_validity": "Choose a validity date from today up to {max_days} days ahead.",
+    # -- business API (keys, and the JSON answers of /api/v1/business) --
+    "api_key_invalid": "Send a valid API key as 'Authorization: Bearer esk_live_...'.",
+    "api_key_revoked": "This API key was revoked. Ask your company's admin for a new one.",
+    "api_scope_missing": "This API key lacks the '{scope}' scope. Ask your company's admin for a key with it.",
+    "api_rate_limited": "Too many requests with this API key. Retry in {seconds} s.",
+    "api_key_not_found": "We could not find that API key in your company.",
+    "api_key_request_invalid": ("Give the key a name of at most 100 characters and at least one scope "
+                                "(read, order, distribute). A company has at most 20 active keys."),
     "enterprise_role_not_allowed": "Your role in the company does not allow this. Ask your company's admin.",
     "enterprise_company_inactive": "Your company account is suspended. Please contact us.",
     "enterprise_credit_exceeded": ("This order does not fit in your available credit ({available}). Pay by card, "

@@ -4,6 +4,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from esim_app.http import business_api
 from esim_app.http import exports
 from esim_app.http.admin_export import customer_export
 from esim_app.http.headers import SecurityHeaders
@@ -45,6 +46,7 @@ def build_api() -> Starlette:
         Route(exports.PATH, exports.export_csv, methods=["GET"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),
         Route("/api/admin/customers/{user_ref}/export", customer_export, methods=["GET"]),
+        *business_api.routes(),
         *_sandbox_routes(),
     ])
 

@@ -62,6 +62,7 @@ class Settings(ProviderSettings):
     smtp_pass: str = ""
     smtp_from: str = "eSIM Marketplace <no-reply@localhost>"
     card_declines_per_day: int = Field(default=10, ge=1)  # declined card attempts per customer per 24 h
+    api_rate_limit_per_minute: int = Field(default=60, ge=1, le=100_000)  # business API requests per key
 
     # Sessions: customers slide (each use extends), enterprise and admin sessions end when idle and at a cap.
     session_customer_days: float = Field(default=30, gt=0)

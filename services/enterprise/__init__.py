@@ -18,11 +18,13 @@ import datetime as dt
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import billing, card, companies, links, provisioning, purchasing, quotes, staff_billing
+from services.enterprise import api_calls, billing, card, companies, links, provisioning, purchasing, quotes, staff_billing
 from services.enterprise.billing import Billing, EntryView, EsimCounts, Overview, StatementView
 from services.enterprise.bulk import BulkLine
 from services.enterprise.card import CardResult
 from services.enterprise.companies import CreatedCompany, TeamMember
+from services.enterprise.faces import api as _api_face
+from services.enterprise.faces.api import *  # noqa: F403  (the business API's part of the face)
 from services.enterprise.errors import (
     BulkOrderNotFound,
     BulkOrderNotPayable,
@@ -155,6 +157,13 @@ async def place_bulk_order(identity: Identity, lines: list[BulkLine], *, payment
     return view
 
 
+async def place_api_order(caller: ApiCaller, plans: list[tuple[str, int]], *, key: str,
+                          ip: str | None) -> BulkOrderView:
+    """A bulk order on account from (plan ref, quantity) pairs, once per `key` (see `place_bulk_order`)."""
+    lines = await asyncio.to_thread(api_calls.bulk_lines, plans)
+    return await place_bulk_order(caller.identity, lines, payment="account", key=key, ip=ip)
+
+
 async def start_provisioning(bulk_order_id: int) -> None:
     """Start buying the eSIMs of a paid bulk order (after the transaction that placed it committed)."""
     provisioning.provision_in_background([bulk_order_id])
@@ -263,7 +272,10 @@ async def staff_set_volume_tiers(identity: Identity, company_ref: str, tiers: li
     return await asyncio.to_thread(staff_billing.set_tiers, identity, company_ref, tiers, ip=ip)
 
 
+
 __all__ = [
+    *_api_face.__all__,
+    "place_api_order",
     "ALREADY_ALLOCATED",
     "EXPORT_KINDS",
     "MAX_CSV_BYTES",

@@ -39,6 +39,42 @@ class StaffNotAllowed(ServiceError):
     code = "enterprise_staff_not_allowed"
 
 
+class ApiKeyInvalid(ServiceError):
+    """No key, a malformed key, or one whose secret does not match (HTTP 401)."""
+
+    code = "api_key_invalid"
+
+
+class ApiKeyRevoked(ServiceError):
+    """The key was revoked by a company admin (HTTP 401)."""
+
+    code = "api_key_revoked"
+
+
+class ApiScopeMissing(ServiceError):
+    """The key lacks the scope this endpoint needs; `params["scope"]` names it (HTTP 403)."""
+
+    code = "api_scope_missing"
+
+
+class ApiRateLimited(ServiceError):
+    """Too many requests with one key; `retry_after_seconds` is the wait (HTTP 429)."""
+
+    code = "api_rate_limited"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(f"API rate limit: retry after {retry_after_seconds}s", seconds=retry_after_seconds)
+
+
+class ApiKeyNotFound(ServiceError):
+    code = "api_key_not_found"
+
+
+class InvalidApiKeyRequest(ServiceError):
+    """A key needs a name (at most 100 characters) and at least one known scope; a company has at most 20."""
+
+    code = "api_key_request_invalid"
 class CompanyInactive(ServiceError):
     """The company is suspended (or gone): no money moves and no order is placed."""
 

@@ -38,8 +38,15 @@ from services.core.models.commerce import (
     RefundRequest,
     StripeEvent,
 )
+from services.core.models.enterprise import (
+    ApiKey,
+    ApiScope,
+    CompanyRole,
+    EnterpriseToken,
+    EnterpriseUser,
+    TokenPurpose,
+)
 from services.core.models.distribution import EsimAllocation
-from services.core.models.enterprise import CompanyRole, EnterpriseToken, EnterpriseUser, TokenPurpose
 from services.core.models.enums import (
     EsimStatus,
     OrderKind,
@@ -67,6 +74,8 @@ from services.core.models.quotes import EnterpriseQuote, EnterpriseQuoteLine, Qu
 __all__ = [
     "Admin",
     "AdminRecoveryCode",
+    "ApiKey",
+    "ApiScope",
     "AuditLog",
     "AuthSession",
     "BulkOrder",

@@ -2,7 +2,8 @@
 
 A company is an `EnterpriseAccount` (name, status, credit limit); its people are `EnterpriseUser`
 rows, each with one role. Invitations and password resets are `EnterpriseToken` rows holding only
-the SHA-256 of the emailed token; one use, then `used_at` is set.
+the SHA-256 of the emailed token; one use, then `used_at` is set. `ApiKey` rows are the business
+API's keys: a public `key_id` to find the row and the SHA-256 of the secret, never the secret.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
 from services.core.models.fields import check_in, created_column, fk, pk, timestamp_column
@@ -21,6 +23,12 @@ class CompanyRole(enum.StrEnum):
     OPERATIONS = "operations"  # quotes, orders, distribution
     FINANCE = "finance"  # billing, statements, exports
     VIEWER = "viewer"
+
+
+class ApiScope(enum.StrEnum):
+    READ = "read"  # catalogue, eSIMs, orders, exports
+    ORDER = "order"  # place bulk orders
+    DISTRIBUTE = "distribute"  # assign eSIMs to recipients
 
 
 class TokenPurpose(enum.StrEnum):
@@ -64,3 +72,27 @@ class EnterpriseToken(SQLModel, table=True):
     expires_at: dt.datetime = Field(sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False))
     used_at: dt.datetime | None = timestamp_column()
     created_at: dt.datetime | None = created_column()
+
+
+class ApiKey(SQLModel, table=True):
+    """A company's business-API key. The caller sends `esk_live_<key_id>_<secret>`; the row keeps
+    `key_id` (unique, for the lookup) and the SHA-256 of the secret. `rate_tat` is the rate limiter's
+    theoretical arrival time (GCRA): the limit holds across processes without another store."""
+
+    __tablename__ = "enterprise_api_keys"
+    __table_args__ = (
+        sa.CheckConstraint("cardinality(scopes) > 0 AND scopes <@ ARRAY['read', 'order', 'distribute']::varchar[]",
+                           name="scopes_valid"),
+    )
+
+    id: int | None = pk()
+    enterprise_account_id: int = fk("enterprise_accounts.id", nullable=False, ondelete="CASCADE")
+    key_id: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, unique=True))
+    secret_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    name: str = Field(max_length=100)
+    scopes: list[str] = Field(sa_column=sa.Column(pg.ARRAY(sa.String(16)), nullable=False))
+    created_by_id: int | None = fk("enterprise_users.id", ondelete="SET NULL")
+    created_at: dt.datetime | None = created_column()
+    last_used_at: dt.datetime | None = timestamp_column()
+    revoked_at: dt.datetime | None = timestamp_column()
+    rate_tat: dt.datetime | None = timestamp_column()

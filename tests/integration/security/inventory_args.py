@@ -57,6 +57,7 @@ class Refs:
     quote: str = ""  # a priced quote of Acme's
     company_esims: tuple[str, str] = ("", "")  # Acme's eSIMs: one in stock, one assigned
     staff: int = 0  # the owner's staff id, as a hostile tab would send it to the staff pages
+    api_key: int = 0  # the id of one of Acme's business API keys
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -130,6 +131,10 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "EsimsState.assign_picked": lambda r: ({"name": "Mallory", "email": "mallory@example.com"},),
     "EsimsState.sort_by": lambda r: ("iccid",),
     "EsimsState.go_to_page": lambda r: (1,),
+    "ApiKeysState.create": lambda r: ({"name": "mallory", "scope_read": "on", "scope_order": "on"},),
+    "ApiKeysState.ask_revoke": lambda r: (r.api_key,),
+    "ApiKeysState.sort_by": lambda r: ("name",),
+    "ApiKeysState.go_to_page": lambda r: (1,),
     "ProfileState.save": lambda r: ({"first_name": "Mallory", "last_name": "", "country": "FR",
                                      "currency": "EUR", "language": "en"},),
     "ProvidersState.set_enabled": lambda r: ("airalo", False),

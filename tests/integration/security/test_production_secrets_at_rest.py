@@ -129,17 +129,17 @@ def test_the_migration_encrypts_existing_rows_and_downgrade_restores_them(databa
     with _own_database("esim_encrypt", database_url):
         migrations.upgrade(BEFORE)
         suffix = uuid.uuid4().hex[:10]
-        with db.session() as s:  # packages and orders are as they will be; only esims changes
-            package = Package(slug=f"m-{suffix}", provider_id="airalo", provider_package_id=suffix, kind="local",
-                              destination_code="JP", destination_name="Japan", name="Japan 3 GB", data_mb=3072,
-                              validity_days=15, cost_micros=1, price_cents=799, group_key=suffix)
-            s.add(package)
-            s.flush()
-            order = Order(package_id=package.id, client_reference=suffix, price_cents=799, status="completed")
-            s.add(order)
-            s.commit()
-            order_id = order.id
-        with db.get_engine().begin() as conn:
+        with db.get_engine().begin() as conn:  # plain SQL: the tables as they were then, not as the models are now
+            package_id = conn.execute(sa.text(
+                "INSERT INTO packages (slug, provider_id, provider_package_id, kind, destination_code, destination_name,"
+                " coverage, name, data_mb, unlimited, validity_days, is_topup, supports_topup, cost_micros, cost_currency,"
+                " price_cents, currency, group_key, is_best_price, is_enabled, auto_mode, raw) VALUES (:slug, 'airalo',"
+                " :suffix, 'local', 'JP', 'Japan', '{}', 'Japan 3 GB', 3072, false, 15, false, false, 1, 'USD', 799,"
+                " 'USD', :suffix, false, true, true, '{}') RETURNING id"), {"slug": f"m-{suffix}", "suffix": suffix}).scalar_one()
+            order_id = conn.execute(sa.text(
+                "INSERT INTO orders (kind, package_id, quantity, client_reference, cost_micros, price_cents, currency,"
+                " status, retry_count, refunded_cents) VALUES ('esim', :package_id, 1, :suffix, 0, 799, 'USD',"
+                " 'completed', 0, 0) RETURNING id"), {"package_id": package_id, "suffix": suffix}).scalar_one()
             conn.execute(sa.text(
                 "INSERT INTO esims (order_id, provider_id, iccid, lpa, smdp_address, matching_id, raw, status, used_mb,"
                 " unlimited) VALUES (:order_id, 'airalo', '8944001', :lpa, 'rsp.example.com', 'K2-SECRET-MATCHING',"
