@@ -31,7 +31,7 @@ from services.orders.errors import (
     PlanUnavailable,
     TopupDoesNotFit,
 )
-from services.store.settings import get_store_settings
+from services.store.settings import STORE_CURRENCY, get_store_settings
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
             cost_micros=package.cost_micros,
             price_cents=package.price_cents,
             currency=package.currency,
+            # analytics sum the base-currency price; catalogue prices are in it (the database refuses others)
+            base_price_cents=package.price_cents if package.currency == STORE_CURRENCY else None,
         )
         s.add(order)
         try:

@@ -17,6 +17,7 @@ from services.core.models.accounts import (
     LoginCode,
     User,
 )
+from services.core.models.analytics import AnalyticsBuyerDay, AnalyticsChange, AnalyticsDaily
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -53,6 +54,9 @@ from services.core.models.operations import (
 __all__ = [
     "Admin",
     "AdminRecoveryCode",
+    "AnalyticsBuyerDay",
+    "AnalyticsChange",
+    "AnalyticsDaily",
     "AuditLog",
     "AuthSession",
     "CardChargeAttempt",

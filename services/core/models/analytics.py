@@ -1,0 +1,56 @@
+"""Daily rollups behind the admin dashboard's figures (see `services.admin.rollup`).
+
+Statement triggers on `orders` and `payment_refunds` (in the migration) append the UTC day each
+change touches to `analytics_changes` (append-only, so a checkout never waits on another's row);
+`services.admin.rollup.refresh` takes those rows and recomputes exactly those days from the
+source rows before the dashboard reads. Amounts are in the store's base currency (USD).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from services.core.models.fields import pk
+
+
+class AnalyticsDaily(SQLModel, table=True):
+    """One UTC day's figures, in total (`dim` "total", `key` "") and split by provider, destination and plan."""
+
+    __tablename__ = "analytics_daily"
+
+    dim: str = Field(sa_column=sa.Column(sa.String(16), primary_key=True))  # total, provider, destination, plan
+    day: dt.date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
+    key: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
+    label: str = Field(default="", max_length=200)
+    orders: int = 0  # paid orders placed that day (top-ups included)
+    topups: int = 0
+    revenue_cents: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+    enterprise_cents: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+    cost_micros: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+    refunds: int = 0  # refunds paid out that day
+    refunds_cents: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
+
+
+class AnalyticsBuyerDay(SQLModel, table=True):
+    """A buyer (customer, or company for enterprise orders) with a paid order on `day`, and the
+    buyer's previous such day: counting rows of a range whose `prev_day` is before it counts each
+    buyer once, without a DISTINCT over the orders."""
+
+    __tablename__ = "analytics_buyer_days"
+    __table_args__ = (sa.Index("ix_analytics_buyer_days_day_prev_day", "day", "prev_day"),)
+
+    buyer_key: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True))  # user id; -company id
+    day: dt.date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
+    prev_day: dt.date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+
+
+class AnalyticsChange(SQLModel, table=True):
+    """A UTC day whose rollup rows are out of date, appended by database triggers (no unique key: no waits)."""
+
+    __tablename__ = "analytics_changes"
+
+    id: int | None = pk()
+    day: dt.date = Field(sa_column=sa.Column(sa.Date, nullable=False))
