@@ -4,6 +4,8 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from esim_app.http.exports import ROUTE as ADMIN_EXPORT
+from esim_app.http.exports import admin_export
 from esim_app.http.headers import SecurityHeaders
 from esim_app.http.health import health
 from esim_app.http.packages import packages_endpoint
@@ -40,6 +42,7 @@ def build_api() -> Starlette:
         *(Route(START, session_start, methods=["GET"]), Route(END, session_end, methods=["GET"])),
         Route("/api/providers/{provider}/webhook", provider_webhook, methods=["POST", "HEAD"]),
         Route("/api/providers/{provider}/webhook/{token}", provider_webhook, methods=["POST", "HEAD"]),
+        Route(ADMIN_EXPORT, admin_export, methods=["GET"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),
         *_sandbox_routes(),
     ])

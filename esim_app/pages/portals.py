@@ -1,9 +1,9 @@
-"""The enterprise portal's and admin dashboard's home pages (placeholders until those portals land)."""
+"""The enterprise portal's home page (a placeholder until that portal lands; the admin home is pages/admin/home.py)."""
 
 import reflex as rx
 
 from esim_app import routes
-from esim_app.pages.templates import admin_page, business_page
+from esim_app.pages.templates import business_page
 
 
 def _overview(title: str, text: str) -> rx.Component:
@@ -14,8 +14,3 @@ def _overview(title: str, text: str) -> rx.Component:
 @business_page(routes.BUSINESS, "Business")
 def business_home() -> rx.Component:
     return _overview("Overview", "Spend, eSIMs in stock and allocations.")
-
-
-@admin_page(routes.ADMIN, "Admin")
-def admin_home() -> rx.Component:
-    return _overview("Analytics", "Revenue, orders and provider health.")

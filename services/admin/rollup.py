@@ -67,20 +67,10 @@ FROM d JOIN orders o ON o.created_at >= d.t0 AND o.created_at < d.t1 AND {_PAID}
 WHERE o.enterprise_account_id IS NOT NULL OR o.user_id IS NOT NULL
 """
 
-_CHANGED_BUYERS = """
-SELECT buyer_key FROM (
-    (SELECT buyer_key, day FROM _old_buyer_days
-     EXCEPT SELECT buyer_key, day FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[])))
-    UNION ALL
-    (SELECT buyer_key, day FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[]))
-     EXCEPT SELECT buyer_key, day FROM _old_buyer_days)
-) AS changed
-"""
-
-_PREV_DAYS = f"""
+_PREV_DAYS = """
 UPDATE analytics_buyer_days b
 SET prev_day = (SELECT max(p.day) FROM analytics_buyer_days p WHERE p.buyer_key = b.buyer_key AND p.day < b.day)
-WHERE b.day = ANY(CAST(:days AS date[])) OR b.buyer_key IN ({_CHANGED_BUYERS})
+WHERE {where}
 """
 
 
@@ -90,16 +80,26 @@ def _claim_days(s: Session) -> list[dt.date]:
     return sorted(set(rows))
 
 
+def _rebuild_buyers(s: Session, params: dict[str, object]) -> None:
+    """Each rebuilt day's buyers with their previous day, and the later days of every buyer who gained or
+    lost a day (their previous day may have moved)."""
+    def pairs(sql: str) -> set[tuple[int, dt.date]]:
+        return {(r[0], r[1]) for r in s.execute(sa.text(sql), params).all()}
+
+    old = pairs("DELETE FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[])) RETURNING buyer_key, day")
+    new = pairs(_BUYERS + " RETURNING buyer_key, day")
+    s.execute(sa.text(_PREV_DAYS.format(where="b.day = ANY(CAST(:days AS date[]))")), params)
+    changed = sorted({buyer for buyer, _ in old ^ new})
+    if changed:
+        s.execute(sa.text(_PREV_DAYS.format(where="b.buyer_key = ANY(CAST(:buyers AS bigint[]))")),
+                  {"buyers": changed})
+
+
 def _rebuild(s: Session, days: list[dt.date]) -> None:
     params = {"days": days}
     s.execute(sa.text("DELETE FROM analytics_daily WHERE day = ANY(CAST(:days AS date[]))"), params)
     s.execute(sa.text(_DAILY), params)
-    s.execute(sa.text("CREATE TEMP TABLE _old_buyer_days ON COMMIT DROP AS "
-                      "SELECT buyer_key, day FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[]))"), params)
-    s.execute(sa.text("DELETE FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[]))"), params)
-    s.execute(sa.text(_BUYERS), params)
-    s.execute(sa.text(_PREV_DAYS), params)
-    s.execute(sa.text("DROP TABLE _old_buyer_days"))
+    _rebuild_buyers(s, params)
 
 
 def refresh(s: Session) -> int:
