@@ -72,11 +72,8 @@ def _trigger(table: str, event: str) -> str:
             "FOR EACH STATEMENT EXECUTE FUNCTION analytics_mark_changed()")
 
 
-def _tables() -> None:
-    op.create_table(
-        'analytics_daily',
-        sa.Column('dim', sa.String(length=16), nullable=False),
-        sa.Column('day', sa.Date(), nullable=False),
+def _sums() -> list[sa.Column]:
+    return [
         sa.Column('key', sa.String(length=200), nullable=False),
         sa.Column('label', sa.String(length=200), nullable=False),
         sa.Column('orders', sa.Integer(), nullable=False),
@@ -86,7 +83,31 @@ def _tables() -> None:
         sa.Column('cost_micros', sa.BigInteger(), nullable=False),
         sa.Column('refunds', sa.Integer(), nullable=False),
         sa.Column('refunds_cents', sa.BigInteger(), nullable=False),
+    ]
+
+
+def _tables() -> None:
+    op.create_table(
+        'analytics_daily',
+        sa.Column('dim', sa.String(length=16), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        *_sums(),
         sa.PrimaryKeyConstraint('dim', 'day', 'key', name=op.f('pk_analytics_daily')),
+    )
+    op.create_table(
+        'analytics_blocks',
+        sa.Column('dim', sa.String(length=16), nullable=False),
+        sa.Column('grain', sa.String(length=8), nullable=False),
+        sa.Column('start', sa.Date(), nullable=False),
+        *_sums(),
+        sa.PrimaryKeyConstraint('dim', 'grain', 'start', 'key', name=op.f('pk_analytics_blocks')),
+    )
+    op.create_table(
+        'analytics_buyer_weeks',
+        sa.Column('week', sa.Date(), nullable=False),
+        sa.Column('gap', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('buyers', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('week', 'gap', name=op.f('pk_analytics_buyer_weeks')),
     )
     op.create_table(
         'analytics_buyer_days',
@@ -96,6 +117,7 @@ def _tables() -> None:
         sa.PrimaryKeyConstraint('buyer_key', 'day', name=op.f('pk_analytics_buyer_days')),
     )
     op.create_index('ix_analytics_buyer_days_day_prev_day', 'analytics_buyer_days', ['day', 'prev_day'])
+    op.create_index('ix_analytics_buyer_days_prev_day', 'analytics_buyer_days', ['prev_day'])
     op.create_table(
         'analytics_changes',
         sa.Column('id', sa.BigInteger(), sa.Identity(), nullable=False),
@@ -126,8 +148,11 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER orders_base_price ON orders")
     op.execute("DROP FUNCTION orders_base_price()")
     op.drop_table('analytics_changes')
+    op.drop_index('ix_analytics_buyer_days_prev_day', table_name='analytics_buyer_days')
     op.drop_index('ix_analytics_buyer_days_day_prev_day', table_name='analytics_buyer_days')
     op.drop_table('analytics_buyer_days')
+    op.drop_table('analytics_buyer_weeks')
+    op.drop_table('analytics_blocks')
     op.drop_table('analytics_daily')
     op.drop_index('ix_payment_refunds_created_at', table_name='payment_refunds')
     op.drop_index('ix_orders_paid_created_at', table_name='orders')

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from services.admin import rollup
+from services.admin import blocks, rollup
 from services.core import db
 from services.core.errors import ServiceError
 
@@ -162,20 +162,43 @@ def resolve_period(period: str, *, start: str | None = None, end: str | None = N
     return chosen
 
 
-_TOTALS = sa.text("""
+_COLUMNS = "key, label, orders, topups, revenue_cents, enterprise_cents, cost_micros, refunds, refunds_cents"
+_ROWS = f"""(SELECT {_COLUMNS} FROM analytics_blocks
+             WHERE dim = :dim AND (grain, start) IN (SELECT * FROM unnest(CAST(:grains AS text[]), CAST(:starts AS date[])))
+             UNION ALL
+             SELECT {_COLUMNS} FROM analytics_daily WHERE dim = :dim AND day = ANY(CAST(:days AS date[]))) AS x"""
+_TOTALS = sa.text(f"""
 SELECT COALESCE(sum(revenue_cents), 0), COALESCE(sum(refunds_cents), 0), COALESCE(sum(cost_micros), 0),
        COALESCE(sum(orders), 0), COALESCE(sum(topups), 0), COALESCE(sum(refunds), 0),
        COALESCE(sum(enterprise_cents), 0)
-FROM analytics_daily WHERE dim = 'total' AND day BETWEEN :a AND :b""")
-_BUYERS = sa.text("""
-SELECT count(*) FILTER (WHERE prev_day IS NULL OR prev_day < :a), count(*) FILTER (WHERE prev_day IS NULL)
-FROM analytics_buyer_days WHERE day BETWEEN :a AND :b""")
+FROM {_ROWS}""")
+_SPLIT = sa.text(f"""
+SELECT key, max(label), sum(orders), sum(revenue_cents), sum(refunds_cents), sum(cost_micros) FROM {_ROWS}
+GROUP BY key ORDER BY sum(revenue_cents) DESC, key LIMIT :limit""")
+_IN_WEEKS = "(x.day - EXTRACT(ISODOW FROM x.day)::int + 1) = ANY(CAST(:weeks AS date[]))"
+_BUYERS = sa.text(f"""
+SELECT (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks
+        WHERE week = ANY(CAST(:weeks AS date[])) AND (gap = -1 OR week - 7 * gap < :ma))
+     + (SELECT count(*) FROM analytics_buyer_days x
+        WHERE x.day = ANY(CAST(:days AS date[])) AND (x.prev_day IS NULL OR x.prev_day < :a))
+     + (SELECT count(*) FROM analytics_buyer_days x WHERE x.prev_day >= :ma AND x.prev_day < :a AND {_IN_WEEKS}),
+       (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks WHERE week = ANY(CAST(:weeks AS date[])) AND gap = -1)
+     + (SELECT count(*) FROM analytics_buyer_days x WHERE x.day = ANY(CAST(:days AS date[])) AND x.prev_day IS NULL)""")
+
+
+def _spans(s: Session, period: Period) -> dict[str, object]:
+    """The range as built week and month blocks plus loose days (see `services.admin.blocks`)."""
+    built = blocks.built_blocks(s, period.start, period.end)
+    spans, days = blocks.cover(period.start, period.end, built)
+    return {"grains": [g for g, _ in spans], "starts": [start for _, start in spans], "days": days}
 
 
 def _totals(s: Session, period: Period) -> Totals:
-    bounds = {"a": period.start, "b": period.end}
-    money = s.execute(_TOTALS, bounds).one()
-    buyers = s.execute(_BUYERS, bounds).one()
+    money = s.execute(_TOTALS, {"dim": "total", **_spans(s, period)}).one()
+    built = blocks.built_blocks(s, period.start, period.end)
+    weeks, days = blocks.cover(period.start, period.end, built, grains=("week",))
+    buyers = s.execute(_BUYERS, {"weeks": [w for _, w in weeks], "days": days, "a": period.start,
+                                 "ma": blocks.block_start("week", period.start)}).one()
     return Totals(*(int(v) for v in money), paying_customers=int(buyers[0]), new_customers=int(buyers[1]))
 
 
@@ -202,11 +225,7 @@ def _series(s: Session, period: Period) -> tuple[str, tuple[SeriesPoint, ...]]:
 
 
 def _split(s: Session, dim: str, period: Period, limit: int | None) -> tuple[SplitRow, ...]:
-    rows = s.execute(sa.text("""
-        SELECT key, max(label), sum(orders), sum(revenue_cents), sum(refunds_cents), sum(cost_micros)
-        FROM analytics_daily WHERE dim = :dim AND day BETWEEN :a AND :b
-        GROUP BY key ORDER BY sum(revenue_cents) DESC, key LIMIT :limit"""),
-        {"dim": dim, "a": period.start, "b": period.end, "limit": limit}).all()
+    rows = s.execute(_SPLIT, {"dim": dim, "limit": limit, **_spans(s, period)}).all()
     return tuple(SplitRow(r[0], r[1] or r[0], int(r[2]), int(r[3]), int(r[4]), _margin(r[3], r[4], r[5]))
                  for r in rows)
 

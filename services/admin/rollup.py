@@ -14,8 +14,8 @@ Definitions (all amounts in the base currency, USD; days are UTC):
 Triggers append every changed day to `analytics_changes`; `refresh` takes those rows (under an
 advisory lock, so two refreshes never rebuild the same day at once) and rebuilds those days of
 `analytics_daily` (totals, and splits by provider, destination and plan, with GROUPING SETS) and of
-`analytics_buyer_days` (with each buyer's previous active day, recomputed for every buyer whose
-set of active days changed).
+`analytics_buyer_days` (only the (buyer, day) pairs that differ are written; each buyer who gained or
+lost a day gets every previous active day recomputed with `lag()`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlmodel import Session
+
+from services.admin import blocks
 
 PAID_STATUSES = ("paid", "provisioning", "completed", "failed", "refunded")
 _PAID = "o.status IN ('paid', 'provisioning', 'completed', 'failed', 'refunded')"
@@ -59,7 +61,6 @@ GROUP BY GROUPING SETS ((f.day), (f.day, f.provider), (f.day, p.destination_code
 """
 
 _BUYERS = f"""
-INSERT INTO analytics_buyer_days (buyer_key, day)
 WITH {_DAYS}
 SELECT DISTINCT CASE WHEN o.enterprise_account_id IS NOT NULL THEN -o.enterprise_account_id ELSE o.user_id END,
        d.day
@@ -68,9 +69,11 @@ WHERE o.enterprise_account_id IS NOT NULL OR o.user_id IS NOT NULL
 """
 
 _PREV_DAYS = """
-UPDATE analytics_buyer_days b
-SET prev_day = (SELECT max(p.day) FROM analytics_buyer_days p WHERE p.buyer_key = b.buyer_key AND p.day < b.day)
-WHERE {where}
+UPDATE analytics_buyer_days b SET prev_day = w.prev
+FROM (SELECT buyer_key, day, lag(day) OVER (PARTITION BY buyer_key ORDER BY day) AS prev
+      FROM analytics_buyer_days WHERE buyer_key = ANY(CAST(:buyers AS bigint[]))) w
+WHERE b.buyer_key = w.buyer_key AND b.day = w.day AND b.prev_day IS DISTINCT FROM w.prev
+RETURNING b.day
 """
 
 
@@ -80,33 +83,41 @@ def _claim_days(s: Session) -> list[dt.date]:
     return sorted(set(rows))
 
 
-def _rebuild_buyers(s: Session, params: dict[str, object]) -> None:
-    """Each rebuilt day's buyers with their previous day, and the later days of every buyer who gained or
-    lost a day (their previous day may have moved)."""
+def _rebuild_buyers(s: Session, params: dict[str, object]) -> set[dt.date]:
+    """Make the rebuilt days' buyers those the orders say (touching only the pairs that differ), then
+    recompute the previous day of every row of each buyer who gained or lost a day; the days whose
+    rows' previous day moved."""
     def pairs(sql: str) -> set[tuple[int, dt.date]]:
         return {(r[0], r[1]) for r in s.execute(sa.text(sql), params).all()}
 
-    old = pairs("DELETE FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[])) RETURNING buyer_key, day")
-    new = pairs(_BUYERS + " RETURNING buyer_key, day")
-    s.execute(sa.text(_PREV_DAYS.format(where="b.day = ANY(CAST(:days AS date[]))")), params)
-    changed = sorted({buyer for buyer, _ in old ^ new})
-    if changed:
-        s.execute(sa.text(_PREV_DAYS.format(where="b.buyer_key = ANY(CAST(:buyers AS bigint[]))")),
-                  {"buyers": changed})
+    old = pairs("SELECT buyer_key, day FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[]))")
+    new = pairs(_BUYERS)
+    gone, added = sorted(old - new), sorted(new - old)
+    for rows, sql in ((gone, "DELETE FROM analytics_buyer_days b USING unnest(CAST(:keys AS bigint[]), "
+                             "CAST(:on AS date[])) AS g(k, d) WHERE b.buyer_key = g.k AND b.day = g.d"),
+                      (added, "INSERT INTO analytics_buyer_days (buyer_key, day) "
+                              "SELECT * FROM unnest(CAST(:keys AS bigint[]), CAST(:on AS date[]))")):
+        if rows:
+            s.execute(sa.text(sql), {"keys": [k for k, _ in rows], "on": [d for _, d in rows]})
+    changed = sorted({buyer for buyer, _ in gone + added})
+    if not changed:
+        return set()
+    return set(s.execute(sa.text(_PREV_DAYS), {"buyers": changed}).scalars().all())
 
 
-def _rebuild(s: Session, days: list[dt.date]) -> None:
+def _rebuild(s: Session, days: list[dt.date]) -> set[dt.date]:
     params = {"days": days}
     s.execute(sa.text("DELETE FROM analytics_daily WHERE day = ANY(CAST(:days AS date[]))"), params)
     s.execute(sa.text(_DAILY), params)
-    _rebuild_buyers(s, params)
+    return set(days) | _rebuild_buyers(s, params)
 
 
-def refresh(s: Session) -> int:
-    """Rebuild every day changed since the last refresh, in the caller's transaction; the number of days."""
+def refresh(s: Session, *, today: dt.date | None = None) -> int:
+    """Rebuild every day changed since the last refresh and the completed blocks holding them (building
+    any completed block still missing), in the caller's transaction; the number of days rebuilt."""
     days = _claim_days(s)
-    if days:
-        _rebuild(s, days)
+    changed = _rebuild(s, days) if days else set()
+    blocks.refresh_blocks(s, changed, today or dt.datetime.now(dt.UTC).date())
     return len(days)
 
 

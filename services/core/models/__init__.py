@@ -17,7 +17,13 @@ from services.core.models.accounts import (
     LoginCode,
     User,
 )
-from services.core.models.analytics import AnalyticsBuyerDay, AnalyticsChange, AnalyticsDaily
+from services.core.models.analytics import (
+    AnalyticsBlock,
+    AnalyticsBuyerDay,
+    AnalyticsBuyerWeek,
+    AnalyticsChange,
+    AnalyticsDaily,
+)
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -54,7 +60,9 @@ from services.core.models.operations import (
 __all__ = [
     "Admin",
     "AdminRecoveryCode",
+    "AnalyticsBlock",
     "AnalyticsBuyerDay",
+    "AnalyticsBuyerWeek",
     "AnalyticsChange",
     "AnalyticsDaily",
     "AuditLog",
