@@ -235,7 +235,7 @@ _ATTENTION = sa.text("""
  WHERE o.status IN ('paid', 'provisioning') AND o.created_at < :stuck ORDER BY o.created_at LIMIT :n)
 UNION ALL
 (SELECT o.display_id, 'failed', o.status, o.price_cents, o.currency, o.created_at FROM orders o
- WHERE o.status = 'failed' ORDER BY o.created_at DESC LIMIT :n)
+ WHERE o.status = 'failed' ORDER BY o.created_at DESC, o.id DESC LIMIT :n)
 UNION ALL
 (SELECT o.display_id, 'refund_waiting', o.status, o.price_cents, o.currency, r.created_at
  FROM refund_requests r JOIN orders o ON o.id = r.order_id
@@ -244,7 +244,7 @@ UNION ALL
 _INCIDENTS = sa.text("""
 SELECT COALESCE(a.created_at, o.updated_at), o.display_id, COALESCE(o.provider_id, '-'),
        COALESCE(o.failure_reason, ''), COALESCE(a.details ->> 'detail', '')
-FROM (SELECT * FROM orders WHERE status = 'failed' ORDER BY updated_at DESC LIMIT :n) o
+FROM (SELECT * FROM orders WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT :n) o
 LEFT JOIN LATERAL (SELECT created_at, details FROM audit_log
                    WHERE entity_type = 'order' AND entity_id = o.display_id AND action = 'order.failed'
                    ORDER BY id DESC LIMIT 1) a ON true
