@@ -186,19 +186,28 @@ SELECT (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks
      + (SELECT count(*) FROM analytics_buyer_days x WHERE x.day = ANY(CAST(:days AS date[])) AND x.prev_day IS NULL)""")
 
 
-def _spans(s: Session, period: Period) -> dict[str, object]:
-    """The range as built week and month blocks plus loose days (see `services.admin.blocks`)."""
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """A range as built week and month blocks plus loose days, and as built weeks plus loose days (for
+    the buyer counts); see `services.admin.blocks`."""
+
+    period: Period
+    blocks: dict[str, object]
+    buyers: dict[str, object]
+
+
+def _spans(s: Session, period: Period) -> _Spans:
     built = blocks.built_blocks(s, period.start, period.end)
     spans, days = blocks.cover(period.start, period.end, built)
-    return {"grains": [g for g, _ in spans], "starts": [start for _, start in spans], "days": days}
+    weeks, loose = blocks.cover(period.start, period.end, built, grains=("week",))
+    return _Spans(period, {"grains": [g for g, _ in spans], "starts": [start for _, start in spans], "days": days},
+                  {"weeks": [w for _, w in weeks], "days": loose, "a": period.start,
+                   "ma": blocks.block_start("week", period.start)})
 
 
-def _totals(s: Session, period: Period) -> Totals:
-    money = s.execute(_TOTALS, {"dim": "total", **_spans(s, period)}).one()
-    built = blocks.built_blocks(s, period.start, period.end)
-    weeks, days = blocks.cover(period.start, period.end, built, grains=("week",))
-    buyers = s.execute(_BUYERS, {"weeks": [w for _, w in weeks], "days": days, "a": period.start,
-                                 "ma": blocks.block_start("week", period.start)}).one()
+def _totals(s: Session, spans: _Spans) -> Totals:
+    money = s.execute(_TOTALS, {"dim": "total", **spans.blocks}).one()
+    buyers = s.execute(_BUYERS, spans.buyers).one()
     return Totals(*(int(v) for v in money), paying_customers=int(buyers[0]), new_customers=int(buyers[1]))
 
 
@@ -224,8 +233,8 @@ def _series(s: Session, period: Period) -> tuple[str, tuple[SeriesPoint, ...]]:
     return unit, tuple(points)
 
 
-def _split(s: Session, dim: str, period: Period, limit: int | None) -> tuple[SplitRow, ...]:
-    rows = s.execute(_SPLIT, {"dim": dim, "limit": limit, **_spans(s, period)}).all()
+def _split(s: Session, dim: str, spans: _Spans, limit: int | None) -> tuple[SplitRow, ...]:
+    rows = s.execute(_SPLIT, {"dim": dim, "limit": limit, **spans.blocks}).all()
     return tuple(SplitRow(r[0], r[1] or r[0], int(r[2]), int(r[3]), int(r[4]), _margin(r[3], r[4], r[5]))
                  for r in rows)
 
@@ -270,14 +279,17 @@ def money(period: Period, *, split_limit: int | None = 10) -> Money:
     """Figures of `period` and the one before it, series and splits (rollups refreshed first)."""
     refresh_rollups()
     with db.session() as s:
+        rollup.no_jit(s)
         unit, series = _series(s, period)
-        return Money(_totals(s, period), _totals(s, period.previous()), unit, series,
-                     {dim: _split(s, dim, period, split_limit) for dim in SPLIT_DIMS})
+        current, before = _spans(s, period), _spans(s, period.previous())
+        return Money(_totals(s, current), _totals(s, before), unit, series,
+                     {dim: _split(s, dim, current, split_limit) for dim in SPLIT_DIMS})
 
 
 def dashboard(period: Period, *, roles: tuple[str, ...], now: dt.datetime | None = None) -> Dashboard:
     """The home for a staff member holding `roles` (money only for owners and finance)."""
     figures = money(period) if MONEY_ROLES & set(roles) else None
     with db.session() as s:
+        rollup.no_jit(s)
         return Dashboard(period, period.previous(), BASE_CURRENCY, figures,
                          _attention(s, now or dt.datetime.now(dt.UTC)), _incidents(s))

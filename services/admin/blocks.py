@@ -104,8 +104,8 @@ def _drop(s: Session, stale: set[tuple[str, dt.date]]) -> None:
     for grain in GRAINS:
         starts = sorted(start for g, start in stale if g == grain)
         if starts:
-            s.execute(sa.text("DELETE FROM analytics_blocks WHERE grain = :g AND start = ANY(CAST(:starts AS date[]))"),
-                      {"g": grain, "starts": starts})
+            s.execute(sa.text("DELETE FROM analytics_blocks WHERE dim IN ('total', 'provider', 'destination', 'plan') "
+                              "AND grain = :g AND start = ANY(CAST(:starts AS date[]))"), {"g": grain, "starts": starts})
             if grain == "week":
                 s.execute(sa.text("DELETE FROM analytics_buyer_weeks WHERE week = ANY(CAST(:starts AS date[]))"),
                           {"starts": starts})

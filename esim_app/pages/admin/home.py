@@ -22,7 +22,8 @@ KPI_IDS = ("kpi-revenue", "kpi-refunds", "kpi-margin", "kpi-orders", "kpi-averag
 
 def _export(table: str) -> rx.Component:
     return rx.el.a(rx.icon("download", size=14), "CSV", href=f"{EXPORT_BASE}/{table}.csv" + AdminHomeState.export_query,
-                   download=True, class_name="btn btn-ghost btn-sm", aria_label=f"Download {table} as CSV",
+                   download=True, reload_document=True,  # rx.el.a is React Router's Link: load it, do not route
+                   class_name="btn btn-ghost btn-sm", aria_label=f"Download {table} as CSV",
                    custom_attrs={"data-testid": f"export-{table}"})
 
 
