@@ -122,7 +122,7 @@ def _query(sql: str, params: dict[str, object]) -> Callable[[], object]:
 
 def _explain(sql: str, params: dict[str, object]) -> str:
     with db.get_engine().connect() as conn:
-        conn.execute(sa.text("SET jit = off"))  # as the dashboard runs them
+        conn.execute(sa.text("SET jit = off; SET max_parallel_workers_per_gather = 0"))  # as the dashboard runs them
         rows = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql), params).scalars().all()
     return "\n".join("    " + r for r in rows)
 
@@ -132,7 +132,8 @@ def _explain_home() -> None:
     year = analytics.resolve_period("12m")
     with db.session() as s:
         spans = analytics._spans(s, year)
-    print(f"home 12 months reads {len(spans.blocks['starts'])} blocks and {len(spans.blocks['days'])} loose days;"
+    print(f"home 12 months reads {len(spans.blocks['months'])} months, {len(spans.blocks['weeks'])} weeks and"
+          f" {len(spans.blocks['days'])} loose days;"
           f" buyers: {len(spans.buyers['weeks'])} weeks and {len(spans.buyers['days'])} loose days")
     print("EXPLAIN home 12 months, split by plan:\n"
           + _explain(analytics._SPLIT.text, {"dim": "plan", "limit": 10, **spans.blocks}))

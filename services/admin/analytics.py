@@ -164,7 +164,10 @@ def resolve_period(period: str, *, start: str | None = None, end: str | None = N
 
 _COLUMNS = "key, label, orders, topups, revenue_cents, enterprise_cents, cost_micros, refunds, refunds_cents"
 _ROWS = f"""(SELECT {_COLUMNS} FROM analytics_blocks
-             WHERE dim = :dim AND (grain, start) IN (SELECT * FROM unnest(CAST(:grains AS text[]), CAST(:starts AS date[])))
+             WHERE dim = :dim AND grain = 'month' AND start = ANY(CAST(:months AS date[]))
+             UNION ALL
+             SELECT {_COLUMNS} FROM analytics_blocks
+             WHERE dim = :dim AND grain = 'week' AND start = ANY(CAST(:weeks AS date[]))
              UNION ALL
              SELECT {_COLUMNS} FROM analytics_daily WHERE dim = :dim AND day = ANY(CAST(:days AS date[]))) AS x"""
 _TOTALS = sa.text(f"""
@@ -200,7 +203,8 @@ def _spans(s: Session, period: Period) -> _Spans:
     built = blocks.built_blocks(s, period.start, period.end)
     spans, days = blocks.cover(period.start, period.end, built)
     weeks, loose = blocks.cover(period.start, period.end, built, grains=("week",))
-    return _Spans(period, {"grains": [g for g, _ in spans], "starts": [start for _, start in spans], "days": days},
+    return _Spans(period, {"months": [start for g, start in spans if g == "month"],
+                           "weeks": [start for g, start in spans if g == "week"], "days": days},
                   {"weeks": [w for _, w in weeks], "days": loose, "a": period.start,
                    "ma": blocks.block_start("week", period.start)})
 

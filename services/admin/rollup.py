@@ -78,8 +78,9 @@ RETURNING b.day
 
 
 def no_jit(s: Session) -> None:
-    """Small queries whose row estimates are poor (unnest, CTEs) must not pay for JIT compilation (~300 ms)."""
-    s.execute(sa.text("SET LOCAL jit = off"))
+    """Small queries with poor row estimates (unnest, CTEs) must not pay for JIT compilation (~300 ms) or
+    for starting parallel workers; set for the caller's transaction."""
+    s.execute(sa.text("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
 def _claim_days(s: Session) -> list[dt.date]:
