@@ -69,13 +69,16 @@ def test_the_owner_sees_the_revenue_of_new_orders_and_switches_the_range(app_url
     expect(revenue).to_have_text(_revenue_since(30))
     expect(page.get_by_test_id("kpi-margin")).to_contain_text("of revenue after refunds")
     expect(page.get_by_test_id("kpi-orders")).to_be_visible()
-    expect(page.get_by_test_id("revenue-chart").locator("svg.recharts-surface")).to_be_visible()
+    expect(page.get_by_test_id("revenue-chart").get_by_role("application")).to_be_visible()  # the chart's svg
     expect(page.get_by_test_id("revenue-chart").locator(".recharts-area")).to_have_count(2)
     page.get_by_test_id("range-select").select_option("today")
     expect(revenue).to_have_text(_revenue_since(1))
     assert _revenue_since(1) != _revenue_since(30)  # the order of 20 days ago left the range
     page.get_by_test_id("range-select").select_option("7d")
     expect(revenue).to_have_text(_revenue_since(7))
-    with page.expect_download() as download:
+    with page.expect_download() as download:  # a real download, with the browser's staff cookie
         page.get_by_test_id("export-destinations").click()
     assert download.value.suggested_filename.startswith("admin-destinations-")
+    with open(download.value.path(), encoding="utf-8") as csv:
+        assert csv.readline().strip() == "key,name,orders,revenue_usd,refunds_usd,margin_usd"
+        assert "JP,Japan," in csv.read()
