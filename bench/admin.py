@@ -194,15 +194,21 @@ def main() -> None:
                 (lambda: analytics.dashboard(analytics.resolve_period("30d"), roles=owner), _new_order),
             "home, 12 months (a new order before each: refresh + read)":
                 (lambda: analytics.dashboard(analytics.resolve_period("12m"), roles=owner), _new_order),
+            "home, 30 days (no change since the last load: read only)":
+                (lambda: analytics.dashboard(analytics.resolve_period("30d"), roles=owner), None),
+            "home, 12 months (no change since the last load: read only)":
+                (lambda: analytics.dashboard(analytics.resolve_period("12m"), roles=owner), None),
             "order list: status + provider + 180 days, page 1 (keyset)": (_query(LIST, first), None),
             "order list: same filters, a deep page (keyset cursor, row 10,001)": (_query(LIST, deep), None),
             "order search by customer email": (_query(SEARCH, {"email": email}), None),
         }
-        print(f"p95 of {args.samples} runs each (goal <= 100 ms):")
+        print(f"p95 of {args.samples} runs each (goal <= 100 ms); load average before: "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         for name, (fn, before) in cases.items():
             fn()  # warm
             samples = timed(fn, args.samples, before)
             print(f"  {name:<62} p95 {p95(samples):7.1f} ms   median {statistics.median(samples):6.1f} ms")
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print("order list and search: queries equivalent to the admin-orders branch's (services/admin/orders.py is"
               " not on main yet), over its indexes")
         if args.explain:
