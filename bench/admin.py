@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from services.admin import analytics, rollup
+from services.admin import analytics, blocks, rollup
 from services.core import db, migrations
 from services.core.settings import get_settings
 from tests.support.database import fresh_database
@@ -131,7 +131,7 @@ def _explain_home() -> None:
     """EXPLAIN of the two heaviest reads of the 12-month home: the plan split and the buyer counts."""
     year = analytics.resolve_period("12m")
     with db.session() as s:
-        spans = analytics._spans(s, year)
+        spans = analytics._spans(year, blocks.built_blocks(s, year.start, year.end))
     print(f"home 12 months reads {len(spans.blocks['months'])} months, {len(spans.blocks['weeks'])} weeks and"
           f" {len(spans.blocks['days'])} loose days;"
           f" buyers: {len(spans.buyers['weeks'])} weeks and {len(spans.buyers['days'])} loose days")

@@ -199,8 +199,7 @@ class _Spans:
     buyers: dict[str, object]
 
 
-def _spans(s: Session, period: Period) -> _Spans:
-    built = blocks.built_blocks(s, period.start, period.end)
+def _spans(period: Period, built: set[tuple[str, dt.date]]) -> _Spans:
     spans, days = blocks.cover(period.start, period.end, built)
     weeks, loose = blocks.cover(period.start, period.end, built, grains=("week",))
     return _Spans(period, {"months": [start for g, start in spans if g == "month"],
@@ -285,7 +284,8 @@ def money(period: Period, *, split_limit: int | None = 10) -> Money:
     with db.session() as s:
         rollup.no_jit(s)
         unit, series = _series(s, period)
-        current, before = _spans(s, period), _spans(s, period.previous())
+        built = blocks.built_blocks(s, period.previous().start, period.end)  # one look-up for both ranges
+        current, before = _spans(period, built), _spans(period.previous(), built)
         return Money(_totals(s, current), _totals(s, before), unit, series,
                      {dim: _split(s, dim, current, split_limit) for dim in SPLIT_DIMS})
 
