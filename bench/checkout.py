@@ -37,6 +37,7 @@ from services.core.cache import invalidate_catalog_cache
 from services.core.models import Package, User
 from services.core.settings import Settings, get_settings
 from services.orders import ordering as orders
+from services.orders import payment_state
 from services.payments import stripe_payments as payments
 from services.sandbox import localstripe as localstripe_server
 from services.sandbox import tooling as sandbox
@@ -132,7 +133,7 @@ def _paid_orders(count: int) -> tuple[list[int], dict[str, int]]:
     ids, per_provider = [], dict.fromkeys(offers, 0)
     for provider_id, offer in itertools.islice(cycle, count):
         created = orders.create_order(user, plan_slug=offer.slug)
-        orders.mark_paid(created.id, payment_intent_id=f"pi_bench_{uuid.uuid4().hex[:12]}",
+        payment_state.mark_paid(created.id, payment_intent_id=f"pi_bench_{uuid.uuid4().hex[:12]}",
                          amount_cents=created.price_cents, currency=created.currency)
         ids.append(created.id)
         per_provider[provider_id] += 1

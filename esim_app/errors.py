@@ -102,6 +102,11 @@ MESSAGES: dict[str, str] = {
     "ticket_staff_only": "Only an active administrator can answer tickets.",
     "ticket_not_found": "We could not find that ticket.",
     "sandbox_only": "This page exists only in the sandbox.",
+    # -- admin home (analytics) --
+    "analytics_not_allowed": "Your staff role cannot see this. Ask an owner if you need it.",
+    "analytics_invalid_range": "Choose a valid range: a start and an end date (YYYY-MM-DD), the start first, "
+                               "at most three years apart.",
+    "analytics_unknown_export": "That table cannot be exported.",
     # -- enterprise portal --
     "enterprise_company_name": "A company needs a name of at most 200 characters.",
     "enterprise_link_invalid": ("This link has been used, has expired or is not valid. Ask your company's admin "

@@ -8,7 +8,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.http.api import api_transformers
-from esim_app.pages import account, business, login, portals, profile, support  # noqa: F401  (pages register themselves)
+from esim_app.pages import account, business, login, profile, support  # noqa: F401  (pages register themselves)
 from esim_app.pages import admin, enterprise  # noqa: F401  (every module in these packages registers its pages)
 from esim_app.pages.checkout import checkout_page
 from esim_app.pages.storefront.landing import landing_page

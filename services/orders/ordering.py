@@ -28,12 +28,11 @@ from services.orders.errors import (
     DeliveryDelayed,
     OrderNotDelivered,
     OrderNotFound,
-    PaymentMismatch,
     PlanUnavailable,
     PriceChanged,
     TopupDoesNotFit,
 )
-from services.store.settings import StoreSettings, get_store_settings
+from services.store.settings import STORE_CURRENCY, StoreSettings, get_store_settings
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +96,8 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
             cost_micros=package.cost_micros,
             price_cents=package.price_cents,
             currency=package.currency,
+            # analytics sum the base-currency price; catalogue prices are in it (the database refuses others)
+            base_price_cents=package.price_cents if package.currency == STORE_CURRENCY else None,
         )
         s.add(order)
         try:
@@ -121,42 +122,6 @@ def order_for_key(user_id: int, *, key: str) -> CreatedOrder | None:
         if order.user_id != user_id:
             raise CheckoutExpired(f"checkout key of order {order.display_id} used by user {user_id}")
         return CreatedOrder(order.id, order.display_id, order.price_cents, order.currency)  # type: ignore[arg-type]
-
-
-def mark_paid(order_id: int, *, payment_intent_id: str, amount_cents: int, currency: str) -> bool:
-    """pending → paid. True only for the call that made the change."""
-    with db.session() as s, s.begin():
-        order = s.get(Order, order_id)
-        if order is None:
-            raise OrderNotFound(f"order {order_id} does not exist")
-        if amount_cents != order.price_cents or currency.upper() != order.currency.upper():
-            raise PaymentMismatch(
-                f"order {order.display_id} costs {order.price_cents} {order.currency}, paid {amount_cents} {currency}"
-            )
-        result = s.execute(
-            sa.update(Order)
-            .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
-            .values(status=OrderStatus.PAID, payment_status="succeeded", stripe_payment_intent_id=payment_intent_id,
-                    failure_reason=None)
-        )
-        changed = result.rowcount == 1
-        if changed:
-            s.add(AuditLog(actor_type="system", action="order.paid", entity_type="order",
-                           entity_id=order.display_id or str(order_id), details={"payment_intent": payment_intent_id}))
-    return changed
-
-
-def mark_payment_failed(order_id: int, *, payment_intent_id: str, reason: str) -> None:
-    """A declined payment: the order stays pending so the customer can try another card.
-
-    `reason` is the decline's stable code (a `services.payments.errors.PaymentDeclined` code).
-    """
-    with db.session() as s, s.begin():
-        s.execute(
-            sa.update(Order)
-            .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
-            .values(payment_status="failed", failure_reason=reason[:500], stripe_payment_intent_id=payment_intent_id)
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from services.core import db
 from services.core.models import Order, OrderStatus
 from services.core.settings import get_settings
 from services.orders import ordering as orders
+from services.orders import payment_state
 from services.payments import declines
 from services.payments.errors import (
     GatewayError,
@@ -211,7 +212,7 @@ def _payment_start(intent: _Intent) -> PaymentStart:
 
 
 def _record_paid(order_id: int, intent: _Intent) -> bool:
-    return orders.mark_paid(order_id, payment_intent_id=intent.id, amount_cents=intent.amount_cents,
+    return payment_state.mark_paid(order_id, payment_intent_id=intent.id, amount_cents=intent.amount_cents,
                             currency=intent.currency)
 
 
@@ -265,7 +266,7 @@ def _attr(obj: Any, name: str) -> Any:
 
 
 def _declined(order_id: int, start: PaymentStart, error: PaymentDeclined) -> PaymentDeclined:
-    orders.mark_payment_failed(order_id, payment_intent_id=start.payment_intent_id, reason=error.code)
+    payment_state.mark_payment_failed(order_id, payment_intent_id=start.payment_intent_id, reason=error.code)
     return error
 
 

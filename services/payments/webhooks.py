@@ -22,6 +22,8 @@ from services.core import db
 from services.core.models import Order, StripeEvent
 from services.core.settings import get_settings
 from services.orders import ordering as orders
+from services.orders import payment_state
+from services.orders.errors import PaymentMismatch
 from services.orders import refund_ledger
 from services.payments.errors import InvalidSignature, PaymentNotCompleted, declined
 from services.payments.stripe_payments import gateway, stripe_client
@@ -169,14 +171,14 @@ def _apply(action: EventAction, order_id: int | None) -> tuple[str, tuple[int, .
         return "unknown_order", ()
     if action.kind == "paid":
         try:
-            changed = orders.mark_paid(order_id, payment_intent_id=action.payment_intent_id,
+            changed = payment_state.mark_paid(order_id, payment_intent_id=action.payment_intent_id,
                                        amount_cents=int(action.amount_cents or 0), currency=action.currency or "")
-        except orders.PaymentMismatch:
+        except PaymentMismatch:
             log.error("stripe payment for order %s does not match its price", order_id)
             return "amount_mismatch", ()
         return ("paid", (order_id,)) if changed else ("unchanged", ())
     if action.kind == "payment_failed":
-        orders.mark_payment_failed(order_id, payment_intent_id=action.payment_intent_id,
+        payment_state.mark_payment_failed(order_id, payment_intent_id=action.payment_intent_id,
                                    reason=action.reason or declined(None, None).code)
         return "payment_failed", ()
     if action.refund_id is None:

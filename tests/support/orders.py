@@ -20,7 +20,7 @@ from services.catalog.sync import run_sync_packages
 from services.core import db
 from services.core.models import OrderStatus, Package, User
 from services.core.settings import Settings
-from services.orders import ordering
+from services.orders import ordering, payment_state
 from services.payments import stripe_payments
 from tests.conftest import own_database
 from tests.support.payments import CARD_OK, pay
@@ -84,7 +84,7 @@ def best_offer(provider_id: str, *, with_alternatives: bool = True) -> Package:
 def paid_order(user_id: int, package: Package) -> int:
     """An order marked paid without Stripe (for fulfilment tests); returns its id."""
     created = ordering.create_order(user_id, plan_slug=package.slug)
-    assert ordering.mark_paid(created.id, payment_intent_id=f"pi_{uuid.uuid4().hex[:12]}",
+    assert payment_state.mark_paid(created.id, payment_intent_id=f"pi_{uuid.uuid4().hex[:12]}",
                               amount_cents=created.price_cents, currency=created.currency)
     return created.id
 

@@ -27,6 +27,13 @@ from services.core.models.bulk import (
     LedgerKind,
     VolumeTier,
 )
+from services.core.models.analytics import (
+    AnalyticsBlock,
+    AnalyticsBuyerDay,
+    AnalyticsBuyerWeek,
+    AnalyticsChange,
+    AnalyticsDaily,
+)
 from services.core.models.commerce import (
     CardChargeAttempt,
     Esim,
@@ -76,6 +83,11 @@ __all__ = [
     "AdminRecoveryCode",
     "ApiKey",
     "ApiScope",
+    "AnalyticsBlock",
+    "AnalyticsBuyerDay",
+    "AnalyticsBuyerWeek",
+    "AnalyticsChange",
+    "AnalyticsDaily",
     "AuditLog",
     "AuthSession",
     "BulkOrder",

@@ -95,6 +95,11 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_status_created_at_id", "status", "created_at", "id"),
         sa.Index("ix_orders_provider_id_created_at_id", "provider_id", "created_at", "id"),
         sa.Index("ix_orders_user_id_created_at_id", "user_id", "created_at", "id"),
+        sa.Index(  # the analytics rollup recomputes one day's paid orders at a time
+            "ix_orders_paid_created_at",
+            "created_at",
+            postgresql_where=sa.text("status IN ('paid', 'provisioning', 'completed', 'failed', 'refunded')"),
+        ),
     )
 
     id: int | None = pk()
@@ -112,6 +117,9 @@ class Order(SQLModel, table=True):
     cost_micros: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
     price_cents: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     currency: str = Field(default="USD", max_length=3)
+    # The price in the store's base currency (USD cents), fixed when the order is created; analytics sum
+    # this. A database trigger fills it from `price_cents` for USD orders and refuses other currencies without it.
+    base_price_cents: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=False))
     status: str = Field(default=OrderStatus.PENDING, max_length=16)
     retry_count: int = 0
     last_retry_at: dt.datetime | None = timestamp_column()
@@ -133,6 +141,7 @@ class PaymentRefund(SQLModel, table=True):
     """One Stripe refund of an order's payment, by its id, so a refund is counted once however it is reported."""
 
     __tablename__ = "payment_refunds"
+    __table_args__ = (sa.Index("ix_payment_refunds_created_at", "created_at"),)
 
     refund_id: str = Field(primary_key=True, max_length=255)
     order_id: int = fk("orders.id", nullable=False)

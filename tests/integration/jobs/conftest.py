@@ -17,6 +17,7 @@ from services.core import db
 from services.core.models import Package, User
 from services.core.settings import Settings, get_settings
 from services.orders import ordering as orders
+from services.orders import payment_state
 from services.payments import stripe_payments as payments
 from services.sandbox import localstripe as localstripe_server
 from tests.conftest import own_database
@@ -118,7 +119,7 @@ def paid_order(user_id: int, package: Package, *, stripe_url: str | None = None)
     """A paid order; with `stripe_url` paid for real through localstripe (so it can be refunded)."""
     created = orders.create_order(user_id, plan_slug=package.slug)
     if stripe_url is None:
-        assert orders.mark_paid(created.id, payment_intent_id=f"pi_{uuid.uuid4().hex[:16]}",
+        assert payment_state.mark_paid(created.id, payment_intent_id=f"pi_{uuid.uuid4().hex[:16]}",
                                 amount_cents=created.price_cents, currency=created.currency)
         return created.id
     start = payments.start_payment(created.id)

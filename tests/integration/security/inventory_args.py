@@ -104,6 +104,8 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "RefundQueueState.decide": lambda r: ({"note": "approve it"},),
     "RefundQueueState.sort_by": lambda r: ("order",),
     "RefundQueueState.go_to_page": lambda r: (1,),
+    "AdminHomeState.set_period": lambda r: ("12m",),
+    "AdminHomeState.apply_custom": lambda r: ({"start": "2026-01-01", "end": "2026-02-01"},),
     "CheckoutState.card_mounted": lambda r: ({"ready": True},),
     "CheckoutState.charge": lambda r: ({"paymentMethod": "pm_card_visa"},),
     "CheckoutState.authenticated": lambda r: ({"paymentIntent": "pi_x"},),

@@ -1,0 +1,223 @@
+"""Admin dashboard query figures over 1,000,000 orders (prints, asserts nothing).
+
+    .venv/bin/python -m bench.admin [--orders 1000000] [--samples 40]
+
+A throw-away database (tests/support/database.py) gets, by `generate_series`, 200,000 customers,
+300 companies, 1,200 packages of three providers over 150 destinations and N orders over two
+years, written in time order as a shop writes them (about 1,370 a day) (a tenth of them enterprise, 8 % top-ups, in USD, EUR and JPY, some unpaid, failed or
+refunded) with refunds for 6 % of them. The rollups are then built once from scratch (the figure
+is printed), and each query is timed `--samples` times; the home is timed the way it runs in
+production: a new order arrives before every sample, so its refresh rebuilds today each time.
+
+The home reads rollups, not orders (`services.admin.rollup` and `blocks`): completed weeks and months
+plus loose days, so its cost follows the number of blocks and keys, not of orders; the order list
+and search use plain indexes. `--explain` prints the plans (EXPLAIN ANALYZE) as evidence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from services.admin import analytics, blocks, rollup
+from services.core import db, migrations
+from services.core.settings import get_settings
+from tests.support.database import fresh_database
+
+SEED = """
+INSERT INTO users (display_id, email, language, currency, is_verified, is_active)
+SELECT 'UID' || g, 'bench' || g || '@example.com', 'en', 'USD', true, true FROM generate_series(1, 200000) g;
+INSERT INTO enterprise_accounts (company_name, contact_name, contact_email, status, credit_limit_cents, currency)
+SELECT 'Company ' || g, 'Contact', 'co' || g || '@example.com', 'active', 0, 'USD' FROM generate_series(1, 300) g;
+INSERT INTO packages (slug, provider_id, provider_package_id, kind, destination_code, destination_name, coverage, name,
+                      data_mb, unlimited, validity_days, is_topup, supports_topup, cost_micros, cost_currency,
+                      price_cents, currency, group_key, is_best_price, is_enabled, auto_mode, raw)
+SELECT 'bench-' || g, (ARRAY['airalo', 'esim_access', 'esim_go'])[1 + g % 3], 'pkg' || g, 'local',
+       'D' || lpad((g % 150)::text, 3, '0'), 'Destination ' || (g % 150), '{}',
+       'Destination ' || (g % 150) || ' ' || (1 + (g / 150) % 8) || ' GB', 1024, false, 30, g % 12 = 0, false,
+       (2 + g % 20) * 700000, 'USD', (2 + g % 20) * 100, 'USD', 'grp' || (g % 400), false, true, true, '{}'
+FROM generate_series(1, 1200) g;
+ALTER TABLE orders DISABLE TRIGGER USER;
+ALTER TABLE payment_refunds DISABLE TRIGGER USER;
+INSERT INTO orders (display_id, kind, user_id, enterprise_account_id, package_id, quantity, provider_id, provider_order_id,
+                    client_reference, cost_micros, price_cents, currency, base_price_cents, status, retry_count,
+                    refunded_cents, created_at, updated_at)
+SELECT 'OID' || lpad(g::text, 12, '0'), CASE WHEN r1 < 0.08 THEN 'topup' ELSE 'esim' END,
+       CASE WHEN r2 < 0.1 THEN NULL ELSE 1 + (g::bigint * 7919) % 200000 END,
+       CASE WHEN r2 < 0.1 THEN 1 + g % 300 END,
+       1 + g % 1200, 1, (ARRAY['airalo', 'esim_access', 'esim_go'])[1 + (g % 1200 + 1) % 3],
+       CASE WHEN st IN ('completed', 'refunded') THEN 'po' || g END,
+       'ref' || g, (2 + (g % 1200 + 1) % 20) * 700000,
+       CASE cur WHEN 'EUR' THEN round(base * 0.92) WHEN 'JPY' THEN round(base * 1.5) ELSE base END,
+       cur, base, st, 0, 0, at, at
+FROM (SELECT g, random() AS r1, random() AS r2, (2 + (g % 1200 + 1) % 20) * 100 AS base,
+             (ARRAY['USD', 'USD', 'USD', 'EUR', 'JPY'])[1 + g % 5] AS cur,
+             now() - interval '730 days' * (1 - g::float / :n) - random() * interval '30 minutes' AS at,
+             (ARRAY['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed',
+                    'completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed',
+                    'refunded', 'failed', 'pending', 'cancelled', 'completed', 'completed'])[1 + g % 20] AS st
+      FROM generate_series(1, :n) g) s;
+INSERT INTO payment_refunds (refund_id, order_id, amount_cents, created_at)
+SELECT 're_' || id, id, CASE WHEN status = 'refunded' THEN price_cents ELSE price_cents / 2 END,
+       least(now(), created_at + interval '2 days')
+FROM orders WHERE status = 'refunded' OR (status = 'completed' AND id % 100 = 0);
+ALTER TABLE orders ENABLE TRIGGER USER;
+ALTER TABLE payment_refunds ENABLE TRIGGER USER;
+"""
+
+# The order list and search of the admin-orders branch (services/admin/orders.py) are not on main yet:
+# these are the equivalent queries (keyset pagination newest first), over that branch's indexes.
+ORDER_INDEXES = (  # from its migration b5d1e8c3a9f6, created here when missing
+    "CREATE INDEX IF NOT EXISTS ix_orders_status_created_at_id ON orders (status, created_at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_orders_provider_id_created_at_id ON orders (provider_id, created_at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_orders_user_id_created_at_id ON orders (user_id, created_at, id)",
+)
+LIST = """
+SELECT o.id, o.display_id, o.status, o.provider_id, o.price_cents, o.currency, o.created_at, u.email
+FROM orders o LEFT JOIN users u ON u.id = o.user_id
+WHERE o.status = :status AND o.provider_id = :provider AND o.created_at >= :t0 AND o.created_at < :t1
+  AND (o.created_at, o.id) < (:after_at, :after_id)
+ORDER BY o.created_at DESC, o.id DESC LIMIT 50"""
+SEARCH = """
+SELECT o.id, o.display_id, o.status, o.price_cents, o.currency, o.created_at
+FROM users u JOIN orders o ON o.user_id = u.id
+WHERE u.email = :email ORDER BY o.created_at DESC, o.id DESC LIMIT 50"""
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
+
+
+def timed(fn: Callable[[], object], samples: int, before: Callable[[], None] | None = None) -> list[float]:
+    out = []
+    for _ in range(samples):
+        if before:
+            before()
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _new_order() -> None:
+    with db.get_engine().begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO orders (kind, user_id, package_id, quantity, client_reference, cost_micros, price_cents,"
+            " currency, status, retry_count, provider_id, provider_order_id) SELECT 'esim', 1 + (random() * 199999)::int,"
+            " 1, 1, md5(random()::text), 1400000, 200, 'USD', 'completed', 0, 'airalo', 'po'"))
+
+
+def _query(sql: str, params: dict[str, object]) -> Callable[[], object]:
+    def run() -> object:
+        with db.get_engine().connect() as conn:
+            return conn.execute(sa.text(sql), params).all()
+    return run
+
+
+def _explain(sql: str, params: dict[str, object]) -> str:
+    with db.get_engine().connect() as conn:
+        conn.execute(sa.text("SET jit = off; SET max_parallel_workers_per_gather = 0"))  # as the dashboard runs them
+        rows = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql), params).scalars().all()
+    return "\n".join("    " + r for r in rows)
+
+
+def _explain_home() -> None:
+    """EXPLAIN of the two heaviest reads of the 12-month home: the plan split and the buyer counts."""
+    year = analytics.resolve_period("12m")
+    with db.session() as s:
+        spans = analytics._spans(year, blocks.built_blocks(s, year.start, year.end))
+    print(f"home 12 months reads {len(spans.blocks['months'])} months, {len(spans.blocks['weeks'])} weeks and"
+          f" {len(spans.blocks['days'])} loose days;"
+          f" buyers: {len(spans.buyers['weeks'])} weeks and {len(spans.buyers['days'])} loose days")
+    print("EXPLAIN home 12 months, split by plan:\n"
+          + _explain(analytics._SPLIT.text, {"dim": "plan", "limit": 10, **spans.blocks}))
+    print("EXPLAIN home 12 months, paying and new customers:\n" + _explain(analytics._BUYERS.text, spans.buyers))
+
+
+def _seed(n: int) -> None:
+    started = time.perf_counter()
+    with db.get_engine().begin() as conn:
+        for statement in SEED.split(";\n"):
+            if statement.strip():
+                t = time.perf_counter()
+                conn.execute(sa.text(statement), {"n": n})
+                print(f"  {time.perf_counter() - t:6.1f} s  {statement.strip().splitlines()[0][:70]}")
+        for statement in ORDER_INDEXES:
+            conn.execute(sa.text(statement))
+    print(f"seeded {n:,} orders in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    with db.session() as s, s.begin():
+        rollup.mark_all_changed(s)
+        days = rollup.refresh(s)
+    print(f"rollups built from scratch for {days} days in {time.perf_counter() - started:.1f} s")
+    with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
+
+
+def _list_params() -> tuple[dict[str, object], dict[str, object]]:
+    now = dt.datetime.now(dt.UTC)
+    first = {"status": "completed", "provider": "esim_go", "t0": now - dt.timedelta(days=180), "t1": now,
+             "after_at": now + dt.timedelta(days=1), "after_id": 0}
+    cursor = LIST.replace("o.id, o.display_id, o.status, o.provider_id, o.price_cents, o.currency, o.created_at, u.email",
+                          "o.created_at, o.id")
+    with db.get_engine().connect() as conn:  # where page 201 starts (a deep keyset page), or the middle when fewer
+        matching = conn.execute(sa.text(f"SELECT count(*) FROM ({cursor.replace('LIMIT 50', '')}) m"), first).scalar_one()
+        at, oid = conn.execute(sa.text(cursor.replace("LIMIT 50", f"OFFSET {min(10_000, matching // 2)} LIMIT 1")),
+                               first).one()
+    return first, {**first, "after_at": at, "after_id": oid}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    with fresh_database("esim_bench_admin") as url:
+        os.environ["DATABASE_URL"] = url
+        get_settings.cache_clear()
+        db.reset_engine()
+        migrations.upgrade()
+        _seed(args.orders)
+        first, deep = _list_params()
+        with db.get_engine().connect() as conn:
+            email = conn.execute(sa.text("SELECT email FROM users WHERE id = 4242")).scalar_one()
+        owner = ("owner",)
+        cases = {
+            "home, 30 days (a new order before each: refresh + read)":
+                (lambda: analytics.dashboard(analytics.resolve_period("30d"), roles=owner), _new_order),
+            "home, 12 months (a new order before each: refresh + read)":
+                (lambda: analytics.dashboard(analytics.resolve_period("12m"), roles=owner), _new_order),
+            "home, 30 days (no change since the last load: read only)":
+                (lambda: analytics.dashboard(analytics.resolve_period("30d"), roles=owner), None),
+            "home, 12 months (no change since the last load: read only)":
+                (lambda: analytics.dashboard(analytics.resolve_period("12m"), roles=owner), None),
+            "order list: status + provider + 180 days, page 1 (keyset)": (_query(LIST, first), None),
+            "order list: same filters, a deep page (keyset cursor, row 10,001)": (_query(LIST, deep), None),
+            "order search by customer email": (_query(SEARCH, {"email": email}), None),
+        }
+        print(f"p95 of {args.samples} runs each (goal <= 100 ms); load average before: "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+        for name, (fn, before) in cases.items():
+            fn()  # warm
+            samples = timed(fn, args.samples, before)
+            print(f"  {name:<62} p95 {p95(samples):7.1f} ms   median {statistics.median(samples):6.1f} ms")
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print("order list and search: queries equivalent to the admin-orders branch's (services/admin/orders.py is"
+              " not on main yet), over its indexes")
+        if args.explain:
+            for title, sql, params in (("order list page 1", LIST, first), ("order list deep page", LIST, deep),
+                                       ("search by email", SEARCH, {"email": email})):
+                print(f"EXPLAIN {title}:\n{_explain(sql, params)}")
+            _explain_home()
+        db.reset_engine()
+
+
+if __name__ == "__main__":
+    main()
