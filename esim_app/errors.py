@@ -103,7 +103,6 @@ MESSAGES: dict[str, str] = {
     "ticket_not_found": "We could not find that ticket.",
     "sandbox_only": "This page exists only in the sandbox.",
     # -- admin home (analytics) --
-    "analytics_not_allowed": "Your staff role cannot see this. Ask an owner if you need it.",
     "analytics_invalid_range": "Choose a valid range: a start and an end date (YYYY-MM-DD), the start first, "
                                "at most three years apart.",
     "analytics_unknown_export": "That table cannot be exported.",
@@ -116,7 +115,7 @@ MESSAGES: dict[str, str] = {
     "enterprise_user_exists": "This email address already has a business account.",
     "enterprise_user_not_found": "We could not find that person in your company.",
     # -- admin dashboard: orders and customers --
-    "admin_not_permitted": "Your staff role does not allow this.",
+    "admin_not_permitted": "Your staff role does not allow this. Ask an owner.",
     "admin_note_missing": "Please write a note for the audit log.",
     "admin_note_too_long": "Please keep the note under {max_chars} characters.",
     "admin_action_stale": "This confirmation has expired. Open the action again.",
@@ -126,9 +125,7 @@ MESSAGES: dict[str, str] = {
     "admin_provider_cancel_failed": "The provider did not cancel the eSIM. Try again later or cancel it by hand.",
     "admin_customer_not_found": "No customer with that reference.",
     # -- admin dashboard: providers and catalogue --
-    "staff_not_allowed": "Your staff role does not allow this. Ask an owner.",
     "provider_not_configured": "That provider is not configured on this store.",
-    "enterprise_staff_not_allowed": "Your staff role does not allow this.",
     "enterprise_company_not_found": "We could not find that company.",
     "enterprise_credit_limit": "Enter a credit limit of 0 or more, such as 5000 or 5000.00.",
     "enterprise_quote_not_found": "We could not find that quote.",

@@ -135,3 +135,9 @@ def data_table(
         ),
         empty_state,
     )
+
+
+def plain_table(*children: rx.Component, **props: Any) -> rx.Component:
+    """A small static table (`rx.el.thead`/`tbody` children, no paging): styled like `data_table`'s, and
+    scrolling sideways inside its container when a phone is narrower than its columns."""
+    return rx.box(rx.el.table(*children, class_name="table", width="100%", **props), class_name="table-scroll")

@@ -30,7 +30,7 @@ async def admin_export(request: Request) -> Response:
         name, lines = await admin.export_home_table(identity, request.path_params["table"],
                                                     period=query.get("period", "30d"), start=query.get("start"),
                                                     end=query.get("end"))
-    except admin.StaffOnly as exc:
+    except admin.NotPermitted as exc:
         return PlainTextResponse(message_for(exc), status_code=403, headers=_NO_STORE)
     except ServiceError as exc:
         return PlainTextResponse(message_for(exc), status_code=400, headers=_NO_STORE)

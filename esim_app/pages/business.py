@@ -6,6 +6,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.forms import error_callout, field, native_select, notice_callout
+from esim_app.components.table import plain_table
 from esim_app.components.ui import button, card
 from esim_app.pages.login import _panel
 from esim_app.pages.templates import business_page, storefront_page
@@ -136,11 +137,9 @@ def business_team_page() -> rx.Component:
         error_callout(TeamState.error),
         notice_callout(TeamState.notice),
         _invite_form(),
-        rx.el.table(
+        plain_table(
             rx.el.thead(rx.el.tr(rx.el.th("Email"), rx.el.th("Role"), rx.el.th("Status"))),
             rx.el.tbody(rx.foreach(TeamState.members, _member_row)),
-            class_name="table",
-            width="100%",
         ),
         spacing="4",
         align="stretch",

@@ -86,3 +86,10 @@ class SignInSlowedDown(RateLimited):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(retry_after_seconds)
         self.params["seconds"] = retry_after_seconds
+
+
+class NotPermitted(ServiceError):
+    """The caller is not staff, or their staff role does not allow this (admin dashboard and the staff
+    side of the enterprise portal alike: one refusal, one code)."""
+
+    code = "admin_not_permitted"

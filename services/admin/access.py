@@ -1,7 +1,9 @@
 """Who may do what in the admin dashboard, and each confirmed action done once.
 
-Every admin service function takes the `Identity` the session resolved to and calls `require` with
-the staff roles its action allows (an owner's identity holds every role). Changes run under
+Every admin service function takes the `Identity` the session resolved to and calls `require` (or
+`active_staff`, which re-reads the account) with the staff roles its action allows (an owner's identity
+holds every role); both live in `services.accounts.staff_access`, shared with the enterprise domain's
+staff pages, so a refusal is always `NotPermitted` and a change is audited with `record`. Changes run under
 `once`: the confirmation dialog's key is claimed in `staff_actions` before anything happens, so a
 replayed or double-clicked confirmation returns the first result and changes nothing again. A
 failed action gives its key back, so the same dialog can try again.
@@ -16,16 +18,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlmodel import Session
 
 from services.accounts.sessions import Identity
-from services.accounts.validation import clip
+from services.accounts.staff_access import EVERY_ROLE, NotPermitted, record, require
 from services.core import db
 from services.core.errors import ServiceError
-from services.core.models import AuditLog, Role, StaffAction, StaffRole
+from services.core.models import StaffAction, StaffRole
 
 OWNER, OPERATIONS, SUPPORT, FINANCE = (r.value for r in StaffRole)
-EVERY_ROLE = (OWNER, OPERATIONS, SUPPORT, FINANCE)
+OPERATORS = (OWNER, OPERATIONS)  # providers and catalogue: act
 ORDERS_READ = EVERY_ROLE
 ORDERS_ACT = (OWNER, OPERATIONS)  # retry, fail over, cancel at the provider
 ORDERS_REFUND = (OWNER, OPERATIONS, SUPPORT)
@@ -34,12 +35,6 @@ CUSTOMERS_READ = EVERY_ROLE
 CUSTOMERS_ACT = (OWNER, SUPPORT)  # disable, enable, end sessions, export
 MAX_NOTE = 500
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-class NotPermitted(ServiceError):
-    """The staff member's role does not allow this (or the caller is not staff)."""
-
-    code = "admin_not_permitted"
 
 
 class NoteMissing(ServiceError):
@@ -56,14 +51,6 @@ class StaleAction(ServiceError):
     code = "admin_action_stale"
 
 
-def require(identity: Identity | None, roles: tuple[str, ...]) -> Identity:
-    """The identity, when it is staff holding one of `roles`; `NotPermitted` otherwise."""
-    if identity is None or identity.role != Role.ADMIN or not set(roles) & set(identity.roles):
-        who = "nobody" if identity is None else f"{identity.role} {identity.principal_id}"
-        raise NotPermitted(f"{who} may not act as {'/'.join(roles)}")
-    return identity
-
-
 def note_text(text: str) -> str:
     """The note for the audit log: one line, required, at most `MAX_NOTE` characters."""
     note = " ".join((text or "").split())
@@ -72,14 +59,6 @@ def note_text(text: str) -> str:
     if len(note) > MAX_NOTE:
         raise NoteTooLong(f"note of {len(note)} characters", max_chars=MAX_NOTE)
     return note
-
-
-def audit(s: Session, identity: Identity, action: str, *, entity_type: str, entity_id: str,
-          before: dict[str, Any], after: dict[str, Any], **details: Any) -> None:
-    """A staff action's audit row, with the values before and after, in the caller's transaction."""
-    s.add(AuditLog(actor_type=Role.ADMIN.value, actor_id=identity.principal_id, action=action,
-                   entity_type=entity_type, entity_id=clip(entity_id, 64) or "",
-                   details={"entity": entity_type, "before": before, "after": after, **details}))
 
 
 def _claim(admin_id: int, key: str, action: str, entity_type: str, entity_id: str) -> dict[str, Any] | None:
@@ -124,3 +103,6 @@ async def run_once(identity: Identity, key: str, action: str, *, entity_type: st
         raise
     await asyncio.to_thread(_settle, admin_id, key, result)
     return result
+
+
+__all__ = ["EVERY_ROLE", "NotPermitted", "record", "require"]  # re-exported for the admin modules

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.accounts.sessions import Identity
+from services.accounts.staff_access import active_staff
 from services.admin.errors import InvalidFilter
-from services.admin.guard import require_staff
 from services.core import db
 from services.core.models import Admin, AuditLog, EnterpriseUser, StaffRole, User
 
@@ -128,7 +128,7 @@ def list_audit(identity: Identity, query: AuditQuery | None = None) -> AuditPage
     conditions = _conditions(q)
     size = max(1, min(q.page_size, MAX_PAGE_SIZE))
     with db.session() as s:
-        require_staff(s, identity, READERS)
+        active_staff(s, identity, READERS)
         total = s.exec(select(sa.func.count()).select_from(AuditLog).where(*conditions)).one()
         rows = list(s.exec(select(AuditLog).where(*conditions)
                            .order_by(col(AuditLog.created_at).desc(), col(AuditLog.id).desc())

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from providers.specs import SPECS
 from services.accounts.sessions import Identity
-from services.accounts.staff import audit
-from services.admin.staff_access import OPERATORS, require_staff
+from services.accounts.staff_access import active_staff_id, record
+from services.admin.access import OPERATORS
 from services.catalog import overrides, reprice
 from services.catalog.reprice import PriceChange
 from services.core import db
@@ -81,7 +81,7 @@ class OfferGroupsPage:
 
 
 def margin_rules(identity: Identity) -> MarginRulesView:
-    require_staff(identity, OPERATORS)
+    active_staff_id(identity, OPERATORS)
     s = store.get_store_settings()
     return MarginRulesView(
         margins.text(s.default_margin_percent),
@@ -102,7 +102,7 @@ def _destinations() -> tuple[tuple[str, str], ...]:
 
 def preview_margin(identity: Identity, change: MarginChange) -> MarginPreview:
     """The offers whose price the change would change; nothing is stored."""
-    require_staff(identity, OPERATORS)
+    active_staff_id(identity, OPERATORS)
     change = margins.validated(change)
     settings = store.get_store_settings()
     found = reprice.price_changes(margins.applied(settings, change))
@@ -111,22 +111,22 @@ def preview_margin(identity: Identity, change: MarginChange) -> MarginPreview:
 
 def save_margin(identity: Identity, change: MarginChange, *, ip: str | None) -> MarginSaved:
     """Store the rule, reprice the catalogue at once, audit before/after."""
-    admin_id = require_staff(identity, OPERATORS)
+    admin_id = active_staff_id(identity, OPERATORS)
     change = margins.validated(change)
     before = margins.current_value(store.get_store_settings(), change)
     margins.store_change(change, admin_id=admin_id)
     report = reprice.apply_settings()
     with db.session() as s, s.begin():
-        audit(s, admin_id, "catalog.margin_changed", ip=ip, details={
-            "entity": f"margin:{change.scope}{':' + change.key if change.key else ''}",
-            "before": {"value": before}, "after": {"value": change.value},
-            "repriced": report.repriced, "reflagged": report.reflagged})
+        record(s, admin_id, "catalog.margin_changed", entity="margin",
+               entity_id=f"{change.scope}{':' + change.key if change.key else ''}", ip=ip,
+               before={"value": before}, after={"value": change.value},
+               repriced=report.repriced, reflagged=report.reflagged)
     return MarginSaved(change, report.repriced, report.reflagged)
 
 
 def set_currency_rate(identity: Identity, currency: str, rate: str, *, ip: str | None) -> dict[str, Decimal]:
     """Set (or with an empty rate, remove) one display currency's rate per 1 USD; audited."""
-    admin_id = require_staff(identity, OPERATORS)
+    admin_id = active_staff_id(identity, OPERATORS)
     before = dict(store.get_store_settings().currency_rates)
     rates = dict(before)
     code = currency.strip().upper()
@@ -137,15 +137,14 @@ def set_currency_rate(identity: Identity, currency: str, rate: str, *, ip: str |
     after = store.set_currency_rates(rates, admin_id=admin_id)
     reprice.apply_settings()  # costs in other currencies are converted with these rates
     with db.session() as s, s.begin():
-        audit(s, admin_id, "catalog.currency_rate_changed", ip=ip, details={
-            "entity": f"currency_rate:{code}", "before": {"rate": str(before.get(code, ""))},
-            "after": {"rate": str(after.get(code, ""))}})
+        record(s, admin_id, "catalog.currency_rate_changed", entity="currency_rate", entity_id=code, ip=ip,
+               before={"rate": str(before.get(code, ""))}, after={"rate": str(after.get(code, ""))})
     return after
 
 
 def set_offer_choice(identity: Identity, slug: str, choice: str, *, ip: str | None) -> overrides.OfferFlagsView:
     """`choice`: "enable" or "disable" by hand, or "auto" (back to automatic choice); audited."""
-    admin_id = require_staff(identity, OPERATORS)
+    admin_id = active_staff_id(identity, OPERATORS)
     with db.get_engine().connect() as conn:
         row = conn.execute(sa.text("SELECT is_enabled, auto_mode FROM packages WHERE slug = :s"), {"s": slug}).first()
     if row is None or choice not in ("enable", "disable", "auto"):
@@ -153,10 +152,10 @@ def set_offer_choice(identity: Identity, slug: str, choice: str, *, ip: str | No
     flags = (overrides.return_offer_to_auto(slug) if choice == "auto"
              else overrides.set_offer_enabled(slug, enabled=choice == "enable"))
     with db.session() as s, s.begin():
-        audit(s, admin_id, "catalog.offer_" + choice, ip=ip, details={
-            "entity": f"offer:{slug}", "before": {"is_enabled": row[0], "auto_mode": row[1]},
-            "after": {"is_enabled": flags.is_enabled, "auto_mode": flags.auto_mode,
-                      "is_best_price": flags.is_best_price}})
+        record(s, admin_id, "catalog.offer_" + choice, entity="offer", entity_id=slug, ip=ip,
+               before={"is_enabled": row[0], "auto_mode": row[1]},
+               after={"is_enabled": flags.is_enabled, "auto_mode": flags.auto_mode,
+                      "is_best_price": flags.is_best_price})
     return flags
 
 
@@ -179,7 +178,7 @@ FROM packages WHERE group_key = ANY(:groups) AND vanished_at IS NULL ORDER BY gr
 def list_offer_groups(identity: Identity, *, destination: str = "", page: int = 0,
                       page_size: int = 10) -> OfferGroupsPage:
     """One page of groups of equivalent storefront offers (by destination, data, days), every offer in each."""
-    require_staff(identity, OPERATORS)
+    active_staff_id(identity, OPERATORS)
     dest = destination.strip()
     dest = dest.upper() if len(dest) == 2 else dest.lower()
     size = max(1, min(int(page_size), 50))

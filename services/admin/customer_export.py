@@ -66,6 +66,6 @@ def customer_export(identity: Identity, user_ref: str) -> dict[str, Any]:
                 | ((AuditLog.entity_type == "user") & (AuditLog.entity_id == user.display_id))
             ).order_by(col(AuditLog.id))).all()],
         }
-        access.audit(s, identity, "customer.exported", entity_type="user", entity_id=user.display_id or "",
+        access.record(s, identity.principal_id, "customer.exported", entity="user", entity_id=user.display_id or "",
                      before={}, after={"orders": len(orders), "tickets": len(tickets)})
     return document

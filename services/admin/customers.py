@@ -178,7 +178,7 @@ def set_active(identity: Identity, user_ref: str, *, active: bool, note: str) ->
         before = user.is_active
         user.is_active = active
         ended = 0 if active else _end_sessions(s, user.id)  # type: ignore[arg-type]
-        access.audit(s, identity, "customer.enabled" if active else "customer.disabled", entity_type="user",
+        access.record(s, identity.principal_id, "customer.enabled" if active else "customer.disabled", entity="user",
                      entity_id=user.display_id or "", before={"active": before}, after={"active": active},
                      note=note, sessions_ended=ended)
     return {"changed": before != active, "active": active, "sessions_ended": ended}
@@ -189,6 +189,6 @@ def end_sessions(identity: Identity, user_ref: str, *, note: str) -> dict[str, A
     with db.session() as s, s.begin():
         user = _user(s, user_ref, lock=True)
         ended = _end_sessions(s, user.id)  # type: ignore[arg-type]
-        access.audit(s, identity, "customer.sessions_revoked", entity_type="user", entity_id=user.display_id or "",
+        access.record(s, identity.principal_id, "customer.sessions_revoked", entity="user", entity_id=user.display_id or "",
                      before={"live_sessions": ended}, after={"live_sessions": 0}, note=note)
     return {"changed": ended > 0, "sessions_ended": ended}

@@ -18,8 +18,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from services.accounts.sessions import Identity
+from services.accounts.staff_access import active_staff, record
 from services.admin.errors import UnknownJob
-from services.admin.guard import record, require_staff
 from services.core import db
 from services.core.models import JobRun, Setting, StaffRole
 from services.core.provider_runtime import get_registry
@@ -75,7 +75,7 @@ def list_jobs(identity: Identity, *, now: dt.datetime | None = None) -> list[Job
     """Every scheduled job: health, whether paused, the last run's figures and the 24-hour history."""
     now = now or dt.datetime.now(dt.UTC)
     with db.session() as s:
-        require_staff(s, identity, ROLES)
+        active_staff(s, identity, ROLES)
         paused = control.paused_jobs(s)
     history = _history(now)
     views = []
@@ -98,13 +98,13 @@ def set_paused(identity: Identity, job: str, paused: bool, *, ip: str | None) ->
     """Pause or resume `job` for every scheduler; audited with the paused set before and after."""
     _spec(job)
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, ROLES)
+        actor = active_staff(s, identity, ROLES)
         s.exec(select(Setting.key).where(col(Setting.key) == control.PAUSED).with_for_update()).first()
         before = control.paused_jobs(s)
         after = before | {job} if paused else before - {job}
         if after != before:
             control.store_paused(s, after, admin_id=actor.id)
-            record(s, actor, "job.paused" if paused else "job.resumed", entity="job", entity_id=job, ip=ip,
+            record(s, actor.id, "job.paused" if paused else "job.resumed", entity="job", entity_id=job, ip=ip,
                    before={"paused": sorted(before)}, after={"paused": sorted(after)})
     return paused
 
@@ -113,8 +113,8 @@ def authorise_run_now(identity: Identity, job: str, *, ip: str | None) -> schedu
     """The check and audit row of a "run now"; the caller then starts it."""
     spec = _spec(job)
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, ROLES)
-        record(s, actor, "job.run_now", entity="job", entity_id=job, ip=ip, before=None, after=None)
+        actor = active_staff(s, identity, ROLES)
+        record(s, actor.id, "job.run_now", entity="job", entity_id=job, ip=ip, before=None, after=None)
     return spec
 
 

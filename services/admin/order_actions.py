@@ -82,7 +82,7 @@ def _reopen(order_ref: str, identity: Identity, *, note: str, action: str,
                      "margin_cents": chosen.margin_cents, "keeps_floor": chosen.keeps_floor}
         if order.status == OrderStatus.FAILED:
             order.status, order.next_retry_at, order.failure_reason = OrderStatus.PAID, None, None
-        access.audit(s, identity, action, entity_type="order", entity_id=order.display_id or "",
+        access.record(s, identity.principal_id, action, entity="order", entity_id=order.display_id or "",
                      before=before, after=_snapshot(order), note=note, **extra)
         return order.id, before["status"], extra  # type: ignore[return-value]
 
@@ -132,7 +132,7 @@ def _resend(order_ref: str, identity: Identity, note: str) -> dict[str, Any]:
         if order.status != OrderStatus.COMPLETED or order.kind != OrderKind.ESIM or order.user_id is None:
             raise ActionNotAllowed(f"order {order.display_id} has no delivered eSIM to email")
         order_emails.queue_order_completed(s, order)
-        access.audit(s, identity, "order.email_resent", entity_type="order", entity_id=order.display_id or "",
+        access.record(s, identity.principal_id, "order.email_resent", entity="order", entity_id=order.display_id or "",
                      before={}, after={"email": "order_completed"}, note=note)
     return {"changed": True}
 
@@ -164,7 +164,7 @@ def _record_cancel(order_ref: str, identity: Identity, note: str) -> None:
         order = _locked(s, order_ref)
         before = list(s.exec(select(Esim.status).where(Esim.order_id == order.id)).all())
         s.execute(sa.update(Esim).where(Esim.order_id == order.id).values(status=EsimStatus.CANCELLED))
-        access.audit(s, identity, "order.provider_cancelled", entity_type="order", entity_id=order.display_id or "",
+        access.record(s, identity.principal_id, "order.provider_cancelled", entity="order", entity_id=order.display_id or "",
                      before={"esims": before}, after={"esims": [EsimStatus.CANCELLED.value] * len(before)},
                      note=note, provider=order.provider_id)
 

@@ -78,7 +78,7 @@ def _record_part(target: _Target, identity: Identity, *, refund_id: str, amount_
             enqueue_email(s, to=email, template="order_refunded", context={
                 "order_ref": target.ref, "plan_name": plan, "amount": format_money(amount_cents, target.currency),
                 "orders_url": f"{public_url}/account/orders"})
-        access.audit(s, identity, "order.staff_refund", entity_type="order", entity_id=target.ref,
+        access.record(s, identity.principal_id, "order.staff_refund", entity="order", entity_id=target.ref,
                      before={"status": target.status, "refunded_cents": target.refunded_cents},
                      after={"status": order.status, "refunded_cents": order.refunded_cents},  # type: ignore[union-attr]
                      note=note, refund=refund_id, amount_cents=amount_cents)
@@ -102,7 +102,7 @@ async def _refund_part(target: _Target, identity: Identity, *, amount_cents: int
 def _audit_full(target: _Target, identity: Identity, view: refunds.RefundView, note: str) -> None:
     after = _target(target.ref)
     with db.session() as s, s.begin():
-        access.audit(s, identity, "order.staff_refund", entity_type="order", entity_id=target.ref,
+        access.record(s, identity.principal_id, "order.staff_refund", entity="order", entity_id=target.ref,
                      before={"status": target.status, "refunded_cents": target.refunded_cents},
                      after={"status": after.status, "refunded_cents": after.refunded_cents},
                      note=note, refund=view.refund_id, amount_cents=view.amount_cents, changed=view.changed)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from providers import base as pb
 from providers.registry import ProviderRegistry
 from services.accounts.sessions import Identity
+from services.accounts.staff_access import active_staff_id
 from services.admin import providers
-from services.admin.staff_access import OPERATORS, require_staff
+from services.admin.access import OPERATORS
 from services.catalog import sync
 from services.core.money import format_money
 
@@ -81,7 +82,7 @@ async def overview_with_balances(identity: Identity, registry: ProviderRegistry)
 
 async def test_connection(identity: Identity, provider_id: str, registry: ProviderRegistry) -> ConnectionTestView:
     """A cheap authenticated call (the balance), timed."""
-    await asyncio.to_thread(require_staff, identity, OPERATORS)
+    await asyncio.to_thread(active_staff_id, identity, OPERATORS)
     if provider_id not in registry:
         raise providers.UnknownProvider(f"provider {provider_id!r} is not configured")
     clock = time.perf_counter()
@@ -94,7 +95,7 @@ async def test_connection(identity: Identity, provider_id: str, registry: Provid
 
 async def sync_catalogue(identity: Identity, registry: ProviderRegistry) -> AsyncIterator[str]:
     """Run the catalogue sync now, yielding progress lines, then a summary line."""
-    await asyncio.to_thread(require_staff, identity, OPERATORS)
+    await asyncio.to_thread(active_staff_id, identity, OPERATORS)
     lines: asyncio.Queue[str] = asyncio.Queue()
     task = asyncio.ensure_future(sync.sync_packages(registry, progress=lines.put_nowait))
     yield f"Fetching {len(registry)} providers"

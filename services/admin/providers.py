@@ -21,8 +21,8 @@ from sqlmodel import select
 
 from providers.specs import SPECS
 from services.accounts.sessions import Identity
-from services.accounts.staff import audit
-from services.admin.staff_access import OPERATORS, require_staff
+from services.accounts.staff_access import active_staff_id, record
+from services.admin.access import OPERATORS
 from services.catalog import reprice
 from services.core import db
 from services.core.models import Admin, Setting, SettingType, StaffRole
@@ -120,7 +120,7 @@ def _rounded(value: float | None) -> int | None:
 def overview(identity: Identity, *, configured: tuple[str, ...],
              now: dt.datetime | None = None) -> ProvidersOverview:
     """Every known provider with its 24-hour figures (balances are the face's, from live calls)."""
-    admin_id = require_staff(identity, tuple(r.value for r in StaffRole))
+    admin_id = active_staff_id(identity, tuple(r.value for r in StaffRole))
     since = (now or dt.datetime.now(dt.UTC)) - WINDOW
     with db.get_engine().connect() as conn:
         calls = {r[0]: CallFigures(r[1], _rounded(r[2]), _rounded(r[3]), *r[4:])
@@ -152,7 +152,7 @@ def _can_act(admin_id: int) -> bool:
 def set_enabled(identity: Identity, provider_id: str, enabled: bool, *, configured: tuple[str, ...],
                 ip: str | None) -> reprice.RepriceReport:
     """Switch a provider on or off at once (orders, failover, storefront offers); audited."""
-    admin_id = require_staff(identity, OPERATORS)
+    admin_id = active_staff_id(identity, OPERATORS)
     if provider_id not in PROVIDER_NAMES:
         raise UnknownProvider(f"no provider {provider_id!r}")
     before = store.get_store_settings().provider_enabled(provider_id)
@@ -160,24 +160,24 @@ def set_enabled(identity: Identity, provider_id: str, enabled: bool, *, configur
     released = 0 if enabled else reprice.release_manual_choices(provider_id)
     report = reprice.apply_settings()
     with db.session() as s, s.begin():
-        audit(s, admin_id, "provider.enabled" if enabled else "provider.disabled", ip=ip, details={
-            "entity": f"provider:{provider_id}", "before": {"enabled": before}, "after": {"enabled": enabled},
-            "offers_reflagged": report.reflagged, "manual_choices_released": released,
-            "configured": provider_id in configured})
+        record(s, admin_id, "provider.enabled" if enabled else "provider.disabled", entity="provider",
+               entity_id=provider_id, ip=ip, before={"enabled": before}, after={"enabled": enabled},
+               offers_reflagged=report.reflagged, manual_choices_released=released,
+               configured=provider_id in configured)
     return report
 
 
 def set_threshold(identity: Identity, provider_id: str, amount: str, *, ip: str | None) -> Decimal | None:
     """Set (or with an empty amount, remove) the balance below which staff are emailed; audited."""
-    admin_id = require_staff(identity, OPERATORS)
+    admin_id = active_staff_id(identity, OPERATORS)
     if provider_id not in PROVIDER_NAMES:
         raise UnknownProvider(f"no provider {provider_id!r}")
     before = store.get_store_settings().low_balance_thresholds.get(provider_id)
     after = store.set_low_balance_threshold(provider_id, amount.strip() or None, admin_id=admin_id).get(provider_id)
     with db.session() as s, s.begin():
-        audit(s, admin_id, "provider.low_balance_threshold", ip=ip, details={
-            "entity": f"provider:{provider_id}", "before": {"threshold": None if before is None else str(before)},
-            "after": {"threshold": None if after is None else str(after)}})
+        record(s, admin_id, "provider.low_balance_threshold", entity="provider", entity_id=provider_id, ip=ip,
+               before={"threshold": None if before is None else str(before)},
+               after={"threshold": None if after is None else str(after)})
     return after
 
 

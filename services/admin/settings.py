@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from services.accounts.sessions import Identity
+from services.accounts.staff_access import EVERY_ROLE, active_staff, record
 from services.admin.errors import SettingRejected
-from services.admin.guard import ANY_STAFF, record, require_staff
 from services.core import db
 from services.core.cache import invalidate_catalog_cache
 from services.core.models import StaffRole
@@ -56,7 +56,7 @@ def _values(current: store.StoreSettings) -> dict[str, str]:
 
 def get_settings_view(identity: Identity) -> SettingsView:
     with db.session() as s:
-        admin = require_staff(s, identity, ANY_STAFF)
+        admin = active_staff(s, identity, EVERY_ROLE)
     env = get_settings()
     return SettingsView(_values(store.get_store_settings()),
                         {"brand_name": env.brand_name, "support_email": env.support_email},
@@ -80,7 +80,7 @@ def save_settings(identity: Identity, form: dict[str, str], *, ip: str | None) -
     """Validate every submitted field, then store the changed ones (owners only); one audit row."""
     parsed = _validated(form)
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, EDITORS)
+        actor = active_staff(s, identity, EDITORS)
         s.exec(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(LOCK))))  # one save at a time
         before = _values(store.get_store_settings())
         changed = {f: v for f, v in parsed.items() if str(v) != before[f]}
@@ -88,7 +88,7 @@ def save_settings(identity: Identity, form: dict[str, str], *, ip: str | None) -
             if f.name in changed:
                 f.setter(changed[f.name], admin_id=actor.id)
         if changed:
-            record(s, actor, "settings.updated", entity="settings", entity_id="store", ip=ip,
+            record(s, actor.id, "settings.updated", entity="settings", entity_id="store", ip=ip,
                    before={k: before[k] for k in changed}, after={k: str(v) for k, v in changed.items()})
     invalidate_catalog_cache()
     return get_settings_view(identity)

@@ -21,9 +21,9 @@ from sqlmodel import Session, col, select
 
 from services.accounts import passwords
 from services.accounts.sessions import Identity, utcnow
+from services.accounts.staff_access import active_staff, record
 from services.accounts.validation import normalise_email
 from services.admin.errors import InvalidInvitation, InvalidStaffRole, LastOwner, StaffExists, StaffNotFound
-from services.admin.guard import record, require_staff
 from services.core import db
 from services.core.models import Admin, AdminRecoveryCode, AuthSession, EnterpriseToken, StaffRole, TokenPurpose
 from services.core.settings import get_settings
@@ -90,7 +90,7 @@ def _end_sessions(s: Session, admin_id: int, now: dt.datetime) -> int:
 
 def list_staff(identity: Identity) -> list[StaffMember]:
     with db.session() as s:
-        require_staff(s, identity, MANAGERS)
+        active_staff(s, identity, MANAGERS)
         return [_member(a) for a in s.exec(select(Admin).order_by(col(Admin.email))).all()]
 
 
@@ -98,7 +98,7 @@ def invite_staff(identity: Identity, email: str, role: str, *, name: str = "", i
     """A new staff account with `role`, no password yet; the invitee is emailed a single-use link."""
     address, role, now = normalise_email(email), _role(role), utcnow()
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, MANAGERS)
+        actor = active_staff(s, identity, MANAGERS)
         admin = Admin(email=address, name=" ".join(name.split())[:MAX_NAME], password_hash=None, staff_role=role)
         s.add(admin)
         try:
@@ -110,7 +110,7 @@ def invite_staff(identity: Identity, email: str, role: str, *, name: str = "", i
         enqueue_email(s, to=address, template="staff_invite", context={
             "role": role, "invited_by": actor.name or actor.email, "valid_hours": hours,
             "link": f"{get_settings().public_url.rstrip('/')}{INVITE_PATH}{token}"})
-        record(s, actor, "staff.invited", entity="admin", entity_id=admin.id, ip=ip, before=None, after=_state(admin))  # type: ignore[arg-type]
+        record(s, actor.id, "staff.invited", entity="admin", entity_id=admin.id, ip=ip, before=None, after=_state(admin))  # type: ignore[arg-type]
         return _member(admin)
 
 
@@ -118,7 +118,7 @@ def change_role(identity: Identity, admin_id: int, role: str, *, ip: str | None)
     """Give a staff account another role; takes effect at its next request (roles are read per request)."""
     role = _role(role)
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, MANAGERS)
+        actor = active_staff(s, identity, MANAGERS)
         target = _target(s, admin_id)
         if target.staff_role == role:
             return _member(target)
@@ -126,7 +126,7 @@ def change_role(identity: Identity, admin_id: int, role: str, *, ip: str | None)
             _keep_an_owner(s, target)
         before = _state(target)
         target.staff_role = role
-        record(s, actor, "staff.role_changed", entity="admin", entity_id=target.id, ip=ip,  # type: ignore[arg-type]
+        record(s, actor.id, "staff.role_changed", entity="admin", entity_id=target.id, ip=ip,  # type: ignore[arg-type]
                before=before, after=_state(target))
         return _member(target)
 
@@ -135,7 +135,7 @@ def set_active(identity: Identity, admin_id: int, active: bool, *, ip: str | Non
     """Disable (its sessions end at once; open invitations die) or enable a staff account."""
     now = utcnow()
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, MANAGERS)
+        actor = active_staff(s, identity, MANAGERS)
         target = _target(s, admin_id)
         if target.is_active == bool(active):
             return _member(target)
@@ -146,7 +146,7 @@ def set_active(identity: Identity, admin_id: int, active: bool, *, ip: str | Non
         ended = 0 if active else _end_sessions(s, target.id, now)  # type: ignore[arg-type]
         if not active:
             links.spend_tokens(s, now=now, admin_id=target.id)
-        record(s, actor, "staff.enabled" if active else "staff.disabled", entity="admin", entity_id=target.id,  # type: ignore[arg-type]
+        record(s, actor.id, "staff.enabled" if active else "staff.disabled", entity="admin", entity_id=target.id,  # type: ignore[arg-type]
                ip=ip, before=before, after=_state(target), sessions_ended=ended)
         return _member(target)
 
@@ -156,13 +156,13 @@ def reset_totp(identity: Identity, admin_id: int, *, ip: str | None) -> StaffMem
     enrols again at its next sign-in."""
     now = utcnow()
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, MANAGERS)
+        actor = active_staff(s, identity, MANAGERS)
         target = _target(s, admin_id)
         before = _state(target)
         target.totp_secret = target.totp_confirmed_at = target.totp_last_step = None
         s.exec(sa.delete(AdminRecoveryCode).where(col(AdminRecoveryCode.admin_id) == target.id))
         ended = _end_sessions(s, target.id, now)  # type: ignore[arg-type]
-        record(s, actor, "staff.totp_reset", entity="admin", entity_id=target.id, ip=ip,  # type: ignore[arg-type]
+        record(s, actor.id, "staff.totp_reset", entity="admin", entity_id=target.id, ip=ip,  # type: ignore[arg-type]
                before=before, after=_state(target), sessions_ended=ended)
         return _member(target)
 
@@ -195,7 +195,7 @@ def accept_invitation(token: str, password: str, *, ip: str | None) -> str:
         admin = _invited(s, token, now, lock=True)
         links.spend_tokens(s, now=now, admin_id=admin.id)
         admin.password_hash = password_hash
-        record(s, admin, "staff.invitation_accepted", entity="admin", entity_id=admin.id, ip=ip,  # type: ignore[arg-type]
+        record(s, admin.id, "staff.invitation_accepted", entity="admin", entity_id=admin.id, ip=ip,  # type: ignore[arg-type]
                before={"password": False}, after={"password": True})
         return admin.email
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from services.accounts.sessions import Identity
+from services.accounts.staff_access import active_staff, record
 from services.admin.errors import InvalidAssignee, InvalidFilter
-from services.admin.guard import record, require_staff
 from services.core import db
 from services.core.models import Admin, Order, StaffRole, SupportTicket, TicketStatus, User
 from services.support import tickets
@@ -89,7 +89,7 @@ def list_tickets(identity: Identity, query: TicketFilter | None = None) -> Staff
     f = query or TicketFilter()
     size = max(1, min(f.page_size, MAX_PAGE_SIZE))
     with db.session() as s:
-        me = require_staff(s, identity, ROLES)
+        me = active_staff(s, identity, ROLES)
         conditions = _filters(f, me.id)  # type: ignore[arg-type]
         total = s.exec(select(sa.func.count()).select_from(SupportTicket).where(*conditions)).one()
         rows = s.exec(
@@ -115,7 +115,7 @@ def list_assignees(s: Session) -> tuple[Assignee, ...]:
 
 def get_ticket(identity: Identity, ticket_ref: str) -> StaffTicketView:
     with db.session() as s:
-        require_staff(s, identity, ROLES)
+        active_staff(s, identity, ROLES)
         assignee = s.exec(select(SupportTicket.assigned_admin_id).where(
             col(SupportTicket.display_id) == (ticket_ref or "").strip().upper()[:16])).first()
         assignees = list_assignees(s)
@@ -133,14 +133,14 @@ def _locked(s: Session, ticket_ref: str) -> SupportTicket:
 def assign(identity: Identity, ticket_ref: str, assignee_id: int | None, *, ip: str | None) -> StaffTicketView:
     """Give the ticket to an active owner or support member (None: nobody)."""
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, ROLES)
+        actor = active_staff(s, identity, ROLES)
         if assignee_id is not None and assignee_id not in {a.id for a in list_assignees(s)}:
             raise InvalidAssignee(f"admin {assignee_id} cannot take tickets")
         ticket = _locked(s, ticket_ref)
         before = ticket.assigned_admin_id
         if before != assignee_id:
             ticket.assigned_admin_id = assignee_id
-            record(s, actor, "ticket.assigned", entity="ticket", entity_id=ticket.display_id or ticket.id, ip=ip,  # type: ignore[arg-type]
+            record(s, actor.id, "ticket.assigned", entity="ticket", entity_id=ticket.display_id or ticket.id, ip=ip,  # type: ignore[arg-type]
                    before={"assignee_id": before}, after={"assignee_id": assignee_id})
     return get_ticket(identity, ticket_ref)
 
@@ -148,14 +148,14 @@ def assign(identity: Identity, ticket_ref: str, assignee_id: int | None, *, ip: 
 def set_closed(identity: Identity, ticket_ref: str, closed: bool, *, ip: str | None) -> StaffTicketView:
     """Close a ticket, or reopen it for staff."""
     with db.session() as s, s.begin():
-        actor = require_staff(s, identity, ROLES)
+        actor = active_staff(s, identity, ROLES)
         ticket = _locked(s, ticket_ref)
         before = ticket.status
         after = TicketStatus.CLOSED.value if closed else TicketStatus.OPEN.value
         if before != after and (closed or before == TicketStatus.CLOSED):
             ticket.status, ticket.updated_at = after, sa.func.now()
             ticket.closed_at = sa.func.now() if closed else None
-            record(s, actor, "ticket.closed" if closed else "ticket.reopened", entity="ticket",
+            record(s, actor.id, "ticket.closed" if closed else "ticket.reopened", entity="ticket",
                    entity_id=ticket.display_id or ticket.id, ip=ip, before={"status": before}, after={"status": after})  # type: ignore[arg-type]
     return get_ticket(identity, ticket_ref)
 
@@ -163,6 +163,6 @@ def set_closed(identity: Identity, ticket_ref: str, closed: bool, *, ip: str | N
 def reply(identity: Identity, ticket_ref: str, body: str) -> StaffTicketView:
     """Answer the customer (emailed; the ticket then waits for them); the reply is audited by `tickets`."""
     with db.session() as s:
-        actor = require_staff(s, identity, ROLES)
+        actor = active_staff(s, identity, ROLES)
     tickets.staff_reply(actor.id, ticket_ref=ticket_ref, body=body)  # type: ignore[arg-type]
     return get_ticket(identity, ticket_ref)

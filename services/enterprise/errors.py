@@ -33,12 +33,6 @@ class UserNotFound(ServiceError):
     code = "enterprise_user_not_found"
 
 
-class StaffNotAllowed(ServiceError):
-    """The caller is not staff, or their staff role does not cover this action."""
-
-    code = "enterprise_staff_not_allowed"
-
-
 class ApiKeyInvalid(ServiceError):
     """No key, a malformed key, or one whose secret does not match (HTTP 401)."""
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.accounts.sessions import Identity
-from services.accounts.staff import audit as staff_audit
+from services.accounts.staff_access import EVERY_ROLE, record, require
 from services.core import db
 from services.core.models import (
     AuditLog,
@@ -27,7 +27,6 @@ from services.core.models import (
     EnterpriseUser,
     Package,
     QuoteStatus,
-    Role,
     StaffRole,
 )
 from services.core.money import format_money
@@ -38,7 +37,6 @@ from services.enterprise.errors import (
     InvalidValidity,
     LinePackageMissing,
     QuoteNotOpen,
-    StaffNotAllowed,
 )
 from services.enterprise.quote_views import QuotePage, QuoteView, effective_status, utcnow
 from services.notifications.outbox import enqueue_email
@@ -57,12 +55,8 @@ class LinePrice:
 
 
 def staff_of(identity: Identity, roles: tuple[str, ...] = ()) -> int:
-    """The staff id of the caller if they hold one of `roles` (any staff role if empty), else `StaffNotAllowed`."""
-    if identity.role != Role.ADMIN:
-        raise StaffNotAllowed("not staff")
-    if roles and not set(roles) & set(identity.roles):
-        raise StaffNotAllowed(f"staff roles {identity.roles} cannot do this")
-    return identity.principal_id
+    """The staff id of the caller if they hold one of `roles` (any staff role if empty), else `NotPermitted`."""
+    return require(identity, roles or EVERY_ROLE).principal_id
 
 
 def quote_queue(identity: Identity, *, status: str | None, page: int = 0, page_size: int = 25) -> QuotePage:
@@ -135,11 +129,10 @@ def send_quote(identity: Identity, quote_ref: str, *, prices: Mapping[int, LineP
         quote.total_cents = sum(line.unit_price_cents * line.quantity for line in lines)  # type: ignore[operator]
         quote.status, quote.valid_until, quote.revision = QuoteStatus.PRICED, until, quote.revision + 1
         quote.priced_by_admin_id, quote.priced_at = admin_id, now
-        staff_audit(s, admin_id, "quote_sent", ip=ip, details={
-            "entity": {"type": "quote", "ref": quote_ref, "company_id": quote.enterprise_account_id},
-            "before": before, "after": {"status": QuoteStatus.PRICED.value, "total_cents": quote.total_cents,
-                                        "valid_until": until.isoformat(), "unit_prices": _prices(lines),
-                                        "revision": quote.revision}})
+        record(s, admin_id, "quote_sent", entity="quote", entity_id=quote_ref, ip=ip, before=before,
+               after={"status": QuoteStatus.PRICED.value, "total_cents": quote.total_cents,
+                      "valid_until": until.isoformat(), "unit_prices": _prices(lines), "revision": quote.revision},
+               company_id=quote.enterprise_account_id)
         _email_company(s, quote, until)
         s.flush()
         return quote_views.build(s, quote, now=now)

@@ -2,7 +2,7 @@
 limit and the volume tiers.
 
 Owners and finance staff change things; operations staff read. Each change runs with the company
-row locked and is audited (`services.accounts.staff.audit`) with the values before and after.
+row locked and is audited (`services.accounts.staff_access.record`) with the values before and after.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, delete, select
 
 from services.accounts.sessions import Identity
-from services.accounts.staff import audit
+from services.accounts.staff_access import record, require
 from services.core import db
-from services.core.models import EnterpriseAccount, LedgerKind, Role, StaffRole, VolumeTier
+from services.core.models import EnterpriseAccount, LedgerKind, StaffRole, VolumeTier
 from services.core.money import format_money
 from services.enterprise import billing, ledger
-from services.enterprise.errors import CompanyNotFound, InvalidAmount, InvalidTier, NotAllowed
+from services.enterprise.errors import CompanyNotFound, InvalidAmount, InvalidTier
 
 READ_ROLES = (StaffRole.OWNER.value, StaffRole.FINANCE.value, StaffRole.OPERATIONS.value)
 WRITE_ROLES = (StaffRole.OWNER.value, StaffRole.FINANCE.value)
@@ -51,9 +51,7 @@ class StaffCompanyView:
 
 
 def _staff(identity: Identity, roles: tuple[str, ...]) -> int:
-    if identity.role != Role.ADMIN or not set(roles) & set(identity.roles):
-        raise NotAllowed(f"staff roles {identity.roles} not in {roles}")
-    return identity.principal_id
+    return require(identity, roles).principal_id
 
 
 def _company_id(s: Session, company_ref: str) -> int:
@@ -84,8 +82,8 @@ def company(identity: Identity, company_ref: str) -> StaffCompanyView:
 
 def _audit_change(s: Session, admin_id: int, action: str, company: EnterpriseAccount, *, ip: str | None,
                   before: dict, after: dict, **extra: object) -> None:
-    audit(s, admin_id, action, ip=ip, details={"entity": f"enterprise_account:{company.display_id}",
-                                               "before": before, "after": after, **extra})
+    record(s, admin_id, action, entity="enterprise_account", entity_id=company.display_id or company.id or "",
+           ip=ip, before=before, after=after, **extra)
 
 
 def record_entry(identity: Identity, company_ref: str, *, kind: str, amount_cents: int, note: str,

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.accounts.sessions import Identity
-from services.accounts.staff import audit as staff_audit
+from services.accounts.staff_access import record as staff_record
 from services.core import db
 from services.core.models import EnterpriseAccount, EnterpriseQuote, EnterpriseUser, QuoteStatus
 from services.enterprise import companies
@@ -83,10 +83,10 @@ def create_company(identity: Identity, name: str, contact_email: str, *, credit_
     with db.session() as s, s.begin():
         created = companies.create_in(s, name, contact_email, credit_limit_cents=credit_limit_cents)
         company = s.get(EnterpriseAccount, created.company_id)
-        staff_audit(s, admin_id, "company_created", ip=ip, details={
-            "entity": {"type": "company", "ref": created.company_ref, "id": created.company_id}, "before": None,
-            "after": {"name": company.company_name, "contact_email": created.email,  # type: ignore[union-attr]
-                      "credit_limit_cents": credit_limit_cents, "status": "active"}})
+        staff_record(s, admin_id, "company_created", entity="company", entity_id=created.company_ref, ip=ip,
+                     before=None, after={"name": company.company_name,  # type: ignore[union-attr]
+                                         "contact_email": created.email, "credit_limit_cents": credit_limit_cents,
+                                         "status": "active"}, company_id=created.company_id)
         return _summary(company, 1, 0)  # type: ignore[arg-type]
 
 
@@ -101,9 +101,8 @@ def set_company_status(identity: Identity, company_ref: str, *, suspended: bool,
         before, company.status = company.status, wanted
         if before != wanted:
             action = "company_suspended" if suspended else "company_reactivated"
-            staff_audit(s, admin_id, action, ip=ip, details={
-                "entity": {"type": "company", "ref": company.display_id, "id": company.id},
-                "before": {"status": before}, "after": {"status": wanted}})
+            staff_record(s, admin_id, action, entity="company", entity_id=company.display_id or company.id or "",
+                         ip=ip, before={"status": before}, after={"status": wanted}, company_id=company.id)
             record(s, company.id, actor_type="admin", actor_id=admin_id, action=action,  # type: ignore[arg-type]
                    entity_type="company", entity_id=company.display_id or "", ip=ip,
                    details={"before": before, "after": wanted})

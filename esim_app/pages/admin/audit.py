@@ -15,7 +15,7 @@ COLUMNS = (Column("When (UTC)"), Column("Who"), Column("Action"), Column("Object
 
 
 def _json(text: rx.Var[str]) -> rx.Component:
-    return rx.el.code(text, white_space="pre-wrap", word_break="break-word", font_size="0.8rem")
+    return rx.el.code(text, class_name="cell-code")
 
 
 def _row(e: AuditRow) -> rx.Component:

@@ -6,6 +6,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.forms import error_callout, field, native_select, notice_callout
+from esim_app.components.table import plain_table
 from esim_app.components.ui import button, card
 from esim_app.pages.templates import admin_page
 from esim_app.state.admin_company import READ_ROLES, AdminCompanyState, LedgerRow, TierRow
@@ -98,11 +99,10 @@ def admin_company_page() -> rx.Component:
                 rx.cond(AdminCompanyState.can_edit, rx.vstack(_payment_form(), _limit_and_tiers(), spacing="4",
                                                               width="100%")),
                 rx.el.h2("Ledger", class_name="t-card"),
-                rx.el.table(
+                plain_table(
                     rx.el.thead(rx.el.tr(rx.el.th("Date"), rx.el.th("Entry"), rx.el.th("Order"), rx.el.th("Note"),
                                          rx.el.th("Amount", text_align="right"))),
                     rx.el.tbody(rx.foreach(AdminCompanyState.entries, _ledger_row)),
-                    class_name="table", width="100%",
                 ),
                 spacing="4", align="stretch", width="100%",
             ),

@@ -102,7 +102,7 @@ def admin_enterprise_page() -> rx.Component:
             rx.cond(C.can_manage & ~C.creating,
                     button(rx.icon("plus", size=16), "New company", on_click=C.toggle_create,
                            custom_attrs={"data-testid": "new-company"})),
-            justify="between", align="center", width="100%",
+            justify="between", align="center", width="100%", flex_wrap="wrap", gap="0.75rem",
         ),
         error_callout(C.error, testid="company-error"),
         notice_callout(C.notice),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.forms import error_callout
+from esim_app.components.table import plain_table
 from esim_app.components.ui import button, card
 from esim_app.pages.templates import business_page
 from esim_app.state.business_billing import (
@@ -63,11 +64,10 @@ def _entry_row(e: EntryRow) -> rx.Component:
 
 
 def _entries_table(rows: rx.Var) -> rx.Component:
-    return rx.el.table(
+    return plain_table(
         rx.el.thead(rx.el.tr(rx.el.th("Date"), rx.el.th("Entry"), rx.el.th("Order"), rx.el.th("Note"),
                              rx.el.th("Amount", text_align="right"))),
         rx.el.tbody(rx.foreach(rows, _entry_row)),
-        class_name="table", width="100%",
     )
 
 
@@ -96,11 +96,10 @@ def business_billing_page() -> rx.Component:
         rx.el.h2("Monthly statements", class_name="t-card"),
         rx.cond(
             BillingState.statements.length() > 0,
-            rx.el.table(
+            plain_table(
                 rx.el.thead(rx.el.tr(rx.el.th("Month"), rx.el.th("Brought forward"), rx.el.th("Charges"),
                                      rx.el.th("Payments and credits"), rx.el.th("Balance"))),
                 rx.el.tbody(rx.foreach(BillingState.statements, _statement_row)),
-                class_name="table", width="100%",
             ),
             rx.el.p("No statements yet.", class_name="t-muted"),
         ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.forms import error_callout, native_select, notice_callout
-from esim_app.components.table import Column, data_table
+from esim_app.components.table import Column, data_table, plain_table
 from esim_app.components.ui import button, card
 from esim_app.pages.templates import business_page
 from esim_app.state.bulk_orders import BulkOrderState, BulkOrdersState, FailureRow, LineRow, OrderRow, PlanChoice
@@ -176,11 +176,10 @@ def business_order_page() -> rx.Component:
                     rx.el.span("Placed: ", BulkOrderState.created),
                     spacing="5", flex_wrap="wrap",
                 ),
-                rx.el.table(
+                plain_table(
                     rx.el.thead(rx.el.tr(rx.el.th("Plan"), rx.el.th("eSIMs"), rx.el.th("Unit price"),
                                          rx.el.th("Subtotal"))),
                     rx.el.tbody(rx.foreach(BulkOrderState.lines, _line)),
-                    class_name="table", width="100%",
                 ),
                 rx.cond((BulkOrderState.status == "pending") & BulkOrderState.can_order, _payment(), _progress()),
                 spacing="4", align="stretch", width="100%",

@@ -138,7 +138,7 @@ def business_quotes_page() -> rx.Component:
             rx.cond(State.can_request & ~State.composing,
                     button(rx.icon("plus", size=16), "New quote", on_click=State.start,
                            custom_attrs={"data-testid": "new-quote"})),
-            justify="between", align="center", width="100%",
+            justify="between", align="center", width="100%", flex_wrap="wrap", gap="0.75rem",
         ),
         rx.cond(State.composing, _request_form()),
         rx.cond(~State.composing, error_callout(State.error)),

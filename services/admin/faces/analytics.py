@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from services.accounts import Identity
 from services.admin import analytics, exports
-from services.admin.analytics_access import StaffOnly, staff_roles
+from services.accounts.staff_access import active_roles as staff_roles
 from services.admin.analytics import (
     BASE_CURRENCY,
     MONEY_ROLES,
@@ -57,6 +57,6 @@ async def export_home_table(identity: Identity | None, table: str, *, period: st
 
 __all__ = [
     "BASE_CURRENCY", "EXPORT_TABLES", "HOME_ROLES", "MONEY_ROLES", "PERIODS", "AttentionRow", "Dashboard",
-    "IncidentRow", "InvalidRange", "Money", "Period", "SeriesPoint", "SplitRow", "StaffOnly", "Totals",
+    "IncidentRow", "InvalidRange", "Money", "Period", "SeriesPoint", "SplitRow", "Totals",
     "UnknownExport", "export_home_table", "load_dashboard",
 ]

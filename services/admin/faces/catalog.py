@@ -14,7 +14,6 @@ from services.admin import providers as _providers
 from services.admin.catalog import MarginPreview, MarginRulesView, MarginSaved, OfferGroupsPage, OfferRowView
 from services.admin.provider_checks import ConnectionTestView
 from services.admin.providers import ProvidersOverview, ProviderStatusView, UnknownProvider
-from services.admin.staff_access import StaffNotAllowed
 from services.catalog.overrides import OfferFlagsView
 from services.catalog.reprice import PriceChange
 from services.core.provider_runtime import get_registry
@@ -84,7 +83,7 @@ async def set_offer_choice(identity: Identity, slug: str, choice: str, *, ip: st
 __all__ = [
     "MARGIN_SCOPES", "ConnectionTestView", "MarginChange", "MarginPreview", "MarginRulesView", "MarginSaved",
     "OfferFlagsView", "OfferGroupsPage", "OfferRowView", "PriceChange", "ProviderStatusView", "ProvidersOverview",
-    "StaffNotAllowed", "UnknownProvider", "get_margin_rules", "list_offer_groups", "list_providers",
+    "UnknownProvider", "get_margin_rules", "list_offer_groups", "list_providers",
     "preview_margin", "save_margin", "set_currency_rate", "set_low_balance_threshold", "set_offer_choice",
     "set_provider_enabled", "sync_catalogue_now", "test_provider_connection",
 ]

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from services import admin, catalog
-from services.admin.staff_access import StaffNotAllowed
+from services.accounts.errors import NotPermitted
 from services.core import db
 from services.core.cache import invalidate_catalog_cache
 from services.store import settings as store
@@ -54,7 +54,10 @@ async def test_the_preview_is_exactly_what_saving_stores_and_the_storefront_show
     assert shown and all(expected[slug] == price for slug, price in shown.items())  # every Japan plan repriced
     assert [p.price_cents for p in japan_after.offers] != [p.price_cents for p in japan_before.offers]
     [row] = _audit("catalog.margin_changed", owner.principal_id)
-    assert row["entity"] == "margin:destination:JP"
+    assert row["entity"] == "margin"
+    with db.get_engine().connect() as conn:  # the audit page's object columns name the rule
+        assert conn.execute(sa.text("SELECT entity_type, entity_id FROM audit_log WHERE action = 'catalog.margin_changed'"
+                                    " AND actor_id = :id"), {"id": owner.principal_id}).one() == ("margin", "destination:JP")
     assert row["before"] == {"value": ""} and row["after"] == {"value": "80"} and row["repriced"] == preview.total
 
 
@@ -84,9 +87,9 @@ async def test_removing_a_rule_returns_to_the_next_one_in_precedence() -> None:
 @pytest.mark.parametrize("role", ["support", "finance"])
 async def test_support_and_finance_cannot_preview_or_save_margins(role: str) -> None:
     member = staff(role)
-    with pytest.raises(StaffNotAllowed):
+    with pytest.raises(NotPermitted):
         await admin.preview_margin(member, admin.MarginChange("default", "", "90"))
-    with pytest.raises(StaffNotAllowed):
+    with pytest.raises(NotPermitted):
         await admin.save_margin(member, admin.MarginChange("default", "", "90"), ip=None)
     assert store.get_store_settings().default_margin_percent == store.DEFAULTS.default_margin_percent
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from providers.registry import ProviderRegistry
 from services import admin
+from services.accounts.errors import NotPermitted
 from services.admin import providers as admin_providers
-from services.admin.staff_access import StaffNotAllowed
 from services.catalog import reprice
 from services.core import db
 from services.core.models import OrderStatus, Package
@@ -94,7 +94,7 @@ async def test_switching_back_on_restores_its_best_prices_and_both_changes_are_a
 
 @pytest.mark.parametrize("role", ["support", "finance"])
 async def test_only_owners_and_operations_switch_providers(role: str) -> None:
-    with pytest.raises(StaffNotAllowed):
+    with pytest.raises(NotPermitted):
         await admin.set_provider_enabled(staff(role), "airalo", False, ip=None)
     overview = await admin.list_providers(staff(role))  # but they may look
     assert all(p.enabled for p in overview.providers) and not overview.can_act

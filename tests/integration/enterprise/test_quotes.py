@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.accounts import passwords, sessions
+from services.accounts.errors import NotPermitted
 from services.core import db
 from services.core.models import AuditLog, EnterpriseQuote, Package
 from services.enterprise import errors, quote_pricing, quote_views, quotes
@@ -133,9 +134,9 @@ def test_roles_decide_who_requests_accepts_and_prices(database_url: str) -> None
         quotes.accept_quote(other, view.ref, revision=1, ip=None)
     support = staff_identity("support")
     assert quote_pricing.quote_for_staff(support, view.ref).ref == view.ref  # support reads
-    with pytest.raises(errors.StaffNotAllowed):
+    with pytest.raises(NotPermitted):
         quote_pricing.send_quote(support, view.ref, prices={}, valid_until=TODAY, ip=None)
-    with pytest.raises(errors.StaffNotAllowed):
+    with pytest.raises(NotPermitted):
         quote_pricing.quote_queue(admin, status=None)
     assert quote_pricing.quote_for_staff(staff_identity("owner"), view.ref).status == "priced"
 
