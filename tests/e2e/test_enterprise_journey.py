@@ -30,10 +30,7 @@ def _employees_csv(path: pathlib.Path, tag: str, *, bad: bool) -> str:
     return str(path)
 
 
-def test_staff_create_a_company_that_buys_20_esims_on_a_quote_and_hands_them_out(
-        app_url: str, page: Page, browser: Browser, tmp_path: pathlib.Path) -> None:
-    tag = uuid.uuid4().hex[:8]
-    company, contact = f"Globex {tag}", f"travel-{tag}@example.com"
+def _staff_create_the_company(page: Page, app_url: str, company: str, contact: str) -> None:
     staff_signs_in(page, app_url, "/admin/enterprise", role="owner")
     page.get_by_test_id("new-company").click()
     page.get_by_test_id("company-name").fill(company)
@@ -42,7 +39,8 @@ def test_staff_create_a_company_that_buys_20_esims_on_a_quote_and_hands_them_out
     page.get_by_test_id("create-company").click()
     expect(page.get_by_test_id("company-row").filter(has_text=company)).to_contain_text("$5,000.00")
 
-    buyer = browser.new_context(accept_downloads=True).new_page()  # the company's own browser
+
+def _company_requests_a_quote(buyer: Page, app_url: str, contact: str) -> str:
     contact_sets_password(buyer, app_url, contact)
     business_signs_in(buyer, app_url, contact, "/business/quotes")
     buyer.get_by_test_id("new-quote").click()
@@ -53,9 +51,11 @@ def test_staff_create_a_company_that_buys_20_esims_on_a_quote_and_hands_them_out
     buyer.get_by_test_id("quote-note").fill("Offsite in Lisbon")
     buyer.get_by_test_id("quote-submit").click()
     expect(buyer).to_have_url(re.compile(r"/business/quotes/QTE\w+$"))
-    ref = buyer.url.rsplit("/", 1)[1]
     expect(buyer.get_by_test_id("quote-status")).to_have_text("requested")
+    return buyer.url.rsplit("/", 1)[1]
 
+
+def _staff_price_it(page: Page, app_url: str, ref: str) -> None:
     page.goto(app_url + "/admin/quotes")
     page.get_by_test_id("quote-row").filter(has_text=ref).click()
     expect(page).to_have_url(re.compile(rf"/admin/quotes/{ref}$"))
@@ -64,6 +64,8 @@ def test_staff_create_a_company_that_buys_20_esims_on_a_quote_and_hands_them_out
     expect(page.get_by_test_id("quote-status")).to_have_text("priced")
     expect(page.get_by_test_id("quote-total")).to_have_text("$50.00")
 
+
+def _company_accepts_and_pays_on_account(buyer: Page, app_url: str) -> None:
     buyer.reload()
     expect(buyer.get_by_test_id("quote-total")).to_have_text("$50.00")
     buyer.get_by_test_id("accept-quote").click()
@@ -74,33 +76,53 @@ def test_staff_create_a_company_that_buys_20_esims_on_a_quote_and_hands_them_out
     expect(buyer.get_by_test_id("bulk-progress")).to_have_text(f"{EMPLOYEES} of {EMPLOYEES}", timeout=120_000)
     expect(buyer.get_by_test_id("order-status")).to_have_text("completed")
     order_ref = buyer.url.rsplit("/", 1)[1]
-    mail = buyer.context.new_page()
+    mail = buyer.context.new_page()  # the "order ready" email
     assert inbox_link(mail, app_url, order_ref, re.compile(rf"/business/orders/{order_ref}")).endswith(order_ref)
     mail.close()
 
+
+def _company_assigns_by_csv(buyer: Page, app_url: str, folder: pathlib.Path, tag: str) -> None:
     buyer.goto(app_url + "/business/esims")
     expect(buyer.get_by_test_id("esim-row")).to_have_count(EMPLOYEES)
-    buyer.get_by_test_id("assign-csv").set_input_files(_employees_csv(tmp_path / "bad.csv", tag, bad=True))
+    buyer.get_by_test_id("assign-csv").set_input_files(_employees_csv(folder / "bad.csv", tag, bad=True))
     buyer.get_by_test_id("assign-submit").click()
     expect(buyer.get_by_test_id("assign-error-row")).to_have_count(1)
     expect(buyer.get_by_test_id("assign-error-row")).to_contain_text(f"Line {BAD_LINE}:")
     expect(buyer.get_by_test_id("assign-error")).to_contain_text("nothing was assigned")
-    buyer.get_by_test_id("assign-csv").set_input_files(_employees_csv(tmp_path / "good.csv", tag, bad=False))
+    buyer.get_by_test_id("assign-csv").set_input_files(_employees_csv(folder / "good.csv", tag, bad=False))
     buyer.get_by_test_id("assign-submit").click()
     expect(buyer.get_by_test_id("assign-result")).to_contain_text(f"Assigned {EMPLOYEES} eSIMs")
     expect(buyer.get_by_test_id("assign-error")).to_have_count(0)
     expect(buyer.get_by_test_id("esim-status").filter(has_text="Assigned")).to_have_count(EMPLOYEES)
 
-    employee = browser.new_context().new_page()  # no account, just the email
-    employee.goto(app_url + inbox_link(employee, app_url, f"e{BAD_LINE - 2}-{tag}@example.com", INSTALL))
+
+def _employee_installs(employee: Page, app_url: str, email: str) -> None:
+    employee.goto(app_url + inbox_link(employee, app_url, email, INSTALL))
     expect(employee.get_by_test_id("esim-lpa")).to_contain_text("LPA:1$")
     shown = employee.get_by_test_id("esim-lpa").inner_text().strip()
     assert qr_text(employee.get_by_test_id("esim-qr")) == [shown]
 
+
+def _company_exports_allocations(buyer: Page) -> list[dict[str, str]]:
     buyer.get_by_test_id("export-kind").select_option("allocations")
     with buyer.expect_download() as download:
         buyer.get_by_test_id("export-csv").click()
-    rows = list(csv.DictReader(io.StringIO(pathlib.Path(download.value.path()).read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(pathlib.Path(download.value.path()).read_text(encoding="utf-8"))))
+
+
+def test_staff_create_a_company_that_buys_20_esims_on_a_quote_and_hands_them_out(
+        app_url: str, page: Page, browser: Browser, tmp_path: pathlib.Path) -> None:
+    tag = uuid.uuid4().hex[:8]
+    company, contact = f"Globex {tag}", f"travel-{tag}@example.com"
+    _staff_create_the_company(page, app_url, company, contact)
+    buyer = browser.new_context(accept_downloads=True).new_page()  # the company's own browser
+    ref = _company_requests_a_quote(buyer, app_url, contact)
+    _staff_price_it(page, app_url, ref)
+    _company_accepts_and_pays_on_account(buyer, app_url)
+    _company_assigns_by_csv(buyer, app_url, tmp_path, tag)
+    _employee_installs(browser.new_context().new_page(), app_url, f"e{BAD_LINE - 2}-{tag}@example.com")
+
+    rows = _company_exports_allocations(buyer)
     assert len(rows) == EMPLOYEES
     assert sorted(r["recipient_email"] for r in rows) == sorted(f"e{i}-{tag}@example.com" for i in range(EMPLOYEES))
 

@@ -1,7 +1,8 @@
 """Rules of the codebase that a reader relies on, checked on every run.
 
 Small modules and functions; the UI never reaches for threads, the provider registry or the ORM;
-provider identities live only in `providers/`; every error code a service raises has words.
+provider identities live only in `providers/`; every error code a service raises has words; the UI
+uses no deprecated Reflex router API.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ def test_no_module_or_function_is_too_long():
 def test_the_ui_leaves_threads_registry_and_orm_to_services():
     hits = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in _python_files("esim_app")
             for n, line in enumerate(p.read_text().splitlines(), 1) if UI_FORBIDDEN.search(line)]
+    assert hits == []
+
+
+def test_the_ui_reads_route_arguments_without_the_deprecated_router_page():
+    """`self.router.page` logs a deprecation on every use and goes in Reflex 1.0 (reflex-guide.md):
+    route arguments are state vars (`self.order_ref`), the URL is `self.router.url`."""
+    hits = [f"{p.relative_to(ROOT)}:{n}" for p in _python_files("esim_app")
+            for n, line in enumerate(p.read_text().splitlines(), 1) if "router.page" in line]
     assert hits == []
 
 
