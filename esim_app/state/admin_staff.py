@@ -160,7 +160,7 @@ class StaffInviteState(AuthState):
     error: str = ""
 
     def _link_token(self) -> str:
-        return str(self.router.page.params.get("link_token", ""))[:200]
+        return str(self.link_token)[:200]  # type: ignore[attr-defined]  (route argument)
 
     @rx.event
     async def load(self) -> None:

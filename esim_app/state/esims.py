@@ -281,7 +281,7 @@ class InstallState(AuthState):
     async def load(self) -> None:
         self.found, self.checked, self.error = False, False, ""
         self.lpa = self.smdp_address = self.matching_id = self.qr_data_uri = self.ios_install_url = ""
-        token = str(self.router.page.params.get("install_token", ""))[:200]
+        token = str(self.install_token)[:200]  # type: ignore[attr-defined]  (route argument)
         try:
             view = await enterprise.open_install(token)
         except ServiceError as exc:

@@ -20,12 +20,11 @@ from services.core.models import (
     BulkOrderStatus,
     EnterpriseAccount,
     Esim,
-    EsimStatus,
     LedgerEntry,
     LedgerKind,
 )
 from services.core.money import format_money
-from services.enterprise import ledger, quote_views
+from services.enterprise import inventory, ledger, quote_views
 from services.enterprise.errors import InvalidAmount
 from services.enterprise.purchasing import BILLING_ROLES, company_of
 
@@ -36,6 +35,8 @@ KIND_WORDS = {LedgerKind.CHARGE: "Charge", LedgerKind.PAYMENT: "Payment", Ledger
 
 @dataclass(frozen=True, slots=True)
 class EsimCounts:
+    """The overview's figures; the counts are the inventory's derived statuses (`inventory.STATUSES`)."""
+
     in_stock: int
     assigned: int
     active: int
@@ -100,14 +101,14 @@ def _spend(s: Session, company_id: int, start: dt.datetime, end: dt.datetime) ->
     return int(total)
 
 
-def esim_counts(s: Session, company_id: int) -> EsimCounts:
-    """The company's eSIMs by state. `assigned` is 0 until allocations exist: wire it to them at merge."""
-    rows = s.exec(select(Esim.status, sa.func.count(), sa.func.coalesce(sa.func.sum(Esim.used_mb), 0))
-                  .where(col(Esim.enterprise_account_id) == company_id).group_by(Esim.status)).all()
-    by_status = {status: (int(n), int(used)) for status, n, used in rows}
-    return EsimCounts(in_stock=by_status.get(EsimStatus.NOT_INSTALLED, (0, 0))[0], assigned=0,
-                      active=by_status.get(EsimStatus.ACTIVE, (0, 0))[0],
-                      data_used_mb=sum(used for _, used in by_status.values()))
+def _esim_figures(s: Session, company_id: int, now: dt.datetime) -> EsimCounts:
+    """The overview's eSIM figures: the inventory's status counts (the one source of them, so the
+    overview and the /business/esims chips agree) and the data used by all the company's eSIMs."""
+    counts = inventory.status_counts(s, company_id, now)
+    used = s.exec(select(sa.func.coalesce(sa.func.sum(Esim.used_mb), 0))
+                  .where(col(Esim.enterprise_account_id) == company_id)).one()
+    return EsimCounts(in_stock=counts["in_stock"], assigned=counts["assigned"], active=counts["active"],
+                      data_used_mb=int(used))
 
 
 def quotes_waiting(s: Session, company_id: int) -> int | None:
@@ -127,7 +128,7 @@ def overview(identity: Identity, *, now: dt.datetime | None = None) -> Overview:
         money = lambda cents: format_money(cents, state.currency)  # noqa: E731
         return Overview(company.company_name, money(_spend(s, company_id, this_month, now + dt.timedelta(days=1))),  # type: ignore[union-attr]
                         money(_spend(s, company_id, last_month, this_month)), money(state.limit_cents),
-                        money(state.outstanding_cents), money(state.available_cents), esim_counts(s, company_id),
+                        money(state.outstanding_cents), money(state.available_cents), _esim_figures(s, company_id, now),
                         int(in_progress), quotes_waiting(s, company_id))
 
 

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import re
-import time
-import uuid
 
-import pyotp
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from providers.registry import build_registry
-from services.accounts import passwords
 from services.core import db
 from services.core.money import format_money
 from services.core.provider_runtime import sandbox_urls
@@ -24,24 +19,8 @@ from services.core.models import Package
 from services.core.settings import Settings
 from services.orders import ordering
 from tests.e2e.conftest import APP_ENV
+from tests.e2e.helpers import staff_signs_in
 from tests.support.orders import best_offer, new_customer, paid_order
-from tests.support.staff import staff_sign_in, totp_secret
-
-PASSWORD = "a long admin passphrase"
-
-
-def _sign_in(page: Page, app_url: str, path: str) -> None:
-    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
-    admin_id = passwords.create_admin(email, PASSWORD, name="Olive", staff_role="owner")
-    staff_sign_in(email, PASSWORD)  # enrols TOTP; the browser signs in with the next code
-    totp = pyotp.TOTP(totp_secret(admin_id))
-    page.goto(app_url + path)
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.get_by_test_id("totp-input").fill(totp.generate_otp(totp.timecode(time.time()) + 1))
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "/?$"))
 
 
 def _japan_prices() -> dict[str, int]:
@@ -63,7 +42,7 @@ def _reset(*keys: str) -> None:
 def test_the_owner_previews_and_saves_japans_margin_and_the_storefront_shows_it(app_url: str, page: Page) -> None:
     before = _japan_prices()
     try:
-        _sign_in(page, app_url, "/admin/packages")
+        staff_signs_in(page, app_url, "/admin/packages")
         page.get_by_test_id("margin-destination").select_option("dest:JP")
         page.get_by_test_id("margin-value").fill("150")
         page.get_by_test_id("preview-margin").click()
@@ -110,7 +89,7 @@ async def _new_order_in(group_key: str) -> tuple[str, str]:
 def test_the_owner_switches_a_provider_off_and_a_new_order_goes_to_another(app_url: str, page: Page) -> None:
     group_key = best_offer("airalo").group_key  # Airalo is the best price here, and others sell it too
     try:
-        _sign_in(page, app_url, "/admin/providers")
+        staff_signs_in(page, app_url, "/admin/providers")
         row = page.get_by_test_id("provider-row").filter(has_text="Airalo")
         expect(row.get_by_test_id("provider-state")).to_have_text("On")
         row.get_by_test_id("test-connection").click()

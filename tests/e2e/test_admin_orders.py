@@ -7,25 +7,19 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import re
-import time
-import uuid
 
-import pyotp
 from playwright.sync_api import Page, expect
 
 from providers.registry import build_registry
-from services.accounts import passwords
 from services.core.provider_runtime import sandbox_urls
 from services.core.settings import Settings
 from services.orders import ordering
 from services.payments import stripe_payments
 from services.sandbox import localstripe
 from tests.e2e.conftest import APP_ENV
+from tests.e2e.helpers import staff_signs_in
 from tests.e2e.test_admin_refunds import app_stripe  # noqa: F401  (fixture)
 from tests.support.orders import best_offer, new_customer, order_row
-from tests.support.staff import staff_sign_in, totp_secret
-
-PASSWORD = "a long owner passphrase"
 
 
 async def _paid_order(user_id: int) -> str:
@@ -49,25 +43,10 @@ async def _paid_order(user_id: int) -> str:
         await registry.aclose()
 
 
-def _sign_in_owner(page: Page, app_url: str) -> None:
-    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
-    admin_id = passwords.create_admin(email, PASSWORD, name="Olive", staff_role="owner")
-    staff_sign_in(email, PASSWORD)  # enrols TOTP; the browser signs in with the app's next code
-    totp = pyotp.TOTP(totp_secret(admin_id))
-    page.goto(app_url + "/admin/orders")
-    expect(page).to_have_url(re.compile(r"/admin/login\?next=%2Fadmin%2Forders$"))
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.get_by_test_id("totp-input").fill(totp.generate_otp(totp.timecode(time.time()) + 1))
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/admin/orders/?$"))
-
-
 def test_owner_finds_a_paid_order_refunds_it_and_sees_it_on_the_timeline(app_url: str, app_stripe, page: Page) -> None:
     with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
         ref = pool.submit(asyncio.run, _paid_order(new_customer())).result(timeout=120)
-    _sign_in_owner(page, app_url)
+    staff_signs_in(page, app_url, "/admin/orders")
     page.get_by_test_id("order-search").fill(ref)
     page.get_by_test_id("order-search").press("Enter")
     row = page.get_by_test_id("order-row")

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import re
 import time
-import uuid
 
-import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from providers.registry import build_registry
 from services import orders
-from services.accounts import passwords
 from services.core import db
 from services.core.provider_runtime import sandbox_urls
 from services.core.settings import Settings, get_settings
@@ -24,10 +20,8 @@ from services.orders import ordering
 from services.payments import stripe_payments
 from services.sandbox import localstripe
 from tests.e2e.conftest import APP_ENV
+from tests.e2e.helpers import staff_signs_in
 from tests.support.orders import best_offer, new_customer, order_row
-from tests.support.staff import staff_sign_in, totp_secret
-
-PASSWORD = "a long admin passphrase"
 
 
 async def _request_in_review(user_id: int) -> str:
@@ -69,18 +63,7 @@ def app_stripe(app_url: str, monkeypatch: pytest.MonkeyPatch):
 def test_support_approves_a_refund_request_and_it_leaves_the_queue(app_url: str, app_stripe, page: Page) -> None:
     with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
         ref = pool.submit(asyncio.run, _request_in_review(new_customer())).result(timeout=120)
-    email = f"support-{uuid.uuid4().hex[:8]}@example.com"
-    admin_id = passwords.create_admin(email, PASSWORD, name="Sam", staff_role="support")
-    staff_sign_in(email, PASSWORD)  # enrols TOTP; the browser signs in with the app's next code
-    totp = pyotp.TOTP(totp_secret(admin_id))
-    page.goto(app_url + "/admin/support")
-    expect(page).to_have_url(re.compile(r"/admin/login\?next=%2Fadmin%2Fsupport$"))
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.get_by_test_id("totp-input").fill(totp.generate_otp(totp.timecode(time.time()) + 1))
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/admin/support/?$"))
+    staff_signs_in(page, app_url, "/admin/support", role="support")
     row = page.get_by_test_id("refund-request-row").filter(has_text=ref)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Trip cancelled")

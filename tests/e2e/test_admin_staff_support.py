@@ -4,16 +4,13 @@ staff member, who sets a password from the emailed link and enrols TOTP at the f
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pyotp
 from playwright.sync_api import Browser, Page, expect
 
-from services.accounts import passwords
-from tests.support.staff import staff_sign_in, totp_secret
+from tests.e2e.helpers import staff_signs_in
 
-PASSWORD = "a long admin passphrase"
 CODE = re.compile(r"\b(\d{6})\b")
 INVITE = re.compile(r"/admin/invite/[A-Za-z0-9_-]+")
 
@@ -46,28 +43,13 @@ def _customer_opens_a_ticket(page: Page, app_url: str, subject: str) -> str:
     return email
 
 
-def _owner_signs_in(page: Page, app_url: str, target: str) -> str:
-    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
-    admin_id = passwords.create_admin(email, PASSWORD, name="Olive")  # as `esim create-admin` does
-    staff_sign_in(email, PASSWORD)  # enrols TOTP; the browser signs in with the app's next code
-    totp = pyotp.TOTP(totp_secret(admin_id))
-    page.goto(app_url + target)
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.get_by_test_id("totp-input").fill(totp.generate_otp(totp.timecode(time.time()) + 1))
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(re.escape(target) + "/?$"))
-    return email
-
-
 def test_owner_replies_to_a_ticket_and_the_customer_sees_it(app_url: str, page: Page, browser: Browser) -> None:
     subject = f"No data in Osaka {uuid.uuid4().hex[:6]}"
     customer = _customer_opens_a_ticket(page, app_url, subject)
     staff_context = browser.new_context()
     try:
         owner = staff_context.new_page()
-        _owner_signs_in(owner, app_url, "/admin/support")
+        staff_signs_in(owner, app_url, "/admin/support")
         row = owner.get_by_test_id("ticket-row").filter(has_text=subject)
         expect(row).to_have_count(1)
         expect(row).to_contain_text(customer)
@@ -89,7 +71,7 @@ def test_owner_replies_to_a_ticket_and_the_customer_sees_it(app_url: str, page: 
 def test_owner_invites_support_staff_who_sets_a_password_and_enrols(app_url: str, page: Page,
                                                                     browser: Browser) -> None:
     invitee = f"sam-{uuid.uuid4().hex[:8]}@example.com"
-    _owner_signs_in(page, app_url, "/admin/staff")
+    staff_signs_in(page, app_url, "/admin/staff")
     page.get_by_test_id("invite-email").fill(invitee)
     page.get_by_test_id("invite-name").fill("Sam")
     page.get_by_test_id("invite-role").select_option("support")

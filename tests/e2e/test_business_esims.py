@@ -5,21 +5,15 @@ the allocations CSV, one row per person."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import pathlib
-import re
 import uuid
 
-import PIL.Image
-import zxingcpp
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import COMPANY_PASSWORD, INSTALL, business_signs_in, inbox_link, qr_text
 from tests.support.enterprise import company_esims, company_user
-
-PASSWORD = "a long business passphrase"
-INSTALL = re.compile(r"/install/[A-Za-z0-9_-]+")
 PEOPLE = 5
 
 
@@ -31,22 +25,13 @@ def _csv(path: pathlib.Path, tag: str, *, bad_line: int | None) -> str:
     return str(path)
 
 
-def _sign_in(page: Page, app_url: str, email: str) -> None:
-    page.goto(app_url + "/business/esims")
-    expect(page).to_have_url(re.compile(r"/business/login\?next="))
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/business/esims/?$"))
-
-
 def test_a_company_assigns_its_esims_by_csv_and_an_employee_installs(app_url: str, page: Page,
                                                                       tmp_path: pathlib.Path) -> None:
     tag = uuid.uuid4().hex[:8]
     email = f"travel-{tag}@example.com"
-    company_id, _ = company_user(email, PASSWORD, company="Acme Travel")
+    company_id, _ = company_user(email, COMPANY_PASSWORD, company="Acme Travel")
     company_esims(company_id, PEOPLE)
-    _sign_in(page, app_url, email)
+    business_signs_in(page, app_url, email, "/business/esims")
     expect(page.get_by_test_id("esim-row")).to_have_count(PEOPLE)
     expect(page.get_by_test_id("esim-status").first).to_have_text("In stock")
 
@@ -70,14 +55,9 @@ def test_a_company_assigns_its_esims_by_csv_and_an_employee_installs(app_url: st
     assert sorted(r[3] for r in rows[1:]) == sorted(f"t{i}-{tag}@example.com" for i in range(PEOPLE))
 
     employee = page.context.new_page()
-    employee.goto(app_url + "/sandbox/inbox")
-    message = employee.get_by_test_id("inbox-message").filter(has_text=f"t2-{tag}@example.com").first
-    expect(message).to_be_visible()
-    employee.goto(app_url + INSTALL.search(message.inner_text()).group(0))
+    employee.goto(app_url + inbox_link(employee, app_url, f"t2-{tag}@example.com", INSTALL))
     expect(employee.get_by_test_id("esim-lpa")).to_contain_text("LPA:1$")
     shown = employee.get_by_test_id("esim-lpa").inner_text().strip()
-    src = employee.get_by_test_id("esim-qr").get_attribute("src") or ""
-    image = PIL.Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
-    assert [code.text for code in zxingcpp.read_barcodes(image)] == [shown]
+    assert qr_text(employee.get_by_test_id("esim-qr")) == [shown]
     assert shown in (employee.get_by_test_id("ios-install-link").get_attribute("href") or "").replace(
         "%3A", ":").replace("%24", "$")

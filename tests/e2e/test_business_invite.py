@@ -7,23 +7,16 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from services.enterprise import companies
-
-LINK = re.compile(r"/business/invite/([A-Za-z0-9_-]+)")
-PASSWORD = "a long business passphrase"
-
-
-def _link_from_inbox(page: Page, app_url: str, email: str) -> str:
-    page.goto(app_url + "/sandbox/inbox")
-    message = page.get_by_test_id("inbox-message").filter(has_text=email).first
-    expect(message).to_be_visible()
-    return LINK.search(message.inner_text()).group(0)
+from tests.e2e.helpers import COMPANY_PASSWORD as PASSWORD
+from tests.e2e.helpers import INVITE as LINK
+from tests.e2e.helpers import inbox_link
 
 
 def test_an_invited_admin_sets_a_password_signs_in_and_invites_a_colleague(app_url: str, page: Page) -> None:
     email = f"travel-{uuid.uuid4().hex[:8]}@example.com"
     colleague = f"ops-{uuid.uuid4().hex[:8]}@example.com"
     companies.create_company("Acme Travel", email)
-    link = _link_from_inbox(page, app_url, email)
+    link = inbox_link(page, app_url, email, LINK)
 
     page.goto(app_url + link)
     expect(page.get_by_text(email)).to_be_visible()
@@ -51,7 +44,7 @@ def test_an_invited_admin_sets_a_password_signs_in_and_invites_a_colleague(app_u
     page.get_by_test_id("invite-user").click()
     expect(page.get_by_test_id("user-row")).to_have_count(2)
     expect(page.get_by_test_id("user-row").nth(1)).to_contain_text("invited")
-    assert LINK.search(_link_from_inbox(page.context.new_page(), app_url, colleague))
+    assert inbox_link(page.context.new_page(), app_url, colleague, LINK)
 
     page.goto(app_url + link)  # the invitation worked once
     expect(page.get_by_test_id("form-error")).to_contain_text("has been used")

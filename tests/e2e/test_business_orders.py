@@ -8,9 +8,9 @@ from sqlmodel import col, select
 
 from services.core import db
 from services.core.models import EnterpriseAccount, Package, VolumeTier
+from tests.e2e.helpers import COMPANY_PASSWORD as PASSWORD
+from tests.e2e.helpers import business_signs_in
 from tests.support.enterprise import company_user
-
-PASSWORD = "a long business passphrase"
 
 
 def _plan() -> Package:
@@ -28,12 +28,7 @@ def test_a_company_admin_orders_three_esims_on_account_and_sees_3_of_3(app_url: 
         s.get(EnterpriseAccount, company_id).credit_limit_cents = plan.price_cents * 100  # type: ignore[union-attr]
         s.add(VolumeTier(enterprise_account_id=company_id, min_quantity=3, discount_bp=1000))
 
-    page.goto(app_url + "/business/orders")
-    expect(page).to_have_url(re.compile(r"/business/login\?next="))
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/business/orders/?$"))
+    business_signs_in(page, app_url, email, "/business/orders")
 
     page.get_by_test_id("plan-search").fill(plan.destination_name)
     page.get_by_test_id("plan-search").press("Enter")

@@ -6,52 +6,13 @@ user's next page load ends at the sign-in page, which says why."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
-import pyotp
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from services.accounts import passwords
 from services.core import db
-from tests.support.staff import staff_sign_in, totp_secret
-
-STAFF_PASSWORD = "a long admin passphrase"
-COMPANY_PASSWORD = "a long business passphrase"
-INVITE = re.compile(r"/business/invite/([A-Za-z0-9_-]+)")
-
-
-def _staff_signs_in(page: Page, app_url: str) -> None:
-    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
-    admin_id = passwords.create_admin(email, STAFF_PASSWORD, name="Olive", staff_role="operations")
-    staff_sign_in(email, STAFF_PASSWORD)  # enrols TOTP; the browser signs in with the app's next code
-    totp = pyotp.TOTP(totp_secret(admin_id))
-    page.goto(app_url + "/admin/enterprise")
-    expect(page).to_have_url(re.compile(r"/admin/login\?next=%2Fadmin%2Fenterprise$"))
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(STAFF_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.get_by_test_id("totp-input").fill(totp.generate_otp(totp.timecode(time.time()) + 1))
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/admin/enterprise/?$"))
-
-
-def _contact_sets_password_and_signs_in(page: Page, app_url: str, email: str) -> None:
-    page.goto(app_url + "/sandbox/inbox")
-    message = page.get_by_test_id("inbox-message").filter(has_text=email).first
-    expect(message).to_be_visible()
-    page.goto(app_url + INVITE.search(message.inner_text()).group(0))
-    page.get_by_test_id("password-input").fill(COMPANY_PASSWORD)
-    page.get_by_test_id("password-confirm").fill(COMPANY_PASSWORD)
-    page.get_by_test_id("set-password").click()
-    expect(page.get_by_test_id("password-set")).to_be_visible()
-    page.goto(app_url + "/business/quotes")
-    expect(page).to_have_url(re.compile(r"/business/login\?next=%2Fbusiness%2Fquotes$"))
-    page.get_by_test_id("email-input").fill(email)
-    page.get_by_test_id("password-input").fill(COMPANY_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/business/quotes/?$"))
+from tests.e2e.helpers import COMPANY_PASSWORD, business_signs_in, contact_sets_password, staff_signs_in
 
 
 def _bulk_orders(quote_ref: str) -> list[tuple[str, int]]:
@@ -64,7 +25,7 @@ def _bulk_orders(quote_ref: str) -> list[tuple[str, int]]:
 def test_a_company_requests_a_quote_staff_price_it_and_the_company_accepts_once(
         app_url: str, page: Page, browser: Browser) -> None:
     company, email = f"Initech {uuid.uuid4().hex[:6]}", f"travel-{uuid.uuid4().hex[:8]}@example.com"
-    _staff_signs_in(page, app_url)
+    staff_signs_in(page, app_url, "/admin/enterprise", role="operations")
     page.get_by_test_id("new-company").click()
     page.get_by_test_id("company-name").fill(company)
     page.get_by_test_id("company-email").fill(email)
@@ -75,7 +36,8 @@ def test_a_company_requests_a_quote_staff_price_it_and_the_company_accepts_once(
     expect(row.get_by_test_id("company-status")).to_have_text("active")
 
     buyer = browser.new_context().new_page()  # the company's own browser
-    _contact_sets_password_and_signs_in(buyer, app_url, email)
+    contact_sets_password(buyer, app_url, email)
+    business_signs_in(buyer, app_url, email, "/business/quotes")
     buyer.get_by_test_id("new-quote").click()
     plan = buyer.get_by_test_id("quote-plan")
     expect(plan.locator("option")).not_to_have_count(1)  # the plans have loaded

@@ -102,7 +102,7 @@ def _assign_card() -> rx.Component:
             rx.el.h2("Give eSIMs to people", class_name="t-card"),
             rx.el.label("One person a line: name, email", html_for=PASTE_ID, class_name="t-secondary"),
             rx.el.textarea(name="lines", id=PASTE_ID, rows=5, placeholder="Ada Lovelace, ada@example.com",
-                           class_name="input", width="100%", custom_attrs={"data-testid": "assign-paste"},
+                           width="100%", custom_attrs={"data-testid": "assign-paste"},
                            style={"padding": "0.625rem 0.75rem", "border_radius": "0.5rem",
                                   "border": "1px solid var(--gray-7)", "background": "var(--color-panel-solid)",
                                   "color": "inherit", "font": "inherit"}),

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from services.core import db
 from services.core.models import AuditLog, EmailOutbox, EnterpriseAccount, EsimAllocation
-from services.enterprise import allocation, installs, inventory
+from services.enterprise import allocation, billing, installs, inventory
 from services.enterprise.distribution_errors import (
     ALREADY_ALLOCATED,
     AllocationConflict,
@@ -177,6 +177,22 @@ def test_only_admins_and_operations_assign_and_only_their_company_esims(database
         allocation.revoke(other, refs[0])
     assert refused.value.code == "enterprise_esim_not_found"  # type: ignore[attr-defined]
     assert _live(admin.org_id) == 0 and inventory.list_inventory(other).total == 1  # type: ignore[arg-type]
+
+
+def test_the_overview_counts_esims_as_the_inventory_does(database_url: str) -> None:
+    """The overview's "eSIMs assigned" once said 0 whatever was handed out: its figures are the
+    inventory's status counts now."""
+    admin = member("admin")
+    cid = admin.org_id
+    company_esims(cid, 4)  # type: ignore[arg-type]
+    company_esims(cid, 1, status="active", used_mb=100)  # type: ignore[arg-type]
+    company_esims(cid, 1, status="active", used_mb=0)  # type: ignore[arg-type]
+    allocation.assign_text(admin, "Ada, ada@example.com\nBo, bo@example.com\nCy, cy@example.com")
+    allocation.revoke(admin, inventory.list_inventory(admin, search="cy@").rows[0].esim_ref)
+    home = billing.overview(member("viewer", company_id=cid))
+    assert home.esims == billing.EsimCounts(in_stock=2, assigned=2, active=1, data_used_mb=100)
+    counts = inventory.esim_counts(admin)
+    assert (counts["in_stock"], counts["assigned"], counts["installed"], counts["active"]) == (2, 2, 1, 1)
 
 
 def test_inventory_derives_statuses_and_filters_searches_and_pages(database_url: str) -> None:

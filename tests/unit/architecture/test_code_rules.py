@@ -1,7 +1,8 @@
 """Rules of the codebase that a reader relies on, checked on every run.
 
 Small modules and functions; the UI never reaches for threads, the provider registry or the ORM;
-provider identities live only in `providers/`; every error code a service raises has words.
+provider identities live only in `providers/`; every error code a service raises has words; the UI
+uses no deprecated Reflex router API and no class that the theme does not style.
 """
 
 from __future__ import annotations
@@ -44,6 +45,24 @@ def test_the_ui_leaves_threads_registry_and_orm_to_services():
     hits = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in _python_files("esim_app")
             for n, line in enumerate(p.read_text().splitlines(), 1) if UI_FORBIDDEN.search(line)]
     assert hits == []
+
+
+def test_the_ui_reads_route_arguments_without_the_deprecated_router_page():
+    """`self.router.page` logs a deprecation on every use and goes in Reflex 1.0 (reflex-guide.md):
+    route arguments are state vars (`self.order_ref`), the URL is `self.router.url`."""
+    hits = [f"{p.relative_to(ROOT)}:{n}" for p in _python_files("esim_app")
+            for n, line in enumerate(p.read_text().splitlines(), 1) if "router.page" in line]
+    assert hits == []
+
+
+def test_every_class_the_ui_names_has_a_style_in_the_theme():
+    """A class with no rule is silently unstyled (the statement and ledger tables once rendered with the
+    browser's centred headers): each literal `class_name` in esim_app has a selector in assets/theme.css."""
+    css = (ROOT / "assets" / "theme.css").read_text()
+    named = {name for p in _python_files("esim_app")
+             for literal in re.findall(r'class_name="([^"{}]*)"', p.read_text()) for name in literal.split()}
+    assert named, "no class names found: the pattern no longer matches the code"
+    assert sorted(n for n in named if not re.search(rf"\.{re.escape(n)}(?![\w-])", css)) == []
 
 
 def test_provider_ids_are_named_only_in_the_provider_layer():
