@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .tools
 BUN_VERSION := 1.4.4
+AXE_VERSION := 4.14.1
 APP_PORT ?= 3000
 
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
@@ -24,7 +25,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
 	$(BIN)/esim serve
 
-test: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) /usr/bin/chromium
+test: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) $(TOOLS)/.axe-core-$(AXE_VERSION) /usr/bin/chromium
 	$(BIN)/python -m tests.run
 
 # Every package, direct or not, comes from a hash-checked lock; the project itself adds none.
@@ -48,6 +49,12 @@ lock: $(VENV)/.installed
 
 $(TOOLS)/.bun-$(BUN_VERSION):
 	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund bun@$(BUN_VERSION)
+	@touch $@
+
+# axe-core, the accessibility rules the e2e layer injects into each page (tests/e2e/test_accessibility.py).
+# A prefix of its own: `npm install --no-save` into $(TOOLS) would prune bun, which no package.json lists.
+$(TOOLS)/.axe-core-$(AXE_VERSION):
+	npm install --prefix $(TOOLS)/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 	@touch $@
 
 /usr/bin/chromium:

@@ -38,10 +38,14 @@ storefront_page(routes.HOME, f"{BRAND} · Travel eSIM data plans for 190+ countr
                 branded=False,
                 description="Prepaid eSIM data plans for travellers: compare networks, pay securely, "
                             "install in a minute.")(landing_page)
-storefront_page(routes.DESTINATION, PlanListState.title, PlanListState.load_country)(plan_list_page)
-storefront_page(routes.REGION, PlanListState.title, PlanListState.load_region)(plan_list_page)
-storefront_page(routes.GLOBAL, "Global eSIM plans", PlanListState.load_global)(plan_list_page)
-storefront_page("/plans/[plan_ref]", PlanDetailState.title, PlanDetailState.load)(plan_detail_page)
+storefront_page(routes.DESTINATION, PlanListState.title, PlanListState.load_country,
+                description=PlanListState.description)(plan_list_page)
+storefront_page(routes.REGION, PlanListState.title, PlanListState.load_region,
+                description=PlanListState.description)(plan_list_page)
+storefront_page(routes.GLOBAL, "Global eSIM plans", PlanListState.load_global,
+                description=PlanListState.description)(plan_list_page)
+storefront_page("/plans/[plan_ref]", PlanDetailState.title, PlanDetailState.load,
+                description=PlanDetailState.description)(plan_detail_page)
 
 storefront_page("/checkout/[plan_ref]", "Checkout", CheckoutState.load, indexed=False)(checkout_page)
 storefront_page("/orders/[order_ref]", "Your order", OrderStatusState.load, indexed=False)(

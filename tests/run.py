@@ -2,7 +2,7 @@
 
 Playwright keeps an event loop on the main thread, which clashes with pytest-asyncio, so the
 browser layer runs apart (as Reflex's own suite does). Prints the counts of every layer, then
-what the security tests measured (read from the same junit reports).
+what the security and accessibility tests measured (read from the same junit reports).
 """
 
 from __future__ import annotations
@@ -48,6 +48,18 @@ def security_line(reports: list[pathlib.Path]) -> str:
     return f"security: handlers checked={handlers} unsigned-webhooks refused={webhooks} headers={headers}"
 
 
+def a11y_line(reports: list[pathlib.Path]) -> str:
+    """What axe-core found (tests/e2e/test_accessibility.py records `a11y_pages` and `a11y_violations`
+    per colour mode): pages counts each page once per mode."""
+    properties = [(p.get("name"), p.get("value", "0")) for report in reports for case in _testcases(report)
+                  for p in case.iter("property")]
+    pages = [int(value) for name, value in properties if name == "a11y_pages"]
+    if not pages:
+        return "a11y: unchecked"
+    violations = sum(int(value) for name, value in properties if name == "a11y_violations")
+    return f"a11y: pages={sum(pages)} violations={violations}"
+
+
 def main() -> int:
     summary, failed, reports = [], False, []
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,6 +72,7 @@ def main() -> int:
             summary.append(f"{name}: {passed} passed, {c['failures'] + c['errors']} failed, {c['skipped']} skipped")
             failed |= code != 0 or c["tests"] == 0
         summary.append(security_line(reports))
+        summary.append(a11y_line(reports))
     print("\n".join(["", "test layers:", *(f"  {line}" for line in summary)]))
     return 1 if failed else 0
 

@@ -71,11 +71,16 @@ def _select(label: str, options: rx.Var[list[Option]], value: rx.Var[str], on_ch
 
 
 def currency_select() -> rx.Component:
+    """The trigger is the button a screen reader lands on: it carries the name (the high-level
+    `rx.select` leaves it nameless)."""
     return rx.vstack(
         rx.el.label("Show prices in", class_name="t-caption"),
-        rx.select(DisplayCurrencyState.currencies, value=DisplayCurrencyState.currency,
-                  on_change=DisplayCurrencyState.set_currency, aria_label="Display currency",
-                  custom_attrs=_tid("currency-select")),
+        rx.select.root(
+            rx.select.trigger(aria_label="Show prices in", custom_attrs=_tid("currency-select")),
+            rx.select.content(rx.foreach(DisplayCurrencyState.currencies, lambda c: rx.select.item(c, value=c))),
+            value=DisplayCurrencyState.currency,
+            on_change=DisplayCurrencyState.set_currency,
+        ),
         spacing="1",
     )
 

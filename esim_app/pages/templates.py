@@ -36,18 +36,20 @@ def _branded(title: str | rx.Var[str]) -> str | rx.Var[str]:
     return title + f" · {get_settings().brand_name}"
 
 
-def storefront_page(route: str, title: str | rx.Var[str], *on_load: EventType[()], description: str = "",
-                    indexed: bool = True, branded: bool = True) -> Callable[[Page], Page]:
+def storefront_page(route: str, title: str | rx.Var[str], *on_load: EventType[()],
+                    description: str | rx.Var[str] | None = None, indexed: bool = True,
+                    branded: bool = True) -> Callable[[Page], Page]:
     """A storefront page for everyone: header and footer, the visitor's sign-in state and currency.
 
-    `indexed=False` keeps a utility page (sign-in, checkout, an order) out of search engines.
+    `indexed=False` keeps a utility page (sign-in, checkout, an order) out of search engines;
+    `description` (text, or a state var filled by the page's loader) is its meta description.
     """
     def register(body: Page) -> Page:
         def page() -> rx.Component:
             return storefront_shell(body())
 
         page.__name__ = body.__name__
-        rx.page(route=route, title=_branded(title) if branded else title, description=description or None,
+        rx.page(route=route, title=_branded(title) if branded else title, description=description,
                 meta=None if indexed else NOINDEX,
                 on_load=[AuthState.identify, DisplayCurrencyState.load, *on_load])(page)
         return body

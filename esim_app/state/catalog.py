@@ -68,6 +68,34 @@ def _options(choices: tuple[catalog.Choice, ...]) -> list[Option]:
     return [Option(c.key, c.label) for c in choices]
 
 
+GENERIC_DESCRIPTION = "Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute."
+
+
+def list_description(view: catalog.PlanListView) -> str:
+    """The meta description of a plan list, from what it sells (in the store currency)."""
+    where = {"local": f"in {view.name}", "regional": f"across {len(view.coverage)} countries in {view.name}",
+             "global": f"in {len(view.coverage)} countries worldwide"}.get(view.kind, f"in {view.name}")
+    if not view.offers:
+        return f"Prepaid eSIM data {where} for travellers: compare networks, pay securely, install in a minute."
+    cheapest = min(view.offers, key=lambda o: o.price_cents)
+    days = sorted(o.validity_days for o in view.offers)
+    span = f"{days[0]} days" if days[0] == days[-1] else f"{days[0]} to {days[-1]} days"
+    plans = "1 plan" if len(view.offers) == 1 else f"{len(view.offers)} plans"
+    return (f"Prepaid eSIM data {where}: {plans} from "
+            f"{format_money(cheapest.price_cents, cheapest.currency)}, valid {span}. "
+            "Delivered by email, installed in a minute, no roaming charges.")
+
+
+def plan_description(detail: catalog.PlanDetailView) -> str:
+    """The meta description of one plan: what it gives, where, for how long and for how much."""
+    o = detail.offer
+    where = o.destination_name if o.coverage_count <= 1 else f"{o.coverage_count} countries ({o.destination_name})"
+    data = "Unlimited data" if o.unlimited else f"{format_data_size(o.data_mb, unlimited=False)} of data"
+    return (f"{data} for {o.validity_days} days in {where} "
+            f"for {format_money(o.price_cents, o.currency)}: a prepaid eSIM, one payment, no subscription. "
+            "Installed in a minute.")
+
+
 class DisplayCurrencyState(rx.State):
     """The visitor's display currency, remembered in the browser; rates and policies are the admin's."""
 
@@ -99,6 +127,7 @@ class PlanListState(rx.State):
     title: str = ""
     flag: str = ""
     subtitle: str = ""
+    description: str = GENERIC_DESCRIPTION  # the page's meta description, set from the unfiltered list
     kind: str = "local"  # local | regional | global
     plans: list[PlanCard] = []
     covered: list[Country] = []
@@ -150,6 +179,7 @@ class PlanListState(rx.State):
             self.title = "Region not found" if kind == "regional" else "Destination not found"
             return None
         await self._show(view)
+        self.description = list_description(view)
         return view
 
     async def _reload(self) -> None:
@@ -203,6 +233,7 @@ class PlanListState(rx.State):
 
 class PlanDetailState(rx.State):
     title: str = "eSIM plan"
+    description: str = GENERIC_DESCRIPTION
     loaded: bool = False
     found: bool = False
     plan: PlanCard | None = None
@@ -232,6 +263,7 @@ class PlanDetailState(rx.State):
         self.coverage = _countries(detail.coverage)
         self.operator, self.supports_topup = detail.operator or "", detail.supports_topup
         self.kind, self.title = detail.offer.kind, f"{detail.offer.name} eSIM"
+        self.description = plan_description(detail)
 
 
 class LandingState(rx.State):

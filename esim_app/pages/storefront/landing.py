@@ -126,7 +126,7 @@ def _destination_card(dest: Destination) -> rx.Component:
     return rx.el.a(
         card(
             rx.vstack(
-                rx.el.span(dest.flag, class_name="flag"),
+                rx.el.span(dest.flag, class_name="flag", aria_hidden="true"),
                 rx.el.span(dest.name, font_weight="600", font_size="1.0625rem"),
                 rx.hstack(rx.el.span(rx.cond(LandingState.from_prices.contains(code),
                                              "From " + LandingState.from_prices[code], "See plans"),
@@ -139,8 +139,7 @@ def _destination_card(dest: Destination) -> rx.Component:
             padding="1.25rem",
             height="100%",
         ),
-        href=routes.destination(dest.slug),
-        aria_label=f"{dest.name} eSIM plans",
+        href=routes.destination(dest.slug),  # named by its text: the country and its lowest price
         custom_attrs={"data-testid": "popular-destination"},
     )
 

@@ -1,0 +1,115 @@
+"""axe-core on every page a traveller sees, in light and in dark mode: zero violations at any impact.
+
+axe-core comes from the npm registry (the Makefile's tools target puts it in .tools/axe); each page is
+loaded, waited for until its content is on screen, then `axe.min.js` is injected and `axe.run()`
+looks at the rendered page. One browser context per colour mode: the public pages and the sign-in
+pages signed out, then a customer signs in (the emailed code, as a person would) for checkout and the
+account pages. The report names each rule, its impact and the elements it flagged.
+
+Each mode records `a11y_pages` and `a11y_violations` for `make test`'s summary line
+(`a11y: pages=N violations=0`, tests/run.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.test_support_and_profile import _sign_in
+from tests.support.server import ROOT
+
+AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+# route, and the hook whose appearance says the page finished loading its data
+PUBLIC = [
+    ("/", "[data-testid=popular-destination]"),
+    ("/destinations/japan", "[data-testid=plan-card]"),
+    ("/regions/europe", "[data-testid=plan-card]"),
+    ("/global", "[data-testid=plan-card]"),
+    ("/plans/{plan}", "[data-testid=plan-price]"),
+    ("/checkout/{plan}", "[data-testid=checkout-sign-in]"),
+    ("/login", "[data-testid=email-input]"),
+    ("/business/login", "[data-testid=email-input]"),
+    ("/admin/login", "[data-testid=email-input]"),
+]
+SIGNED_IN = [
+    ("/checkout/{plan}", "[data-testid=pay-button]"),
+    ("/account", "main h1"),
+    ("/account/esims", "main h1"),
+    ("/account/orders", "main h1"),
+    ("/account/support", "[data-testid=new-ticket]"),
+    ("/account/profile", "[data-testid=profile-save]"),
+]
+
+
+def _violations(page: Page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const results = await axe.run(document, {resultTypes: ["violations"]});
+        return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 120),
+                                      why: (n.failureSummary || "").split("\\n").slice(1, 2).join("").trim()}))}));
+    }""")
+
+
+def _check(page: Page, url: str, ready: str) -> list[str]:
+    page.goto(url)
+    expect(page.locator(ready).first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    return [_describe(url, v) for v in _violations(page)]
+
+
+def _describe(url: str, violation: dict) -> str:
+    """One violation: the rule, its impact, and up to five flagged elements (selector, markup, reason)."""
+    nodes = violation["nodes"]
+    lines = [f"{url.split('/', 3)[-1] or '/'}: {violation['id']} ({violation['impact']}) {violation['help']}"]
+    lines += [f"    {n['target']}  {n['html']}  {n['why']}" for n in nodes[:5]]
+    if len(nodes) > 5:
+        lines.append(f"    ... and {len(nodes) - 5} more")
+    return "\n".join(lines)
+
+
+def _ticket_thread(page: Page, app_url: str) -> list[str]:
+    """The one account page that needs a row first: a support ticket's thread."""
+    page.goto(app_url + "/account/support")
+    page.get_by_label("Subject").fill("Which plan for a week in Osaka?")
+    page.get_by_label("Message").fill("Is 3 GB enough for maps and messages?")
+    page.get_by_test_id("new-ticket").click()
+    expect(page.get_by_test_id("ticket-row")).to_have_count(1)
+    page.get_by_test_id("ticket-row").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/account/support/TKT"))
+    return _check(page, page.url, "[data-testid=ticket-message]")
+
+
+@pytest.fixture(params=["light", "dark"])
+def mode_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[tuple[str, Page]]:
+    """A page in a browser context that prefers `mode`; the app follows the system preference."""
+    context = browser.new_context(color_scheme=request.param, viewport={"width": 1280, "height": 900},
+                                  bypass_csp=True)  # the app's CSP rightly refuses the injected axe script
+    yield request.param, context.new_page()
+    context.close()
+
+
+def test_no_axe_violations_on_customer_pages(app_url: str, mode_page: tuple[str, Page], record_property) -> None:
+    assert AXE.exists(), f"{AXE} is missing: `make test` installs it (the .tools/.axe-core-* target)"
+    mode, page = mode_page
+    page.goto(app_url + "/destinations/japan")
+    page.get_by_test_id("plan-card").first.get_by_role("link", name="Details").click()
+    expect(page).to_have_url(re.compile(r"/plans/"))
+    expect(page.locator("html")).to_have_class(re.compile(rf"\b{mode}\b"))  # the colour mode really applies
+    plan = page.url.rstrip("/").rsplit("/", 1)[1]
+    found: list[str] = []
+    for route, ready in PUBLIC:
+        found += _check(page, app_url + route.format(plan=plan), ready)
+    _sign_in(page, app_url, "/account")  # a new customer, by the emailed code
+    for route, ready in SIGNED_IN:
+        found += _check(page, app_url + route.format(plan=plan), ready)
+    found += _ticket_thread(page, app_url)
+    pages = len(PUBLIC) + len(SIGNED_IN) + 1
+    record_property("a11y_pages", pages)
+    record_property("a11y_violations", len(found))
+    print(f"a11y ({mode}): pages={pages} violations={len(found)}")
+    assert not found, f"axe-core found {len(found)} violation(s) in {mode} mode:\n" + "\n".join(found)
