@@ -87,7 +87,10 @@ def sync_packages() -> None:
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    workers: int = typer.Option(1, "--workers", min=1, max=32,
+                                help="Web worker processes; more than 1 needs REDIS_URL (Reflex keeps page state there)."),
+) -> None:
     """What `make run` does: migrate, fill an empty catalogue, start sandbox payments, serve the app."""
     import os
     import subprocess
@@ -99,6 +102,7 @@ def serve() -> None:
     from services.core.models import Package
     from services.sandbox import tooling as sandbox
 
+    _check_workers(load_or_exit(), workers)
     settings = _serving_settings()
     migrations.upgrade()
     with db.session() as s:
@@ -107,15 +111,69 @@ def serve() -> None:
         with sandbox.command_registry(settings) as registry:
             report = run_sync_packages(registry)
         typer.echo(f"catalogue: {report.enabled_offers} offers on sale")
-    env = dict(os.environ)
+    env = dict(os.environ) | _workers_env(settings, workers)
     if not settings.stripe_secret_key and not settings.is_production:
         env |= sandbox.stripe_env(settings, state_file=os.path.join(settings.data_dir, "localstripe.pickle"))
         typer.echo(f"payments: Stripe emulator on {env['STRIPE_API_BASE']} (test card 4242 4242 4242 4242)")
     port = str(settings.app_port)
-    typer.echo(f"serving on http://{settings.bind_host}:{port} once built (BIND_HOST sets the address)")
+    typer.echo(f"serving on http://{settings.bind_host}:{port} with {workers} worker(s) once built "
+               "(BIND_HOST sets the address)")
     reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
     raise typer.Exit(subprocess.call([reflex, "run", "--env", "prod", "--frontend-port", port, "--backend-port", port,
                                       "--backend-host", settings.bind_host], env=env))
+
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    """Refuse several web workers without a Redis that answers, before anything is built: each browser
+    tab's state must be reachable from every worker (Reflex's Redis state manager)."""
+    if workers == 1:
+        return
+    if not settings.redis_url:
+        typer.echo(f"error: --workers {workers} needs REDIS_URL (every worker must reach each page's state "
+                   "in Redis); set it, or serve with --workers 1", err=True)
+        raise typer.Exit(2)
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=3).ping()
+    except (redis.RedisError, ValueError) as exc:
+        typer.echo(f"error: --workers {workers}: REDIS_URL does not answer ({exc})", err=True)
+        raise typer.Exit(2) from None
+
+
+def _workers_env(settings: Settings, workers: int) -> dict[str, str]:
+    """Environment for Reflex's server: exactly `workers` Granian workers; with several, page state in
+    Redis and (sandbox) one simulators process that every worker shares."""
+    from services.sandbox import simulators
+
+    env = {"GRANIAN_WORKERS": str(workers)}
+    if workers > 1:
+        env["REFLEX_REDIS_URL"] = settings.redis_url
+    if not settings.simulated_providers or (workers == 1 and not settings.simulators_url):
+        return env  # the app serves the simulators itself
+    env |= simulators.shared_webhook_tokens(settings)
+    if not settings.simulators_url:
+        env["SIMULATORS_URL"] = simulators.ensure_running(settings)
+        typer.echo(f"providers: simulators on {env['SIMULATORS_URL']} (shared by every worker; "
+                   "give `esim jobs` the same SIMULATORS_URL)")
+    return env
+
+
+@app.command()
+def simulators(port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port on 127.0.0.1 (default 8421).")) -> None:
+    """Serve the sandbox provider simulators as their own process (what SIMULATORS_URL points at), so
+    several web workers and job processes share one simulated world."""
+    from services.sandbox import simulators as sims
+
+    settings = load_or_exit()
+    problem = sims.problem(settings)
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
+    port = port or sims.PORT
+    typer.echo(f"simulators of {', '.join(settings.simulated_providers)} on {sims.base_url(port)}"
+               "/_sandbox/providers/<id> (set SIMULATORS_URL to that origin for every web and job process)")
+    sims.serve(settings, port)
 
 
 def _serving_settings() -> Settings:

@@ -1,8 +1,7 @@
 """The backend's own HTTP routes, mounted in front of Reflex's (ours win on a path clash)."""
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.routing import BaseRoute, Route
 
 from esim_app.http import admin_exports, business_api, exports
 from esim_app.http.admin_export import customer_export
@@ -17,21 +16,11 @@ from services import sandbox
 from services.core import get_settings
 
 
-class _AtRoot:
-    """Serve a mounted app as if it ran alone: it sees paths without the mount prefix."""
-
-    def __init__(self, app: ASGIApp, prefix: str) -> None:
-        self.app, self.prefix = app, prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"].removeprefix(self.prefix) or "/"
-        await self.app({**scope, "path": path, "raw_path": path.encode(), "root_path": ""}, receive, send)
-
-
 def _sandbox_routes() -> list[BaseRoute]:
     """The simulators of providers without credentials, served by the app itself outside production
-    (loopback clients only, see `sandbox.SandboxGuard`); their webhooks come back here."""
-    return [Mount(prefix, app=_AtRoot(app, prefix)) for prefix, app in sandbox.simulator_mounts(get_settings())]
+    (loopback clients only, see `sandbox.SandboxGuard`); their webhooks come back here. None when they
+    run as their own process (`esim simulators`, `SIMULATORS_URL`), as with several web workers."""
+    return sandbox.simulator_routes(get_settings())
 
 
 def build_api() -> Starlette:

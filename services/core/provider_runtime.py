@@ -2,7 +2,9 @@
 
 In sandbox mode (no credentials, not production) the web app serves the three simulators itself
 under `/_sandbox/providers/<id>`, so every process that reaches the app shares one simulated
-world (orders placed by the app are found by the jobs). The client code path is the real one.
+world (orders placed by the app are found by the jobs). With several web workers each would serve its
+own world, so they run as one process of their own instead (`esim simulators`, `SIMULATORS_URL`).
+The client code path is the real one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ SANDBOX_PREFIX = "/_sandbox/providers"
 
 
 def sandbox_urls(settings: Settings) -> dict[str, str]:
-    base = f"http://127.0.0.1:{settings.app_port}{SANDBOX_PREFIX}"
+    """Each simulated provider's address: the simulators' own process (`SIMULATORS_URL`, serving the same
+    paths) when set, else the web app that serves them itself."""
+    origin = settings.simulators_url.rstrip("/") or f"http://127.0.0.1:{settings.app_port}"
+    base = f"{origin}{SANDBOX_PREFIX}"
     return {provider_id: f"{base}/{provider_id}" for provider_id in settings.esim_providers}
 
 

@@ -50,6 +50,9 @@ class Settings(ProviderSettings):
     provider_timeout_seconds: float = Field(default=20.0, gt=0)
     # Redis shared by every process: provider rate limits count across all of them ("" = per process).
     redis_url: str = ""
+    # Sandbox: the provider simulators' own process (`esim simulators`), shared by every web worker and
+    # job process; empty = the web app serves them itself (one process only).
+    simulators_url: str = ""
 
     # Payments and mail (used by later features; listed here so there is one place).
     stripe_secret_key: str = ""
@@ -102,6 +105,13 @@ class Settings(ProviderSettings):
             raise ValueError("is not a database URL") from None
         if url.drivername.split("+")[0] not in ("postgresql", "postgres"):
             raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("simulators_url")
+    @classmethod
+    def _http_origin(cls, value: str) -> str:
+        if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
+            raise ValueError("must be an http:// address such as http://127.0.0.1:8421")
         return value
 
     @field_validator("encryption_keys")

@@ -81,8 +81,12 @@ def start(
 def stop(port: int) -> None:
     """Stop the localstripe this process started on `port` (no-op if none)."""
     proc = _processes.pop(port, None)
-    if proc is None:
-        return
+    if proc is not None:
+        terminate(proc)
+
+
+def terminate(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM a child, SIGKILL it after 10 s, and reap it."""
     proc.terminate()
     try:
         proc.wait(timeout=10)
