@@ -8,6 +8,7 @@ import uuid
 import reflex as rx
 import sqlalchemy as sa
 from reflex.istate.data import PageData
+from reflex_base import constants
 
 from esim_app.state.esims import EsimsState, InstallState
 from services.accounts import passwords
@@ -61,6 +62,7 @@ async def test_an_operations_user_uploads_a_csv_fixes_a_bad_line_and_takes_one_b
     bob = next(r for r in state.rows if r.recipient == "Bob")
     assert bob.revocable and not bob.link_endable
 
+    rx.State.setup_dynamic_args({"install_token": constants.RouteArgType.SINGLE})  # as the app registers it
     install = tab(InstallState, "")
     install.parent_state.parent_state.rx_router_page = PageData.from_router_data(  # type: ignore[union-attr]
         {"pathname": "/install/x", "query": {"install_token": _link("bob-p@example.com")}})
