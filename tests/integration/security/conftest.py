@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from services.core import get_settings
+from tests.integration.security.world import World, build_world
 
 
 @pytest.fixture
@@ -16,3 +17,9 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     yield monkeypatch
     monkeypatch.undo()
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="package")
+def world(database_url: str) -> World:
+    """The handler inventory's world, built once for the handler, controls and business API sections."""
+    return build_world()

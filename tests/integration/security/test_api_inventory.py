@@ -11,7 +11,7 @@ import httpx
 
 from esim_app.http.api import build_api
 from esim_app.http.business_api.endpoints import OPERATIONS
-from tests.integration.security.test_handler_inventory import World, _rows, world  # noqa: F401  (the fixture)
+from tests.integration.security.world import World, _rows
 from tests.support.business_api import API_REQUESTS, api_failures, api_world, bearer, wrong_scope_key
 from tests.support.http_server import serve
 

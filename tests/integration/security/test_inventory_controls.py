@@ -7,17 +7,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from tests.integration.security.test_handler_inventory import (  # noqa: F401  (world is the fixture)
-    ARGS,
-    ROUTE_ARGS,
-    SINGLE,
-    World,
-    _browser_tab,
-    _call,
-    _leaks,
-    _rows,
-    world,
-)
+from tests.integration.security.test_handler_inventory import ARGS, ROUTE_ARGS, SINGLE, _browser_tab, _call, _leaks
+from tests.integration.security.world import World, _rows
 from tests.support.tabs import tab
 
 
