@@ -1,8 +1,12 @@
 """`make test`: unit, integration and end-to-end layers, each in its own pytest process.
 
 Playwright keeps an event loop on the main thread, which clashes with pytest-asyncio, so the
-browser layer runs apart (as Reflex's own suite does). Prints the counts of every layer, then
-what the security and accessibility tests measured (read from the same junit reports).
+browser layer runs apart (as Reflex's own suite does). Unit tests run first; then the integration
+and browser layers run side by side (each on its own databases and ports): the browser layer spends
+most of its time waiting for pages and the integration layer waiting for PostgreSQL, so together
+they take little longer than the slower one. Each layer's output is printed whole when it ends.
+Prints the counts of every layer, then what the security and accessibility tests measured (read
+from the same junit reports).
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
-LAYERS = (
-    ("unit", ["tests/unit", "-p", "no:playwright"]),
-    ("integration", ["tests/integration", "-p", "no:playwright"]),
-    ("e2e", ["tests/e2e"]),
+STAGES = (  # layers of one stage run side by side; stages run one after the other
+    (("unit", ["tests/unit", "-p", "no:playwright"]),),
+    (("integration", ["tests/integration", "-p", "no:playwright"]), ("e2e", ["tests/e2e"])),
 )
 
 
@@ -60,17 +64,41 @@ def a11y_line(reports: list[pathlib.Path]) -> str:
     return f"a11y: pages={sum(pages)} violations={violations}"
 
 
+def run_stage(layers: tuple[tuple[str, list[str]], ...], tmp: pathlib.Path) -> dict[str, int]:
+    """Run the layers side by side, each writing to its own log; print each log whole as it ends.
+    Returns each layer's exit code."""
+    running = {}
+    for name, args in layers:
+        log = (tmp / f"{name}.log").open("w+")
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", *args, f"--junitxml={tmp / f'{name}.xml'}", "-q"],
+                                stdout=log, stderr=subprocess.STDOUT)
+        running[name] = (proc, log)
+    codes = {}
+    while running:
+        for name, (proc, log) in list(running.items()):
+            if proc.poll() is None:
+                continue
+            log.seek(0)
+            print(f"\n===== {name} =====\n{log.read()}", flush=True)
+            log.close()
+            codes[name] = proc.returncode
+            del running[name]
+        time.sleep(1)
+    return codes
+
+
 def main() -> int:
     summary, failed, reports = [], False, []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, args in LAYERS:
-            report = pathlib.Path(tmp) / f"{name}.xml"
-            reports.append(report)
-            code = subprocess.call([sys.executable, "-m", "pytest", *args, f"--junitxml={report}", "-q"])
-            c = _counts(report)
-            passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
-            summary.append(f"{name}: {passed} passed, {c['failures'] + c['errors']} failed, {c['skipped']} skipped")
-            failed |= code != 0 or c["tests"] == 0
+        for stage in STAGES:
+            codes = run_stage(stage, pathlib.Path(tmp))
+            for name, _ in stage:
+                report = pathlib.Path(tmp) / f"{name}.xml"
+                reports.append(report)
+                c = _counts(report)
+                passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
+                summary.append(f"{name}: {passed} passed, {c['failures'] + c['errors']} failed, {c['skipped']} skipped")
+                failed |= codes[name] != 0 or c["tests"] == 0
         summary.append(security_line(reports))
         summary.append(a11y_line(reports))
     print("\n".join(["", "test layers:", *(f"  {line}" for line in summary)]))
