@@ -35,7 +35,7 @@ def publish() -> None:
     engine changed nothing there). A failure is logged, not raised: the change itself is
     committed and the other workers catch up within the cache's TTL.
     """
-    if not db.get_engine.cache_info().currsize:
+    if not db.engine_open():
         return
     try:
         with db.get_engine().connect() as conn:
