@@ -126,7 +126,7 @@ def get_order_detail(order_ref: str) -> OrderDetail:
         others = alternatives(s, order, package, settings)  # type: ignore[arg-type]
         esims = _esims(s, order.id)  # type: ignore[arg-type]
         key = OrderKey(order.id, order.display_id, order.created_at, order.currency,  # type: ignore[arg-type]
-                       user.email if user else "")
+                       user.email if user else "", order.client_reference, order.provider_order_id or "")
         timeline = tuple(order_timeline(s, key))
     cost = cost_cents(order.cost_micros, package.cost_currency, settings)  # type: ignore[union-attr]
     status = order.status

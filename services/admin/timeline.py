@@ -2,10 +2,10 @@
 
 Each source reads one record of the order's life and turns its rows into `TimelineEvent`s: the
 order itself, card charges, Stripe webhook events, the audit log (payment, provider outcomes,
-refund steps, staff actions with before/after), the emails sent about it, refunds and the refund
-request. Another record joins by `register_source` (e.g. a table of provider calls with their
-latency): a function of (session, `OrderKey`) returning events. No source shows an eSIM's
-activation secret or an email's body.
+refund steps, staff actions with before/after), the provider calls made for it (each attempt at
+each provider, failovers and status checks, with latency, HTTP status and error), the emails sent
+about it, refunds and the refund request. Another record joins by `register_source`: a function of
+(session, `OrderKey`) returning events. No source shows an eSIM's activation secret or an email's body.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from services.core.models import (
     CardChargeAttempt,
     EmailOutbox,
     PaymentRefund,
+    ProviderCall,
     RefundRequest,
     StripeEvent,
 )
+from providers.specs import SPECS
 from services.core.money import format_money
 
 MAX_EVENTS_PER_SOURCE = 200
@@ -43,6 +45,8 @@ class OrderKey:
     created_at: dt.datetime
     currency: str
     customer_email: str  # "" for an order without a customer
+    client_reference: str = ""  # ordering sends `<client_reference>-<provider id>` to each provider
+    provider_order_id: str = ""  # the accepted provider order (status checks, cancellation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,35 @@ def _audit_rows(s: Session, order: OrderKey) -> Iterable[TimelineEvent]:
         actor = (name or email or f"staff #{row.actor_id}") if row.actor_type == "admin" else row.actor_type
         title = _TITLES.get(row.action, row.action.replace("_", " ").replace(".", ": ", 1).capitalize())
         yield TimelineEvent(row.created_at, _audit_kind(row), title, _short(row.details), actor)  # type: ignore[arg-type]
+
+
+def _provider_subjects(order: OrderKey) -> tuple[str, ...]:
+    """What the order's provider calls name (`provider_calls.subject`): our reference at each provider
+    (orders, top-ups, look-ups after a timeout) and the accepted order's id. Calls by ICCID (usage
+    syncs) are the eSIM's life, not the order's."""
+    ours = [f"{order.client_reference}-{spec.id}"[:64] for spec in SPECS] if order.client_reference else []
+    return tuple(ours + ([order.provider_order_id] if order.provider_order_id else []))
+
+
+def _provider_name(provider_id: str) -> str:
+    return next((spec.display_name for spec in SPECS if spec.id == provider_id), provider_id)
+
+
+@register_source
+def _provider_calls(s: Session, order: OrderKey) -> Iterable[TimelineEvent]:
+    subjects = _provider_subjects(order)
+    if not subjects:
+        return
+    rows = s.exec(select(ProviderCall).where(col(ProviderCall.subject).in_(subjects))
+                  .where(col(ProviderCall.started_at) >= order.created_at - dt.timedelta(minutes=5))
+                  .order_by(col(ProviderCall.started_at)).limit(MAX_EVENTS_PER_SOURCE)).all()
+    for call in rows:
+        parts = ([f"HTTP {call.http_status}"] if call.http_status else []) + (
+            [f"error {call.error_code}"] if call.error_code else []) + (
+            [f"{call.rate_limit_hits} rate-limited answers"] if call.rate_limit_hits else [])
+        name = _provider_name(call.provider_id)
+        title = f"{name}: {call.operation.replace('_', ' ')} {call.outcome.replace('_', ' ')} in {call.latency_ms} ms"
+        yield TimelineEvent(call.started_at, "provider", title, "; ".join(parts), name)
 
 
 @register_source

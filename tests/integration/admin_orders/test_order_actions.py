@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from providers.registry import ProviderRegistry
+from providers.sandbox.server import Sandbox
 from services import admin
 from services.core import db
 from services.core.models import AuditLog, OrderStatus
@@ -70,6 +71,30 @@ async def test_the_timeline_of_a_fulfilled_then_refunded_order_shows_everything(
     assert (staff_event.kind, staff_event.actor) == ("staff", "Owner Tester") and "before" in staff_event.detail
     assert [e.at for e in detail.timeline] == sorted(e.at for e in detail.timeline)
     assert all("LPA:" not in e.detail for e in detail.timeline)  # never the activation secret
+
+
+async def test_the_timeline_shows_each_provider_attempt_with_its_latency_and_error(
+        sandbox: Sandbox, customer: int, registry: ProviderRegistry) -> None:
+    # given Airalo refuses the plan, so ordering fails over to another provider
+    package = best_offer("airalo")
+    sandbox.sim("airalo").faults.failing_package_ids = {package.provider_package_id}
+    order_id = paid_order(customer, package)
+    await ordering.fulfil_paid_order(order_id, registry=registry)
+    # when support opens the order
+    detail = await admin.get_order(staff("support"), order_ref=_ref(order_id))
+    # then both attempts are on the timeline, as the provider calls were recorded
+    with db.get_engine().connect() as conn:
+        calls = conn.execute(sa.text(
+            "SELECT provider_id, latency_ms, outcome, http_status, error_code FROM provider_calls"
+            " WHERE subject LIKE :r AND operation = 'create_order' ORDER BY started_at"),
+            {"r": order_row(order_id).client_reference + "-%"}).all()
+    attempts = [e for e in detail.timeline if e.kind == "provider" and " create order " in e.title]
+    assert [c.provider_id for c in calls] == ["airalo", detail.provider_id] and detail.provider_id != "airalo"
+    failed, delivered = attempts
+    assert failed.title == f"Airalo: create order error in {calls[0].latency_ms} ms" and failed.actor == "Airalo"
+    assert failed.detail == f"HTTP {calls[0].http_status}; error {calls[0].error_code}"
+    assert delivered.title.endswith(f" create order ok in {calls[1].latency_ms} ms")
+    assert detail.timeline.index(failed) < detail.timeline.index(delivered)
 
 
 async def test_a_replayed_refund_confirmation_refunds_once_and_finance_may_not_refund(
