@@ -12,6 +12,12 @@ def _tid(name: str) -> dict[str, str]:
     return {"data-testid": name}
 
 
+def best_value_badge() -> rx.Component:
+    """On the plans with the lowest price per GB of the page (`services.catalog.value`)."""
+    return rx.el.span("Best value", class_name="badge-best", title="Lowest price per GB of these plans",
+                      custom_attrs=_tid("best-price"))
+
+
 def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details: bool = True) -> rx.Component:
     """One offer. `checkout_query` is appended to the checkout link (top-ups name the eSIM there)."""
     return card(
@@ -19,8 +25,7 @@ def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details
             rx.hstack(
                 rx.el.span(plan.destination_name, class_name="t-caption"),
                 rx.spacer(),
-                rx.cond(plan.is_best_price,
-                        rx.el.span("Best price", class_name="badge-best", custom_attrs=_tid("best-price"))),
+                rx.cond(plan.is_best_value, best_value_badge()),
                 width="100%",
                 align="center",
             ),

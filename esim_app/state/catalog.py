@@ -25,7 +25,7 @@ class PlanCard:
     price: str
     approx_price: str  # in the display currency when it is not USD, else ""
     per_gb: str
-    is_best_price: bool
+    is_best_value: bool  # the lowest price per GB of the plans shown beside it
     coverage: str  # "Covers 34 countries" for multi-country plans, else ""
 
 
@@ -42,7 +42,8 @@ class Option:
     label: str
 
 
-def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None = None) -> PlanCard:
+def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None = None, *,
+                 best_value: bool = False) -> PlanCard:
     """The card a page shows for an offer; `display_cents` is its price in `currency` when that differs."""
     approx = "" if display_cents is None or currency == o.currency else "≈ " + format_money(display_cents, currency)
     per_gb = "" if o.price_per_gb_cents is None else format_money(o.price_per_gb_cents, o.currency) + " per GB"
@@ -55,7 +56,7 @@ def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None 
         price=format_money(o.price_cents, o.currency),
         approx_price=approx,
         per_gb=per_gb,
-        is_best_price=o.is_best_price,
+        is_best_value=best_value,
         coverage=f"Covers {o.coverage_count} countries" if o.coverage_count > 1 else "",
     )
 
@@ -158,7 +159,8 @@ class PlanListState(rx.State):
     async def _show(self, view: catalog.PlanListView) -> None:
         currency = await self._display_currency()
         self._code, self.title, self.flag = view.code, f"{view.name} eSIM plans", view.flag
-        self.plans = [plan_card_of(o, currency, view.display_prices.get(o.slug)) for o in view.offers]
+        self.plans = [plan_card_of(o, currency, view.display_prices.get(o.slug), best_value=o.slug in view.best_value)
+                      for o in view.offers]
         self.covered = _countries(view.coverage)
         self.sort_options, self.data_options = _options(view.sort_choices), _options(view.data_choices)
         self.day_options = _options(view.day_choices)
@@ -259,7 +261,7 @@ class PlanDetailState(rx.State):
             self.plan, self.coverage, self.operator, self.supports_topup, self.kind = None, [], "", False, ""
             self.title = "Plan not found"
             return
-        self.plan = plan_card_of(detail.offer, currency, detail.display_price_cents)
+        self.plan = plan_card_of(detail.offer, currency, detail.display_price_cents, best_value=detail.is_best_value)
         self.coverage = _countries(detail.coverage)
         self.operator, self.supports_topup = detail.operator or "", detail.supports_topup
         self.kind, self.title = detail.offer.kind, f"{detail.offer.name} eSIM"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.catalog import pricing, queries
+from services.catalog.value import best_value_slugs
 from services.catalog.normalize import GLOBAL, REGION_NAMES
 from services.catalog.queries import CoverageCountry, DestinationOffersView, OfferView, UnknownDestination
 from services.core.destinations import REGIONS, Destination, get_destination
@@ -64,6 +65,7 @@ class PlanListView:
     sort_choices: tuple[Choice, ...] = SORT_CHOICES
     data_choices: tuple[Choice, ...] = ()  # filters exist for country lists only
     day_choices: tuple[Choice, ...] = ()
+    best_value: frozenset[str] = frozenset()  # slugs with the lowest price per GB of the list (`value`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class PlanDetailView:
     operator: str | None
     supports_topup: bool
     display_price_cents: int | None  # in the display currency; None when it is the offer's currency
+    is_best_value: bool = False  # the lowest price per GB of its destination's plans
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,20 +103,22 @@ def country_plans(country: str, filters: PlanFilters, *, currency: str | None) -
         include_multi_country=filters.include_multi,
     )
     return PlanListView("local", found.code, found.name, found.slug, found.flag, tuple(offers), (),
-                        _display_prices(offers, currency), data_choices=DATA_CHOICES, day_choices=DAY_CHOICES)
+                        _display_prices(offers, currency), data_choices=DATA_CHOICES, day_choices=DAY_CHOICES,
+                        best_value=best_value_slugs(offers))
 
 
 def region_plans(region: str, *, sort: str, currency: str | None) -> PlanListView:
     slug = region.strip().lower()
     offers = queries.list_region_offers(slug, sort=sort)
     return PlanListView("regional", slug, REGION_NAMES[slug], slug, "🗺️", tuple(offers),
-                        queries.coverage_of("regional", slug), _display_prices(offers, currency))
+                        queries.coverage_of("regional", slug), _display_prices(offers, currency),
+                        best_value=best_value_slugs(offers))
 
 
 def global_plans(*, sort: str, currency: str | None) -> PlanListView:
     offers = queries.list_global_offers(sort=sort)
     return PlanListView("global", GLOBAL, "Global", GLOBAL, "🌍", tuple(offers), queries.coverage_of("global", GLOBAL),
-                        _display_prices(offers, currency))
+                        _display_prices(offers, currency), best_value=best_value_slugs(offers))
 
 
 def packages(destination: str, *, sort: str, include_multi: bool) -> PlanListView:
@@ -135,7 +140,17 @@ def plan_detail(slug: str, *, currency: str | None) -> PlanDetailView | None:
         return None
     offer = detail.offer
     shown = None if currency in (None, offer.currency) else display_price(offer.price_cents, currency)
-    return PlanDetailView(offer, detail.coverage, detail.operator, detail.supports_topup, shown)
+    return PlanDetailView(offer, detail.coverage, detail.operator, detail.supports_topup, shown,
+                          is_best_value=offer.slug in best_value_slugs(_destination_offers(offer)))
+
+
+def _destination_offers(offer: OfferView) -> list[OfferView]:
+    """The plans listed beside `offer` on its destination's page (unfiltered)."""
+    if offer.kind == "regional":
+        return queries.list_region_offers(offer.destination_code)
+    if offer.kind == "global":
+        return queries.list_global_offers()
+    return queries.list_country_offers(offer.destination_code)
 
 
 def landing() -> LandingView:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from esim_app.components.plans import covered_countries, currency_select, plan_controls, plan_grid
+from esim_app.components.plans import (
+    best_value_badge,
+    covered_countries,
+    currency_select,
+    plan_controls,
+    plan_grid,
+)
 from esim_app.components.ui import button_link, card, section
 from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
 
@@ -91,8 +97,7 @@ def plan_detail_page() -> rx.Component:
                     rx.vstack(
                         rx.el.span(plan.destination_name, class_name="t-caption"),
                         rx.el.h1(plan.name, class_name="t-section"),
-                        rx.cond(plan.is_best_price, rx.el.span("Best price", class_name="badge-best",
-                                                               custom_attrs={"data-testid": "best-price"})),
+                        rx.cond(plan.is_best_value, best_value_badge()),
                         card(
                             rx.vstack(
                                 _fact("database", "Data", plan.data),

@@ -72,6 +72,20 @@ async def test_plan_views_show_prices_in_the_display_currency(first_sync: SyncRe
     assert settings.currencies == ("USD", "EUR", "GBP") and settings.refund_window_days == 30
 
 
+async def test_the_best_value_badge_marks_the_lowest_price_per_gb_of_the_page_and_its_plan(
+        first_sync: SyncReport) -> None:
+    view = await catalog.list_country_plans("JP")
+    limited = [o for o in view.offers if o.price_per_gb_cents is not None]
+    lowest = min(o.price_per_gb_cents for o in limited)
+    assert view.best_value == {o.slug for o in limited if o.price_per_gb_cents == lowest}
+    assert len(view.best_value) < len(view.offers)  # unlike "Best price", not on every plan
+    for offer in view.offers:
+        detail = await catalog.get_plan(offer.slug)
+        assert detail is not None and detail.is_best_value is (offer.slug in view.best_value)
+    small = await catalog.list_country_plans("JP", catalog.PlanFilters(unlimited_only=True))
+    assert small.best_value == frozenset()  # unlimited plans have no price per GB
+
+
 async def test_country_view_takes_a_slug_or_code_and_offers_the_filters(first_sync: SyncReport) -> None:
     view = await catalog.list_country_plans("japan", catalog.PlanFilters(sort="days", days="15"))
     assert (view.kind, view.code, view.slug, view.name) == ("local", "JP", "japan", "Japan")
