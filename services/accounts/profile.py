@@ -73,10 +73,10 @@ def countries() -> tuple[tuple[str, str], ...]:
 
 
 def currencies() -> tuple[str, ...]:
-    """USD (the store's currency) and every currency the operator set a display rate for."""
-    from services.store import settings as store_settings  # at call time: store imports the catalog
+    """The currencies customers pay in, USD (the store's currency) first."""
+    from services.store import currencies as sold  # at call time: store imports the catalog
 
-    return (store_settings.STORE_CURRENCY, *sorted(store_settings.get_store_settings().currency_rates))
+    return sold.sale_currencies(sold.get_store_settings())
 
 
 def _view(user: User) -> ProfileView:

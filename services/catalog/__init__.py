@@ -1,8 +1,8 @@
 """The catalogue's public face: one async function per storefront page load or action.
 
 The UI imports only this module. Each function owns its thread and database reads (cached per
-process, see `services.core.cache`). `currency` is the visitor's display currency; None is the
-store's, which checkout always charges. Jobs, the CLI and tests use the synchronous modules: `sync`
+process, see `services.core.cache`). `currency` is the one the visitor pays in; None is the
+store's (USD). Jobs, the CLI and tests use the synchronous modules: `sync`
 (catalogue sync), `queries` (storefront reads), `overrides` (admin choices), `pages` (page views).
 """
 
@@ -22,7 +22,7 @@ from services.catalog.pages import (
     PlanListView,
     SitemapView,
 )
-from services.catalog.pricing import UnknownCurrency
+from services.store.currencies import UnknownCurrency
 from services.catalog.queries import (
     CoverageCountry,
     DestinationOffersView,

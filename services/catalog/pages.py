@@ -2,7 +2,7 @@
 
 The rules the pages follow live here, not in the UI: the sort and filter choices (data and
 validity thresholds), which key names which destination, the popular destinations, and prices in
-the visitor's display currency (display only; checkout always charges the store currency).
+the currency the visitor chose (`services.store.currencies`: the amount shown is the amount checkout charges).
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.catalog import pricing, queries
+from services.catalog import queries
 from services.catalog.value import best_value_slugs
 from services.catalog.normalize import GLOBAL, REGION_NAMES
 from services.catalog.queries import CoverageCountry, DestinationOffersView, OfferView, UnknownDestination
 from services.core.destinations import REGIONS, Destination, get_destination
 from services.core.errors import ServiceError
-from services.store import display as store_display
+from services.store import currencies
 from services.store import settings as store_settings
 
 POPULAR = ("JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "MX", "DE", "AE", "KR")
@@ -61,7 +61,7 @@ class PlanListView:
     flag: str
     offers: tuple[OfferView, ...]
     coverage: tuple[CoverageCountry, ...]  # regional and global lists: every country their plans cover
-    display_prices: Mapping[str, int]  # offer slug -> price in the display currency; empty for the store's
+    display_prices: Mapping[str, int]  # offer slug -> price in the chosen currency (as charged); empty for USD
     sort_choices: tuple[Choice, ...] = SORT_CHOICES
     data_choices: tuple[Choice, ...] = ()  # filters exist for country lists only
     day_choices: tuple[Choice, ...] = ()
@@ -74,7 +74,7 @@ class PlanDetailView:
     coverage: tuple[CoverageCountry, ...]
     operator: str | None
     supports_topup: bool
-    display_price_cents: int | None  # in the display currency; None when it is the offer's currency
+    display_price_cents: int | None  # in the chosen currency (as charged); None when it is the offer's
     is_best_value: bool = False  # the lowest price per GB of its destination's plans
 
 
@@ -139,7 +139,7 @@ def plan_detail(slug: str, *, currency: str | None) -> PlanDetailView | None:
     if detail is None:
         return None
     offer = detail.offer
-    shown = None if currency in (None, offer.currency) else display_price(offer.price_cents, currency)
+    shown = None if currency in (None, offer.currency) else currencies.price_in(offer.price_cents, currency)
     return PlanDetailView(offer, detail.coverage, detail.operator, detail.supports_topup, shown,
                           is_best_value=offer.slug in best_value_slugs(_destination_offers(offer)))
 
@@ -161,15 +161,10 @@ def sitemap() -> SitemapView:
     return SitemapView(tuple(r.slug for r in REGIONS), tuple(d.slug for d in queries.destinations_with_offers()))
 
 
-def display_price(cents: int, currency: str) -> int:
-    """A store-currency price in `currency`'s minor units (display only); raises `UnknownCurrency`."""
-    return pricing.convert_cents(cents, currency, store_display.storefront_settings())
-
-
 def _display_prices(offers: list[OfferView], currency: str | None) -> dict[str, int]:
     if currency is None or currency == store_settings.STORE_CURRENCY:
         return {}
-    return {o.slug: display_price(o.price_cents, currency) for o in offers if o.currency != currency}
+    return {o.slug: currencies.price_in(o.price_cents, currency) for o in offers if o.currency != currency}
 
 
 def _threshold(thresholds: Mapping[str, int | None], key: str) -> int | None:

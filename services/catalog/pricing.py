@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from services.core.errors import ServiceError
 from services.store import settings as store_settings
+from services.store.currencies import UnknownCurrency
 
 MICROS_PER_UNIT = 1_000_000
 MICROS_PER_CENT = 10_000
-# Currencies whose minor unit is not the hundredth (ISO 4217 exponent 0).
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "UGX", "XAF", "XOF"})
-
-
-class UnknownCurrency(ServiceError):
-    code = "unknown_currency"
-
 
 def to_micros(amount: Decimal) -> int:
     """A provider amount in its currency unit as integer micros (half up)."""
@@ -64,17 +57,3 @@ def customer_price_cents(
     floor = cost_cents + settings.min_margin_cents
     price = int(max(with_margin, floor).to_integral_value(rounding=ROUND_CEILING))
     return round_price_cents(price, settings.rounding)
-
-
-def convert_cents(cents: int, currency: str, settings: store_settings.StoreSettings) -> int:
-    """A store-currency amount in `currency`'s minor units, for display (half up)."""
-    code = currency.strip().upper()
-    if code == store_settings.STORE_CURRENCY:
-        return cents
-    rate = settings.currency_rates.get(code)
-    if rate is None:
-        raise UnknownCurrency(f"Prices are not shown in {currency!r}; choose {', '.join(store_settings.display_currencies(settings))}.")
-    minor = Decimal(cents) * rate
-    if code in ZERO_DECIMAL_CURRENCIES:
-        minor /= 100
-    return int(minor.to_integral_value(rounding=ROUND_HALF_UP))

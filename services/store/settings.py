@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,8 @@ MIN_MARGIN = "pricing.min_margin_cents"
 ROUNDING = "pricing.rounding"
 AUTO_MODE = "catalog.auto_mode"
 CURRENCY_RATES = "display.currency_rates"
+SALE_CURRENCIES = "sales.currencies"
+CURRENCY_ROUNDING = "sales.rounding"
 REFUND_WINDOW = "refunds.window_days"
 PAUSED_PROVIDERS = "providers.paused"
 BALANCE_THRESHOLDS = "providers.low_balance_threshold"
@@ -57,7 +59,9 @@ class StoreSettings:
     auto_mode: bool = True  # enable only the best offer of each group
     currency_rates: Mapping[str, Decimal] = field(
         default_factory=lambda: {"EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
-    )  # units of the currency per 1 USD
+    )  # units of the currency per 1 USD: converts provider costs, and prices in the currencies customers pay in
+    sale_currencies: tuple[str, ...] = ()  # paid in besides USD, EUR and GBP (see services.store.currencies)
+    currency_rounding: Mapping[str, str] = field(default_factory=dict)  # currency -> rounding; absent: its default
     refund_window_days: int = 30  # days after purchase a never-installed eSIM can be refunded
     # Providers switched off at runtime by staff: no new orders, no failover to them, their offers off sale.
     paused_providers: frozenset[str] = frozenset()
@@ -88,11 +92,6 @@ def get_store_settings() -> StoreSettings:
         except InvalidSetting as exc:
             log.warning("setting %s is invalid (%s); using the default", key, exc)
     return StoreSettings(**values)
-
-
-def display_currencies(settings: StoreSettings) -> tuple[str, ...]:
-    """The currencies prices can be shown in, the store currency first."""
-    return (STORE_CURRENCY, *sorted(settings.currency_rates))
 
 
 def set_default_margin_percent(percent: Decimal | int | str, *, admin_id: int | None = None) -> Decimal:
@@ -145,6 +144,21 @@ def set_currency_rates(rates: Mapping[str, Decimal | str | int], *, admin_id: in
     """Replace the display-currency rates (units per 1 USD)."""
     value = values.rates(dict(rates))
     _store(CURRENCY_RATES, _dump_decimals(value), SettingType.JSON, admin_id, "Display currencies per 1 USD")
+    return value
+
+
+def set_sale_currencies(codes: Iterable[str], *, admin_id: int | None = None) -> tuple[str, ...]:
+    """Replace the currencies customers may pay in besides USD, EUR and GBP."""
+    value = values.sale_currencies(json.dumps(list(codes)))
+    _store(SALE_CURRENCIES, json.dumps(list(value)), SettingType.JSON, admin_id, "Extra currencies customers pay in")
+    return value
+
+
+def set_currency_rounding(roundings: Mapping[str, str], *, admin_id: int | None = None) -> dict[str, str]:
+    """Replace the per-currency price rounding ("none", an ending such as "0.99", or whole units)."""
+    value = values.roundings(json.dumps(dict(roundings)))
+    _store(CURRENCY_ROUNDING, json.dumps(dict(sorted(value.items()))), SettingType.JSON, admin_id,
+           "Price rounding per currency")
     return value
 
 
@@ -207,6 +221,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     ROUNDING: ("rounding", values.rounding),
     AUTO_MODE: ("auto_mode", values.flag),
     CURRENCY_RATES: ("currency_rates", lambda v: values.rates(values.json_map(v, str, lambda r: r))),  # type: ignore[arg-type]
+    SALE_CURRENCIES: ("sale_currencies", values.sale_currencies),
+    CURRENCY_ROUNDING: ("currency_rounding", values.roundings),
     REFUND_WINDOW: ("refund_window_days", values.refund_window),
     PAUSED_PROVIDERS: ("paused_providers", values.provider_list),
     BALANCE_THRESHOLDS: ("low_balance_thresholds", lambda v: values.json_map(v, values.provider_key, lambda a: values.amount(a, "Alert"))),

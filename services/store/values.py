@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import pycountry
+from babel.numbers import get_currency_precision
 
 from services.core.destinations import REGIONS, get_destination
 from services.core.errors import ServiceError
@@ -23,6 +24,9 @@ MAX_SUPPORT_REFUND_LIMIT_CENTS = 10_000_000
 MAX_BRAND_NAME = 60
 MAX_NOTICE = 300
 _EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Stripe takes these only in whole units counted in hundredths, unlike their ISO minor units: not sold in.
+_STRIPE_SPECIAL = frozenset({"HUF", "ISK", "TWD", "UGX"})
+MAX_ROUNDING_STEP = 10_000
 
 
 class InvalidSetting(ServiceError):
@@ -89,14 +93,18 @@ def amount(value: object, label: str) -> Decimal:
     return number
 
 
-def provider_list(value: str) -> frozenset[str]:
+def json_list(value: str) -> list:
     try:
         data = json.loads(value)
     except json.JSONDecodeError:
         raise InvalidSetting("Expected a JSON list.") from None
     if not isinstance(data, list):
         raise InvalidSetting("Expected a JSON list.")
-    return frozenset(provider_key(str(p)) for p in data)
+    return data
+
+
+def provider_list(value: str) -> frozenset[str]:
+    return frozenset(provider_key(str(p)) for p in json_list(value))
 
 
 def refund_limit(value: object) -> int:
@@ -162,7 +170,41 @@ def rates(given: dict[str, object]) -> dict[str, Decimal]:
     return out
 
 
-def json_map(value: str, parse_key: Callable[[str], str], parse_value: Callable[[object], Decimal]) -> dict:
+def sale_currency(value: object) -> str:
+    """An ISO 4217 code customers may pay in: Stripe charges it in the minor units Babel knows (0 or 2 decimals)."""
+    code = str(value).strip().upper()
+    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        raise InvalidSetting(f"{value!r} is not an ISO 4217 currency code.")
+    if code in _STRIPE_SPECIAL or get_currency_precision(code) not in (0, 2):
+        raise InvalidSetting(f"Card payments in {code} need amounts Stripe counts differently; choose another currency.")
+    return code
+
+
+def sale_currencies(value: str) -> tuple[str, ...]:
+    return tuple(sorted({sale_currency(c) for c in json_list(value)} - {STORE_CURRENCY}))
+
+
+def currency_rounding(value: object, currency: str) -> str:
+    """How prices in `currency` are rounded up: "none" (to the minor unit), an ending such as "0.99"
+    (currencies with cents), or a whole number N (up to a multiple of N units: "1" for whole yen)."""
+    mode = str(value).strip().lower()
+    if mode == ROUNDING_NONE:
+        return mode
+    if _ROUNDING_PATTERN.fullmatch(mode):
+        if get_currency_precision(currency) != 2:
+            raise InvalidSetting(f"{currency} has no cents: round it to whole units (e.g. 1 or 10) or none.")
+        return mode
+    if mode.isdigit() and 1 <= int(mode) <= MAX_ROUNDING_STEP:
+        return str(int(mode))
+    raise InvalidSetting(f'Rounding for {currency} must be "none", an ending such as "0.99", '
+                         f"or whole units from 1 to {MAX_ROUNDING_STEP}.")
+
+
+def roundings(value: str) -> dict[str, str]:
+    return {code: currency_rounding(mode, code) for code, mode in json_map(value, sale_currency, str).items()}
+
+
+def json_map(value: str, parse_key: Callable[[str], str], parse_value: Callable[[object], object]) -> dict:
     try:
         data = json.loads(value)
     except json.JSONDecodeError:

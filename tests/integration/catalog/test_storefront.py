@@ -59,13 +59,18 @@ def test_destinations_carry_their_cheapest_local_price(first_sync: SyncReport) -
     assert japan.offer_count == len(queries.list_country_offers("JP"))
 
 
-async def test_plan_views_show_prices_in_the_display_currency(first_sync: SyncReport) -> None:
+def _ending_99(cents: int) -> int:
+    """Up to the next amount ending in .99, as the default rounding of currencies with cents does."""
+    return cents - cents % 100 + 99
+
+
+async def test_plan_views_show_prices_in_the_chosen_currency(first_sync: SyncReport) -> None:
     in_usd = await catalog.list_country_plans("JP")
     in_eur = await catalog.list_country_plans("JP", currency="EUR")
     assert in_usd.display_prices == {}
-    assert in_eur.display_prices == {o.slug: (o.price_cents * 92 + 50) // 100 for o in in_eur.offers}
+    assert in_eur.display_prices == {o.slug: _ending_99(-(-o.price_cents * 92 // 100)) for o in in_eur.offers}
     detail = await catalog.get_plan(in_eur.offers[0].slug, currency="GBP")
-    assert detail is not None and detail.display_price_cents == (detail.offer.price_cents * 79 + 50) // 100
+    assert detail is not None and detail.display_price_cents == _ending_99(-(-detail.offer.price_cents * 79 // 100))
     with pytest.raises(catalog.UnknownCurrency):
         await catalog.list_country_plans("JP", currency="XYZ")
     settings = await store.get_display_settings()

@@ -6,7 +6,6 @@ import pytest
 
 from services.catalog.pricing import (
     UnknownCurrency,
-    convert_cents,
     cost_in_store_micros,
     customer_price_cents,
     margin_percent,
@@ -63,12 +62,3 @@ def test_foreign_cost_is_converted_with_the_rate_and_unknown_currency_refused() 
     assert cost_in_store_micros(1_000_000, "EUR", settings) == 2_000_000
     with pytest.raises(UnknownCurrency):
         cost_in_store_micros(1_000_000, "GBP", settings)
-
-
-def test_display_conversion_uses_minor_units() -> None:
-    settings = StoreSettings(currency_rates={"EUR": Decimal("0.92"), "JPY": Decimal("150")})
-    assert convert_cents(1000, "EUR", settings) == 920
-    assert convert_cents(1000, "usd", settings) == 1000
-    assert convert_cents(1000, "JPY", settings) == 1500  # yen have no minor unit
-    with pytest.raises(UnknownCurrency):
-        convert_cents(1000, "CHF", settings)
