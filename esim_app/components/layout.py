@@ -44,6 +44,7 @@ BUSINESS_NAV = (
     NavItem("Billing", "/business/billing", "wallet"),
     NavItem("Team", "/business/team", "user-cog"),
     NavItem("API keys", "/business/api-keys", "key-round"),
+    NavItem("Audit", routes.BUSINESS_AUDIT, "scroll-text"),
 )
 
 ADMIN_NAV = (

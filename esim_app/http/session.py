@@ -81,7 +81,7 @@ async def session_end(request: Request) -> Response:
     settings = get_settings()
     token = request.cookies.get(cookie_name(settings), "")
     if token:
-        await accounts.revoke_session(token)
+        await accounts.revoke_session(token, ip=request.client.host if request.client else None)
     response.delete_cookie(cookie_name(settings), path="/", secure=settings.is_production, httponly=True,
                            samesite="lax")
     return response

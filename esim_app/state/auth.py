@@ -107,7 +107,7 @@ class AuthState(rx.State):
         """Revoke this session, clear every account and portal state of the tab, clear the cookie."""
         role, token = self.role or "customer", self._token()
         if token:
-            await accounts.revoke_session(token)
+            await accounts.revoke_session(token, ip=self.router.session.client_ip)
         return await self._end(role)
 
 

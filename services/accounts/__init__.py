@@ -105,9 +105,9 @@ async def session_refusal(token: str) -> str | None:
     return await asyncio.to_thread(sessions.refusal, token) if token else None
 
 
-async def revoke_session(token: str) -> None:
-    """Log this one session out."""
-    await asyncio.to_thread(sessions.revoke_session, token)
+async def revoke_session(token: str, *, ip: str | None = None) -> None:
+    """Log this one session out (audited)."""
+    await asyncio.to_thread(sessions.revoke_session, token, ip=ip)
 
 
 async def revoke_all_sessions(identity: Identity) -> int:

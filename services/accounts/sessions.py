@@ -253,14 +253,25 @@ def _within_lifetime(session: AuthSession, moment: dt.datetime) -> bool:
     return session_deadline(session.role, created_at=created, last_used=session.last_seen_at or created) > moment
 
 
-def revoke_session(token: str) -> None:
-    """Log one session out (the caller also clears the cookie). Unknown tokens are ignored."""
+def revoke_session(token: str, *, ip: str | None = None) -> None:
+    """Log one session out (the caller also clears the cookie), with a "logout" audit row, in the
+    company's log for a company user. Unknown or already ended sessions are ignored."""
     with db.session() as s, s.begin():
-        s.exec(
+        ended = s.execute(
             sa.update(AuthSession)
             .where(col(AuthSession.token_hash) == hash_token(token), col(AuthSession.revoked_at).is_(None))
             .values(revoked_at=utcnow())
-        )
+            .returning(AuthSession.id, AuthSession.role, AuthSession.user_id, AuthSession.admin_id,
+                       AuthSession.enterprise_user_id)
+        ).first()
+        if ended is None:
+            return
+        company_id = (s.exec(select(EnterpriseUser.enterprise_account_id)
+                             .where(col(EnterpriseUser.id) == ended.enterprise_user_id)).first()
+                      if ended.enterprise_user_id is not None else None)
+        s.add(AuditLog(actor_type=ended.role, actor_id=ended.user_id or ended.admin_id or ended.enterprise_user_id,
+                       action="logout", entity_type="auth_session", entity_id=str(ended.id), details={},
+                       ip=clip(ip, 64), enterprise_account_id=company_id))
 
 
 def revoke_all_sessions(identity: Identity) -> int:

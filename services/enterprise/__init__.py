@@ -24,7 +24,9 @@ from services.enterprise.bulk import BulkLine
 from services.enterprise.card import CardResult
 from services.enterprise.companies import CreatedCompany, TeamMember
 from services.enterprise.faces import api as _api_face
+from services.enterprise.faces import company as _company_face
 from services.enterprise.faces.api import *  # noqa: F403  (the business API's part of the face)
+from services.enterprise.faces.company import *  # noqa: F403  (the company's own records)
 from services.enterprise.errors import (
     BulkOrderNotFound,
     BulkOrderNotPayable,
@@ -275,6 +277,7 @@ async def staff_set_volume_tiers(identity: Identity, company_ref: str, tiers: li
 
 __all__ = [
     *_api_face.__all__,
+    *_company_face.__all__,
     "place_api_order",
     "ALREADY_ALLOCATED",
     "EXPORT_KINDS",

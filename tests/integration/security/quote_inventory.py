@@ -1,4 +1,4 @@
-"""The quote and company pages' part of the handler inventory: arguments a hostile tab would send,
+"""The quote, company and company-audit pages' part of the handler inventory: arguments a hostile tab would send,
 and a priced quote of Acme's for the checks to guard."""
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from services.enterprise import quotes as enterprise_quotes
 from tests.support.tabs import SignedIn
 
 QUOTE_ARGS: dict[str, Callable[[Any], tuple]] = {
+    "BusinessAuditState.apply_filter": lambda r: ({"action": "log"},),
+    "BusinessAuditState.sort_by": lambda r: ("when",),
+    "BusinessAuditState.go_to_page": lambda r: (1,),
     "BusinessQuotesState.search_plans": lambda r: ({"plan_query": "jap"},),
     "BusinessQuotesState.add_line": lambda r: (True,),
     "BusinessQuotesState.remove_line": lambda r: (0,),
