@@ -1,9 +1,16 @@
-"""The destination search box with instant results."""
+"""The destination search box with instant results.
+
+The input is uncontrolled: the browser owns its text, and the server's answers only fill the
+results. A box bound to `query` was set back to whatever the server had last seen, so under load it
+dropped the characters typed meanwhile. Keystrokes reach the server debounced (one search per pause).
+"""
 
 import reflex as rx
 
 from esim_app.components.ui import card
 from esim_app.state.search import DestinationSearchState, SearchResult
+
+SEARCH_DEBOUNCE_MS = 150
 
 
 def _result(result: SearchResult) -> rx.Component:
@@ -24,8 +31,8 @@ def destination_search() -> rx.Component:
             rx.icon("search", size=20, position="absolute", left="1rem", top="50%", transform="translateY(-50%)",
                     class_name="t-muted"),
             rx.el.input(
-                value=DestinationSearchState.query,
-                on_change=DestinationSearchState.set_query,
+                default_value=DestinationSearchState.query,
+                on_change=DestinationSearchState.set_query.debounce(SEARCH_DEBOUNCE_MS),
                 placeholder="Where are you going? Try “Japan” or “USA”",
                 aria_label="Search destinations",
                 auto_complete="off",
