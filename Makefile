@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 TOOLS := .tools
 BUN_VERSION := 1.4.4
 AXE_VERSION := 4.14.1
+LIGHTHOUSE_VERSION := 12.2.3
 APP_PORT ?= 3000
 
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
@@ -20,7 +21,7 @@ export APP_PORT
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lock
+.PHONY: run test lock lighthouse
 
 run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
 	$(BIN)/esim serve
@@ -60,3 +61,11 @@ $(TOOLS)/.axe-core-$(AXE_VERSION):
 /usr/bin/chromium:
 	$(SUDO) apt-get update -q
 	$(SUDO) apt-get install -y -q chromium fonts-noto-color-emoji
+
+# Lighthouse's mobile scores of the storefront's pages on the production build (bench/lighthouse.py).
+lighthouse: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) $(TOOLS)/.lighthouse-$(LIGHTHOUSE_VERSION) /usr/bin/chromium
+	$(BIN)/python -m bench.lighthouse
+
+$(TOOLS)/.lighthouse-$(LIGHTHOUSE_VERSION):
+	npm install --prefix $(TOOLS)/lighthouse --no-save --no-audit --no-fund -E lighthouse@$(LIGHTHOUSE_VERSION)
+	@touch $@
