@@ -5,6 +5,7 @@ from starlette.routing import BaseRoute, Route
 
 from esim_app.http import admin_exports, business_api, exports
 from esim_app.http.admin_export import customer_export
+from esim_app.http.caching import ImmutableAssets
 from esim_app.http.headers import SecurityHeaders
 from esim_app.http.health import health
 from esim_app.http.packages import packages_endpoint
@@ -42,5 +43,6 @@ def build_api() -> Starlette:
 
 api = build_api()
 # For `rx.App(api_transformer=...)`: our routes in front of Reflex's, the sandbox guard (sandbox pages and
-# knobs for this machine only), then the security headers around everything (built pages, `/_event`, ours).
-api_transformers = [api, sandbox.SandboxGuard, SecurityHeaders]
+# knobs for this machine only), a year's cache for the hashed build assets, then the security headers around
+# everything (built pages, `/_event`, ours).
+api_transformers = [api, sandbox.SandboxGuard, ImmutableAssets, SecurityHeaders]
