@@ -58,6 +58,7 @@ class Refs:
     company_esims: tuple[str, str] = ("", "")  # Acme's eSIMs: one in stock, one assigned
     staff: int = 0  # the owner's staff id, as a hostile tab would send it to the staff pages
     api_key: int = 0  # the id of one of Acme's business API keys
+    plan: str = ""  # the slug of Alice's plan (an offer staff may switch on or off)
 
 
 ARGS: dict[str, Callable[[Refs], tuple]] = {
@@ -144,7 +145,7 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "ProvidersState.set_threshold": lambda r: ({"provider_id": "airalo", "threshold": "1"},),
     "PackagesState.filter_offers": lambda r: ({"destination": "JP"},),
     "PackagesState.preview": lambda r: ({"target": "dest:JP", "value": "90"},),
-    "PackagesState.set_choice": lambda r: ("jp-1gb-7d-x", "disable"),
+    "PackagesState.set_choice": lambda r: (r.plan, "disable"),
     "PackagesState.set_rate": lambda r: ({"currency": "EUR", "rate": "2"},),
     "PackagesState.sort_by": lambda r: ("price",),
     "PackagesState.go_to_page": lambda r: (1,),

@@ -34,6 +34,15 @@ STAFF_ALLOWED = {
     "AdminTicketState": ("owner", "support"),
     "RefundQueueState": ("owner", "support"),
     "SettingsState.save": ("owner",),  # everyone reads the settings; only owners save
+    "PackagesState": ("owner", "operations"),  # catalogue and margins
+    **dict.fromkeys(("ProvidersState.set_enabled", "ProvidersState.test_connection", "ProvidersState.set_threshold",
+                     "ProvidersState.sync_now"), ("owner", "operations")),  # everyone reads the providers page
+    **dict.fromkeys(("AdminOrderState.ask", "AdminOrderState.confirm"), ("owner", "operations", "support")),
+    **dict.fromkeys(("AdminCustomerState.ask", "AdminCustomerState.confirm"), ("owner", "support")),
+    **dict.fromkeys(("AdminCompanyState.record_entry", "AdminCompanyState.save_credit_limit",
+                     "AdminCompanyState.save_tiers"), ("owner", "finance")),
+    **dict.fromkeys(("CompaniesState.create", "CompaniesState.ask", "CompaniesState.confirm",
+                     "QuotePricingState.send"), ("owner", "operations", "finance")),
 }
 
 

@@ -95,7 +95,7 @@ def build_world() -> World:
     bulk_ref, company_ref = _acme_bulk_order(acme_admin, package_id=package.id)  # type: ignore[arg-type]
     quote = acme_quote(acme_admin, callers["an admin"], slug=f"inv-{marker[:8]}", note=f"quote {marker}")
     return World(Refs(refs[0], refs[1], ticket, refs[2], member.id, bulk_ref, company_ref, quote,
-                      (acme_esims[0], acme_esims[1]), owner_id, acme_key.id), alice, uid,
+                      (acme_esims[0], acme_esims[1]), owner_id, acme_key.id, f"inv-{marker[:8]}"), alice, uid,
                  (marker, marker[:10], f"Alice{marker[:6]}", alice.identity.email, member_email, f"Rita{marker[:6]}",
                   acme_key.prefix),
                  callers,
@@ -113,7 +113,7 @@ def _acme_bulk_order(acme_admin: SignedIn, *, package_id: int) -> tuple[str, str
 
 
 def _rows(world: World) -> str:
-    """A digest of Alice's rows (account, orders, eSIMs, refunds, tickets and messages) and of Acme's users
+    """A digest of Alice's rows (account, orders, eSIMs, refunds, tickets and messages, her plan) and of Acme's users
     and their links, keys, eSIMs, quotes, bulk orders, eSIM orders, ledger, tiers, limit and allocations,
     the staff accounts and the store settings. One statement: the inventory takes it after every call."""
     alice = [
@@ -125,6 +125,8 @@ def _rows(world: World) -> str:
         "SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM support_tickets t WHERE user_id = :alice",
         ("SELECT md5(string_agg(m::text, '|' ORDER BY m.id)) FROM support_messages m"
          " JOIN support_tickets t ON t.id = m.ticket_id WHERE t.user_id = :alice"),
+        ("SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM packages p"  # her plan: price, overrides
+         " WHERE p.id IN (SELECT package_id FROM orders WHERE user_id = :alice)"),
     ]
     acme = [
         *ACME_API_ROWS,
