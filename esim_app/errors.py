@@ -24,6 +24,8 @@ MESSAGES: dict[str, str] = {
     "plan_unavailable": "This plan is no longer available. Please pick another one.",
     "price_changed": "The price of this plan has just changed: please check the new price above and pay again. "
                      "Nothing was charged.",
+    "rate_changed": "The exchange rate for {currency} has just changed, so the price in {currency} has too: please "
+                    "check the new price above and pay again. Nothing was charged.",
     "order_not_found": "We could not find that order in your account.",
     "payment_mismatch": "The payment does not match this order. Please contact support.",
     "checkout_expired": "This checkout has expired. Please reload the page and try again.",

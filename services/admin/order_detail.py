@@ -39,7 +39,7 @@ class Alternative:
     package_id: int
     provider_id: str
     cost_cents: int | None  # in the store currency; None without an exchange rate
-    margin_cents: int | None
+    margin_cents: int | None  # against the order's price in the store currency
     keeps_floor: bool  # margin at least the store's minimum margin
 
 
@@ -56,8 +56,9 @@ class OrderDetail:
     destination_name: str
     provider_id: str
     provider_order_id: str
-    price_cents: int
+    price_cents: int  # in `currency`, as charged
     currency: str
+    base_price_cents: int  # the price in USD cents at the order's rate; cost and margins are in USD
     cost_cents: int | None
     margin_cents: int | None
     refunded_cents: int
@@ -101,7 +102,7 @@ def alternatives(s: Session, order: Order, package: Package, settings: StoreSett
         if p.provider_id in found:
             continue
         cost = cost_cents(p.cost_micros * order.quantity, p.cost_currency, settings)
-        margin = None if cost is None else order.price_cents - cost
+        margin = None if cost is None else order.base_price_cents - cost  # type: ignore[operator]
         found[p.provider_id] = Alternative(p.id, p.provider_id, cost, margin,  # type: ignore[arg-type]
                                            margin is not None and margin >= settings.min_margin_cents)
     return tuple(found.values())
@@ -134,7 +135,8 @@ def get_order_detail(order_ref: str) -> OrderDetail:
         order.display_id, status, order.kind, order.created_at, user.email if user else "",  # type: ignore[arg-type]
         user.display_id if user else "", company.company_name if company else "", package.name,  # type: ignore[union-attr, arg-type]
         package.destination_name, order.provider_id or "", order.provider_order_id or "",  # type: ignore[union-attr]
-        order.price_cents, order.currency, cost, None if cost is None else order.price_cents - cost,
+        order.price_cents, order.currency, order.base_price_cents, cost,  # type: ignore[arg-type]
+        None if cost is None else order.base_price_cents - cost,  # type: ignore[operator]
         order.refunded_cents, order.stripe_payment_intent_id or "", order.payment_status or "",
         order.failure_reason or "", order.retry_count, esims, others, settings.min_margin_cents,
         can_retry=status in RETRYABLE,

@@ -20,6 +20,12 @@ class PriceChanged(ServiceError):
     code = "price_changed"
 
 
+class RateChanged(PriceChanged):
+    """The plan's price is the same, but the exchange rate of the customer's currency changed since; nothing was charged."""
+
+    code = "rate_changed"
+
+
 class OrderNotFound(ServiceError):
     code = "order_not_found"
 

@@ -30,8 +30,10 @@ from services.orders.errors import (
     OrderNotFound,
     PlanUnavailable,
     PriceChanged,
+    RateChanged,
     TopupDoesNotFit,
 )
+from services.store import currencies
 from services.store.settings import STORE_CURRENCY, StoreSettings, get_store_settings
 
 log = logging.getLogger(__name__)
@@ -66,23 +68,31 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None,
-                 key: str | None = None, shown_price_cents: int | None = None) -> CreatedOrder:
-    """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price.
+def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None, key: str | None = None,
+                 currency: str = STORE_CURRENCY, shown_price_cents: int | None = None,
+                 shown_usd_cents: int | None = None) -> CreatedOrder:
+    """A pending order for a storefront plan (or a top-up of the customer's eSIM) at the server's price,
+    in `currency` at the current rate (`services.store.currencies`; the order keeps amount and rate).
 
     `key` (a checkout's idempotency key) becomes the order's client reference: the database keeps it
     unique, so a second call with the same key returns the first call's order. `shown_price_cents`
-    is the price the customer's page showed: when the catalogue's differs, `PriceChanged` (the
-    price charged is always the price shown; the order keeps it).
+    is the price the customer's page showed, in `currency`: when the server's differs, `PriceChanged`,
+    or `RateChanged` when only the exchange rate moved (`shown_usd_cents`, the USD price the page was
+    based on, tells them apart). The price charged is always the price shown.
     """
+    settings = get_store_settings()
     with db.session() as s:
         package = s.exec(select(Package).where(Package.slug == plan_slug)).first()
         if package is None or package.vanished_at is not None:
             raise PlanUnavailable(f"plan {plan_slug} is unknown or vanished")
         if not package.is_enabled or (topup_of_esim_id is None and package.is_topup):
             raise PlanUnavailable(f"plan {plan_slug} is disabled, or a top-up bought as a plan")
-        if shown_price_cents is not None and shown_price_cents != package.price_cents:
-            raise PriceChanged(f"plan {plan_slug} costs {package.price_cents}, the page showed {shown_price_cents}")
+        price = currencies.local_price(package.price_cents, currency, settings)
+        if shown_price_cents is not None and shown_price_cents != price.amount_minor:
+            rate_moved = price.currency != STORE_CURRENCY and shown_usd_cents == package.price_cents
+            raise (RateChanged if rate_moved else PriceChanged)(
+                f"plan {plan_slug} costs {price.amount_minor} {price.currency}, the page showed {shown_price_cents}",
+                currency=price.currency)
         if topup_of_esim_id is not None:  # services.orders.topups checked with the provider that it fits
             esim = s.get(Esim, topup_of_esim_id)
             if esim is None or esim.user_id != user_id or esim.provider_id != package.provider_id:
@@ -94,10 +104,10 @@ def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None =
             topup_of_esim_id=topup_of_esim_id,
             client_reference=key or uuid.uuid4().hex,
             cost_micros=package.cost_micros,
-            price_cents=package.price_cents,
-            currency=package.currency,
-            # analytics sum the base-currency price; catalogue prices are in it (the database refuses others)
-            base_price_cents=package.price_cents if package.currency == STORE_CURRENCY else None,
+            price_cents=price.amount_minor,
+            currency=price.currency,
+            fx_rate=price.fx_rate,
+            base_price_cents=price.base_cents,  # what analytics sum: the amount in USD at the order's rate
         )
         s.add(order)
         try:
@@ -129,7 +139,7 @@ class _Claim:
     order_id: int
     ref: str
     client_reference: str
-    price_cents: int
+    base_price_cents: int  # the price in USD cents at the order's rate: the margin floor weighs it against USD costs
     quantity: int
     group_key: str
     package_id: int
@@ -165,7 +175,7 @@ def _load_claim(order_id: int) -> _Claim:
         order = s.get(Order, order_id)
         package = s.get(Package, order.package_id)
         topup_iccid = s.get(Esim, order.topup_of_esim_id).iccid if order.topup_of_esim_id else None
-        return _Claim(order.id, order.display_id, order.client_reference, order.price_cents, order.quantity,
+        return _Claim(order.id, order.display_id, order.client_reference, order.base_price_cents, order.quantity,
                       package.group_key, package.id, order.provider_id, order.provider_order_id, topup_iccid)
 
 
@@ -181,7 +191,7 @@ def _candidates(claim: _Claim, *, min_margin_cents: int, enabled: tuple[str, ...
     chosen: list[_Candidate] = []
     seen_providers: set[str] = set()
     for p in ([bought] if bought else []) + list(rows):  # rows come cheapest first
-        keeps_margin = p is bought or claim.price_cents * 10_000 - p.cost_micros * claim.quantity >= floor_micros
+        keeps_margin = p is bought or claim.base_price_cents * 10_000 - p.cost_micros * claim.quantity >= floor_micros
         if p.provider_id in seen_providers or p.provider_id not in enabled or not keeps_margin:
             continue
         seen_providers.add(p.provider_id)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app.errors import message_for
-from esim_app.state.admin.common import MAX_NOTE, cents_from, money, when
+from esim_app.state.admin.common import MAX_NOTE, money, when
 from esim_app.state.auth import AdminState
 from services import admin
-from services.core import ServiceError, format_data_size
+from services.core import ServiceError, amount_text, format_data_size, parse_money
 
 ROLES = admin.ORDER_ROLES
 ACTION_ROLES = {"refund": ("owner", "operations", "support"), "resend": ("owner", "operations", "support"),
@@ -51,6 +51,11 @@ class AlternativeRow:
     cost: str
     margin: str
     keeps_floor: bool
+
+
+def _in_base(d: admin.OrderDetail) -> str:
+    """" (≈ $10.86)" after a price in another currency: its worth in USD at the order's rate."""
+    return "" if d.currency == admin.BASE_CURRENCY else f" (≈ {money(d.base_price_cents, admin.BASE_CURRENCY)})"
 
 
 def _usage(e: admin.EsimView) -> str:
@@ -87,17 +92,19 @@ class AdminOrderState(AdminState):
             ("Customer", d.customer_email or "—"), ("Company", d.company_name or "—"),
             ("Plan", f"{d.plan_name} ({d.destination_name})"), ("Kind", d.kind), ("Created", when(d.created_at)),
             ("Provider", d.provider_id or "—"), ("Provider order", d.provider_order_id or "—"),
-            ("Price", money(d.price_cents, d.currency)), ("Cost", money(d.cost_cents, d.currency)),
-            ("Margin", money(d.margin_cents, d.currency)), ("Refunded", money(d.refunded_cents, d.currency)),
+            ("Price", money(d.price_cents, d.currency) + _in_base(d)),
+            ("Cost", money(d.cost_cents, admin.BASE_CURRENCY)), ("Margin", money(d.margin_cents, admin.BASE_CURRENCY)),
+            ("Refunded", money(d.refunded_cents, d.currency)),
             ("Payment", f"{d.payment_status or '—'} {d.payment_intent_id}".strip()),
             ("Failure", d.failure_reason or "—"), ("Retries", str(d.retry_count)),
         ]
         self.esims = [EsimRow(e.ref, e.iccid, e.status, _usage(e)) for e in d.esims]
         self.timeline = [EventRow(when(e.at), e.kind, e.title, e.detail, e.actor) for e in d.timeline]
-        self.alternatives = [AlternativeRow(a.package_id, a.provider_id, money(a.cost_cents, d.currency),
-                                            money(a.margin_cents, d.currency), a.keeps_floor) for a in d.alternatives]
-        self.floor = money(d.min_margin_cents, d.currency)
-        self.left_to_refund = f"{(d.price_cents - d.refunded_cents) / 100:.2f}"
+        self.alternatives = [AlternativeRow(a.package_id, a.provider_id, money(a.cost_cents, admin.BASE_CURRENCY),
+                                            money(a.margin_cents, admin.BASE_CURRENCY), a.keeps_floor)
+                             for a in d.alternatives]
+        self.floor = money(d.min_margin_cents, admin.BASE_CURRENCY)
+        self.left_to_refund = amount_text(d.price_cents - d.refunded_cents, d.currency)
         possible = {"refund": d.can_refund, "resend": d.can_resend, "retry": d.can_retry,
                     "failover": d.can_failover, "cancel": d.can_cancel}
         self.allowed = [a for a, ok in possible.items() if ok and set(ACTION_ROLES[a]) & set(roles)]
@@ -170,9 +177,9 @@ class AdminOrderState(AdminState):
     async def _run(self, identity, action: str, key: str, form: dict[str, str]) -> admin.ActionResult:
         note, ref = str(form.get("note", ""))[:MAX_NOTE], self.ref
         if action == "refund":
-            amount_text = str(form.get("amount", "")).strip()
-            amount = cents_from(amount_text) if amount_text else None
-            if amount_text and amount is None:
+            typed = str(form.get("amount", "")).strip()
+            amount = parse_money(typed, self._currency) if typed else None
+            if typed and amount is None:
                 amount = -1  # unreadable: the service refuses it with its words
             return await admin.refund_order(identity, order_ref=ref, amount_cents=amount, note=note, key=key,
                                             skip_provider_cancel=form.get("skip_cancel") in ("on", "true", True))

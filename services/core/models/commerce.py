@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,6 +88,7 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         check_in("status", OrderStatus),
         check_in("kind", OrderKind),
+        sa.CheckConstraint("fx_rate > 0", name="fx_rate_positive"),
         sa.Index("ix_orders_status", "status"),
         sa.Index("ix_orders_user_id", "user_id"),
         sa.Index("ix_orders_status_check", "status", "last_status_check"),
@@ -116,9 +118,12 @@ class Order(SQLModel, table=True):
     client_reference: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     cost_micros: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))
     price_cents: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
-    currency: str = Field(default="USD", max_length=3)
-    # The price in the store's base currency (USD cents), fixed when the order is created; analytics sum
-    # this. A database trigger fills it from `price_cents` for USD orders and refuses other currencies without it.
+    currency: str = Field(default="USD", max_length=3)  # `price_cents` is in its minor units (Babel's)
+    # Units of `currency` per 1 USD when the order was created (services.store.currencies); 1 for USD.
+    fx_rate: Decimal = Field(default=Decimal(1), sa_column=sa.Column(sa.Numeric(18, 8), nullable=False,
+                                                                      server_default="1"))
+    # The price in the store's base currency (USD cents) at `fx_rate`, fixed when the order is created; analytics
+    # sum this. A database trigger fills it from `price_cents` for USD orders and refuses other currencies without it.
     base_price_cents: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=False))
     status: str = Field(default=OrderStatus.PENDING, max_length=16)
     retry_count: int = 0
