@@ -11,6 +11,7 @@ from esim_app.http.api import api_transformers
 from esim_app.pages import account, business, login, profile, support  # noqa: F401  (pages register themselves)
 from esim_app.pages import admin, enterprise  # noqa: F401  (every module in these packages registers its pages)
 from esim_app.pages.checkout import checkout_page
+from esim_app.pages.storefront import devices  # noqa: F401  (registers /devices)
 from esim_app.pages.storefront.landing import landing_page
 from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
 from esim_app.pages.templates import account_page, storefront_page

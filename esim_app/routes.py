@@ -4,6 +4,7 @@ HOME = "/"
 DESTINATION = "/destinations/[country_slug]"
 REGION = "/regions/[region_slug]"
 GLOBAL = "/global"
+DEVICES = "/devices"  # which phones support eSIM
 LOGIN = "/login"
 ACCOUNT = "/account"
 BUSINESS = "/business"

@@ -141,6 +141,7 @@ def site_footer() -> rx.Component:
                 _footer_column("Travel", [(r.name, routes.region(r.slug)) for r in REGIONS[:4]]
                                + [("Global plans", routes.GLOBAL)]),
                 _footer_column("Help", [("How it works", "/#how-it-works"), ("FAQ", "/#faq"),
+                                        ("Compatible phones", routes.DEVICES),
                                         ("Contact support", f"mailto:{settings.support_email}")]),
                 _footer_column("Company", [("For business", routes.BUSINESS_LOGIN), ("My account", routes.ACCOUNT)]),
                 columns=rx.breakpoints(initial="1", sm="2", md="4"),

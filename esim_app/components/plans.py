@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from esim_app import routes
 from esim_app.components.ui import button_link, card
 from esim_app.state.catalog import Country, DisplayCurrencyState, Option, PlanCard, PlanListState
 
 
 def _tid(name: str) -> dict[str, str]:
     return {"data-testid": name}
+
+
+def device_check_link() -> rx.Component:
+    """To the compatibility checker, beside a plan's price and on checkout."""
+    return rx.el.a(rx.icon("smartphone", size=16), "Check that your phone supports eSIM", href=routes.DEVICES,
+                   class_name="link-inline", custom_attrs=_tid("device-check-link"))
 
 
 def best_value_badge() -> rx.Component:

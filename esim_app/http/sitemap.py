@@ -19,7 +19,7 @@ from services import catalog
 async def sitemap(_: Request) -> Response:
     base = public_origin()
     view = await catalog.get_sitemap()
-    paths = [routes.HOME, routes.GLOBAL, *map(routes.region, view.region_slugs),
+    paths = [routes.HOME, routes.GLOBAL, routes.DEVICES, *map(routes.region, view.region_slugs),
              *map(routes.destination, view.destination_slugs)]
     urls = "".join(f"<url><loc>{escape(base + path)}</loc></url>" for path in paths)
     body = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'

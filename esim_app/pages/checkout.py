@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.forms import error_callout
+from esim_app.components.plans import device_check_link
 from esim_app.components.ui import button, button_link, card, section
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
@@ -34,6 +35,7 @@ def _summary() -> rx.Component:
                     " days; installed eSIMs cannot.", class_name="t-secondary"),
             rx.callout("Your phone must support eSIM and be carrier-unlocked. Dial *#06#: if you see an EID, "
                        "it supports eSIM.", icon="smartphone", color_scheme="blue", size="1"),
+            device_check_link(),
             spacing="3",
             align="stretch",
         ),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 
-from services.catalog import pages
+from services.catalog import devices, pages
+from services.catalog.devices import DeviceModel, DevicesView, MakerDevices
 from services.catalog.overrides import OfferNotFound
 from services.catalog.pages import (
     POPULAR_DESTINATIONS,
@@ -43,6 +44,11 @@ async def get_landing() -> LandingView:
 async def search(query: str) -> tuple[Destination, ...]:
     """Countries matching what a traveller typed (prefix, alias, code or a small typo), best first."""
     return tuple(search_destinations(query[:MAX_SEARCH_LENGTH]))
+
+
+async def list_devices(query: str = "") -> DevicesView:
+    """eSIM-capable phones by maker matching what a traveller typed (all when blank), for the checker."""
+    return devices.find_devices(query)
 
 
 async def list_country_plans(
@@ -80,6 +86,7 @@ async def get_sitemap() -> SitemapView:
 
 __all__ = [
     "POPULAR_DESTINATIONS", "REGIONS", "Choice", "CoverageCountry", "Destination", "DestinationOffersView",
+    "DeviceModel", "DevicesView", "MakerDevices", "list_devices",
     "InvalidFilter", "InvalidSort", "LandingView", "OfferNotFound", "OfferView", "PlanDetailView", "PlanFilters",
     "PlanListView", "Region", "SitemapView", "UnknownCurrency", "UnknownDestination", "get_landing", "get_plan",
     "get_sitemap", "list_country_plans", "list_global_plans", "list_packages", "list_region_plans", "search",

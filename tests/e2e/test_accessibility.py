@@ -29,6 +29,7 @@ PUBLIC = [
     ("/destinations/japan", "[data-testid=plan-card]"),
     ("/regions/europe", "[data-testid=plan-card]"),
     ("/global", "[data-testid=plan-card]"),
+    ("/devices", "[data-testid=device-model]"),
     ("/plans/{plan}", "[data-testid=plan-price]"),
     ("/checkout/{plan}", "[data-testid=checkout-sign-in]"),
     ("/login", "[data-testid=email-input]"),

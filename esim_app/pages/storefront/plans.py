@@ -8,6 +8,7 @@ from esim_app.components.plans import (
     best_value_badge,
     covered_countries,
     currency_select,
+    device_check_link,
     plan_controls,
     plan_grid,
 )
@@ -78,6 +79,7 @@ def _buy_card() -> rx.Component:
             rx.el.p("Requires an eSIM-compatible, carrier-unlocked phone. Unused eSIMs can be "
                     "refunded within ", DisplayCurrencyState.refund_days, " days.",
                     class_name="t-secondary"),
+            device_check_link(),
             currency_select(),
             spacing="3",
             align="stretch",
