@@ -31,7 +31,7 @@ from services.core import cache_sync, db, logs
 from services.core.cache import forget_local
 from services.core.settings import Settings, get_settings
 from services.enterprise import provisioning as bulk_provisioning
-from services.enterprise import quote_pricing
+from services.enterprise import quote_pricing, usage_summary
 from services.jobs.control import is_paused
 from services.jobs.leader import Leadership
 from services.jobs.retention import purge_provider_calls, purge_webhook_events
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30.0
 FIRST_RUN_DELAY = dt.timedelta(seconds=5)  # let the process finish starting first
 QUOTE_EXPIRY_INTERVAL = dt.timedelta(minutes=15)
+USAGE_SUMMARY_INTERVAL = dt.timedelta(hours=1)
 
 JobFunction = Callable[[ProviderRegistry], Awaitable[JobResult]]
 
@@ -105,6 +106,10 @@ async def _expire_quotes(registry: ProviderRegistry) -> JobResult:
     return JobResult(await asyncio.to_thread(quote_pricing.expire_quotes))
 
 
+async def _usage_summaries(registry: ProviderRegistry) -> JobResult:
+    return JobResult(await asyncio.to_thread(usage_summary.send_usage_summaries))
+
+
 def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
     """Every job with its interval from settings."""
     s = settings or get_settings()
@@ -118,6 +123,8 @@ def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
         JobSpec("email_outbox", dt.timedelta(seconds=s.job_outbox_seconds), _outbox),
         JobSpec("cleanup", dt.timedelta(hours=s.job_cleanup_hours), _cleanup, run_at_start=False),
         JobSpec("expire_quotes", QUOTE_EXPIRY_INTERVAL, _expire_quotes),  # reads already show them expired
+        # hourly, but each company's summary goes once a UTC day (the first run of the day sends it)
+        JobSpec("usage_summaries", USAGE_SUMMARY_INTERVAL, _usage_summaries, run_at_start=False),
     )
 
 

@@ -5,7 +5,9 @@ re-read of one eSIM (`record_usage`); a webhook's own figures are never trusted.
 
 Each notice (80 % used, 100 % used, 24 hours before expiry) is a row in `esim_notices` inserted in
 the transaction that queues its email, keyed by (eSIM, kind): a second insert does nothing, so a
-notice is sent once whatever mix of jobs and webhooks reports the usage.
+notice is sent once whatever mix of jobs and webhooks reports the usage. A company eSIM's notices go
+to the employee it is assigned to (`employee_notice`); the company reads them in its daily summary
+(`services.enterprise.usage_summary`).
 
 The sync claims eSIMs by moving `usage_updated_at` to the run's time under
 `FOR UPDATE SKIP LOCKED`, so two schedulers never ask about the same eSIM in one period.
@@ -27,7 +29,7 @@ from sqlmodel import Session
 from providers import base as pb
 from providers.registry import ProviderRegistry
 from services.core import db
-from services.core.models import EnterpriseAccount, Esim, EsimNotice, EsimStatus, Order, Package, User
+from services.core.models import EnterpriseAccount, Esim, EsimAllocation, EsimNotice, EsimStatus, Order, Package, User
 from services.core.settings import get_settings
 from services.core.units import format_data_size
 from services.jobs.runs import JobResult
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 SYNCED_STATUSES = (EsimStatus.NOT_INSTALLED, EsimStatus.ACTIVE, EsimStatus.USED_UP)
 EXPIRY_NOTICE = dt.timedelta(hours=24)
 USAGE_80, USAGE_100, EXPIRING = "usage_80", "usage_100", "expiring"
+EMPLOYEE_NOTICE = "employee_notice"  # the same three notices, worded for a company's employee
 BATCH_CONCURRENCY = 16  # batches in flight per provider; the provider's rate limiter sets the pace
 
 _STATUS_WORDS = {  # provider vocabulary (lower case, first part before "/") -> ours
@@ -131,6 +134,7 @@ def _queue_notices(session: Session, esim: Esim, *, now: dt.datetime) -> list[st
     recipient = _recipient(session, esim)
     if recipient is None:
         return []
+    address, employee = recipient
     sent = []
     for kind in due:
         inserted = session.execute(
@@ -139,19 +143,29 @@ def _queue_notices(session: Session, esim: Esim, *, now: dt.datetime) -> list[st
         ).first()
         if inserted is None:
             continue
-        enqueue_email(session, to=recipient, template=kind, context=_context(session, esim))
+        context = _context(session, esim) | (employee or {})
+        enqueue_email(session, to=address, template=EMPLOYEE_NOTICE if employee else kind,
+                      context=context | {"kind": kind})
         sent.append(kind)
     return sent
 
 
-def _recipient(session: Session, esim: Esim) -> str | None:
+def _recipient(session: Session, esim: Esim) -> tuple[str, dict[str, str] | None] | None:
+    """Who a notice about `esim` goes to: its customer; for a company eSIM, the employee it is assigned
+    to (with the employee notice's context; the company reads its daily summary instead), else nobody."""
     if esim.user_id is not None:
         user = session.get(User, esim.user_id)
-        return user.email if user else None
-    if esim.enterprise_account_id is not None:
-        account = session.get(EnterpriseAccount, esim.enterprise_account_id)
-        return account.contact_email if account else None
-    return None
+        return (user.email, None) if user else None
+    if esim.enterprise_account_id is None:
+        return None
+    found = session.execute(
+        sa.select(EsimAllocation.recipient_email, EsimAllocation.recipient_name, EnterpriseAccount.company_name)
+        .join(EnterpriseAccount, EnterpriseAccount.id == EsimAllocation.enterprise_account_id)
+        .where(EsimAllocation.esim_id == esim.id, EsimAllocation.revoked_at.is_(None))  # type: ignore[union-attr]
+    ).first()
+    if found is None:
+        return None
+    return found.recipient_email, {"recipient_name": found.recipient_name, "company_name": found.company_name}
 
 
 def _context(session: Session, esim: Esim) -> dict[str, str]:

@@ -53,7 +53,7 @@ from services.core.models.enterprise import (
     EnterpriseUser,
     TokenPurpose,
 )
-from services.core.models.distribution import EsimAllocation
+from services.core.models.distribution import CompanyUsageSummary, EsimAllocation
 from services.core.models.enums import (
     EsimStatus,
     OrderKind,

@@ -36,3 +36,15 @@ class EsimAllocation(SQLModel, table=True):
     revoked_by: int | None = fk("enterprise_users.id", index=False, ondelete="SET NULL")
     created_by: int | None = fk("enterprise_users.id", index=False, ondelete="SET NULL")
     created_at: dt.datetime | None = created_column()
+
+
+class CompanyUsageSummary(SQLModel, table=True):
+    """A company's daily usage summary email: one row per company and UTC day, inserted in the
+    transaction that queues the email, so two schedulers send it once."""
+
+    __tablename__ = "usage_summaries"
+
+    enterprise_account_id: int = Field(sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("enterprise_accounts.id", ondelete="CASCADE"), primary_key=True))
+    day: dt.date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
+    sent_at: dt.datetime | None = created_column()

@@ -1,0 +1,85 @@
+"""Top-ups of a company's eSIMs from its inventory: the plans that fit them all, charged on account once,
+the data added once per eSIM by the orders domain, against the simulators over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from providers.registry import ProviderRegistry
+from providers.sandbox.server import Sandbox
+from services.core import db
+from services.core.models import Package
+from services.enterprise import provisioning, purchasing, topups
+from services.enterprise.bulk import BulkLine
+from services.enterprise.distribution_errors import CompanyEsimNotFound
+from services.enterprise.errors import CreditLimitExceeded, NotAllowed
+from services.enterprise.faces.company import topup_offers
+from tests.integration.bulk_orders.conftest import count, new_company, teammate
+
+
+async def _company_with_esims(plan: Package, registry: ProviderRegistry, quantity: int, credit: int):
+    who = new_company(credit_limit_cents=credit)
+    view = purchasing.place(who, [BulkLine(plan.id, quantity)], payment="account", key=uuid.uuid4().hex)  # type: ignore[arg-type]
+    assert (await provisioning.provision(view.id, registry=registry)).ready == quantity
+    with db.get_engine().connect() as conn:
+        refs = list(conn.execute(sa.text("SELECT e.display_id FROM esims e JOIN orders o ON o.id = e.order_id"
+                                         " WHERE o.bulk_order_id = :b ORDER BY e.id"), {"b": view.id}).scalars())
+    return who, refs
+
+
+def _total_mb(refs: list[str]) -> list[int]:
+    with db.get_engine().connect() as conn:
+        return list(conn.execute(sa.text("SELECT total_mb FROM esims WHERE display_id = ANY(:r) ORDER BY id"),
+                                 {"r": refs}).scalars())
+
+
+async def test_two_esims_are_topped_up_once_each_and_charged_once(
+        sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
+    # given a company with two eSIMs of one plan and credit for more
+    who, refs = await _company_with_esims(plan, registry, 2, plan.price_cents * 100)
+    before = _total_mb(refs)
+    # when an operations user asks which top-ups fit both, and orders the cheapest twice (a double click)
+    ops = teammate(who, "operations")
+    offers = await topup_offers(ops, refs, registry=registry)
+    assert offers, "the simulator offers top-ups for the plan"
+    chosen = topups.targets(ops, refs)
+    key = uuid.uuid4().hex
+    first = topups.place(ops, chosen, offers[0], key=key, ip="10.1.2.3")
+    again = topups.place(ops, chosen, offers[0], key=key, ip="10.1.2.3")
+    # then one order of two top-ups is charged, and provisioning adds the data to each eSIM once
+    assert again.order_id == first.order_id and first.esims == 2
+    assert first.total_cents == offers[0].unit_price_cents * 2
+    assert count("SELECT count(*) FROM ledger_entries WHERE bulk_order_id = :b AND kind = 'charge'",
+                 b=first.order_id) == 1
+    state = await provisioning.provision(first.order_id, registry=registry)
+    assert (state.total, state.ready) == (2, 2)
+    await provisioning.provision(first.order_id, registry=registry)
+    package = _package(offers[0].slug)
+    assert _total_mb(refs) == [mb + package.data_mb for mb in before]
+    assert purchasing.get_order(who, first.order_ref).progress_text == "2 of 2"
+    assert count("SELECT count(*) FROM audit_log WHERE action = 'topup_ordered' AND enterprise_account_id = :c",
+                 c=who.company_id) == 1
+
+
+def _package(slug: str) -> Package:
+    with db.session() as s:
+        return s.exec(sa.select(Package).where(Package.slug == slug)).scalar_one()  # type: ignore[call-overload]
+
+
+async def test_a_top_up_over_the_credit_limit_or_of_others_esims_is_refused(
+        sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
+    who, refs = await _company_with_esims(plan, registry, 1, plan.price_cents)  # the credit is used up
+    offers = await topup_offers(who, refs, registry=registry)
+    with pytest.raises(CreditLimitExceeded):
+        topups.place(who, topups.targets(who, refs), offers[0], key=uuid.uuid4().hex, ip=None)
+    assert count("SELECT count(*) FROM orders WHERE topup_of_esim_id IS NOT NULL AND enterprise_account_id = :c",
+                 c=who.company_id) == 0
+    stranger = new_company(credit_limit_cents=10**6)
+    with pytest.raises(CompanyEsimNotFound):
+        topups.targets(stranger, refs)
+    for role in ("viewer", "finance"):
+        with pytest.raises(NotAllowed):
+            topups.targets(teammate(who, role), refs)
