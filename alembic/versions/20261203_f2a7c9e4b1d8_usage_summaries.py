@@ -1,7 +1,7 @@
 """Companies' daily usage summaries: `usage_summaries`, one row per company and UTC day.
 
 Revision ID: f2a7c9e4b1d8
-Revises: d8f3a2b6c1e9
+Revises: f1c7a3e9b2d4
 Create Date: 2026-12-03 08:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'f2a7c9e4b1d8'
-down_revision: Union[str, Sequence[str], None] = 'd8f3a2b6c1e9'
+down_revision: Union[str, Sequence[str], None] = 'f1c7a3e9b2d4'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
