@@ -40,7 +40,7 @@ import redis
 
 from bench.load_clients import Figures, bare_journey, reflex_journey, run_sessions
 from tests.support.database import fresh_database
-from tests.support.server import ROOT, free_port, stop_group
+from tests.support.server import ROOT, free_port, redis_server, stop_group
 
 GOAL = "goal: 200 sessions on 2 workers, p95 <= 150 ms, 0 errors, Reflex/bare <= 2x"
 START_TIMEOUT = 180.0
@@ -70,20 +70,6 @@ def _prepare(url: str) -> None:
         report = run_sync_packages(registry)
     db.reset_engine()
     print(f"catalogue: {report.enabled_offers} offers on sale")
-
-
-@contextlib.contextmanager
-def _redis_server() -> Iterator[str]:
-    """A private redis-server on a free port (nothing persisted), stopped afterwards."""
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, start_new_session=True)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        _wait(lambda: redis.Redis.from_url(url).ping(), proc, "redis-server")
-        yield url
-    finally:
-        stop_group(proc)
 
 
 def _wait(ready: Callable[[], object], proc: subprocess.Popen, what: str) -> None:
@@ -225,7 +211,7 @@ def main() -> None:
     logs.mkdir(exist_ok=True)
     print(f"{args.sessions} sessions, {args.seconds:.0f} s after a {args.ramp:.0f} s ramp, think {args.think} s; "
           f"{psutil.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {GOAL}", flush=True)
-    with fresh_database("esim_load") as db_url, _redis_server() as redis_url, \
+    with fresh_database("esim_load") as db_url, redis_server() as redis_url, \
             tempfile.TemporaryDirectory(prefix="esim-load-") as data_dir:
         _prepare(db_url)
         env = {**os.environ, "DATABASE_URL": db_url, "ESIM_ENV": "test", "SCHEDULER": "off", "DATA_DIR": data_dir,
