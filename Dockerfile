@@ -15,6 +15,9 @@ ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 RUN npm install --prefix .tools --no-save --no-audit --no-fund bun@1.4.4
+# Fonts for PDF receipts (non-Latin names included); the versions are the Makefile's FONTS.
+RUN npm install --prefix .tools/fonts --no-save --no-audit --no-fund \
+    @expo-google-fonts/noto-sans@0.4.2 @expo-google-fonts/noto-sans-jp@0.4.3
 COPY . .
 RUN pip install --no-deps -e .
 

@@ -9,6 +9,9 @@ TOOLS := .tools
 BUN_VERSION := 1.4.4
 AXE_VERSION := 4.14.1
 LIGHTHOUSE_VERSION := 12.2.3
+# Noto Sans (Latin, Greek, Cyrillic) and Noto Sans JP (kana, kanji) TTFs for PDF receipts (services/orders/receipt_pdf.py)
+FONTS := @expo-google-fonts/noto-sans@0.4.2 @expo-google-fonts/noto-sans-jp@0.4.3
+FONTS_STAMP := $(TOOLS)/.fonts-noto-0.4.2-0.4.3
 APP_PORT ?= 3000
 
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
@@ -23,10 +26,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lock lighthouse
 
-run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
+run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION) $(FONTS_STAMP)
 	$(BIN)/esim serve
 
-test: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) $(TOOLS)/.axe-core-$(AXE_VERSION) /usr/bin/chromium
+test: $(VENV)/.installed-test $(TOOLS)/.bun-$(BUN_VERSION) $(TOOLS)/.axe-core-$(AXE_VERSION) $(FONTS_STAMP) /usr/bin/chromium
 	$(BIN)/python -m tests.run
 
 # Every package, direct or not, comes from a hash-checked lock; the project itself adds none.
@@ -56,6 +59,11 @@ $(TOOLS)/.bun-$(BUN_VERSION):
 # A prefix of its own: `npm install --no-save` into $(TOOLS) would prune bun, which no package.json lists.
 $(TOOLS)/.axe-core-$(AXE_VERSION):
 	npm install --prefix $(TOOLS)/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+	@touch $@
+
+# The receipt fonts, from the npm registry like axe, in a prefix of their own.
+$(FONTS_STAMP):
+	npm install --prefix $(TOOLS)/fonts --no-save --no-audit --no-fund $(FONTS)
 	@touch $@
 
 /usr/bin/chromium:

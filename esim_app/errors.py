@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "rate_changed": "The exchange rate for {currency} has just changed, so the price in {currency} has too: please "
                     "check the new price above and pay again. Nothing was charged.",
     "order_not_found": "We could not find that order in your account.",
+    "receipt_unavailable": "This order has not been paid, so it has no receipt yet.",
     "payment_mismatch": "The payment does not match this order. Please contact support.",
     "checkout_expired": "This checkout has expired. Please reload the page and try again.",
     "order_not_delivered": "No network operator could deliver this eSIM.",

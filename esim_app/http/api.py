@@ -3,7 +3,7 @@
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from esim_app.http import admin_exports, business_api, exports
+from esim_app.http import admin_exports, business_api, exports, receipts
 from esim_app.http.admin_export import customer_export
 from esim_app.http.caching import ImmutableAssets
 from esim_app.http.headers import SecurityHeaders
@@ -33,6 +33,7 @@ def build_api() -> Starlette:
         Route("/api/providers/{provider}/webhook", provider_webhook, methods=["POST", "HEAD"]),
         Route("/api/providers/{provider}/webhook/{token}", provider_webhook, methods=["POST", "HEAD"]),
         Route(exports.PATH, exports.export_csv, methods=["GET"]),
+        Route(receipts.PATH, receipts.receipt_pdf, methods=["GET"]),
         Route(admin_exports.ROUTE, admin_exports.admin_export, methods=["GET"]),
         Route("/sitemap.xml", sitemap, methods=["GET"]),
         Route("/api/admin/customers/{user_ref}/export", customer_export, methods=["GET"]),

@@ -59,6 +59,14 @@ def _esim_grid() -> rx.Component:
     )
 
 
+def receipt_link(order_ref: rx.Var[str], label: str = "PDF") -> rx.Component:
+    """The download of an order's PDF receipt (a server route, so no client-side routing)."""
+    return rx.el.a(rx.icon("download", size=14), label, href="/api/receipts/" + order_ref + ".pdf",
+                   download=True, reload_document=True, class_name="link-inline",
+                   aria_label="Receipt for order " + order_ref + " (PDF)",
+                   custom_attrs={"data-testid": "receipt-link"})
+
+
 def _order_row(order: OrderRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.el.a(order.ref, href="/orders/" + order.ref, font_weight="600")),
@@ -66,6 +74,7 @@ def _order_row(order: OrderRow) -> rx.Component:
         rx.table.cell(order.created_on),
         rx.table.cell(order.price),
         rx.table.cell(status_badge(order.status)),
+        rx.table.cell(rx.cond(order.has_receipt, receipt_link(order.ref))),
         custom_attrs={"data-testid": "order-row"},
     )
 
@@ -75,7 +84,7 @@ def _orders_table() -> rx.Component:
         AccountState.orders.length() > 0,
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                           ("Order", "Plan", "Date", "Total", "Status")])),
+                                           ("Order", "Plan", "Date", "Total", "Status", "Receipt")])),
             rx.table.body(rx.foreach(AccountState.orders, _order_row)),
             width="100%",
             variant="surface",
@@ -184,6 +193,8 @@ def order_status_page() -> rx.Component:
                         rx.hstack(rx.spinner(), rx.el.p("Preparing your eSIM. This usually takes a few seconds.",
                                                         class_name="t-body"), spacing="3", align="center"),
                     ),
+                    rx.cond(OrderStatusState.has_receipt,
+                            receipt_link(OrderStatusState.order_ref, "Download receipt (PDF)")),  # type: ignore[attr-defined]
                     rx.cond(OrderStatusState.error != "", rx.el.p(OrderStatusState.error, color="var(--red-11)")),
                     rx.cond(OrderStatusState.status == "completed", refund_panel()),
                     spacing="3",

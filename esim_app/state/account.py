@@ -38,6 +38,7 @@ class OrderRow:
     created_on: str
     failure_reason: str  # in our words, never the provider's
     esim_ref: str
+    has_receipt: bool  # paid: a PDF receipt can be downloaded
 
 
 def failure_text(code: str) -> str:
@@ -58,7 +59,7 @@ def _card(s: orders.EsimSummary) -> EsimCard:
 
 def _row(o: orders.OrderSummary) -> OrderRow:
     return OrderRow(o.ref, o.plan_name, o.status, format_money(o.price_cents, o.currency), o.created_on,
-                    failure_text(o.failure_code), o.esim_refs[0] if o.esim_refs else "")
+                    failure_text(o.failure_code), o.esim_refs[0] if o.esim_refs else "", o.has_receipt)
 
 
 class AccountState(CustomerState):
@@ -127,6 +128,7 @@ class OrderStatusState(CustomerState):
     ordered_on: str = ""
     failure_reason: str = ""
     first_esim_ref: str = ""  # the eSIM to install once completed
+    has_receipt: bool = False
     error: str = ""
     _polling: bool = False
 
@@ -142,13 +144,14 @@ class OrderStatusState(CustomerState):
             order = await orders.get_order(identity.principal_id, order_ref=self._ref())
         except ServiceError as exc:
             self.status = self.plan_name = self.price = self.failure_reason = self.first_esim_ref = ""
-            self.ordered_on = ""
+            self.ordered_on, self.has_receipt = "", False
             self.error = message_for(exc)
             return False
         self.status, self.plan_name = order.status, order.plan_name
         self.failure_reason = failure_text(order.failure_code)
         self.price, self.ordered_on = format_money(order.price_cents, order.currency), order.created_on
         self.first_esim_ref = order.esim_refs[0] if order.esim_refs else ""
+        self.has_receipt = order.has_receipt
         return order.status in LIVE_STATUSES
 
     @rx.event

@@ -39,6 +39,9 @@ FIELDS = (
     Field("brand_name", "Brand name in emails", store.set_brand_name),
     Field("support_email", "Support email", store.set_support_email),
     Field("storefront_notice", "Notice for customers", store.set_storefront_notice),
+    Field("legal_name", "Company name on receipts", store.set_legal_name),
+    Field("legal_address", "Company address", store.set_legal_address),
+    Field("tax_id", "VAT or registration number", store.set_tax_id),
 )
 LOCK = "admin-settings-save"
 

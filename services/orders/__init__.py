@@ -36,10 +36,13 @@ from services.orders.reads import (
     AccountView,
     get_esim,
     get_order,
+    get_receipt_pdf,
     get_refund_eligibility,
     list_orders,
     load_account,
 )
+from services.orders.receipt_pdf import ReceiptFile
+from services.orders.receipts import ReceiptUnavailable
 from services.orders.refund_review import RefundRequestView, decide_refund_request, list_refund_requests
 from services.orders.refunds import Eligibility, RefundView, request_refund
 from services.orders.topups import list_topup_offers
@@ -48,6 +51,7 @@ __all__ = [
     "AccountView", "CheckoutExpired", "InvalidWebhook", "MalformedWebhook", "UnknownProvider", "receive_provider_webhook", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
     "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "PriceChanged", "RefundError", "RefundFailed",
     "RefundNotAllowed", "RefundNotInReview", "RefundRequestView", "RefundView", "TopupUnavailable",
+    "ReceiptFile", "ReceiptUnavailable", "get_receipt_pdf",
     "confirm_checkout", "decide_refund_request", "get_esim", "get_order", "get_refund_eligibility",
     "list_orders", "list_refund_requests", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",
     "request_refund",

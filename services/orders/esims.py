@@ -17,6 +17,7 @@ from services.core import db
 from services.core.models import Esim, EsimStatus, Order, OrderStatus, Package
 from services.core.qr import qr_png
 from services.orders.errors import EsimNotFound, OrderNotFound
+from services.orders.receipts import has_receipt
 
 IOS_INSTALL_URL = "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata="
 STATUS_LABELS = {
@@ -141,6 +142,7 @@ class OrderSummary:
     created_on: str
     failure_code: str  # a stable code (`services.orders.errors`, `services.payments.errors`), "" if none
     esim_refs: tuple[str, ...]
+    has_receipt: bool = False  # paid, so a PDF receipt can be downloaded (`receipts`)
 
 
 def list_orders(user_id: int) -> list[OrderSummary]:
@@ -185,4 +187,5 @@ def _order_summary(order: Order, package: Package, esim_refs: tuple[str, ...]) -
         created_on=_date(order.created_at),
         failure_code=failure,
         esim_refs=esim_refs,
+        has_receipt=has_receipt(order.status),
     )

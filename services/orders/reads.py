@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from services.orders import esims, refunds
+from services.orders import esims, receipt_pdf, refunds
 from services.orders.esims import EsimDetail, EsimSummary, OrderSummary
 from services.orders.refunds import Eligibility
 
@@ -35,6 +35,11 @@ async def list_orders(user_id: int) -> list[OrderSummary]:
 async def get_esim(user_id: int, *, esim_ref: str) -> EsimDetail:
     """One of the customer's eSIMs with its install details; `EsimNotFound` otherwise."""
     return await asyncio.to_thread(esims.get_esim, user_id, esim_ref=esim_ref)
+
+
+async def get_receipt_pdf(user_id: int, *, order_ref: str) -> receipt_pdf.ReceiptFile:
+    """The PDF receipt of one of the customer's paid orders; `OrderNotFound` or `ReceiptUnavailable` otherwise."""
+    return await asyncio.to_thread(receipt_pdf.receipt_file, user_id, order_ref=order_ref)
 
 
 async def get_order(user_id: int, *, order_ref: str) -> OrderSummary:

@@ -44,6 +44,9 @@ SUPPORT_REFUND_LIMIT = "refunds.support_limit_cents"
 BRAND_NAME = "store.brand_name"
 SUPPORT_EMAIL = "store.support_email"
 STOREFRONT_NOTICE = "store.notice"
+LEGAL_NAME = "store.legal_name"
+LEGAL_ADDRESS = "store.legal_address"
+TAX_ID = "store.tax_id"
 
 
 
@@ -74,6 +77,10 @@ class StoreSettings:
     brand_name: str = ""  # empty: BRAND_NAME from the environment (emails use this one when set)
     support_email: str = ""  # empty: SUPPORT_EMAIL from the environment
     storefront_notice: str = ""  # a short notice for customers (e.g. a provider outage); empty for none
+    # The seller on receipts: registered company name, postal address (lines) and VAT or registration number.
+    legal_name: str = ""  # empty: the brand name
+    legal_address: str = ""
+    tax_id: str = ""
 
 
 DEFAULTS = StoreSettings()
@@ -210,6 +217,24 @@ def set_storefront_notice(text: str, *, admin_id: int | None = None) -> str:
     return value
 
 
+def set_legal_name(name: str, *, admin_id: int | None = None) -> str:
+    value = values.legal_name(name)
+    _store(LEGAL_NAME, value, SettingType.STR, admin_id, "Registered company name on receipts (empty: the brand)")
+    return value
+
+
+def set_legal_address(address: str, *, admin_id: int | None = None) -> str:
+    value = values.legal_address(address)
+    _store(LEGAL_ADDRESS, value, SettingType.STR, admin_id, "Company address on receipts, one line per line")
+    return value
+
+
+def set_tax_id(number: str, *, admin_id: int | None = None) -> str:
+    value = values.tax_id(number)
+    _store(TAX_ID, value, SettingType.STR, admin_id, "VAT or company registration number on receipts")
+    return value
+
+
 _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     DEFAULT_MARGIN: ("default_margin_percent", lambda v: values.percent(v, "Default margin")),
     PROVIDER_MARGINS: ("provider_margin_percent", lambda v: values.json_map(v, values.provider_key, lambda p: values.percent(p, "Margin"))),
@@ -230,6 +255,9 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     BRAND_NAME: ("brand_name", values.brand_name),
     SUPPORT_EMAIL: ("support_email", values.support_email),
     STOREFRONT_NOTICE: ("storefront_notice", values.notice),
+    LEGAL_NAME: ("legal_name", values.legal_name),
+    LEGAL_ADDRESS: ("legal_address", values.legal_address),
+    TAX_ID: ("tax_id", values.tax_id),
 }
 
 

@@ -23,6 +23,10 @@ MAX_REFUND_WINDOW_DAYS = 365
 MAX_SUPPORT_REFUND_LIMIT_CENTS = 10_000_000
 MAX_BRAND_NAME = 60
 MAX_NOTICE = 300
+MAX_LEGAL_NAME = 120
+MAX_LEGAL_ADDRESS = 300
+MAX_ADDRESS_LINES = 6
+_TAX_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ./-]{1,39}")
 _EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Stripe takes these only in whole units counted in hundredths, unlike their ISO minor units: not sold in.
 _STRIPE_SPECIAL = frozenset({"HUF", "ISK", "TWD", "UGX"})
@@ -137,6 +141,30 @@ def notice(value: object) -> str:
     text = " ".join(str(value).split())
     if len(text) > MAX_NOTICE:
         raise InvalidSetting(f"Notice must be at most {MAX_NOTICE} characters.")
+    return text
+
+
+def legal_name(value: object) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > MAX_LEGAL_NAME:
+        raise InvalidSetting(f"Company name must be at most {MAX_LEGAL_NAME} characters.")
+    return text
+
+
+def legal_address(value: object) -> str:
+    """Up to six lines (line breaks kept, blank lines and extra spaces dropped)."""
+    lines = [" ".join(line.split()) for line in str(value).splitlines()]
+    text = "\n".join(line for line in lines if line)
+    if len(text) > MAX_LEGAL_ADDRESS or text.count("\n") >= MAX_ADDRESS_LINES:
+        raise InvalidSetting(f"Address must be at most {MAX_ADDRESS_LINES} lines and {MAX_LEGAL_ADDRESS} characters.")
+    return text
+
+
+def tax_id(value: object) -> str:
+    text = " ".join(str(value).split())
+    if text and not _TAX_ID_PATTERN.fullmatch(text):
+        raise InvalidSetting(f"VAT or registration number must be 2 to 40 letters, digits, spaces, dots, dashes or "
+                             f"slashes, such as GB123456789, not {value!r}.")
     return text
 
 

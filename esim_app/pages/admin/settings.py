@@ -19,6 +19,18 @@ def _input(label: str, name: str, hint: str | rx.Var[str] = "", **props) -> rx.C
     )
 
 
+def _address() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Company address", html_for="legal_address", class_name="t-secondary"),
+        rx.text_area(name="legal_address", id="legal_address", default_value=SettingsState.values["legal_address"],
+                     read_only=~SettingsState.editable, rows="4", max_length=300, width="100%",
+                     custom_attrs={"data-testid": "setting-legal-address"}),
+        rx.el.p("One line per line of the postal address, as on the receipt.", class_name="t-secondary",
+                font_size="0.85rem"),
+        spacing="1", width="100%", align="stretch",
+    )
+
+
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -32,6 +44,11 @@ def _form() -> rx.Component:
                    max_length=254),
             _input("Notice for customers", "storefront_notice", "A short notice, e.g. about an operator outage; "
                    "empty for none.", max_length=300),
+            rx.el.h2("Seller on receipts", class_name="t-card", padding_top="0.5rem"),
+            _input("Company name on receipts", "legal_name", "The registered name. Empty: the brand name.",
+                   max_length=120),
+            _address(),
+            _input("VAT or registration number", "tax_id", "e.g. GB123456789; empty to leave it off.", max_length=40),
             error_callout(SettingsState.error, testid="settings-error"),
             notice_callout(SettingsState.notice),
             rx.cond(SettingsState.editable,

@@ -152,6 +152,35 @@ def test_owners_save_settings_validated_and_audited_others_only_read(database_ur
             conn.exec_driver_sql("DELETE FROM settings WHERE key LIKE 'store.%%' OR key LIKE 'refunds.%%'")
 
 
+def test_owners_set_the_sellers_legal_details_for_receipts_validated_and_audited(database_url: str) -> None:
+    owner = new_staff("owner")
+    try:
+        form = {"legal_name": "  Wayfarer   Travel Ltd ", "legal_address": "1 Main Street\r\n\r\n  London  EC1A 1AA \n",
+                "tax_id": "GB 123 456 789"}
+        view = settings.save_settings(owner.identity, form, ip="10.30.3.4")
+        assert (view.values["legal_name"], view.values["legal_address"], view.values["tax_id"]) == (
+            "Wayfarer Travel Ltd", "1 Main Street\nLondon EC1A 1AA", "GB 123 456 789")
+        current = store.get_store_settings()
+        assert (current.legal_name, current.legal_address, current.tax_id) == (
+            "Wayfarer Travel Ltd", "1 Main Street\nLondon EC1A 1AA", "GB 123 456 789")
+        row = audit_rows("settings.updated", "store")[-1]
+        assert row.details["after"] == {"legal_name": "Wayfarer Travel Ltd", "legal_address": "1 Main Street\nLondon EC1A 1AA",
+                                        "tax_id": "GB 123 456 789"}
+        assert row.details["before"] == {"legal_name": "", "legal_address": "", "tax_id": ""}
+        for bad, field in (({"tax_id": "<script>"}, "VAT or registration number"),
+                           ({"legal_address": "\n".join("line" for _ in range(7))}, "Company address"),
+                           ({"legal_name": "x" * 121}, "Company name on receipts")):
+            with pytest.raises(errors.SettingRejected) as refused:
+                settings.save_settings(owner.identity, bad, ip=None)
+            assert refused.value.params["field"] == field
+        assert store.get_store_settings().tax_id == "GB 123 456 789"  # nothing refused was saved
+        with pytest.raises(NotPermitted):
+            settings.save_settings(new_staff("finance").identity, {"tax_id": "FR0000"}, ip=None)
+    finally:
+        with db.get_engine().begin() as conn:
+            conn.exec_driver_sql("DELETE FROM settings WHERE key LIKE 'store.%%'")
+
+
 def test_the_audit_log_filters_and_pages_for_owners_and_finance(database_url: str) -> None:
     owner, finance = new_staff("owner"), new_staff("finance")
     _, _, ref = _customer_ticket()
