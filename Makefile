@@ -24,7 +24,7 @@ export APP_PORT
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lock lighthouse
+.PHONY: run test lock lighthouse translations
 
 run: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION) $(FONTS_STAMP)
 	$(BIN)/esim serve
@@ -50,6 +50,12 @@ lock: $(VENV)/.installed
 		--index-url https://pypi.org/simple -o requirements.lock -q --custom-compile-command "make lock"
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
 		--index-url https://pypi.org/simple -o requirements-test.lock -q --custom-compile-command "make lock"
+
+# Extract the messages to translate (babel.cfg) into locales/messages.pot and merge them into every
+# locales/<lang>/LC_MESSAGES/messages.po; `make translations NEW=pt` first starts a Portuguese catalogue.
+translations: $(VENV)/.installed
+	$(if $(NEW),$(BIN)/python -c "from services.core.catalogues import init; print(init('$(NEW)'))")
+	$(BIN)/python -m services.core.catalogues
 
 $(TOOLS)/.bun-$(BUN_VERSION):
 	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund bun@$(BUN_VERSION)

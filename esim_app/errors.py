@@ -7,7 +7,7 @@ test walks every `ServiceError` subclass and fails on a code without words.
 
 from __future__ import annotations
 
-from services.core import ServiceError
+from services.core import DEFAULT_LANGUAGE, ServiceError, translate
 
 FALLBACK = "Something went wrong on our side. Please try again, or contact support."
 
@@ -194,12 +194,12 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def message_for(error: ServiceError) -> str:
-    """Words for `error`, filled with its params; a generic sentence for an unknown code."""
+def message_for(error: ServiceError, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Words for `error` in `lang`, filled with its params; a generic sentence for an unknown code."""
     template = MESSAGES.get(error.code)
     if template is None:
-        return FALLBACK
+        return translate(lang, FALLBACK)
     try:
-        return template.format(**error.params)
+        return translate(lang, template).format(**error.params)
     except (KeyError, IndexError, ValueError):
-        return FALLBACK
+        return translate(lang, FALLBACK)

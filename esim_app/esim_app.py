@@ -8,6 +8,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.http.api import api_transformers
+from esim_app.i18n import t
 from esim_app.pages import account, business, login, profile, support  # noqa: F401  (pages register themselves)
 from esim_app.pages import admin, enterprise  # noqa: F401  (every module in these packages registers its pages)
 from esim_app.pages.checkout import checkout_page
@@ -35,28 +36,28 @@ app = rx.App(
 app.register_lifespan_task(jobs.web_lifespan)  # logging; the jobs too when SCHEDULER=inline
 
 # public pages, listed in /sitemap.xml (see esim_app/http/sitemap.py)
-storefront_page(routes.HOME, f"{BRAND} · Travel eSIM data plans for 190+ countries", LandingState.load,
-                branded=False,
-                description="Prepaid eSIM data plans for travellers: compare networks, pay securely, "
-                            "install in a minute.")(landing_page)
+storefront_page(routes.HOME, t("{brand} · Travel eSIM data plans for 190+ countries", brand=BRAND),
+                LandingState.load, branded=False,
+                description=t("Prepaid eSIM data plans for travellers: compare networks, pay securely, "
+                              "install in a minute."))(landing_page)
 storefront_page(routes.DESTINATION, PlanListState.title, PlanListState.load_country,
                 description=PlanListState.description)(plan_list_page)
 storefront_page(routes.REGION, PlanListState.title, PlanListState.load_region,
                 description=PlanListState.description)(plan_list_page)
-storefront_page(routes.GLOBAL, "Global eSIM plans", PlanListState.load_global,
+storefront_page(routes.GLOBAL, t("Global eSIM plans"), PlanListState.load_global,
                 description=PlanListState.description)(plan_list_page)
 storefront_page("/plans/[plan_ref]", PlanDetailState.title, PlanDetailState.load,
                 description=PlanDetailState.description)(plan_detail_page)
 
-storefront_page("/checkout/[plan_ref]", "Checkout", CheckoutState.load, indexed=False)(checkout_page)
-storefront_page("/orders/[order_ref]", "Your order", OrderStatusState.load, indexed=False)(
+storefront_page("/checkout/[plan_ref]", t("Checkout"), CheckoutState.load, indexed=False)(checkout_page)
+storefront_page("/orders/[order_ref]", t("Your order"), OrderStatusState.load, indexed=False)(
     account.order_status_page)
 
-account_page(routes.ACCOUNT, "My account", AccountState.load)(account.account_home)
-account_page("/account/esims", "My eSIMs", AccountState.load)(account.esims_page)
-account_page("/account/esims/[esim_ref]", "Your eSIM", EsimPageState.load)(account.esim_page)
-account_page("/account/orders", "Orders", AccountState.load)(account.orders_page)
-account_page("/account/esims/[esim_ref]/top-up", "Top up", TopupState.load)(account.topup_page)
+account_page(routes.ACCOUNT, t("My account"), AccountState.load)(account.account_home)
+account_page("/account/esims", t("My eSIMs"), AccountState.load)(account.esims_page)
+account_page("/account/esims/[esim_ref]", t("Your eSIM"), EsimPageState.load)(account.esim_page)
+account_page("/account/orders", t("Orders"), AccountState.load)(account.orders_page)
+account_page("/account/esims/[esim_ref]/top-up", t("Top up"), TopupState.load)(account.topup_page)
 
 if settings.sandbox_inbox:
     from esim_app.pages import sandbox  # noqa: F401  (registers /sandbox/inbox; absent in production or with SMTP)

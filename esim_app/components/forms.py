@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 
-def field(label: str, name: str, *, type_: str = "text", testid: str = "", **props) -> rx.Component:
+def field(label: str | rx.Var[str], name: str, *, type_: str = "text", testid: str = "", **props) -> rx.Component:
     attrs = {"data-testid": testid} if testid else {}
     return rx.vstack(
         rx.el.label(label, html_for=name, class_name="t-secondary"),

@@ -8,10 +8,12 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.ui import button_link, logo
+from esim_app.i18n import t
 from esim_app.state.auth import AuthState
 from esim_app.state.catalog import DisplayCurrencyState
+from esim_app.state.locale import LocaleState
 from services.catalog import REGIONS
-from services.core import get_settings
+from services.core import N_, get_settings, language_names
 
 
 @dataclass(frozen=True)
@@ -22,18 +24,18 @@ class NavItem:
 
 
 STORE_NAV = (
-    NavItem("Destinations", "/#destinations", "map-pin"),
-    NavItem("Regions", "/#regions", "map"),
-    NavItem("Global", routes.GLOBAL, "globe"),
-    NavItem("For business", routes.BUSINESS_LOGIN, "briefcase"),
+    NavItem(N_("Destinations"), "/#destinations", "map-pin"),
+    NavItem(N_("Regions"), "/#regions", "map"),
+    NavItem(N_("Global"), routes.GLOBAL, "globe"),
+    NavItem(N_("For business"), routes.BUSINESS_LOGIN, "briefcase"),
 )
 
 ACCOUNT_NAV = (
-    NavItem("Overview", "/account", "layout-dashboard"),
-    NavItem("My eSIMs", "/account/esims", "smartphone"),
-    NavItem("Orders", "/account/orders", "receipt"),
-    NavItem("Support", "/account/support", "life-buoy"),
-    NavItem("Profile", "/account/profile", "user"),
+    NavItem(N_("Overview"), "/account", "layout-dashboard"),
+    NavItem(N_("My eSIMs"), "/account/esims", "smartphone"),
+    NavItem(N_("Orders"), "/account/orders", "receipt"),
+    NavItem(N_("Support"), "/account/support", "life-buoy"),
+    NavItem(N_("Profile"), "/account/profile", "user"),
 )
 
 BUSINESS_NAV = (
@@ -66,7 +68,7 @@ ADMIN_NAV = (
 def color_mode_toggle() -> rx.Component:
     """Light/dark switch; the choice persists in the browser."""
     return rx.color_mode.button(
-        variant="ghost", size="2", aria_label="Switch light or dark mode",
+        variant="ghost", size="2", aria_label=t("Switch light or dark mode"),
         custom_attrs={"data-testid": "color-mode-toggle"},
     )
 
@@ -74,14 +76,26 @@ def color_mode_toggle() -> rx.Component:
 def _mobile_menu(items: tuple[NavItem, ...]) -> rx.Component:
     return rx.box(
         rx.menu.root(
-            rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", size="3", aria_label="Open menu")),
+            rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", size="3", aria_label=t("Open menu"))),
             rx.menu.content(
-                *[rx.menu.item(rx.el.a(item.label, href=item.href, width="100%")) for item in items],
+                *[rx.menu.item(rx.el.a(t(item.label), href=item.href, width="100%")) for item in items],
                 rx.menu.separator(),
-                rx.menu.item(rx.el.a("Log in", href=routes.LOGIN, width="100%")),
+                rx.menu.item(rx.el.a(t("Log in"), href=routes.LOGIN, width="100%")),
             ),
         ),
         display=["flex", "flex", "none"],
+    )
+
+
+def language_select() -> rx.Component:
+    """The language switcher: each language named in itself."""
+    return rx.el.select(
+        *[rx.el.option(name, value=code, lang=code) for code, name in language_names().items()],
+        value=LocaleState.lang,
+        on_change=LocaleState.choose,
+        aria_label=t("Language"),
+        class_name="lang-select",
+        custom_attrs={"data-testid": "language-select"},
     )
 
 
@@ -90,16 +104,17 @@ def site_header() -> rx.Component:
         rx.hstack(
             logo(get_settings().brand_name),
             rx.hstack(
-                *[rx.el.a(item.label, href=item.href, class_name="nav-link") for item in STORE_NAV],
+                *[rx.el.a(t(item.label), href=item.href, class_name="nav-link") for item in STORE_NAV],
                 spacing="1",
                 display=["none", "none", "flex"],
             ),
             rx.hstack(
+                language_select(),
                 color_mode_toggle(),
                 rx.box(
                     rx.cond(AuthState.role == "customer",
-                            button_link("My account", routes.ACCOUNT, variant="secondary", size="sm"),
-                            button_link("Log in", routes.LOGIN, variant="secondary", size="sm")),
+                            button_link(t("My account"), routes.ACCOUNT, variant="secondary", size="sm"),
+                            button_link(t("Log in"), routes.LOGIN, variant="secondary", size="sm")),
                     display=["none", "none", "block"],
                 ),
                 _mobile_menu(STORE_NAV),
@@ -117,7 +132,7 @@ def site_header() -> rx.Component:
     )
 
 
-def _footer_column(title: str, links: list[tuple[str, str]]) -> rx.Component:
+def _footer_column(title: str | rx.Var[str], links: list[tuple[str | rx.Var[str], str]]) -> rx.Component:
     return rx.vstack(
         rx.el.span(title, class_name="t-caption"),
         *[rx.el.a(label, href=href, class_name="t-secondary") for label, href in links],
@@ -133,22 +148,23 @@ def site_footer() -> rx.Component:
             rx.grid(
                 rx.vstack(
                     logo(settings.brand_name),
-                    rx.el.p("Prepaid travel data in 190+ countries, delivered to your phone in seconds.",
+                    rx.el.p(t("Prepaid travel data in 190+ countries, delivered to your phone in seconds."),
                             class_name="t-secondary", max_width="20rem"),
                     spacing="3",
                     align="start",
                 ),
-                _footer_column("Travel", [(r.name, routes.region(r.slug)) for r in REGIONS[:4]]
-                               + [("Global plans", routes.GLOBAL)]),
-                _footer_column("Help", [("How it works", "/#how-it-works"), ("FAQ", "/#faq"),
-                                        ("Compatible phones", routes.DEVICES),
-                                        ("Contact support", f"mailto:{settings.support_email}")]),
-                _footer_column("Company", [("For business", routes.BUSINESS_LOGIN), ("My account", routes.ACCOUNT)]),
+                _footer_column(t("Travel"), [(t(r.name), routes.region(r.slug)) for r in REGIONS[:4]]
+                               + [(t("Global plans"), routes.GLOBAL)]),
+                _footer_column(t("Help"), [(t("How it works"), "/#how-it-works"), (t("FAQ"), "/#faq"),
+                                           (t("Compatible phones"), routes.DEVICES),
+                                           (t("Contact support"), f"mailto:{settings.support_email}")]),
+                _footer_column(t("Company"), [(t("For business"), routes.BUSINESS_LOGIN),
+                                              (t("My account"), routes.ACCOUNT)]),
                 columns=rx.breakpoints(initial="1", sm="2", md="4"),
                 spacing="6",
                 width="100%",
             ),
-            rx.el.p(f"© 2026 {settings.brand_name}. Prices in USD include all fees. Payments by Stripe.",
+            rx.el.p(t("© 2026 {brand}. Prices include all fees. Payments by Stripe.", brand=settings.brand_name),
                     class_name="t-secondary", margin_top="2.5rem"),
             max_width="72rem",
             margin_x="auto",
@@ -180,9 +196,16 @@ def store_notice() -> rx.Component:
     )
 
 
+def hreflang_links() -> rx.Component:
+    """The page in every language (React puts the links in the head)."""
+    return rx.foreach(LocaleState.alternates,
+                      lambda a: rx.el.link(rel="alternate", href_lang=a.hreflang, href=a.href))
+
+
 def storefront_shell(*children: rx.Component) -> rx.Component:
     return rx.box(
-        rx.el.a("Skip to content", href="#main", class_name="sr-only"),
+        hreflang_links(),
+        rx.el.a(t("Skip to content"), href="#main", class_name="sr-only"),
         sandbox_payments_banner(),
         store_notice(),
         site_header(),
@@ -198,14 +221,14 @@ def _sidebar(title: str, items: tuple[NavItem, ...]) -> rx.Component:
             logo(get_settings().brand_name),
             rx.el.span(title, class_name="t-caption", padding_top="1rem"),
             *[
-                rx.el.a(rx.icon(item.icon, size=18), item.label, href=item.href, class_name="nav-link")
+                rx.el.a(rx.icon(item.icon, size=18), t(item.label), href=item.href, class_name="nav-link")
                 for item in items
             ],
             rx.spacer(),
             rx.el.span(AuthState.display_name, class_name="t-secondary", padding_x="0.75rem"),
             rx.hstack(
                 color_mode_toggle(),
-                rx.el.button(rx.icon("log-out", size=16), "Log out", type="button", class_name="btn btn-ghost btn-sm",
+                rx.el.button(rx.icon("log-out", size=16), t("Log out"), type="button", class_name="btn btn-ghost btn-sm",
                              on_click=AuthState.logout, custom_attrs={"data-testid": "logout"}),
                 justify="between",
             ),
@@ -229,13 +252,13 @@ def _top_nav(items: tuple[NavItem, ...]) -> rx.Component:
             logo(get_settings().brand_name),
             rx.spacer(),
             color_mode_toggle(),
-            rx.icon_button(rx.icon("log-out", size=16), variant="ghost", aria_label="Log out",
+            rx.icon_button(rx.icon("log-out", size=16), variant="ghost", aria_label=t("Log out"),
                            on_click=AuthState.logout),
             align="center",
             padding="0.75rem 1rem",
         ),
         rx.hstack(
-            *[rx.el.a(item.label, href=item.href, class_name="nav-link") for item in items],
+            *[rx.el.a(t(item.label), href=item.href, class_name="nav-link") for item in items],
             spacing="1",
             overflow_x="auto",
             padding="0 0.75rem 0.5rem",

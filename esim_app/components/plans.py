@@ -6,6 +6,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.ui import button_link, card
+from esim_app.i18n import t
 from esim_app.state.catalog import Country, DisplayCurrencyState, Option, PlanCard, PlanListState
 
 
@@ -15,13 +16,13 @@ def _tid(name: str) -> dict[str, str]:
 
 def device_check_link() -> rx.Component:
     """To the compatibility checker, beside a plan's price and on checkout."""
-    return rx.el.a(rx.icon("smartphone", size=16), "Check that your phone supports eSIM", href=routes.DEVICES,
+    return rx.el.a(rx.icon("smartphone", size=16), t("Check that your phone supports eSIM"), href=routes.DEVICES,
                    class_name="link-inline", custom_attrs=_tid("device-check-link"))
 
 
 def best_value_badge() -> rx.Component:
     """On the plans with the lowest price per GB of the page (`services.catalog.value`)."""
-    return rx.el.span("Best value", class_name="badge-best", title="Lowest price per GB of these plans",
+    return rx.el.span(t("Best value"), class_name="badge-best", title=t("Lowest price per GB of these plans"),
                       custom_attrs=_tid("best-price"))
 
 
@@ -53,9 +54,9 @@ def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details
                 align="start",
             ),
             rx.hstack(
-                button_link("Buy now", "/checkout/" + plan.slug + checkout_query, size="sm",
+                button_link(t("Buy now"), "/checkout/" + plan.slug + checkout_query, size="sm",
                             custom_attrs=_tid("buy-button")),
-                *([rx.el.a("Details", href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm")] if details else []),
+                *([rx.el.a(t("Details"), href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm")] if details else []),
                 spacing="2",
                 wrap="wrap",
             ),
@@ -68,7 +69,7 @@ def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details
     )
 
 
-def _select(label: str, options: rx.Var[list[Option]], value: rx.Var[str], on_change: rx.EventHandler) -> rx.Component:
+def _select(label: str | rx.Var[str], options: rx.Var[list[Option]], value: rx.Var[str], on_change: rx.EventHandler) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, class_name="t-caption"),
         rx.select.root(
@@ -86,9 +87,9 @@ def currency_select() -> rx.Component:
     """The trigger is the button a screen reader lands on: it carries the name (the high-level
     `rx.select` leaves it nameless)."""
     return rx.vstack(
-        rx.el.label("Show prices in", class_name="t-caption"),
+        rx.el.label(t("Show prices in"), class_name="t-caption"),
         rx.select.root(
-            rx.select.trigger(aria_label="Show prices in", custom_attrs=_tid("currency-select")),
+            rx.select.trigger(aria_label=t("Show prices in"), custom_attrs=_tid("currency-select")),
             rx.select.content(rx.foreach(DisplayCurrencyState.currencies, lambda c: rx.select.item(c, value=c))),
             value=DisplayCurrencyState.currency,
             on_change=DisplayCurrencyState.set_currency,
@@ -100,20 +101,20 @@ def currency_select() -> rx.Component:
 def plan_controls() -> rx.Component:
     local = PlanListState.data_options.length() > 0  # only country lists have filters
     return rx.flex(
-        _select("Sort by", PlanListState.sort_options, PlanListState.sort, PlanListState.set_sort),
-        rx.cond(local, _select("Data", PlanListState.data_options, PlanListState.data_filter,
+        _select(t("Sort by"), PlanListState.sort_options, PlanListState.sort, PlanListState.set_sort),
+        rx.cond(local, _select(t("Data"), PlanListState.data_options, PlanListState.data_filter,
                                PlanListState.set_data_filter)),
-        rx.cond(local, _select("Duration", PlanListState.day_options, PlanListState.days_filter,
+        rx.cond(local, _select(t("Duration"), PlanListState.day_options, PlanListState.days_filter,
                                PlanListState.set_days_filter)),
         rx.cond(local, rx.vstack(
-            rx.el.label("Unlimited only", class_name="t-caption"),
+            rx.el.label(t("Unlimited only"), class_name="t-caption"),
             rx.switch(checked=PlanListState.unlimited_only, on_change=PlanListState.set_unlimited_only,
-                      aria_label="Unlimited plans only"),
+                      aria_label=t("Unlimited plans only")),
             spacing="2")),
         rx.cond(local, rx.vstack(
-            rx.el.label("Regional & global", class_name="t-caption"),
+            rx.el.label(t("Regional & global"), class_name="t-caption"),
             rx.switch(checked=PlanListState.include_multi, on_change=PlanListState.set_include_multi,
-                      aria_label="Include regional and global plans"),
+                      aria_label=t("Include regional and global plans")),
             spacing="2")),
         rx.spacer(),
         currency_select(),

@@ -8,6 +8,7 @@ dropped the characters typed meanwhile. Keystrokes reach the server debounced (o
 import reflex as rx
 
 from esim_app.components.ui import card
+from esim_app.i18n import t
 from esim_app.state.search import DestinationSearchState, SearchResult
 
 SEARCH_DEBOUNCE_MS = 150
@@ -33,8 +34,8 @@ def destination_search() -> rx.Component:
             rx.el.input(
                 default_value=DestinationSearchState.query,
                 on_change=DestinationSearchState.set_query.debounce(SEARCH_DEBOUNCE_MS),
-                placeholder="Where are you going? Try “Japan” or “USA”",
-                aria_label="Search destinations",
+                placeholder=t("Where are you going? Try “Japan” or “USA”"),
+                aria_label=t("Search destinations"),
                 auto_complete="off",
                 type="search",
                 name="destination",
@@ -50,7 +51,7 @@ def destination_search() -> rx.Component:
         ),
         rx.cond(
             DestinationSearchState.no_match,
-            card(rx.text("No destination matches that. Check the spelling or try a country code.",
+            card(rx.text(t("No destination matches that. Check the spelling or try a country code."),
                          class_name="t-secondary"),
                  padding="1rem", class_name="search-results"),
         ),

@@ -7,9 +7,10 @@ from typing import Literal
 import reflex as rx
 
 Size = Literal["sm", "md", "lg"]
+Text = str | rx.Var[str]
 
 
-def button_link(label: str, href: str, *, variant: str = "primary", size: Size = "md", **props) -> rx.Component:
+def button_link(label: Text, href: str, *, variant: str = "primary", size: Size = "md", **props) -> rx.Component:
     """A link styled as a button (navigation without JavaScript handlers)."""
     return rx.el.a(label, href=href, class_name=f"btn btn-{variant} btn-{size}", **props)
 
@@ -28,11 +29,11 @@ def section(*children, muted: bool = False, **props) -> rx.Component:
     )
 
 
-def section_title(title: str, subtitle: str = "", *, eyebrow: str = "") -> rx.Component:
+def section_title(title: Text, subtitle: Text | None = None, *, eyebrow: Text | None = None) -> rx.Component:
     return rx.vstack(
-        *([rx.el.span(eyebrow, class_name="t-caption")] if eyebrow else []),
+        *([rx.el.span(eyebrow, class_name="t-caption")] if eyebrow is not None else []),
         rx.el.h2(title, class_name="t-section"),
-        *([rx.el.p(subtitle, class_name="t-body t-muted", max_width="40rem")] if subtitle else []),
+        *([rx.el.p(subtitle, class_name="t-body t-muted", max_width="40rem")] if subtitle is not None else []),
         spacing="2",
         margin_bottom="2.5rem",
         align="start",
@@ -45,7 +46,8 @@ def card(*children, hover: bool = False, class_name: str = "", **props) -> rx.Co
     return rx.box(*children, class_name=classes, **props)
 
 
-def logo(brand: str) -> rx.Component:
+def logo(brand: str, label: Text | None = None) -> rx.Component:
+    """The brand mark, a link home; `label` is its accessible name (the brand's home by default)."""
     return rx.el.a(
         rx.hstack(
             rx.center(
@@ -60,5 +62,5 @@ def logo(brand: str) -> rx.Component:
             align="center",
         ),
         href="/",
-        aria_label=f"{brand} home",
+        aria_label=label if label is not None else f"{brand} home",
     )

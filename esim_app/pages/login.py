@@ -7,12 +7,13 @@ import reflex as rx
 from esim_app import routes
 from esim_app.components.forms import error_callout, field, notice_callout
 from esim_app.components.ui import button, card
+from esim_app.i18n import t
 from esim_app.pages.templates import storefront_page
 from esim_app.state.login import CodeLoginState, PasswordLoginState
 from esim_app.state.staff_login import StaffLoginState
 
 
-def _panel(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
+def _panel(title: str | rx.Var[str], subtitle: str | rx.Var[str], *children: rx.Component) -> rx.Component:
     return rx.center(
         card(
             rx.vstack(
@@ -35,9 +36,9 @@ def _panel(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
 def _email_step() -> rx.Component:
     return rx.form(
         rx.vstack(
-            field("Email address", "email", type_="email", testid="email-input", placeholder="you@example.com",
+            field(t("Email address"), "email", type_="email", testid="email-input", placeholder="you@example.com",
                   auto_complete="email", required=True, default_value=CodeLoginState.email),
-            button("Email me a code", type="submit", size="md", width="100%",
+            button(t("Email me a code"), type="submit", size="md", width="100%",
                    custom_attrs={"data-testid": "send-code"}),
             spacing="4",
             width="100%",
@@ -50,13 +51,13 @@ def _email_step() -> rx.Component:
 def _code_step() -> rx.Component:
     return rx.form(
         rx.vstack(
-            field("6-digit code", "code", testid="code-input", input_mode="numeric", auto_complete="one-time-code",
+            field(t("6-digit code"), "code", testid="code-input", input_mode="numeric", auto_complete="one-time-code",
                   max_length=6, placeholder="123456", required=True, auto_focus=True),
-            button("Sign in", type="submit", size="md", width="100%", custom_attrs={"data-testid": "verify-code"}),
+            button(t("Sign in"), type="submit", size="md", width="100%", custom_attrs={"data-testid": "verify-code"}),
             rx.hstack(
-                rx.el.button("Use another email", type="button", class_name="btn btn-ghost btn-sm",
+                rx.el.button(t("Use another email"), type="button", class_name="btn btn-ghost btn-sm",
                              on_click=CodeLoginState.change_email),
-                rx.el.button("Send a new code", type="button", class_name="btn btn-ghost btn-sm",
+                rx.el.button(t("Send a new code"), type="button", class_name="btn btn-ghost btn-sm",
                              on_click=CodeLoginState.send_code({"email": CodeLoginState.email})),
                 justify="between",
                 width="100%",
@@ -69,11 +70,11 @@ def _code_step() -> rx.Component:
     )
 
 
-@storefront_page(routes.LOGIN, "Sign in", indexed=False)
+@storefront_page(routes.LOGIN, t("Sign in"), indexed=False)
 def login_page() -> rx.Component:
     return _panel(
-        "Sign in or create your account",
-        "No password needed: we email you a one-time code.",
+        t("Sign in or create your account"),
+        t("No password needed: we email you a one-time code."),
         notice_callout(CodeLoginState.notice),
         error_callout(CodeLoginState.error, testid="login-error"),
         rx.cond(CodeLoginState.code_sent, _code_step(), _email_step()),

@@ -26,6 +26,7 @@ from esim_app.components.layout import (
 )
 from esim_app.state.auth import AuthState
 from esim_app.state.catalog import DisplayCurrencyState
+from esim_app.state.locale import LocaleState
 from services.core import get_settings
 
 Page = Callable[[], rx.Component]
@@ -51,13 +52,13 @@ def storefront_page(route: str, title: str | rx.Var[str], *on_load: EventType[()
         page.__name__ = body.__name__
         rx.page(route=route, title=_branded(title) if branded else title, description=description,
                 meta=None if indexed else NOINDEX,
-                on_load=[AuthState.identify, DisplayCurrencyState.load, *on_load])(page)
+                on_load=[AuthState.identify, LocaleState.negotiate, DisplayCurrencyState.load, *on_load])(page)
         return body
 
     return register
 
 
-def _portal_page(role: str, portal: str, nav: tuple[NavItem, ...], route: str, title: str,
+def _portal_page(role: str, portal: str, nav: tuple[NavItem, ...], route: str, title: str | rx.Var[str],
                  on_load: Sequence[EventType[()]], roles: Sequence[str]) -> Callable[[Page], Page]:
     def register(body: Page) -> Page:
         def page() -> rx.Component:
@@ -65,13 +66,13 @@ def _portal_page(role: str, portal: str, nav: tuple[NavItem, ...], route: str, t
 
         page.__name__ = body.__name__
         rx.page(route=route, title=_branded(title), meta=NOINDEX,
-                on_load=[AuthState.guard(role, list(roles)), *on_load])(page)
+                on_load=[AuthState.guard(role, list(roles)), LocaleState.negotiate, *on_load])(page)
         return body
 
     return register
 
 
-def account_page(route: str, title: str, *on_load: EventType[()]) -> Callable[[Page], Page]:
+def account_page(route: str, title: str | rx.Var[str], *on_load: EventType[()]) -> Callable[[Page], Page]:
     """A page of the customer account (`/account/...`), for signed-in customers."""
     return _portal_page("customer", "My account", ACCOUNT_NAV, route, title, on_load, ())
 

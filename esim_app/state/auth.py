@@ -34,12 +34,13 @@ def _descendants(cls: type[rx.State]) -> list[type[rx.State]]:
 class AuthState(rx.State):
     role: str = ""  # for the UI only; handlers use what `_current` resolves
     display_name: str = ""
+    _language: str = ""  # the signed-in customer's profile language, as last resolved (LocaleState reads it)
 
     def _token(self) -> str:
         return session_cookie.token_from_cookies(self.router.headers.cookie)
 
     def _forget(self) -> None:
-        self.role = self.display_name = ""
+        self.role = self.display_name = self._language = ""
 
     async def _current(self) -> accounts.Identity | None:
         """The caller's identity, resolved from the session cookie against the database."""
@@ -49,6 +50,7 @@ class AuthState(rx.State):
             self._forget()
             return None
         self.role, self.display_name = identity.role, identity.display_name
+        self._language = identity.language
         return identity
 
     async def _require(

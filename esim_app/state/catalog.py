@@ -11,8 +11,20 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from esim_app.state.locale import reader_language
 from services import catalog, store
-from services.core import format_data_size, format_money
+from services.core import (
+    DEFAULT_LANGUAGE,
+    N_,
+    country_name,
+    days_text,
+    format_data_size,
+    money_text,
+    ntranslate,
+    offer_title,
+    place_name,
+    translate,
+)
 
 
 @dataclass(frozen=True)
@@ -43,58 +55,73 @@ class Option:
 
 
 def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None = None, *,
-                 best_value: bool = False) -> PlanCard:
-    """The card a page shows for an offer; `display_cents` is its price in `currency` when that differs."""
-    approx = "" if display_cents is None or currency == o.currency else "≈ " + format_money(display_cents, currency)
-    per_gb = "" if o.price_per_gb_cents is None else format_money(o.price_per_gb_cents, o.currency) + " per GB"
+                 best_value: bool = False, lang: str = DEFAULT_LANGUAGE) -> PlanCard:
+    """The card a page shows for an offer in `lang`; `display_cents` is its price in `currency` when that differs."""
+    approx = "" if display_cents is None or currency == o.currency else "≈ " + money_text(lang, display_cents, currency)
+    per_gb = "" if o.price_per_gb_cents is None else translate(
+        lang, "{price} per GB", price=money_text(lang, o.price_per_gb_cents, o.currency))
+    place = place_name(lang, o.kind, o.destination_code, o.destination_name)
     return PlanCard(
         slug=o.slug,
-        name=o.name,
-        destination_name=o.destination_name,
-        data=format_data_size(o.data_mb, unlimited=o.unlimited),
-        validity=f"{o.validity_days} days",
-        price=format_money(o.price_cents, o.currency),
+        name=offer_title(lang, place=place, data_mb=o.data_mb, unlimited=o.unlimited, days=o.validity_days),
+        destination_name=place,
+        data=format_data_size(o.data_mb, unlimited=o.unlimited, lang=lang),
+        validity=days_text(lang, o.validity_days),
+        price=money_text(lang, o.price_cents, o.currency),
         approx_price=approx,
         per_gb=per_gb,
         is_best_value=best_value,
-        coverage=f"Covers {o.coverage_count} countries" if o.coverage_count > 1 else "",
+        coverage=ntranslate(lang, "Covers {n} country", "Covers {n} countries", o.coverage_count)
+        if o.coverage_count > 1 else "",
     )
 
 
-def _countries(coverage: tuple[catalog.CoverageCountry, ...]) -> list[Country]:
-    return [Country(c.code, c.name, c.flag) for c in coverage]
+def _countries(coverage: tuple[catalog.CoverageCountry, ...], lang: str) -> list[Country]:
+    return sorted((Country(c.code, country_name(c.code, lang, english=c.name), c.flag) for c in coverage),
+                  key=lambda c: c.name)
 
 
-def _options(choices: tuple[catalog.Choice, ...]) -> list[Option]:
-    return [Option(c.key, c.label) for c in choices]
+def _options(choices: tuple[catalog.Choice, ...], lang: str, counted: str = "") -> list[Option]:
+    """Choices in `lang`; `counted` words the numbered ones ("{n} GB or more"), keyed by the number."""
+    return [Option(c.key, translate(lang, counted, n=c.key) if counted and c.key.isdigit() else translate(lang, c.label))
+            for c in choices]
 
 
-GENERIC_DESCRIPTION = "Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute."
+GENERIC_DESCRIPTION = N_("Prepaid eSIM data plans for travellers: compare networks, pay securely, install in a minute.")
 
 
-def list_description(view: catalog.PlanListView) -> str:
-    """The meta description of a plan list, from what it sells (in the store currency)."""
-    where = {"local": f"in {view.name}", "regional": f"across {len(view.coverage)} countries in {view.name}",
-             "global": f"in {len(view.coverage)} countries worldwide"}.get(view.kind, f"in {view.name}")
+def list_description(view: catalog.PlanListView, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The meta description of a plan list in `lang`, from what it sells (in the store currency)."""
+    place = place_name(lang, view.kind, view.code, view.name)
+    count = len(view.coverage)
+    where = {"regional": ntranslate(lang, "across {n} country in {place}", "across {n} countries in {place}",
+                                    count, place=place),
+             "global": ntranslate(lang, "in {n} country worldwide", "in {n} countries worldwide", count)
+             }.get(view.kind) or translate(lang, "in {place}", place=place)
     if not view.offers:
-        return f"Prepaid eSIM data {where} for travellers: compare networks, pay securely, install in a minute."
+        return translate(lang, "Prepaid eSIM data {where} for travellers: compare networks, pay securely, "
+                               "install in a minute.", where=where)
     cheapest = min(view.offers, key=lambda o: o.price_cents)
     days = sorted(o.validity_days for o in view.offers)
-    span = f"{days[0]} days" if days[0] == days[-1] else f"{days[0]} to {days[-1]} days"
-    plans = "1 plan" if len(view.offers) == 1 else f"{len(view.offers)} plans"
-    return (f"Prepaid eSIM data {where}: {plans} from "
-            f"{format_money(cheapest.price_cents, cheapest.currency)}, valid {span}. "
-            "Delivered by email, installed in a minute, no roaming charges.")
+    span = days_text(lang, days[0]) if days[0] == days[-1] else translate(
+        lang, "{low} to {high} days", low=days[0], high=days[-1])
+    return translate(lang, "Prepaid eSIM data {where}: {plans} from {price}, valid {span}. Delivered by email, "
+                           "installed in a minute, no roaming charges.",
+                     where=where, plans=ntranslate(lang, "{n} plan", "{n} plans", len(view.offers)),
+                     price=money_text(lang, cheapest.price_cents, cheapest.currency), span=span)
 
 
-def plan_description(detail: catalog.PlanDetailView) -> str:
-    """The meta description of one plan: what it gives, where, for how long and for how much."""
+def plan_description(detail: catalog.PlanDetailView, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The meta description of one plan in `lang`: what it gives, where, for how long and for how much."""
     o = detail.offer
-    where = o.destination_name if o.coverage_count <= 1 else f"{o.coverage_count} countries ({o.destination_name})"
-    data = "Unlimited data" if o.unlimited else f"{format_data_size(o.data_mb, unlimited=False)} of data"
-    return (f"{data} for {o.validity_days} days in {where} "
-            f"for {format_money(o.price_cents, o.currency)}: a prepaid eSIM, one payment, no subscription. "
-            "Installed in a minute.")
+    place = place_name(lang, o.kind, o.destination_code, o.destination_name)
+    where = place if o.coverage_count <= 1 else ntranslate(
+        lang, "{n} country ({place})", "{n} countries ({place})", o.coverage_count, place=place)
+    data = translate(lang, "Unlimited data") if o.unlimited else translate(
+        lang, "{data} of data", data=format_data_size(o.data_mb, lang=lang))
+    return translate(lang, "{data} for {days} in {where} for {price}: a prepaid eSIM, one payment, no subscription. "
+                           "Installed in a minute.", data=data, days=days_text(lang, o.validity_days), where=where,
+                     price=money_text(lang, o.price_cents, o.currency))
 
 
 class DisplayCurrencyState(rx.State):
@@ -157,18 +184,21 @@ class PlanListState(rx.State):
         return await catalog.list_global_plans(sort=self.sort, currency=currency)
 
     async def _show(self, view: catalog.PlanListView) -> None:
-        currency = await self._display_currency()
-        self._code, self.title, self.flag = view.code, f"{view.name} eSIM plans", view.flag
-        self.plans = [plan_card_of(o, currency, view.display_prices.get(o.slug), best_value=o.slug in view.best_value)
-                      for o in view.offers]
-        self.covered = _countries(view.coverage)
-        self.sort_options, self.data_options = _options(view.sort_choices), _options(view.data_choices)
-        self.day_options = _options(view.day_choices)
+        currency, lang = await self._display_currency(), await reader_language(self)
+        place = place_name(lang, view.kind, view.code, view.name)
+        self._code, self.title, self.flag = view.code, translate(lang, "{place} eSIM plans", place=place), view.flag
+        self.plans = [plan_card_of(o, currency, view.display_prices.get(o.slug), best_value=o.slug in view.best_value,
+                                   lang=lang) for o in view.offers]
+        self.covered = _countries(view.coverage, lang)
+        self.sort_options = _options(view.sort_choices, lang)
+        self.data_options = _options(view.data_choices, lang, N_("{n} GB or more"))
+        self.day_options = _options(view.day_choices, lang, N_("{n} days or more"))
         if view.offers:
             cheapest = min(o.price_cents for o in view.offers)
-            self.subtitle = f"{len(view.offers)} plans from {format_money(cheapest, view.offers[0].currency)}"
+            self.subtitle = ntranslate(lang, "{n} plan from {price}", "{n} plans from {price}", len(view.offers),
+                                       price=money_text(lang, cheapest, view.offers[0].currency))
         else:
-            self.subtitle = "No plans match these filters."
+            self.subtitle = translate(lang, "No plans match these filters.")
 
     async def _open(self, kind: str, key: str) -> catalog.PlanListView | None:
         """Load a list with the default sort and no filters; None (and a not-found page) when unknown."""
@@ -178,10 +208,11 @@ class PlanListState(rx.State):
             view = await self._fetch(key)
         except catalog.UnknownDestination:
             self.plans, self.covered, self.not_found = [], [], True
-            self.title = "Region not found" if kind == "regional" else "Destination not found"
+            self.title = translate(await reader_language(self),
+                                   N_("Region not found") if kind == "regional" else N_("Destination not found"))
             return None
         await self._show(view)
-        self.description = list_description(view)
+        self.description = list_description(view, await reader_language(self))
         return view
 
     async def _reload(self) -> None:
@@ -255,25 +286,30 @@ class PlanDetailState(rx.State):
 
     async def _show(self) -> None:
         currency = (await self.get_state(DisplayCurrencyState))._currency()
+        lang = await reader_language(self)
         detail = await catalog.get_plan(str(self.plan_ref), currency=currency)  # type: ignore[attr-defined]
         self.loaded, self.found = True, detail is not None
         if detail is None:
             self.plan, self.coverage, self.operator, self.supports_topup, self.kind = None, [], "", False, ""
-            self.title = "Plan not found"
+            self.title = translate(lang, "Plan not found")
             return
-        self.plan = plan_card_of(detail.offer, currency, detail.display_price_cents, best_value=detail.is_best_value)
-        self.coverage = _countries(detail.coverage)
+        self.plan = plan_card_of(detail.offer, currency, detail.display_price_cents, best_value=detail.is_best_value,
+                                 lang=lang)
+        self.coverage = _countries(detail.coverage, lang)
         self.operator, self.supports_topup = detail.operator or "", detail.supports_topup
-        self.kind, self.title = detail.offer.kind, f"{detail.offer.name} eSIM"
-        self.description = plan_description(detail)
+        self.kind, self.title = detail.offer.kind, translate(lang, "{plan} eSIM", plan=self.plan.name)
+        self.description = plan_description(detail, lang)
 
 
 class LandingState(rx.State):
-    """Live "from" prices for the landing page's popular destinations."""
+    """The popular destinations' names in the reader's language and their live "from" prices."""
 
     from_prices: dict[str, str] = {}
+    names: dict[str, str] = {d.code: d.name for d in catalog.POPULAR_DESTINATIONS}
 
     @rx.event
     async def load(self) -> None:
-        landing = await catalog.get_landing()
-        self.from_prices = {d.code: format_money(d.min_price_cents, d.currency) for d in landing.destinations}
+        landing, lang = await catalog.get_landing(), await reader_language(self)
+        self.names = {d.code: country_name(d.code, lang, english=d.name) for d in catalog.POPULAR_DESTINATIONS}
+        self.from_prices = {d.code: translate(lang, "From {price}", price=money_text(lang, d.min_price_cents, d.currency))
+                            for d in landing.destinations}

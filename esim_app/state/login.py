@@ -9,8 +9,9 @@ import reflex as rx
 
 from esim_app.errors import MESSAGES, message_for
 from esim_app.state.auth import AuthState
+from esim_app.state.locale import reader_language
 from services import accounts
-from services.core import ServiceError
+from services.core import ServiceError, translate
 
 MAX_FIELD = 254
 REASONS = ("company_suspended",)  # what `AuthState._require` may name in `?reason=`
@@ -26,27 +27,28 @@ class CodeLoginState(AuthState):
     @rx.event
     async def send_code(self, form: dict[str, str]):
         self.error = self.notice = ""
-        email = form.get("email", "")[:MAX_FIELD]
+        email, lang = form.get("email", "")[:MAX_FIELD], await reader_language(self)
         try:
-            self.email = await accounts.request_login_code(email, ip=self.router.session.client_ip)
+            self.email = await accounts.request_login_code(email, ip=self.router.session.client_ip, language=lang)
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, lang)
             return
         self.code_sent = True
-        self.notice = f"We sent a 6-digit code to {self.email}. It is valid for 5 minutes."
+        self.notice = translate(lang, "We sent a 6-digit code to {email}. It is valid for 5 minutes.", email=self.email)
 
     @rx.event
     async def verify_code(self, form: dict[str, str]):
-        self.error = ""
+        self.error, lang = "", await reader_language(self)
         code = "".join(ch for ch in form.get("code", "") if ch.isdigit())[:6]
         if len(code) != 6:
-            self.error = "Enter the 6 digits from the email."
+            self.error = translate(lang, "Enter the 6 digits from the email.")
             return
         try:
             new = await accounts.verify_login_code(
-                self.email, code, ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400])
+                self.email, code, ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent[:400],
+                language=lang)
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, lang)
             return
         self.code_sent, self.notice = False, ""
         return self._start(new)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app import routes
+from esim_app.state.locale import reader_language
 from services import catalog
+from services.core import country_name
 
 MAX_QUERY_LENGTH = 60
 
@@ -26,8 +28,9 @@ class DestinationSearchState(rx.State):
     @rx.event
     async def set_query(self, value: str) -> None:
         self.query = value[:MAX_QUERY_LENGTH]
-        found = await catalog.search(self.query)
-        self.results = [SearchResult(d.name, d.flag, routes.destination(d.slug)) for d in found]
+        found, lang = await catalog.search(self.query), await reader_language(self)
+        self.results = [SearchResult(country_name(d.code, lang, english=d.name), d.flag, routes.destination(d.slug))
+                        for d in found]
 
     @rx.event
     def open_first(self, _form: dict[str, str]):

@@ -43,17 +43,19 @@ from services.accounts.staff import EnrolledSession, Enrolment, StaffChallenge
 from services.accounts.validation import is_safe_next
 
 
-async def request_login_code(email: str, *, ip: str | None) -> str:
-    """Email a sign-in code; returns the normalised address the code went to."""
-    return await asyncio.to_thread(codes.request_login_code, email, ip=ip)
+async def request_login_code(email: str, *, ip: str | None, language: str = "en") -> str:
+    """Email a sign-in code (in `language`); returns the normalised address the code went to."""
+    return await asyncio.to_thread(codes.request_login_code, email, ip=ip, language=language)
 
 
-async def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str | None) -> NewSession:
-    """Sign a customer in with the emailed code (creating the customer on first sign-in).
+async def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str | None,
+                            language: str = "en") -> NewSession:
+    """Sign a customer in with the emailed code (creating the customer, speaking `language`, on first sign-in).
 
     The result holds a one-time ticket for `start_session`, not the session token.
     """
-    return await asyncio.to_thread(codes.verify_login_code, email, code, ip=ip, user_agent=user_agent)
+    return await asyncio.to_thread(codes.verify_login_code, email, code, ip=ip, user_agent=user_agent,
+                                   language=language)
 
 
 async def login_with_password(role: Literal["enterprise"], email: str, password: str, *,
@@ -120,6 +122,11 @@ async def get_profile_page(identity: Identity) -> ProfilePage:
     return await asyncio.to_thread(profile.get_profile_page, identity)
 
 
+async def set_language(user_id: int, language: str) -> None:
+    """Store the customer's chosen language; raises `LanguageNotOffered`."""
+    await asyncio.to_thread(profile.set_language, user_id, language)
+
+
 async def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,
                          language: str) -> ProfileView:
     """Validate and store the customer's details at once."""
@@ -129,6 +136,7 @@ async def update_profile(user_id: int, *, first_name: str, last_name: str, count
 
 __all__ = [
     "LANGUAGES",
+    "set_language",
     "AccountDisabled",
     "AlreadyExists",
     "CountryNotListed",

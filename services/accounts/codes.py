@@ -20,6 +20,7 @@ from services.accounts.errors import AccountDisabled, InvalidCode, TooManyAttemp
 from services.accounts.validation import clip, normalise_email
 from services.core import db
 from services.core.errors import ServiceError
+from services.core.i18n import is_language
 from services.core.models import LoginCode, Role, User
 from services.notifications import outbox
 
@@ -52,10 +53,10 @@ def _code_mac(salt: bytes, code: str) -> str:
     return hmac.new(salt, code.encode(), hashlib.sha256).hexdigest()
 
 
-def request_login_code(email: str, *, ip: str | None) -> str:
+def request_login_code(email: str, *, ip: str | None, language: str = "en") -> str:
     """Email a sign-in code, valid 5 minutes; earlier codes for the address stop working.
 
-    Returns the normalised address. Behaves the same whether or not a customer has this address.
+    The email is in `language` (the page's). Returns the normalised address. Behaves the same whether or not a customer has this address.
     Raises `InvalidEmail` or `RateLimited` (5 codes an hour per address and requesting IP, 15 an
     hour per address whoever asks, 20 per IP in 15 minutes).
     """
@@ -75,13 +76,14 @@ def request_login_code(email: str, *, ip: str | None) -> str:
         s.add(LoginCode(email=address, code_hash=hash_login_code(code), expires_at=now + CODE_TTL,
                         ip=clip(ip, 64)))
         attempts.record_attempt(s, "code_request", email=address, ip=ip, succeeded=True, now=now)
-        outbox.enqueue_email(s, to=address, template="login_code",
+        outbox.enqueue_email(s, to=address, template="login_code", language=language,
                              context={"code": code, "valid_minutes": CODE_TTL // dt.timedelta(minutes=1)})
     return address
 
 
-def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str | None) -> sessions.NewSession:
-    """Sign a customer in with the emailed code, creating the customer on first sign-in.
+def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str | None,
+                      language: str = "en") -> sessions.NewSession:
+    """Sign a customer in with the emailed code, creating the customer (speaking `language`) on first sign-in.
 
     Raises `InvalidCode` (wrong, expired, replaced or used), `TooManyAttempts` (a sixth check of
     one code), `RateLimited` (30 failed checks per IP in 15 minutes, or a check too soon after the
@@ -99,7 +101,7 @@ def verify_login_code(email: str, code: str, *, ip: str | None, user_agent: str 
             refusal = _check_code(s, address, code, now=now)
             attempts.record_attempt(s, "code_check", email=address, ip=ip, succeeded=refusal is None, now=now)
             if refusal is None:
-                return _sign_in_customer(s, address, ip=ip, user_agent=user_agent, now=now)
+                return _sign_in_customer(s, address, ip=ip, user_agent=user_agent, now=now, language=language)
         raise refusal
 
 
@@ -135,11 +137,11 @@ def _check_code(s: Session, address: str, code: str, *, now: dt.datetime) -> Ser
 
 
 def _sign_in_customer(
-    s: Session, address: str, *, ip: str | None, user_agent: str | None, now: dt.datetime
+    s: Session, address: str, *, ip: str | None, user_agent: str | None, now: dt.datetime, language: str
 ) -> sessions.NewSession:
     user = s.exec(  # race-safe first sign-in: one row per address whatever runs concurrently
         pg.insert(User)
-        .values(email=address, is_verified=True)
+        .values(email=address, is_verified=True, language=language if is_language(language) else "en")
         .on_conflict_do_update(index_elements=["email"], set_={"is_verified": True})
         .returning(User.id, User.is_active, User.first_name, User.last_name)
     ).one()

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pycountry
 
 from services.accounts import sessions
-from services.core import db
+from services.core import db, i18n
 from services.core.errors import ServiceError
 from services.core.models import AuditLog, User
 
 MAX_NAME = 100
-LANGUAGES = {"en": "English"}  # more once the storefront is translated
+LANGUAGES = i18n.language_names()  # every language with a catalogue, named in itself
 
 
 class InvalidProfile(ServiceError):
@@ -128,6 +128,16 @@ def _language(value: str) -> str:
     if code not in LANGUAGES:
         raise LanguageNotOffered(f"language {code!r} not offered", choices=", ".join(LANGUAGES.values()))
     return code
+
+
+def set_language(user_id: int, language: str) -> None:
+    """Store the language a customer chose in the storefront's switcher (their emails follow it)."""
+    code = _language(language)
+    with db.session() as s, s.begin():
+        user = s.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise ProfileNotFound(f"no user {user_id}")
+        user.language = code
 
 
 def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,

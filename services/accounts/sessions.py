@@ -57,6 +57,7 @@ class Identity:
     session_id: int
     roles: tuple[str, ...] = ()  # roles inside the portal (a company user's role; staff roles)
     company_id: int | None = None  # an enterprise user's company
+    language: str = ""  # a customer's preferred language ("" for staff and company users)
 
     @property
     def org_id(self) -> int | None:
@@ -185,7 +186,8 @@ def _principal(user: User | None, admin: Admin | None, member: EnterpriseUser | 
     """Identity fields of the session's active principal, else None (a suspended company's users too)."""
     if user is not None and user.is_active:
         name = " ".join(filter(None, (user.first_name, user.last_name))) or user.email
-        return {"role": Role.CUSTOMER.value, "principal_id": user.id, "email": user.email, "display_name": name}
+        return {"role": Role.CUSTOMER.value, "principal_id": user.id, "email": user.email, "display_name": name,
+                "language": user.language}
     if admin is not None and admin.is_active:
         return {"role": Role.ADMIN.value, "principal_id": admin.id, "email": admin.email,
                 "display_name": admin.name or admin.email, "roles": staff_roles(admin.staff_role)}

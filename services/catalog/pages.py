@@ -16,6 +16,7 @@ from services.catalog.normalize import GLOBAL, REGION_NAMES
 from services.catalog.queries import CoverageCountry, DestinationOffersView, OfferView, UnknownDestination
 from services.core.destinations import REGIONS, Destination, get_destination
 from services.core.errors import ServiceError
+from services.core.i18n import N_
 from services.store import currencies
 from services.store import settings as store_settings
 
@@ -34,9 +35,10 @@ class Choice:
     label: str
 
 
-SORT_CHOICES = (Choice("price", "Lowest price"), Choice("data", "Most data"), Choice("days", "Longest validity"))
-DATA_CHOICES = tuple(Choice(k, "Any amount" if k == "any" else f"{k} GB or more") for k in _DATA_MIN_MB)
-DAY_CHOICES = tuple(Choice(k, "Any duration" if k == "any" else f"{k} days or more") for k in _DAYS_MIN)
+SORT_CHOICES = (Choice("price", N_("Lowest price")), Choice("data", N_("Most data")),
+                Choice("days", N_("Longest validity")))
+DATA_CHOICES = tuple(Choice(k, N_("Any amount") if k == "any" else f"{k} GB or more") for k in _DATA_MIN_MB)
+DAY_CHOICES = tuple(Choice(k, N_("Any duration") if k == "any" else f"{k} days or more") for k in _DAYS_MIN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pycountry
 from rapidfuzz import fuzz, process
 
+from services.core.i18n import N_, country_names
+
 # Everyday names where pycountry's short name reads like a treaty.
 _DISPLAY_NAMES = {
     "BN": "Brunei",
@@ -66,7 +68,10 @@ def slugify(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return slugify(text).replace("-", " ")
+    """Lower case without accents or punctuation, other scripts kept: "Japón" -> "japon", "日本" -> "日本"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 
 
 @functools.cache
@@ -76,7 +81,8 @@ def all_destinations() -> tuple[Destination, ...]:
     for country in pycountry.countries:
         code = country.alpha_2
         name = _DISPLAY_NAMES.get(code) or getattr(country, "common_name", None) or country.name
-        aliases = {country.name, getattr(country, "official_name", country.name), *_ALIASES.get(code, ())}
+        aliases = {country.name, getattr(country, "official_name", country.name), *_ALIASES.get(code, ()),
+                   *country_names(code)}  # its name in every language of the storefront
         aliases.discard(name)
         found.append(Destination(code, name, slugify(name), flag_emoji(code), tuple(sorted(aliases))))
     return tuple(sorted(found, key=lambda d: d.name))
@@ -143,11 +149,11 @@ class Region:
     blurb: str
 
 
-REGIONS = (
-    Region("europe", "Europe", "🏰", "One eSIM for the Schengen area, the UK and the Balkans."),
-    Region("asia", "Asia", "🏯", "Japan, Southeast Asia, Korea and beyond on one plan."),
-    Region("americas", "Americas", "🗽", "North, Central and South America."),
-    Region("middle-east", "Middle East", "🕌", "The Gulf, the Levant and Türkiye."),
-    Region("africa", "Africa", "🦁", "Coverage across North, East and Southern Africa."),
-    Region("oceania", "Oceania", "🏝️", "Australia, New Zealand and the Pacific islands."),
+REGIONS = (  # names and blurbs are translated where they are shown
+    Region("europe", N_("Europe"), "🏰", N_("One eSIM for the Schengen area, the UK and the Balkans.")),
+    Region("asia", N_("Asia"), "🏯", N_("Japan, Southeast Asia, Korea and beyond on one plan.")),
+    Region("americas", N_("Americas"), "🗽", N_("North, Central and South America.")),
+    Region("middle-east", N_("Middle East"), "🕌", N_("The Gulf, the Levant and Türkiye.")),
+    Region("africa", N_("Africa"), "🦁", N_("Coverage across North, East and Southern Africa.")),
+    Region("oceania", N_("Oceania"), "🏝️", N_("Australia, New Zealand and the Pacific islands.")),
 )

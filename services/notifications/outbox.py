@@ -76,9 +76,11 @@ def enqueue_email(
     template: str,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
+    language: str = "en",
 ) -> int:
-    """Render `template` and add it to the outbox in `session`'s transaction (no commit); returns its id."""
-    rendered = render_email(template, context)
+    """Render `template` in the recipient's `language` and add it to the outbox in `session`'s transaction
+    (no commit); returns its id."""
+    rendered = render_email(template, context, language)
     row = EmailOutbox(
         to_address=to,
         subject=rendered.subject,

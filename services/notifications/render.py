@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from services.core.cache import cached
+from services.core.i18n import DEFAULT_LANGUAGE, is_language, ntranslate, translate
 from services.core.settings import get_settings
 from services.store.settings import get_store_settings
 
@@ -30,19 +31,27 @@ class RenderedEmail:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def _environment(lang: str) -> jinja2.Environment:
+    """Templates whose `{% trans %}` blocks and `_()` read in `lang` (the catalogues of `services.core.i18n`)."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: whitespace runs collapsed
+    env.install_gettext_callables(  # type: ignore[attr-defined]  (added by the i18n extension)
+        lambda message: translate(lang, message),
+        lambda singular, plural, n: ntranslate(lang, singular, plural, n),
+        newstyle=True)
+    return env
 
 
-def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
-    """Render `template` (a name such as "login_code"); raises if the pair or a variable is missing."""
+def render_email(template: str, context: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> RenderedEmail:
+    """Render `template` (a name such as "login_code") in `language`; raises if the pair or a variable is missing."""
     settings, store = get_settings(), cached(("store_settings",), get_store_settings)
     values = {
         "brand_name": store.brand_name or settings.brand_name,
@@ -50,7 +59,7 @@ def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
         "support_email": store.support_email or settings.support_email,
         **context,
     }
-    env = _environment()
+    env = _environment(language if is_language(language) else DEFAULT_LANGUAGE)
     text = env.get_template(f"{template}.txt").make_module(values)
     subject = " ".join(str(getattr(text, "subject", "")).split())
     if not subject:

@@ -7,37 +7,40 @@ import reflex as rx
 from esim_app import routes
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
+from esim_app.i18n import t
 from esim_app.state.catalog import DisplayCurrencyState, LandingState
 from services.catalog import POPULAR_DESTINATIONS, REGIONS, Destination
+from services.core import N_
 
 STEPS = (
-    ("search", "Pick your destination", "Choose a country, a region or a global plan. Prices include everything."),
-    ("credit-card", "Pay securely", "Checkout with your card through Stripe. Your eSIM is ready seconds later."),
-    ("qr-code", "Scan and go", "Scan the QR code or tap “Install” on iPhone. Switch on data roaming when you land."),
+    ("search", N_("Pick your destination"), N_("Choose a country, a region or a global plan. Prices include everything.")),
+    ("credit-card", N_("Pay securely"), N_("Checkout with your card through Stripe. Your eSIM is ready seconds later.")),
+    ("qr-code", N_("Scan and go"),
+     N_("Scan the QR code or tap “Install” on iPhone. Switch on data roaming when you land.")),
 )
 
 FAQ = (
-    ("What is an eSIM?",
-     "An eSIM is a digital SIM card built into your phone. You install a data plan by scanning a QR code, "
-     "so there is no plastic card to collect or swap, and your usual SIM stays in place for calls and texts."),
-    ("Will it work on my phone?",
-     "Most phones from 2019 onwards support eSIM: iPhone XS and later, Google Pixel 3 and later, Samsung "
+    (N_("What is an eSIM?"),
+     N_("An eSIM is a digital SIM card built into your phone. You install a data plan by scanning a QR code, "
+     "so there is no plastic card to collect or swap, and your usual SIM stays in place for calls and texts.")),
+    (N_("Will it work on my phone?"),
+     N_("Most phones from 2019 onwards support eSIM: iPhone XS and later, Google Pixel 3 and later, Samsung "
      "Galaxy S20 and later, among others. The phone must be carrier-unlocked. Dial *#06# — if you see an "
-     "EID number, your phone supports eSIM."),
-    ("When should I install it?",
-     "Install it before you leave, while you have Wi-Fi. The validity period of most plans starts when the "
-     "eSIM first connects to a network at your destination, not when you install it."),
-    ("Can I keep my WhatsApp number?",
-     "Yes. WhatsApp, iMessage and FaceTime stay on your usual number; the eSIM only carries your data."),
-    ("What if I run out of data?",
-     "Top up from your account in a few taps. The top-up is added to the eSIM you already installed."),
+     "EID number, your phone supports eSIM.")),
+    (N_("When should I install it?"),
+     N_("Install it before you leave, while you have Wi-Fi. The validity period of most plans starts when the "
+     "eSIM first connects to a network at your destination, not when you install it.")),
+    (N_("Can I keep my WhatsApp number?"),
+     N_("Yes. WhatsApp, iMessage and FaceTime stay on your usual number; the eSIM only carries your data.")),
+    (N_("What if I run out of data?"),
+     N_("Top up from your account in a few taps. The top-up is added to the eSIM you already installed.")),
 )
 
 
 def _refund_answer() -> rx.Component:
-    return rx.el.p("If you have not installed the eSIM, you can ask for a refund from your account within ",
-                   DisplayCurrencyState.refund_days, " days of purchase. Once an eSIM is installed it cannot be "
-                   "refunded, because the data is reserved for you.", class_name="t-body t-muted")
+    return rx.el.p(t("If you have not installed the eSIM, you can ask for a refund from your account within "
+                     "{days} days of purchase. Once an eSIM is installed it cannot be refunded, because the data "
+                     "is reserved for you.", days=DisplayCurrencyState.refund_days), class_name="t-body t-muted")
 
 
 def _phone_illustration() -> rx.Component:
@@ -49,9 +52,9 @@ def _phone_illustration() -> rx.Component:
                           rx.icon("battery-full", size=16), width="100%", class_name="t-muted"),
                 rx.center(rx.icon("qr-code", size=120, stroke_width=1.25), padding="1.25rem",
                           border_radius="1rem", background="var(--surface-muted)", width="100%"),
-                rx.el.span("Your eSIM is ready", font_weight="700", font_size="1.125rem"),
-                rx.el.span("Scan the code or tap Install", class_name="t-secondary"),
-                rx.el.span("Install eSIM", class_name="btn btn-primary btn-sm", width="100%"),
+                rx.el.span(t("Your eSIM is ready"), font_weight="700", font_size="1.125rem"),
+                rx.el.span(t("Scan the code or tap Install"), class_name="t-secondary"),
+                rx.el.span(t("Install eSIM"), class_name="btn btn-primary btn-sm", width="100%"),
                 spacing="3",
                 align="center",
             ),
@@ -70,16 +73,16 @@ def _phone_illustration() -> rx.Component:
 
 def _hero_copy() -> rx.Component:
     return rx.vstack(
-        rx.el.span("190+ destinations · Instant delivery", class_name="t-caption"),
+        rx.el.span(t("190+ destinations · Instant delivery"), class_name="t-caption"),
         rx.el.h1(
-            "Mobile data for every trip, ",
-            rx.el.span("without roaming bills", class_name="t-gradient"),
+            t("Mobile data for every trip, "),
+            rx.el.span(t("without roaming bills"), class_name="t-gradient"),
             class_name="t-hero",
             max_width="52rem",
         ),
         rx.el.p(
-            "Buy a prepaid eSIM data plan before you fly, install it in a minute, and land connected. "
-            "We compare several networks so you always get the best price.",
+            t("Buy a prepaid eSIM data plan before you fly, install it in a minute, and land connected. "
+              "We compare several networks so you always get the best price."),
             class_name="t-body t-muted",
             font_size="1.125rem",
             max_width="40rem",
@@ -88,11 +91,11 @@ def _hero_copy() -> rx.Component:
         rx.hstack(
             *[
                 rx.hstack(rx.icon(icon, size=16, color="var(--accent-emerald)"),
-                          rx.el.span(text, class_name="t-secondary"), spacing="2", align="center")
+                          rx.el.span(t(text), class_name="t-secondary"), spacing="2", align="center")
                 for icon, text in (
-                    ("zap", "Delivered by email in seconds"),
-                    ("shield-check", "Secure payment by Stripe"),
-                    ("message-circle", "Keep your WhatsApp number"),
+                    ("zap", N_("Delivered by email in seconds")),
+                    ("shield-check", N_("Secure payment by Stripe")),
+                    ("message-circle", N_("Keep your WhatsApp number")),
                 )
             ],
             spacing="5",
@@ -127,9 +130,9 @@ def _destination_card(dest: Destination) -> rx.Component:
         card(
             rx.vstack(
                 rx.el.span(dest.flag, class_name="flag", aria_hidden="true"),
-                rx.el.span(dest.name, font_weight="600", font_size="1.0625rem"),
+                rx.el.span(LandingState.names[code], font_weight="600", font_size="1.0625rem"),
                 rx.hstack(rx.el.span(rx.cond(LandingState.from_prices.contains(code),
-                                             "From " + LandingState.from_prices[code], "See plans"),
+                                             LandingState.from_prices[code], t("See plans")),
                                      class_name="t-secondary"),
                           rx.icon("arrow-right", size=14, class_name="t-muted"), spacing="1", align="center"),
                 spacing="2",
@@ -146,8 +149,8 @@ def _destination_card(dest: Destination) -> rx.Component:
 
 def _popular() -> rx.Component:
     return section(
-        section_title("Popular destinations", "Where our travellers are heading this season.",
-                      eyebrow="Countries"),
+        section_title(t("Popular destinations"), t("Where our travellers are heading this season."),
+                      eyebrow=t("Countries")),
         rx.grid(
             *[_destination_card(dest) for dest in POPULAR_DESTINATIONS],
             columns=rx.breakpoints(initial="2", sm="3", md="4", lg="6"),
@@ -163,8 +166,8 @@ def _regions() -> rx.Component:
             card(
                 rx.vstack(
                     rx.el.span(r.icon, class_name="flag"),
-                    rx.el.h3(r.name, class_name="t-card"),
-                    rx.el.p(r.blurb, class_name="t-secondary"),
+                    rx.el.h3(t(r.name), class_name="t-card"),
+                    rx.el.p(t(r.blurb), class_name="t-secondary"),
                     spacing="2",
                     align="start",
                 ),
@@ -179,8 +182,8 @@ def _regions() -> rx.Component:
         rx.box(
             rx.vstack(
                 rx.el.span("🌍", class_name="flag"),
-                rx.el.h3("Global", class_name="t-card", color="white"),
-                rx.el.p("One eSIM for multi-country trips: 100+ countries on a single plan.",
+                rx.el.h3(t("Global"), class_name="t-card", color="white"),
+                rx.el.p(t("One eSIM for multi-country trips: 100+ countries on a single plan."),
                         color="rgba(255,255,255,0.85)", font_weight="500", font_size="0.875rem"),
                 spacing="2",
                 align="start",
@@ -194,9 +197,9 @@ def _regions() -> rx.Component:
         href=routes.GLOBAL,
     )
     return section(
-        section_title("Travelling to several countries?",
-                      "Regional and global plans cover every country on your route with one eSIM.",
-                      eyebrow="Regions"),
+        section_title(t("Travelling to several countries?"),
+                      t("Regional and global plans cover every country on your route with one eSIM."),
+                      eyebrow=t("Regions")),
         rx.grid(*region_cards, global_card, columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
                 spacing="4"),
         muted=True,
@@ -206,7 +209,7 @@ def _regions() -> rx.Component:
 
 def _how_it_works() -> rx.Component:
     return section(
-        section_title("How it works", "From checkout to connected in three steps.", eyebrow="Simple"),
+        section_title(t("How it works"), t("From checkout to connected in three steps."), eyebrow=t("Simple")),
         rx.grid(
             *[
                 card(
@@ -214,12 +217,12 @@ def _how_it_works() -> rx.Component:
                         rx.hstack(
                             rx.center(rx.icon(icon, size=22, color="white"), width="2.75rem", height="2.75rem",
                                       border_radius="0.75rem", background="var(--brand-gradient)"),
-                            rx.el.span(f"Step {n}", class_name="t-caption"),
+                            rx.el.span(t("Step {n}", n=n), class_name="t-caption"),
                             spacing="3",
                             align="center",
                         ),
-                        rx.el.h3(title, class_name="t-card"),
-                        rx.el.p(text, class_name="t-body t-muted"),
+                        rx.el.h3(t(title), class_name="t-card"),
+                        rx.el.p(t(text), class_name="t-body t-muted"),
                         spacing="3",
                         align="start",
                     ),
@@ -235,22 +238,22 @@ def _how_it_works() -> rx.Component:
 
 def _faq() -> rx.Component:
     return section(
-        section_title("Questions travellers ask", eyebrow="FAQ"),
+        section_title(t("Questions travellers ask"), eyebrow=t("FAQ")),
         rx.accordion.root(
             *[
-                rx.accordion.item(header=question, content=rx.el.p(answer, class_name="t-body t-muted"),
+                rx.accordion.item(header=t(question), content=rx.el.p(t(answer), class_name="t-body t-muted"),
                                   value=f"faq-{n}")
                 for n, (question, answer) in enumerate(FAQ)
             ],
-            rx.accordion.item(header="Can I get a refund?", content=_refund_answer(), value="faq-refund"),
+            rx.accordion.item(header=t("Can I get a refund?"), content=_refund_answer(), value="faq-refund"),
             type="multiple",
             collapsible=True,
             variant="ghost",
             width="100%",
         ),
         rx.hstack(
-            rx.el.p("Still unsure which plan fits your trip?", class_name="t-body"),
-            button_link("Browse global plans", routes.GLOBAL, variant="secondary", size="sm"),
+            rx.el.p(t("Still unsure which plan fits your trip?"), class_name="t-body"),
+            button_link(t("Browse global plans"), routes.GLOBAL, variant="secondary", size="sm"),
             spacing="4",
             align="center",
             wrap="wrap",

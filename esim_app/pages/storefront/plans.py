@@ -13,17 +13,18 @@ from esim_app.components.plans import (
     plan_grid,
 )
 from esim_app.components.ui import button_link, card, section
+from esim_app.i18n import t
 from esim_app.state.catalog import DisplayCurrencyState, PlanDetailState, PlanListState
 
 
-def _not_found(text: str) -> rx.Component:
-    return card(rx.vstack(rx.el.p(text, class_name="t-body"), button_link("Search destinations", "/", size="sm"),
+def _not_found(text: str | rx.Var[str]) -> rx.Component:
+    return card(rx.vstack(rx.el.p(text, class_name="t-body"), button_link(t("Search destinations"), "/", size="sm"),
                           spacing="3", align="start"))
 
 
 def _header() -> rx.Component:
     return rx.vstack(
-        rx.el.a("← All destinations", href="/#destinations", class_name="t-secondary"),
+        rx.el.a(t("← All destinations"), href="/#destinations", class_name="t-secondary"),
         rx.hstack(rx.el.span(PlanListState.flag, class_name="flag", font_size="2.5rem"),
                   rx.el.h1(PlanListState.title, class_name="t-section"), spacing="3", align="center", wrap="wrap"),
         rx.el.p(PlanListState.subtitle, class_name="t-body t-muted"),
@@ -39,14 +40,14 @@ def plan_list_page() -> rx.Component:
         section(
             rx.cond(
                 PlanListState.not_found,
-                _not_found("We do not sell plans for that destination. Search for another one."),
+                _not_found(t("We do not sell plans for that destination. Search for another one.")),
                 rx.fragment(
                     _header(),
                     plan_controls(),
                     plan_grid(PlanListState.plans),
                     rx.cond(
                         PlanListState.covered.length() > 0,
-                        rx.vstack(rx.el.h2("Countries covered", class_name="t-card"),
+                        rx.vstack(rx.el.h2(t("Countries covered"), class_name="t-card"),
                                   covered_countries(PlanListState.covered), spacing="3", align="start",
                                   margin_top="2.5rem"),
                     ),
@@ -56,7 +57,7 @@ def plan_list_page() -> rx.Component:
     )
 
 
-def _fact(icon: str, label: str, value: rx.Var | str, **attrs) -> rx.Component:
+def _fact(icon: str, label: str | rx.Var[str], value: rx.Var | str, **attrs) -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=18, class_name="t-muted"),
         rx.el.span(label, class_name="t-secondary", min_width="9rem"),
@@ -73,12 +74,11 @@ def _buy_card() -> rx.Component:
         rx.vstack(
             rx.el.span(plan.price, class_name="price", custom_attrs={"data-testid": "plan-price"}),
             rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price, class_name="t-secondary")),
-            rx.el.span("One-time payment. No subscription.", class_name="t-secondary"),
-            button_link("Buy this plan", "/checkout/" + plan.slug, size="md", width="100%",
+            rx.el.span(t("One-time payment. No subscription."), class_name="t-secondary"),
+            button_link(t("Buy this plan"), "/checkout/" + plan.slug, size="md", width="100%",
                         custom_attrs={"data-testid": "buy-button"}),
-            rx.el.p("Requires an eSIM-compatible, carrier-unlocked phone. Unused eSIMs can be "
-                    "refunded within ", DisplayCurrencyState.refund_days, " days.",
-                    class_name="t-secondary"),
+            rx.el.p(t("Requires an eSIM-compatible, carrier-unlocked phone. Unused eSIMs can be refunded "
+                      "within {days} days.", days=DisplayCurrencyState.refund_days), class_name="t-secondary"),
             device_check_link(),
             currency_select(),
             spacing="3",
@@ -102,22 +102,22 @@ def plan_detail_page() -> rx.Component:
                         rx.cond(plan.is_best_value, best_value_badge()),
                         card(
                             rx.vstack(
-                                _fact("database", "Data", plan.data),
-                                _fact("calendar", "Validity", plan.validity),
-                                _fact("clock", "Validity starts", "When the eSIM first connects at your destination"),
+                                _fact("database", t("Data"), plan.data),
+                                _fact("calendar", t("Validity"), plan.validity),
+                                _fact("clock", t("Validity starts"), t("When the eSIM first connects at your destination")),
                                 rx.cond(PlanDetailState.operator != "",
-                                        _fact("radio-tower", "Network", PlanDetailState.operator)),
-                                _fact("plus", "Top-ups",
-                                      rx.cond(PlanDetailState.supports_topup, "Available from your account",
-                                              "Not available for this plan")),
-                                rx.cond(plan.per_gb != "", _fact("scale", "Price per GB", plan.per_gb)),
-                                _fact("phone", "Calls and SMS", "Data only; keep your number for calls"),
+                                        _fact("radio-tower", t("Network"), PlanDetailState.operator)),
+                                _fact("plus", t("Top-ups"),
+                                      rx.cond(PlanDetailState.supports_topup, t("Available from your account"),
+                                              t("Not available for this plan"))),
+                                rx.cond(plan.per_gb != "", _fact("scale", t("Price per GB"), plan.per_gb)),
+                                _fact("phone", t("Calls and SMS"), t("Data only; keep your number for calls")),
                                 spacing="3",
                                 align="start",
                             ),
                             width="100%",
                         ),
-                        rx.el.h2("Where it works", class_name="t-card", padding_top="1rem"),
+                        rx.el.h2(t("Where it works"), class_name="t-card", padding_top="1rem"),
                         covered_countries(PlanDetailState.coverage),
                         spacing="3",
                         align="start",
@@ -128,7 +128,7 @@ def plan_detail_page() -> rx.Component:
                     align="start",
                 ),
                 rx.cond(PlanDetailState.loaded,
-                        _not_found("This plan is no longer on sale. Have a look at the other plans for your trip."),
+                        _not_found(t("This plan is no longer on sale. Have a look at the other plans for your trip.")),
                         rx.center(rx.spinner(size="3"), padding="4rem")),
             )
         )

@@ -39,6 +39,7 @@ PUBLIC = {
     "PlanListState.set_unlimited_only", "PlanListState.set_include_multi", "PlanListState.refresh_prices",
     "PlanDetailState.load", "PlanDetailState.refresh_prices",
     "DevicesState.load", "DevicesState.set_query",
+    "LocaleState.negotiate", "LocaleState.choose",  # a signed-in customer's choice is saved to their own profile only
 }
 # The sandbox inbox is everyone's mail by design, for loopback clients only (its own test below).
 SANDBOX = {"InboxState.load"}
@@ -96,6 +97,7 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "DestinationSearchState.open_first": lambda r: ({},),
     "DisplayCurrencyState.set_currency": lambda r: ("EUR",),
     "DevicesState.set_query": lambda r: ("pixel 8",),
+    "LocaleState.choose": lambda r: ("ja",),
     "PlanListState.set_sort": lambda r: ("price",),
     "PlanListState.set_data_filter": lambda r: ("3",),
     "PlanListState.set_days_filter": lambda r: ("7",),

@@ -1,0 +1,33 @@
+"""Catalogue words in the reader's language: places, plan titles, validity, prices.
+
+The catalogue stores English (`services.catalog`); pages and emails show it through these.
+"""
+
+from __future__ import annotations
+
+from services.core.i18n import DEFAULT_LANGUAGE, babel_locale, country_name, ntranslate, translate
+from services.core.money import format_money
+from services.core.units import format_data_size
+
+
+def place_name(lang: str, kind: str, code: str, english: str) -> str:
+    """A plan's destination: a country (ISO code), a region (its English name) or "Global"."""
+    if kind == "local" and len(code) == 2:
+        return country_name(code, lang, english=english)
+    return translate(lang, english)
+
+
+def days_text(lang: str, days: int) -> str:
+    """ "30 days", "1 day", "30 Tage", "30日間"."""
+    return ntranslate(lang, "{n} day", "{n} days", days)
+
+
+def offer_title(lang: str, *, place: str, data_mb: int | None, unlimited: bool, days: int) -> str:
+    """A plan's name, e.g. "Japan 10 GB · 30 days" ("日本 10 GB・30日間")."""
+    return translate(lang, "{place} {data} · {days}", place=place,
+                     data=format_data_size(data_mb, unlimited=unlimited, lang=lang), days=days_text(lang, days))
+
+
+def money_text(lang: str, amount_minor: int, currency: str) -> str:
+    """An amount in `currency`, written the way readers of `lang` write it ("9,99 $US" in French)."""
+    return format_money(amount_minor, currency, locale=babel_locale(lang or DEFAULT_LANGUAGE))

@@ -1,0 +1,74 @@
+"""The storefront in the reader's language: chosen from the browser, switched in the header."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+
+@pytest.fixture
+def japanese_page(browser: Browser) -> Iterator[Page]:
+    """A browser set up for Japanese: `navigator.language` and every request's Accept-Language."""
+    context = browser.new_context(locale="ja-JP", extra_http_headers={"Accept-Language": "ja,en;q=0.5"})
+    yield context.new_page()
+    context.close()
+
+
+def test_a_japanese_browser_gets_the_japanese_storefront_and_finds_japan_as_nihon(
+        app_url: str, japanese_page: Page) -> None:
+    page = japanese_page
+    page.goto(app_url + "/")
+    expect(page.get_by_role("heading", name="人気の渡航先")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_test_id("language-select")).to_have_value("ja")
+    page.get_by_test_id("destination-search").fill("日本")
+    first = page.get_by_test_id("search-result").first
+    expect(first).to_contain_text("日本")
+    expect(first).to_have_attribute("href", "/destinations/japan")
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("日本のeSIMプラン")
+    expect(page.get_by_test_id("plan-validity").first).to_contain_text("日間")
+    expect(page.get_by_test_id("buy-button").first).to_have_text("今すぐ購入")
+
+
+def test_other_spellings_find_japan_too(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/")
+    search = page.get_by_test_id("destination-search")
+    for query in ("Japón", "Japon", "Japan"):
+        search.fill(query)
+        expect(page.get_by_test_id("search-result").first).to_have_attribute("href", "/destinations/japan")
+
+
+def test_switching_language_translates_the_page_and_is_remembered(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/destinations/japan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Japan eSIM plans")
+    page.get_by_test_id("language-select").select_option("es")
+    expect(page).to_have_url(re.compile(r"/destinations/japan\?lang=es$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Planes eSIM para Japón")
+    expect(page.get_by_test_id("buy-button").first).to_have_text("Comprar ahora")
+    expect(page.get_by_test_id("plan-validity").first).to_contain_text("días")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    page.goto(app_url + "/")  # no ?lang: the cookie remembers the choice
+    expect(page.get_by_role("heading", name="Destinos populares")).to_be_visible()
+    expect(page.get_by_test_id("popular-destination").first).to_contain_text("Desde")
+    page.get_by_test_id("language-select").select_option("de")
+    expect(page.get_by_role("heading", name="Beliebte Reiseziele")).to_be_visible()
+    page.goto(app_url + "/login")
+    expect(page.get_by_role("heading", name="Anmelden oder Konto erstellen")).to_be_visible()
+
+
+def test_pages_and_the_sitemap_name_every_language_version(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/destinations/japan")
+    expect(page.get_by_test_id("plan-card").first).to_be_visible()
+    alternate = page.locator('head link[rel="alternate"]')
+    expect(alternate).to_have_count(6)  # five languages and x-default
+    expect(page.locator('head link[rel="alternate"][hreflang="ja"]')).to_have_attribute(
+        "href", re.compile(r"/destinations/japan\?lang=ja$"))
+    sitemap = httpx.get(app_url + "/sitemap.xml").text
+    entry = re.search(r"<url><loc>[^<]*/destinations/japan</loc>(.*?)</url>", sitemap)
+    assert entry, sitemap[:500]
+    assert re.findall(r'hreflang="([\w-]+)"', entry.group(1)) == ["en", "de", "es", "fr", "ja", "x-default"]
