@@ -7,7 +7,8 @@ paused (`services.jobs.control`) is skipped at each of its turns until resumed. 
 coalesced, never overlap, and a run missed by more than `JOB_MISFIRE_GRACE_SECONDS` (a laptop
 asleep) is skipped rather than replayed.
 
-- `esim jobs` runs `run_forever()` in its own process (production: one or more of them);
+- `esim jobs` runs `run_forever()` in its own process (production: one or more of them), beside a
+  fulfilment worker that every such process runs, leader or not (`services.orders.fulfilment_worker`);
 - the web app enters `web_lifespan()`, which runs the same schedule inline when SCHEDULER=inline.
 However many schedulers run, only the elected one starts runs (`services.jobs.leader`).
 """
@@ -38,6 +39,7 @@ from services.jobs.retention import purge_provider_calls, purge_webhook_events
 from services.jobs.runs import JobResult, finish_run, start_run
 from services.notifications import sender
 from services.orders import recovery as order_recovery
+from services.orders.fulfilment_worker import FulfilmentWorker
 from services.orders import usage
 
 log = logging.getLogger(__name__)
@@ -259,14 +261,22 @@ async def web_lifespan() -> AsyncIterator[None]:
 
 
 async def run_forever(scheduler: JobScheduler | None = None) -> None:
-    """Run the schedule until SIGINT or SIGTERM, then stop gracefully (`esim jobs`)."""
+    """Run the schedule and this process's fulfilment worker until SIGINT or SIGTERM, then stop
+    gracefully (`esim jobs`). Settings changes reach the worker's cache as in the web workers."""
+    from services.core.provider_runtime import get_registry
+
     scheduler = scheduler or build_scheduler()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    listener = cache_sync.CacheListener(db.database_url(), forget_local).start()
     scheduler.start()
+    worker = asyncio.create_task(FulfilmentWorker(get_registry).run(stop, grace=SHUTDOWN_GRACE_SECONDS))
     try:
         await stop.wait()
     finally:
+        stop.set()
+        await worker
         await scheduler.stop()
+        await asyncio.to_thread(listener.stop)

@@ -23,13 +23,13 @@ def queue_order_completed(session: Session, order: Order) -> None:
     """The 'your eSIM is ready' email with the QR code inline, for a customer's eSIM order."""
     if order.user_id is None or order.kind != OrderKind.ESIM:
         return
-    user = session.get(User, order.user_id)
-    package = session.get(Package, order.package_id)
-    session.flush()  # the new eSIM rows get their display ids
+    email, plan_name, destination_name = session.execute(
+        select(User.email, Package.name, Package.destination_name)
+        .join(Package, Package.id == order.package_id).where(User.id == order.user_id)).one()
+    session.flush()  # the new eSIM rows get their display ids, which the next query loads
     esims = session.exec(select(Esim).where(Esim.order_id == order.id).order_by(Esim.id)).all()
     context_esims, attachments = [], []
     for esim in esims:
-        session.refresh(esim)
         cid = f"qr-{esim.display_id}@esim"
         attachments.append(Attachment.qr_code(f"{esim.display_id}-qr.png", esim.lpa, cid=cid))
         context_esims.append({
@@ -39,12 +39,12 @@ def queue_order_completed(session: Session, order: Order) -> None:
     public_url = get_settings().public_url.rstrip("/")
     enqueue_email(
         session,
-        to=user.email,
+        to=email,
         template="order_completed",
         context={
             "order_ref": order.display_id,
-            "plan_name": package.name,
-            "destination_name": package.destination_name,
+            "plan_name": plan_name,
+            "destination_name": destination_name,
             "price": format_money(order.price_cents, order.currency),
             "esims": context_esims,
             "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",

@@ -21,6 +21,7 @@ from providers import base as pb
 from providers.polling import PENDING_STATES, wait_for_order
 from providers.registry import ProviderRegistry
 from services.core import db
+from services.core.cache import cached
 from services.core.settings import get_settings
 from services.core.models import AuditLog, Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
 from services.orders.errors import (
@@ -34,6 +35,8 @@ from services.orders.errors import (
     TopupDoesNotFit,
 )
 from services.store import currencies
+from services.orders.claims import Claim, Offer
+from services.orders import claims
 from services.store.settings import STORE_CURRENCY, StoreSettings, get_store_settings
 
 log = logging.getLogger(__name__)
@@ -134,106 +137,65 @@ def order_for_key(user_id: int, *, key: str) -> CreatedOrder | None:
         return CreatedOrder(order.id, order.display_id, order.price_cents, order.currency)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
-class _Claim:
-    order_id: int
-    ref: str
-    client_reference: str
-    base_price_cents: int  # the price in USD cents at the order's rate: the margin floor weighs it against USD costs
-    quantity: int
-    group_key: str
-    package_id: int
-    provider_id: str | None  # set when an earlier attempt may have reached this provider
-    provider_order_id: str | None
-    topup_iccid: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    package_id: int
-    provider_id: str
-    provider_package_id: str
-    cost_micros: int
-    data_mb: int | None
-    unlimited: bool
-
-
-def _claim(order_id: int) -> _Claim | None:
-    """paid → provisioning; None when the order is not paid (done already, or someone else has it)."""
-    with db.session() as s, s.begin():
-        row = s.execute(
-            sa.update(Order)
-            .where(Order.id == order_id, Order.status == OrderStatus.PAID)
-            .values(status=OrderStatus.PROVISIONING, last_status_check=sa.func.now())
-            .returning(Order.id)
-        ).first()
-    return None if row is None else _load_claim(order_id)
-
-
-def _load_claim(order_id: int) -> _Claim:
-    with db.session() as s:
-        order = s.get(Order, order_id)
-        package = s.get(Package, order.package_id)
-        topup_iccid = s.get(Esim, order.topup_of_esim_id).iccid if order.topup_of_esim_id else None
-        return _Claim(order.id, order.display_id, order.client_reference, order.base_price_cents, order.quantity,
-                      package.group_key, package.id, order.provider_id, order.provider_order_id, topup_iccid)
-
-
-def _candidates(claim: _Claim, *, min_margin_cents: int, enabled: tuple[str, ...]) -> list[_Candidate]:
+def _candidates(claim: Claim, *, min_margin_cents: int, enabled: tuple[str, ...]) -> list[Offer]:
     """The bought offer first, then equivalent offers of other providers that keep the margin floor."""
-    with db.session() as s:
-        rows = s.exec(
-            select(Package).where(Package.group_key == claim.group_key, Package.vanished_at.is_(None))
-            .order_by(Package.cost_micros, Package.id)
-        ).all()
-    bought = next((p for p in rows if p.id == claim.package_id), None)
+    bought = next((p for p in claim.offers if p.package_id == claim.package_id), None)
     floor_micros = min_margin_cents * 10_000
-    chosen: list[_Candidate] = []
+    chosen: list[Offer] = []
     seen_providers: set[str] = set()
-    for p in ([bought] if bought else []) + list(rows):  # rows come cheapest first
+    for p in ([bought] if bought else []) + list(claim.offers):  # offers come cheapest first
         keeps_margin = p is bought or claim.base_price_cents * 10_000 - p.cost_micros * claim.quantity >= floor_micros
         if p.provider_id in seen_providers or p.provider_id not in enabled or not keeps_margin:
             continue
         seen_providers.add(p.provider_id)
-        chosen.append(_Candidate(p.id, p.provider_id, p.provider_package_id, p.cost_micros, p.data_mb, p.unlimited))
+        chosen.append(p)
     return chosen
 
 
-def _usable(registry: ProviderRegistry, settings: StoreSettings, claim: _Claim) -> tuple[str, ...]:
+def _usable(registry: ProviderRegistry, settings: StoreSettings, claim: Claim) -> tuple[str, ...]:
     """Configured providers staff have not switched off, plus the one an earlier attempt may have reached
     (asked about that attempt, never bought from, when it is switched off)."""
     return tuple(p for p in registry.ids if settings.provider_enabled(p) or p == claim.provider_id)
 
 
-def _provider_reference(claim: _Claim, provider_id: str) -> str:
+def _provider_reference(claim: Claim, provider_id: str) -> str:
     """Our reference for this order at one provider: stable, so retries are recognisable."""
     return f"{claim.client_reference}-{provider_id}"[:64]
 
 
-def _record_attempt(claim: _Claim, candidate: _Candidate) -> None:
+def _autocommit(statement: sa.Executable) -> None:
+    """One statement, committed as it runs (no BEGIN/COMMIT round trips around it)."""
+    with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(statement)
+
+
+def _record_attempt(claim: Claim, candidate: Offer) -> None:
     """Write down which provider we are about to call, before calling it, and renew the lease: the
     order call that follows may outlast it by at most one provider timeout, which the lease exceeds."""
-    with db.session() as s, s.begin():
-        s.execute(
+    _autocommit(
             sa.update(Order).where(Order.id == claim.order_id)
-            .values(provider_id=candidate.provider_id, package_id=candidate.package_id,
-                    cost_micros=candidate.cost_micros * claim.quantity, provider_order_id=None,
-                    last_status_check=sa.func.now())
-        )
+        .values(provider_id=candidate.provider_id, package_id=candidate.package_id,
+                cost_micros=candidate.cost_micros * claim.quantity, provider_order_id=None,
+                last_status_check=sa.func.now()))
 
 
 def _record_provider_order(order_id: int, provider_order: pb.Order) -> None:
-    with db.session() as s, s.begin():
-        s.execute(sa.update(Order).where(Order.id == order_id)
-                  .values(provider_order_id=provider_order.provider_order_id, last_status_check=sa.func.now()))
+    """The provider's id for an order still processing there, so a takeover asks about that order."""
+    _autocommit(sa.update(Order).where(Order.id == order_id)
+                .values(provider_order_id=provider_order.provider_order_id, last_status_check=sa.func.now()))
 
 
-def _complete(claim: _Claim, candidate: _Candidate, provider_order: pb.Order) -> FulfilmentResult:
+def _complete(claim: Claim, candidate: Offer, provider_order: pb.Order) -> FulfilmentResult:
     """Store the eSIMs (or the top-up) and close the order, once."""
     with db.session() as s, s.begin():
-        order = s.exec(select(Order).where(Order.id == claim.order_id).with_for_update()).one()
-        if order.status != OrderStatus.PROVISIONING:
-            return FulfilmentResult(claim.ref, OrderStatus(order.status), changed=False)
+        order = s.execute(  # the guarded close; it also locks the order until the eSIMs are stored
+            sa.update(Order).where(Order.id == claim.order_id, Order.status == OrderStatus.PROVISIONING)
+            .values(status=OrderStatus.COMPLETED, provider_order_id=provider_order.provider_order_id,
+                    failure_reason=None).returning(Order)
+        ).scalar_one_or_none()
+        if order is None:
+            status = s.execute(sa.select(Order.status).where(Order.id == claim.order_id)).scalar_one()
+            return FulfilmentResult(claim.ref, OrderStatus(status), changed=False)
         if claim.topup_iccid:
             esim = s.get(Esim, order.topup_of_esim_id)
             if esim.total_mb is not None and candidate.data_mb is not None:
@@ -248,9 +210,6 @@ def _complete(claim: _Claim, candidate: _Candidate, provider_order: pb.Order) ->
                            status=EsimStatus.NOT_INSTALLED, total_mb=candidate.data_mb,
                            unlimited=candidate.unlimited, raw=sim.raw))
             iccids = tuple(sim.iccid for sim in provider_order.esims)
-        order.status = OrderStatus.COMPLETED
-        order.provider_order_id = provider_order.provider_order_id
-        order.failure_reason = None
         s.add(AuditLog(actor_type="system", action="order.completed", entity_type="order",
                        entity_id=claim.ref, details={"provider": candidate.provider_id, "iccids": list(iccids)}))
         _order_completed_hook(s, order)
@@ -265,7 +224,7 @@ def _order_completed_hook(session, order: Order) -> None:
     order_emails.queue_order_completed(session, order)
 
 
-def _fail(claim: _Claim, reason: str, detail: str) -> FulfilmentResult:
+def _fail(claim: Claim, reason: str, detail: str) -> FulfilmentResult:
     """provisioning → failed. `reason` is a stable code (shown in our words); `detail` is for staff only."""
     with db.session() as s, s.begin():
         s.execute(
@@ -279,7 +238,12 @@ def _fail(claim: _Claim, reason: str, detail: str) -> FulfilmentResult:
     return FulfilmentResult(claim.ref, OrderStatus.FAILED)
 
 
-async def _buy(provider: pb.Provider, claim: _Claim, candidate: _Candidate) -> pb.Order:
+def _closes(claim: Claim, placed: pb.Order) -> bool:
+    """Whether the provider's answer completes the order (its eSIMs, or a top-up applied)."""
+    return placed.status == pb.OrderStatus.COMPLETED and bool(placed.esims or claim.topup_iccid)
+
+
+async def _buy(provider: pb.Provider, claim: Claim, candidate: Offer) -> pb.Order:
     reference = _provider_reference(claim, candidate.provider_id)
     if claim.topup_iccid:
         return await provider.create_topup(claim.topup_iccid, candidate.provider_package_id,
@@ -288,7 +252,7 @@ async def _buy(provider: pb.Provider, claim: _Claim, candidate: _Candidate) -> p
                                        client_reference=reference)
 
 
-async def _reconcile(provider: pb.Provider, claim: _Claim, candidate: _Candidate) -> pb.Order | None:
+async def _reconcile(provider: pb.Provider, claim: Claim, candidate: Offer) -> pb.Order | None:
     """Ask the provider whether an earlier, unanswered attempt went through."""
     if claim.provider_order_id:
         return await provider.get_order(claim.provider_order_id)
@@ -302,12 +266,21 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
     the provider it was sent to is asked first, and only a confirmed absence allows a new order.
     Database steps run in worker threads so the event loop (the web process's) never waits on them.
     """
-    claim = await asyncio.to_thread(_reclaim if resume else _claim, order_id)
+    if resume:
+        claim = await asyncio.to_thread(claims.claim_stuck, order_id, stale_before=_now() - reclaim_after())
+    else:
+        claim = await asyncio.to_thread(claims.claim_paid, order_id)
     if claim is None:
         return await asyncio.to_thread(_current, order_id)
-    settings = await asyncio.to_thread(get_store_settings)
-    candidates = await asyncio.to_thread(_candidates, claim, min_margin_cents=settings.min_margin_cents,
-                                         enabled=_usable(registry, settings, claim))
+    return await fulfil_claim(claim, registry=registry)
+
+
+async def fulfil_claim(claim: Claim, *, registry: ProviderRegistry) -> FulfilmentResult:
+    """Fulfil an order this worker has claimed (`services.orders.claims`): the provider an earlier attempt
+    may have reached is asked first, and only a confirmed absence allows a new order."""
+    settings = await asyncio.to_thread(cached, ("store_settings",), get_store_settings)
+    candidates = _candidates(claim, min_margin_cents=settings.min_margin_cents,
+                             enabled=_usable(registry, settings, claim))
     if claim.provider_id:  # an earlier attempt may have reached this provider: it goes first
         candidates.sort(key=lambda c: c.provider_id != claim.provider_id)
     errors: list[str] = []
@@ -322,7 +295,8 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
             if placed is None:
                 await asyncio.to_thread(_record_attempt, claim, candidate)
                 placed = await _buy(provider, claim, candidate)
-            await asyncio.to_thread(_record_provider_order, claim.order_id, placed)
+            if not _closes(claim, placed):  # a takeover must know which order to ask about
+                await asyncio.to_thread(_record_provider_order, claim.order_id, placed)
             if placed.status in PENDING_STATES:
                 placed = await wait_for_order(provider, placed.provider_order_id, timeout=INLINE_POLL_SECONDS,
                                               interval=POLL_INTERVAL)
@@ -339,7 +313,7 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
             continue
         except pb.ProviderError as exc:  # transient: the failed-orders job retries later
             return await asyncio.to_thread(_fail, claim, DeliveryDelayed.code, f"{candidate.provider_id}: {exc}")
-        if placed.status == pb.OrderStatus.COMPLETED and (placed.esims or claim.topup_iccid):
+        if _closes(claim, placed):
             return await asyncio.to_thread(_complete, claim, candidate, placed)
         if placed.status == pb.OrderStatus.FAILED:
             errors.append(f"{candidate.provider_id}: order failed")
@@ -349,19 +323,7 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
                                    "; ".join(errors) or "no provider offers this plan")
 
 
-def _reclaim(order_id: int) -> _Claim | None:
-    """Take over an order stuck in provisioning: a guarded lease on `last_status_check`."""
-    with db.session() as s, s.begin():
-        row = s.execute(
-            sa.update(Order)
-            .where(Order.id == order_id, Order.status == OrderStatus.PROVISIONING,
-                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < _now() - reclaim_after()))
-            .values(last_status_check=sa.func.now()).returning(Order.id)
-        ).first()
-    return None if row is None else _load_claim(order_id)
-
-
-def _leave_for_reconciliation(claim: _Claim, reason: str) -> FulfilmentResult:
+def _leave_for_reconciliation(claim: Claim, reason: str) -> FulfilmentResult:
     log.info("order %s left in provisioning: %s", claim.ref, reason)
     return FulfilmentResult(claim.ref, OrderStatus.PROVISIONING)
 

@@ -12,6 +12,7 @@ from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
 from services.core import crypto, db
 from services.core.models import OrderStatus
+from services.orders import claims
 from services.orders import ordering as orders
 from services.store.settings import get_store_settings
 from tests.support.orders import best_offer, esim_count, order_row, paid_order
@@ -119,9 +120,9 @@ async def test_an_order_left_provisioning_is_resumed_without_a_second_purchase(
     faults.update({"hang_next": 1, "hang_seconds": 5.0, "hang_phase": "after",
                    "paths": ["POST /v2.4/orders"]})
     # a process that dies after the POST: simulate by giving up before the answer
-    claim = orders._claim(order_id)
+    claim = claims.claim_paid(order_id)
     package = best_offer("esim_go")
-    candidate = orders._Candidate(package.id, "esim_go", package.provider_package_id, package.cost_micros,
+    candidate = claims.Offer(package.id, "esim_go", package.provider_package_id, package.cost_micros,
                                   package.data_mb, package.unlimited)
     orders._record_attempt(claim, candidate)
     try:

@@ -1,0 +1,117 @@
+"""Claiming orders for fulfilment: one statement, one round trip, however many orders.
+
+A claim is a guarded UPDATE ... RETURNING that also reads what fulfilment needs (the order, its
+plan's group, a top-up's eSIM, and every live offer of that group, cheapest first), so the worker
+that wins an order has everything in hand and nobody else can take it:
+
+- `claim_paid`: paid → provisioning, for one order (the web process right after a payment);
+- `claim_stuck`: the provisioning lease of an order nobody has touched since `stale_before`;
+- `claim_batch`: up to `limit` of both kinds that no other worker holds (FOR UPDATE SKIP LOCKED),
+  for the job workers' fulfilment loop.
+Single statements run in autocommit: there is nothing to BEGIN or COMMIT around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from services.core import db
+from services.core.models import Esim, Order, OrderStatus, Package
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    package_id: int
+    provider_id: str
+    provider_package_id: str
+    cost_micros: int
+    data_mb: int | None
+    unlimited: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    order_id: int
+    ref: str
+    client_reference: str
+    base_price_cents: int  # the price in USD cents at the order's rate: the margin floor weighs it against USD costs
+    quantity: int
+    package_id: int
+    provider_id: str | None  # set when an earlier attempt may have reached this provider
+    provider_order_id: str | None
+    topup_iccid: str | None
+    offers: tuple[Offer, ...]  # the plan's group, live offers only, cheapest first
+
+
+def _claimed(where: sa.ColumnElement[bool], values: dict) -> sa.Select:
+    """UPDATE orders matching `where` with `values`, returning each claimed order beside its group's offers."""
+    claimed = (
+        sa.update(Order).where(where, Package.id == Order.package_id).values(**values)
+        .returning(Order.id, Order.display_id, Order.client_reference, Order.base_price_cents, Order.quantity,
+                   Order.package_id, Order.provider_id, Order.provider_order_id, Order.topup_of_esim_id,
+                   Package.group_key)
+        .cte("claimed")
+    )
+    offer = sa.orm.aliased(Package, name="offer")
+    topup_iccid = sa.select(Esim.iccid).where(Esim.id == claimed.c.topup_of_esim_id).scalar_subquery()
+    return (
+        sa.select(claimed, topup_iccid.label("topup_iccid"), offer.id.label("offer_id"),
+                  offer.provider_id.label("offer_provider_id"), offer.provider_package_id, offer.cost_micros,
+                  offer.data_mb, offer.unlimited)
+        .select_from(claimed)
+        .outerjoin(offer, sa.and_(offer.group_key == claimed.c.group_key, offer.vanished_at.is_(None)))
+        .order_by(claimed.c.id, offer.cost_micros, offer.id)
+    )
+
+
+def _run(query: sa.Select) -> list[Claim]:
+    with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        rows = conn.execute(query).all()
+    claims: list[Claim] = []
+    offers: list[Offer] = []
+    for i, row in enumerate(rows):
+        if row.offer_id is not None:
+            offers.append(Offer(row.offer_id, row.offer_provider_id, row.provider_package_id, row.cost_micros,
+                                row.data_mb, row.unlimited))
+        if i + 1 == len(rows) or rows[i + 1].id != row.id:
+            claims.append(Claim(row.id, row.display_id, row.client_reference, row.base_price_cents, row.quantity,
+                                row.package_id, row.provider_id, row.provider_order_id, row.topup_iccid,
+                                tuple(offers)))
+            offers = []
+    return claims
+
+
+def _paid() -> sa.ColumnElement[bool]:
+    return Order.status == OrderStatus.PAID
+
+
+def _stuck(stale_before: dt.datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(Order.status == OrderStatus.PROVISIONING,
+                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < stale_before))
+
+
+_TAKE = {"status": OrderStatus.PROVISIONING, "last_status_check": sa.func.now()}
+_RENEW = {"last_status_check": sa.func.now()}
+
+
+def claim_paid(order_id: int) -> Claim | None:
+    """paid → provisioning; None when the order is not paid (done already, or someone else has it)."""
+    return next(iter(_run(_claimed(sa.and_(Order.id == order_id, _paid()), _TAKE))), None)
+
+
+def claim_stuck(order_id: int, *, stale_before: dt.datetime) -> Claim | None:
+    """Take over an order left in provisioning with no news since `stale_before`; None if it is not."""
+    return next(iter(_run(_claimed(sa.and_(Order.id == order_id, _stuck(stale_before)), _RENEW))), None)
+
+
+def claim_batch(limit: int, *, stale_before: dt.datetime) -> list[Claim]:
+    """Up to `limit` orders no other worker holds: paid ones, and provisioning ones whose lease ran out."""
+    if limit <= 0:
+        return []
+    which = sa.or_(_paid(), _stuck(stale_before))
+    free = (sa.select(Order.id).where(which).order_by(Order.id).limit(limit)
+            .with_for_update(skip_locked=True).scalar_subquery())
+    return _run(_claimed(sa.and_(Order.id.in_(free), which), _TAKE))  # status is a no-op for the stuck

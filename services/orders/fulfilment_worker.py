@@ -1,0 +1,87 @@
+"""The job workers' fulfilment loop: every `esim jobs` process fulfils orders, not just the elected one.
+
+Each process claims paid orders, and orders whose provisioning lease ran out (a worker died while a
+provider held the answer), in batches that no other process holds (`claims.claim_batch`: FOR UPDATE
+SKIP LOCKED), and keeps up to `IN_FLIGHT` of them in fulfilment at once, so throughput grows with
+the number of job processes and an orphaned order is resumed as soon as its lease ends.
+
+Provider orders are placed one per customer order, never batched, although two of the providers take
+several plans in one order call and the third a quantity of one plan (PROVIDER_APIS.md): exactly-once
+rests on each customer order's own reference at the provider (written down before the call, asked
+about after a crash); a shared call would tie several customers to one reference, one outcome and one
+reconciliation, and one provider turns orders of more than 5 plans asynchronous.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from providers.registry import ProviderRegistry
+from services.orders import claims
+from services.orders import ordering
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT = 100  # orders in fulfilment per process (each has at most one provider call open)
+IDLE_POLL_SECONDS = 0.5  # how soon an idle worker sees a newly paid order
+
+
+class FulfilmentWorker:
+    """Claims and fulfils orders until `stop` is set; in-flight orders then get `grace` seconds."""
+
+    def __init__(self, registry: Callable[[], ProviderRegistry], *, in_flight: int = IN_FLIGHT,
+                 idle_poll: float = IDLE_POLL_SECONDS) -> None:
+        self._registry = registry
+        self._in_flight = in_flight
+        self._idle_poll = idle_poll
+        self._tasks: set[asyncio.Task] = set()
+        self.fulfilled = 0
+
+    async def run(self, stop: asyncio.Event, *, grace: float = 30.0) -> None:
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            while not stop.is_set():
+                started = await self._claim_and_start()
+                if started and len(self._tasks) < self._in_flight:
+                    continue  # there may be more waiting
+                await asyncio.wait({stopping, *self._tasks}, timeout=self._idle_poll,
+                                   return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            await self._drain(grace)
+
+    async def _claim_and_start(self) -> int:
+        free = self._in_flight - len(self._tasks)
+        if free <= 0:
+            return 0
+        stale_before = dt.datetime.now(dt.UTC) - ordering.reclaim_after()
+        try:
+            batch = await asyncio.to_thread(claims.claim_batch, free, stale_before=stale_before)
+        except Exception:  # the database is away: try again at the next poll
+            log.exception("fulfilment worker: claiming orders failed")
+            return 0
+        registry = self._registry()
+        for claim in batch:
+            task = asyncio.create_task(self._fulfil(claim, registry))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return len(batch)
+
+    async def _fulfil(self, claim: claims.Claim, registry: ProviderRegistry) -> None:
+        try:
+            await ordering.fulfil_claim(claim, registry=registry)
+            self.fulfilled += 1
+        except Exception:  # left in provisioning: the lease hands it to a worker again
+            log.exception("fulfilment of order %s crashed", claim.ref)
+
+    async def _drain(self, grace: float) -> None:
+        """Let in-flight orders finish; cancel the rest (their leases bring them back)."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
