@@ -37,7 +37,7 @@ class Claim:
     order_id: int
     ref: str
     client_reference: str
-    base_price_cents: int  # the price in USD cents at the order's rate: the margin floor weighs it against USD costs
+    base_price_cents: int  # USD cents at the order's rate: the margin floor weighs it against USD costs
     quantity: int
     package_id: int
     provider_id: str | None  # set when an earlier attempt may have reached this provider
@@ -77,8 +77,8 @@ def _run(query: sa.Select) -> list[Claim]:
             offers.append(Offer(row.offer_id, row.offer_provider_id, row.provider_package_id, row.cost_micros,
                                 row.data_mb, row.unlimited))
         if i + 1 == len(rows) or rows[i + 1].id != row.id:
-            claims.append(Claim(row.id, row.display_id, row.client_reference, row.base_price_cents, row.quantity,
-                                row.package_id, row.provider_id, row.provider_order_id, row.topup_iccid,
+            claims.append(Claim(row.id, row.display_id, row.client_reference, row.base_price_cents,
+                                row.quantity, row.package_id, row.provider_id, row.provider_order_id, row.topup_iccid,
                                 tuple(offers)))
             offers = []
     return claims

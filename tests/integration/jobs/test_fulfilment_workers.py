@@ -47,7 +47,8 @@ def start(started: list[subprocess.Popen[str]], jobs_db: str, sandbox: Sandbox, 
 
 def _statuses(order_ids: list[int]) -> dict[int, str]:
     with db.get_engine().connect() as conn:
-        return dict(conn.execute(sa.text("SELECT id, status FROM orders WHERE id = ANY(:ids)"), {"ids": order_ids}).all())
+        rows = conn.execute(sa.text("SELECT id, status FROM orders WHERE id = ANY(:ids)"), {"ids": order_ids})
+        return dict(rows.all())
 
 
 def _wait_completed(order_ids: list[int], timeout: float) -> float:
