@@ -1,14 +1,17 @@
 """Checkout and fulfilment figures (prints, asserts nothing).
 
-    .venv/bin/python -m bench.checkout [--webhooks 40] [--orders 500] [--latency 0.2]
+    .venv/bin/python -m bench.checkout [--quick] [--webhooks 40] [--orders 500] [--limited-orders 500] [--latency 0.2]
 
 1. Webhook to eSIM: real card payments against localstripe, whose signed webhooks reach our
    route on a local server; p50/p95 from the webhook's arrival (stripe_events.received_at) to the
    eSIM row (esims.created_at).
-2. Bulk fulfilment: N paid orders spread over the three providers, fulfilled concurrently with
+2. Database round trips per order, counted by a proxy on the PostgreSQL wire protocol.
+3. Bulk fulfilment: N orders over the three providers, paid at once (one UPDATE), fulfilled by 1 and
+   then 2 job worker processes (`bench.fulfil_worker`: the fulfilment worker of `esim jobs`) with
    `--latency` seconds added to every provider answer (simulators in a child process, as remote
-   providers), once with the providers' documented rate limits enforced and once without, beside
-   the floor those limits set; with peak memory.
+   providers) and rate limits lifted; then by one worker under the providers' documented limits,
+   beside the floor those limits set for the calls made; with peak memory per worker.
+`--quick` skips the webhooks and runs 100 orders (40 under the limits).
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import uuid
 
 import httpx
-import psutil
 import sqlalchemy as sa
 import uvicorn
 
 from bench.catalog_sync import simulators
+from bench.roundtrips import RoundTripProxy
 from providers import airalo, esim_access, esim_go
 from providers.http import Rate
 from providers.registry import build_registry
@@ -38,13 +45,16 @@ from services.core.models import Package, User
 from services.core.settings import Settings, get_settings
 from services.orders import ordering as orders
 from services.orders import payment_state
+from services.orders.fulfilment_worker import FulfilmentWorker
 from services.payments import stripe_payments as payments
 from services.sandbox import localstripe as localstripe_server
 from services.sandbox import tooling as sandbox
 from tests.support.database import fresh_database
 from tests.support.server import free_port
 
-CALLS_PER_ORDER = {"airalo": 1, "esim_access": 2, "esim_go": 3}  # order POST (+ allocation poll / validate, assignments)
+# Counted with bench.roundtrips at a08b875, the commit before the claims of services.orders.claims:
+# claim, reloads, settings, attempt, provider-order and call records, each in its own transaction.
+ROUND_TRIPS_BEFORE = "51.3 one order at a time (the same count at commit a08b875)"
 LIMITS = {"airalo": airalo.RATES, "esim_access": esim_access.RATES, "esim_go": esim_go.RATES}
 
 
@@ -126,88 +136,145 @@ def webhook_to_esim(count: int) -> None:
         server.should_exit = True
 
 
-def _paid_orders(count: int) -> tuple[list[int], dict[str, int]]:
+def _orders(count: int, *, paid: bool = False) -> tuple[list[int], dict[str, int]]:
+    """`count` orders over the three providers' best offers, pending (or paid)."""
     user, offers = _customer(), _best_offers()
     interleaved = itertools.chain(*zip(*([(pid, p) for p in offers[pid][:50]] for pid in sorted(offers))))
     cycle = itertools.cycle(list(interleaved))
     ids, per_provider = [], dict.fromkeys(offers, 0)
     for provider_id, offer in itertools.islice(cycle, count):
         created = orders.create_order(user, plan_slug=offer.slug)
-        payment_state.mark_paid(created.id, payment_intent_id=f"pi_bench_{uuid.uuid4().hex[:12]}",
-                         amount_cents=created.price_cents, currency=created.currency)
+        if paid:
+            payment_state.mark_paid(created.id, payment_intent_id=f"pi_bench_{uuid.uuid4().hex[:12]}",
+                                    amount_cents=created.price_cents, currency=created.currency)
         ids.append(created.id)
         per_provider[provider_id] += 1
     return ids, per_provider
 
 
-def _floor(per_provider: dict[str, int], latency: float) -> float:
-    """The least time the documented limits allow: each provider's calls at its default rate, in parallel."""
-    times = []
-    for provider_id, n in per_provider.items():
-        rate: Rate = LIMITS[provider_id]["default"]
-        times.append(n * CALLS_PER_ORDER[provider_id] * rate.period / rate.max_rate + latency)
-    return max(times)
+def _calls_made(since: float) -> dict[str, int]:
+    with db.get_engine().connect() as conn:
+        rows = conn.execute(sa.text("SELECT provider_id, count(*) FROM provider_calls "
+                                    "WHERE started_at >= to_timestamp(:since) GROUP BY provider_id"), {"since": since})
+        return dict(rows.all())
 
 
-async def _fulfil_all(order_ids: list[int], urls: dict[str, str]) -> list[orders.FulfilmentResult]:
-    registry = build_registry(Settings(_env_file=None, provider_timeout_seconds=30), sandbox_urls=urls)
+def _floor(calls: dict[str, int], latency: float) -> float:
+    """The least time the documented limits allow for the calls made: each provider at its default rate
+    after the first second's burst (a full bucket), all providers in parallel, plus one answer's latency."""
+    rates: dict[str, Rate] = {pid: LIMITS[pid]["default"] for pid in calls}
+    return max(max(n - r.max_rate, 0) * r.period / r.max_rate for pid, n in calls.items()
+               for r in (rates[pid],)) + latency
+
+
+def round_trips(urls: dict[str, str], count: int, *, worker: bool) -> float:
+    """Database round trips per order, counted on the wire (`bench.roundtrips`): fulfilled by a job
+    worker (batch claims), or one `fulfil_paid_order` at a time (the web process's path after a payment)."""
+    ids, _ = _orders(count, paid=True)
+    direct = db.database_url()
+    proxy = RoundTripProxy(direct)
+    with proxy.running():
+        _use_database(proxy.url)
+        registry = build_registry(Settings(_env_file=None, provider_timeout_seconds=30), sandbox_urls=urls)
+
+        async def by_worker() -> None:
+            stop, fulfilment = asyncio.Event(), FulfilmentWorker(lambda: registry)
+            task = asyncio.create_task(fulfilment.run(stop))
+            while fulfilment.fulfilled < len(ids):
+                await asyncio.sleep(0.05)
+            stop.set()
+            await task
+
+        async def one_by_one() -> None:
+            for order_id in ids:
+                await orders.fulfil_paid_order(order_id, registry=registry)
+
+        async def run() -> None:
+            await (by_worker() if worker else one_by_one())
+            await registry.aclose()
+
+        proxy.reset()
+        asyncio.run(run())
+        time.sleep(0.2)  # the last provider-call records
+        counted = proxy.reset()
+    _use_database(direct)
+    return counted / len(ids)
+
+
+def _start_workers(n: int, urls: dict[str, str], *, limited: bool) -> list[subprocess.Popen[str]]:
+    env = {**os.environ, "SANDBOX_URLS": json.dumps(urls), "LIFT_LIMITS": "0" if limited else "1"}
+    workers = [subprocess.Popen([sys.executable, "-m", "bench.fulfil_worker"], env=env, stdout=subprocess.PIPE,
+                                text=True) for _ in range(n)]
+    for w in workers:
+        assert w.stdout is not None and w.stdout.readline().strip() == "ready"
+    return workers
+
+
+def bulk(count: int, latency: float, urls: dict[str, str], *, workers: int, limited: bool) -> None:
+    """`count` orders paid at once (one UPDATE), fulfilled by `workers` job worker processes."""
+    ids, _ = _orders(count)
+    procs = _start_workers(workers, urls, limited=limited)
     try:
-        return await asyncio.gather(*(orders.fulfil_paid_order(i, registry=registry) for i in order_ids))
-    finally:
-        await registry.aclose()
-
-
-def bulk(count: int, latency: float, urls: dict[str, str], *, limited: bool) -> None:
-    saved = {pid: dict(rates) for pid, rates in LIMITS.items()}
-    if not limited:
-        for rates in LIMITS.values():
-            for name in rates:
-                rates[name] = Rate(100_000, 1)
-    try:
-        ids, per_provider = _paid_orders(count)
-        process = psutil.Process()
-        peak, done = process.memory_info().rss, threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.wait(0.05):
-                peak = max(peak, process.memory_info().rss)
-
-        threading.Thread(target=sample, daemon=True).start()
+        since = time.time()
+        with db.get_engine().begin() as conn:
+            conn.execute(sa.text("UPDATE orders SET status = 'paid', payment_status = 'succeeded' "
+                                 "WHERE id = ANY(:ids)"), {"ids": ids})
         started = time.perf_counter()
-        results = asyncio.run(_fulfil_all(ids, urls))
+        query = sa.text("SELECT count(*) FROM orders WHERE id = ANY(:ids) AND status IN ('completed', 'failed')")
+        while (done := _scalar(query, ids)) < count and time.perf_counter() - started < 600:
+            time.sleep(0.05)
         elapsed = time.perf_counter() - started
-        done.set()
     finally:
-        for pid, rates in saved.items():
-            LIMITS[pid].clear()
-            LIMITS[pid].update(rates)
-    completed = sum(r.status == "completed" for r in results)
+        peaks = [_stop(p) for p in procs]
+    completed = _scalar(sa.text("SELECT count(*) FROM orders WHERE id = ANY(:ids) AND status = 'completed'"), ids)
     label = "documented rate limits" if limited else "rate limits lifted"
-    line = (f"{count} paid orders, {latency * 1000:.0f} ms provider latency, {label}: {elapsed:.1f} s, "
-            f"{completed} completed, peak RSS {peak / 2**20:.0f} MiB")
+    line = (f"{count} paid orders, {latency * 1000:.0f} ms provider latency, {label}, {workers} job worker"
+            f"{'s' if workers > 1 else ''}: {elapsed:.1f} s, {completed} completed ({done - completed} failed), "
+            f"peak RSS per worker {max(peaks) / 2**20:.0f} MiB")
     if limited:
-        line += f"; floor set by the limits {_floor(per_provider, latency):.1f} s ({per_provider})"
-    print(line)
+        calls = _calls_made(since)
+        floor = _floor(calls, latency)
+        line += f"; floor set by the limits {floor:.1f} s for the calls made {calls}: {elapsed / floor:.2f}x the floor"
+    print(line, flush=True)
+
+
+def _scalar(query: sa.TextClause, ids: list[int]) -> int:
+    with db.get_engine().connect() as conn:
+        return conn.execute(query, {"ids": ids}).scalar_one()
+
+
+def _stop(proc: subprocess.Popen[str]) -> int:
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    return int(out.split()[-1]) if out.strip() else 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--webhooks", type=int, default=40)
+    parser.add_argument("--webhooks", type=int, default=40, help="0 skips the webhook figures")
     parser.add_argument("--orders", type=int, default=500)
+    parser.add_argument("--limited-orders", type=int, default=500, help="orders of the documented-limits run")
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--quick", action="store_true", help="no webhooks, 100 orders, 40 under the limits")
     args = parser.parse_args()
+    if args.quick:
+        args.webhooks, args.orders, args.limited_orders = 0, 100, 40
     with fresh_database("esim_bench_checkout") as url:
         _use_database(url, ESIM_ENV="development")
         migrations.upgrade()
         with simulators(1) as urls:
             run_sync_packages(build_registry(Settings(_env_file=None), sandbox_urls=urls))
             invalidate_catalog_cache()
-            webhook_to_esim(args.webhooks)
+            if args.webhooks:
+                webhook_to_esim(args.webhooks)
+            print(f"database round trips per order, counted on the wire: {round_trips(urls, 30, worker=True):.1f} "
+                  f"by a job worker, {round_trips(urls, 30, worker=False):.1f} one order at a time; "
+                  f"before: {ROUND_TRIPS_BEFORE}", flush=True)
             for provider_url in urls.values():
                 httpx.post(f"{provider_url}/_sandbox/faults", json={"latency": args.latency}).raise_for_status()
-            bulk(args.orders, args.latency, urls, limited=False)
-            bulk(args.orders, args.latency, urls, limited=True)
+            for workers in (1, 2):
+                bulk(args.orders, args.latency, urls, workers=workers, limited=False)
+            bulk(args.limited_orders, args.latency, urls, workers=1, limited=True)
         db.reset_engine()
 
 
