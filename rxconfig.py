@@ -1,17 +1,23 @@
 """Reflex configuration. Application settings live in services/settings.py."""
 
+import os
+
 import reflex as rx
 
 from esim_app.plugins import SelfHostedFont
 from services.core.settings import get_settings
 
 _settings = get_settings()
+# A backend-only run (`REFLEX_BACKEND_ONLY=1 reflex run --env prod --backend-only`, as bench/load.py does)
+# serves no pages, and Reflex refuses one that names a frontend port.
+_frontend = {} if os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in {"1", "true", "yes"} else {
+    "frontend_port": _settings.app_port}
 
 config = rx.Config(
     app_name="esim_app",
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    frontend_port=_settings.app_port,
+    **_frontend,
     backend_port=_settings.app_port,
     trusted_proxy_hops=_settings.trusted_proxy_hops,  # client IPs (rate limits) behind that many proxies
     backend_host=_settings.bind_host,  # 127.0.0.1 unless BIND_HOST says otherwise

@@ -118,8 +118,9 @@ def serve(
     port = str(settings.app_port)
     typer.echo(f"serving on http://{settings.bind_host}:{port} with {workers} worker(s) once built "
                "(BIND_HOST sets the address)")
-    reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
-    raise typer.Exit(subprocess.call([reflex, "run", "--env", "prod", "--frontend-port", port, "--backend-port", port,
+    # `reflex run` through esim_app.server, whose Granian respawns a worker that dies instead of stopping all.
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "esim_app.server", "run", "--env", "prod",
+                                      "--frontend-port", port, "--backend-port", port,
                                       "--backend-host", settings.bind_host], env=env))
 
 

@@ -88,6 +88,7 @@ class Settings(ProviderSettings):
     job_catalog_hours: float = Field(default=6, gt=0)
     job_outbox_seconds: float = Field(default=60, gt=0)
     job_cleanup_hours: float = Field(default=24, gt=0)
+    job_analytics_minutes: float = Field(default=1, gt=0)
     job_misfire_grace_seconds: int = Field(default=300, ge=1)
     # Received webhook events (provider and Stripe) are kept this long for deduplication and audit.
     webhook_retention_days: int = Field(default=90, ge=1)

@@ -104,6 +104,13 @@ async def _cleanup(registry: ProviderRegistry) -> JobResult:
     return JobResult(purged + await asyncio.to_thread(purge_provider_calls, older_than=calls_retention))
 
 
+async def _analytics(registry: ProviderRegistry) -> JobResult:
+    # imported here, as in `_catalogue`: the admin domain imports the catalogue, which imports this package
+    from services.admin import analytics
+
+    return JobResult(await asyncio.to_thread(analytics.refresh_rollups))
+
+
 async def _expire_quotes(registry: ProviderRegistry) -> JobResult:
     return JobResult(await asyncio.to_thread(quote_pricing.expire_quotes))
 
@@ -127,6 +134,8 @@ def job_specs(settings: Settings | None = None) -> tuple[JobSpec, ...]:
         JobSpec("expire_quotes", QUOTE_EXPIRY_INTERVAL, _expire_quotes),  # reads already show them expired
         # hourly, but each company's summary goes once a UTC day (the first run of the day sends it)
         JobSpec("usage_summaries", USAGE_SUMMARY_INTERVAL, _usage_summaries, run_at_start=False),
+        # the dashboard's daily rollups: each run rebuilds the days orders and refunds changed since the last
+        JobSpec("analytics_rollups", dt.timedelta(minutes=s.job_analytics_minutes), _analytics),
     )
 
 

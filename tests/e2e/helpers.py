@@ -1,8 +1,10 @@
-"""Browser steps that several e2e tests share: staff sign-in with TOTP, links from the sandbox inbox,
+"""Steps that several e2e tests share: staff sign-in with TOTP, links and text from the sandbox inbox,
+a paid and delivered order through the running app's sandbox,
 a company contact's first password and sign-in, and reading an install page's QR code."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import re
@@ -14,7 +16,15 @@ import pyotp
 import zxingcpp
 from playwright.sync_api import Locator, Page, expect
 
+from providers.registry import ProviderRegistry, build_registry
 from services.accounts import passwords
+from services.core.provider_runtime import sandbox_urls
+from services.core.settings import Settings
+from services.orders import ordering
+from services.payments import stripe_payments
+from services.sandbox import localstripe
+from tests.e2e.conftest import APP_ENV
+from tests.support.orders import best_offer, order_row
 from tests.support.staff import staff_sign_in, totp_secret
 
 STAFF_PASSWORD = "a long admin passphrase"
@@ -52,6 +62,20 @@ def inbox_link(page: Page, app_url: str, text: str, link: re.Pattern[str]) -> st
     return found.group(0)
 
 
+def inbox_text(page: Page, app_url: str, *texts: str) -> str:
+    """The text of the newest sandbox email that mentions every one of `texts`, read in a tab of its own
+    (the page stays where it is)."""
+    inbox = page.context.new_page()
+    inbox.goto(app_url + "/sandbox/inbox")
+    message = inbox.get_by_test_id("inbox-message")
+    for text in texts:
+        message = message.filter(has_text=text)
+    expect(message.first).to_be_visible()
+    body = message.first.inner_text()
+    inbox.close()
+    return body
+
+
 def business_signs_in(page: Page, app_url: str, email: str, target: str, *,
                       password: str = COMPANY_PASSWORD) -> None:
     """A company user opens `target`, is sent to /business/login, signs in and lands on `target`."""
@@ -78,3 +102,26 @@ def qr_text(image: Locator) -> list[str]:
     assert src.startswith("data:image/"), f"not an inline image: {src[:40]!r}"
     picture = PIL.Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
     return [code.text for code in zxingcpp.read_barcodes(picture)]
+
+
+def app_registry() -> ProviderRegistry:
+    """Clients of the running app's simulators, as the app's own (their calls are recorded too)."""
+    settings = Settings(_env_file=None, esim_env="test", app_port=int(APP_ENV["APP_PORT"]))
+    return build_registry(settings, sandbox_urls=sandbox_urls(settings))
+
+
+async def delivered_card_order(user_id: int, registry: ProviderRegistry) -> int:
+    """A customer's order of an Airalo plan, paid by card on the app's localstripe and delivered by its
+    simulators (the app's own webhook may race this fulfilment: either wins); the order's id."""
+    created = ordering.create_order(user_id, plan_slug=best_offer("airalo", with_alternatives=False).slug)
+    start = stripe_payments.start_payment(created.id)
+    localstripe.confirm_card(APP_ENV["STRIPE_API_BASE"], client_secret=start.client_secret,
+                             card_number="4242424242424242", secret_key=APP_ENV["STRIPE_SECRET_KEY"],
+                             publishable_key=APP_ENV["STRIPE_PUBLISHABLE_KEY"])
+    assert stripe_payments.refresh_payment(created.id) == "succeeded"
+    await ordering.fulfil_paid_order(created.id, registry=registry)
+    for _ in range(100):
+        if order_row(created.id).status == "completed":
+            break
+        await asyncio.sleep(0.2)
+    return created.id

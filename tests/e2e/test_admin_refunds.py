@@ -11,37 +11,20 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from providers.registry import build_registry
 from services import orders
 from services.core import db
-from services.core.provider_runtime import sandbox_urls
-from services.core.settings import Settings, get_settings
-from services.orders import ordering
-from services.payments import stripe_payments
-from services.sandbox import localstripe
+from services.core.settings import get_settings
 from tests.e2e.conftest import APP_ENV
-from tests.e2e.helpers import staff_signs_in
-from tests.support.orders import best_offer, new_customer, order_row
+from tests.e2e.helpers import app_registry, delivered_card_order, staff_signs_in
+from tests.support.orders import new_customer, order_row
 
 
 async def _request_in_review(user_id: int) -> str:
     """A customer's paid, completed order at a provider that cannot cancel, and their refund request
     (which goes to staff review), all through the services against the running app's sandbox."""
-    settings = Settings(_env_file=None, esim_env="test", app_port=int(APP_ENV["APP_PORT"]))
-    registry = build_registry(settings, sandbox_urls=sandbox_urls(settings))
+    registry = app_registry()
     try:
-        created = ordering.create_order(user_id, plan_slug=best_offer("airalo", with_alternatives=False).slug)
-        start = stripe_payments.start_payment(created.id)
-        localstripe.confirm_card(APP_ENV["STRIPE_API_BASE"], client_secret=start.client_secret,
-                                 card_number="4242424242424242", secret_key=APP_ENV["STRIPE_SECRET_KEY"],
-                                 publishable_key=APP_ENV["STRIPE_PUBLISHABLE_KEY"])
-        assert stripe_payments.refresh_payment(created.id) == "succeeded"
-        await ordering.fulfil_paid_order(created.id, registry=registry)  # the app's webhook may race it: either wins
-        for _ in range(100):
-            if order_row(created.id).status == "completed":
-                break
-            await asyncio.sleep(0.2)
-        ref = order_row(created.id).display_id
+        ref = order_row(await delivered_card_order(user_id, registry)).display_id
         view = await orders.request_refund(user_id, order_ref=ref, reason="Trip cancelled", registry=registry)
         assert view.status == "review"
         return ref

@@ -125,7 +125,7 @@ def test_job_overview_shows_last_and_next_runs_errors_and_counts():
     views = {v.job: v for v in job_overview(now=now)}
     # then every scheduled job is listed; the usage job shows its last run, next run, last error and counts
     assert set(views) == {"pending_orders", "failed_orders", "usage_sync", "catalog_sync", "email_outbox", "cleanup",
-                          "expire_quotes", "usage_summaries"}
+                          "expire_quotes", "usage_summaries", "analytics_rollups"}
     usage = views["usage_sync"]
     assert usage.last_run_ok is True and usage.last_error.startswith("TransientProviderError")
     assert usage.next_run_at == usage.last_started_at + dt.timedelta(minutes=60)

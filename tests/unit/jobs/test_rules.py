@@ -45,7 +45,8 @@ def test_retry_schedule_is_5_15_60_minutes_then_terminal():
 
 
 def test_intervals_come_from_settings():
-    settings = Settings(job_pending_orders_minutes=2, job_usage_minutes=30, job_catalog_hours=12)
+    settings = Settings(job_pending_orders_minutes=2, job_usage_minutes=30, job_catalog_hours=12,
+                        job_analytics_minutes=5)
     specs = {s.name: s.interval for s in job_specs(settings)}
     assert specs["pending_orders"] == dt.timedelta(minutes=2)
     assert specs["failed_orders"] == dt.timedelta(minutes=10)
@@ -53,6 +54,7 @@ def test_intervals_come_from_settings():
     assert specs["catalog_sync"] == dt.timedelta(hours=12)
     assert specs["email_outbox"] == dt.timedelta(minutes=1)
     assert specs["cleanup"] == dt.timedelta(days=1)
+    assert specs["analytics_rollups"] == dt.timedelta(minutes=5)
 
 
 def test_scheduler_coalesces_never_overlaps_and_skips_long_missed_runs():
