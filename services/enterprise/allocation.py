@@ -1,13 +1,13 @@
 """Handing a company's in-stock eSIMs to employees, race-safe (the seed's "Concurrency Safety").
 
-One transaction per request: (1) claim the wanted in-stock eSIMs with `SELECT ... FOR UPDATE SKIP
-LOCKED`, so concurrent requests never wait on each other's rows; (2) insert one allocation per eSIM
-with `ON CONFLICT DO NOTHING` on the unique partial index (one live recipient per eSIM, enforced by
-the database); (3) verify the count. A request that cannot be satisfied whole is refused whole
+One statement per request (`_ASSIGN`, one round trip): (1) claim the wanted in-stock eSIMs with
+`SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent requests never wait on each other's rows; (2) insert
+one allocation per eSIM with `ON CONFLICT DO NOTHING` on the unique partial index (one live recipient
+per eSIM, enforced by the database) and its audit row; (3) verify the count from its answer; the
+emails follow in one INSERT of the same transaction. A request that cannot be satisfied whole is refused whole
 (`AllocationConflict`, "Some eSIMs were already allocated. Please refresh.", HTTP 409 in the API):
 the transaction rolls back and nobody is emailed. Otherwise each recipient is emailed a private,
-expiring install link (`/install/<token>`; only its SHA-256 is stored) and each assignment is in
-the company's audit log. Revoking an unused eSIM kills its link and puts it back in stock.
+expiring install link (`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills its link and puts it back in stock.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Session, col, select
 
 from services.accounts.sessions import Identity
+from services.accounts.validation import clip
 from services.core import db
-from services.core.models import EnterpriseAccount, Esim, EsimAllocation, EsimStatus, Order, Package
+from services.core.models import Esim, EsimAllocation, EsimStatus
 from services.core.settings import get_settings
 from services.enterprise import recipients as parsing
 from services.enterprise.access import ASSIGN_ROLES, company_for, require_active
@@ -39,7 +39,7 @@ from services.enterprise.distribution_errors import (
     TooManyRecipients,
 )
 from services.enterprise.recipients import Recipient
-from services.notifications.outbox import enqueue_email
+from services.notifications.outbox import enqueue_emails
 
 LINK_LIFETIME = dt.timedelta(days=30)
 INSTALL_PATH = "/install/"
@@ -88,68 +88,97 @@ def claimable(company_id: int, now: dt.datetime) -> tuple[sa.ColumnElement[bool]
             sa.or_(col(Esim.expires_at).is_(None), col(Esim.expires_at) > now), ~live)
 
 
-def _claim(s: Session, company_id: int, wanted: int, refs: Sequence[str] | None, now: dt.datetime) -> list[_Claimed]:
-    query = (select(Esim.id, Esim.display_id, Esim.iccid, Package.name, EnterpriseAccount.company_name)
-             .join(Order, col(Order.id) == Esim.order_id).join(Package, col(Package.id) == Order.package_id)
-             .join(EnterpriseAccount, col(EnterpriseAccount.id) == Esim.enterprise_account_id)
-             .where(*claimable(company_id, now), col(EnterpriseAccount.status) == "active"))
-    if refs is not None:
-        query = query.where(col(Esim.display_id).in_(list(refs)))
-    rows = s.exec(query.order_by(col(Esim.id)).limit(wanted).with_for_update(of=Esim, skip_locked=True)).all()
-    return [_Claimed(*row) for row in rows]
+# One statement claims the eSIMs (FOR UPDATE SKIP LOCKED), pairs them with the recipients in order,
+# inserts the allocations (ON CONFLICT DO NOTHING on the live-recipient index) and their audit rows,
+# and answers one row per claimed eSIM saying whether its allocation went in: one round trip.
+_ASSIGN = sa.text("""
+WITH wanted AS (
+    SELECT e.id, e.display_id, e.iccid, e.order_id FROM esims e
+    WHERE e.enterprise_account_id = :company AND e.status = 'not_installed'
+      AND (e.expires_at IS NULL OR e.expires_at > :now)
+      AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL)
+      AND (CAST(:refs AS text[]) IS NULL OR e.display_id = ANY(CAST(:refs AS text[])))
+      AND EXISTS (SELECT 1 FROM enterprise_accounts c WHERE c.id = :company AND c.status = 'active')
+    ORDER BY e.id LIMIT :wanted
+    FOR UPDATE OF e SKIP LOCKED
+), claimed AS (
+    SELECT w.*, row_number() OVER (ORDER BY w.id) AS n FROM wanted w
+), people AS (
+    SELECT * FROM unnest(CAST(:names AS text[]), CAST(:emails AS text[]), CAST(:hashes AS text[]))
+        WITH ORDINALITY AS p(name, email, token_hash, n)
+), inserted AS (
+    INSERT INTO esim_allocations (esim_id, enterprise_account_id, recipient_name, recipient_email, token_hash,
+                                  expires_at, created_by)
+    SELECT c.id, :company, p.name, p.email, p.token_hash, :expires, :actor FROM claimed c JOIN people p USING (n)
+    ON CONFLICT (esim_id) WHERE revoked_at IS NULL DO NOTHING
+    RETURNING esim_id, recipient_name, recipient_email, token_hash
+), audited AS (
+    INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, details, ip, enterprise_account_id)
+    SELECT 'enterprise', :actor, 'esim_assigned', 'esim', i.esim_id::text,
+           jsonb_build_object('entity', 'esim', 'iccid', c.iccid, 'before', jsonb_build_object('recipient', NULL),
+                              'after', jsonb_build_object('recipient', i.recipient_name, 'email', i.recipient_email)),
+           :ip, :company
+    FROM inserted i JOIN claimed c ON c.id = i.esim_id
+)
+SELECT c.id, c.display_id, c.iccid, pk.name, co.company_name, i.token_hash IS NOT NULL AS inserted,
+       i.token_hash
+FROM claimed c LEFT JOIN inserted i ON i.esim_id = c.id
+JOIN orders o ON o.id = c.order_id JOIN packages pk ON pk.id = o.package_id
+JOIN enterprise_accounts co ON co.id = :company
+ORDER BY c.id
+""")
 
 
-def _refuse_short(s: Session, company_id: int, wanted: int, refs: Sequence[str] | None, now: dt.datetime) -> None:
+class _Short(Exception):
+    """Fewer eSIMs were claimed than wanted (the transaction rolls back before the reason is looked up)."""
+
+
+def _refuse_short(company_id: int, wanted: int, refs: Sequence[str] | None) -> None:
     """Why fewer eSIMs were claimed than wanted: a suspended company, taken by a concurrent request,
     or not in stock at all."""
-    require_active(s, company_id)
-    if refs is None:
-        in_stock = s.exec(select(sa.func.count()).select_from(Esim).where(*claimable(company_id, now))).one()
-        if in_stock < wanted:
-            raise NotEnoughStock(f"{in_stock} in stock, {wanted} wanted", available=in_stock, wanted=wanted)
+    with db.session() as s:
+        require_active(s, company_id)
+        if refs is None:
+            in_stock = s.exec(select(sa.func.count()).select_from(Esim).where(*claimable(company_id, utcnow()))).one()
+            if in_stock < wanted:
+                raise NotEnoughStock(f"{in_stock} in stock, {wanted} wanted", available=in_stock, wanted=wanted)
     raise AllocationConflict("some of the wanted eSIMs are allocated or locked by another request")
-
-
-def _insert(s: Session, company_id: int, claimed: list[_Claimed], people: Sequence[Recipient],
-            actor_id: int | None, now: dt.datetime) -> dict[int, str]:
-    """Insert one allocation per claimed eSIM; the token of each by eSIM id. Refuses the whole request
-    unless every row went in (a row that lost the race to the unique partial index is skipped by
-    `ON CONFLICT DO NOTHING`, and the count tells)."""
-    tokens = {c.id: secrets.token_urlsafe(32) for c in claimed}
-    values = [{"esim_id": c.id, "enterprise_account_id": company_id, "recipient_name": p.name,
-               "recipient_email": p.email, "token_hash": hash_token(tokens[c.id]), "expires_at": now + LINK_LIFETIME,
-               "created_by": actor_id} for c, p in zip(claimed, people, strict=True)]
-    inserted = s.execute(pg.insert(EsimAllocation).values(values)
-                         .on_conflict_do_nothing(index_elements=["esim_id"], index_where=sa.text("revoked_at IS NULL"))
-                         .returning(EsimAllocation.esim_id)).all()
-    if len(inserted) != len(values):
-        raise AllocationConflict(f"{len(values) - len(inserted)} of the eSIMs got another recipient first")
-    return tokens
-
-
-def _notify(s: Session, company_id: int, claimed: list[_Claimed], people: Sequence[Recipient],
-            tokens: dict[int, str], actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
-    for c, p in zip(claimed, people, strict=True):
-        enqueue_email(s, to=p.email, template="esim_assigned",
-                      context={"company_name": c.company_name, "recipient_name": p.name,
-                               "plan_name": c.plan_name, "link": install_url(tokens[c.id]),
-                               "valid_days": LINK_LIFETIME.days})
-        record(s, company_id, actor_id=actor_id, action="esim_assigned", entity_type="esim", entity_id=c.id, ip=ip,
-               details={"entity": "esim", "iccid": c.iccid, "before": {"recipient": None},
-                        "after": {"recipient": p.name, "email": p.email}})
-    return tuple(AssignedEsim(c.ref, c.iccid, p.name, p.email) for c, p in zip(claimed, people, strict=True))
 
 
 def _assign_in(s: Session, company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
                actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
+    """Claim, allocate and audit in one statement; refuse the whole request unless every recipient got
+    an eSIM (the verified count); then queue one email per recipient."""
     now = utcnow()
     if refs is not None and len(set(refs)) != len(people):
         raise AllocationConflict("one eSIM per recipient")
-    claimed = _claim(s, company_id, len(people), refs, now)
-    if len(claimed) < len(people):
-        _refuse_short(s, company_id, len(people), refs, now)
-    tokens = _insert(s, company_id, claimed, people, actor_id, now)
-    return _notify(s, company_id, claimed, people, tokens, actor_id, ip)
+    tokens = [secrets.token_urlsafe(32) for _ in people]
+    rows = s.execute(_ASSIGN, {
+        "company": company_id, "now": now, "refs": list(refs) if refs is not None else None, "wanted": len(people),
+        "names": [p.name for p in people], "emails": [p.email for p in people],
+        "hashes": [hash_token(t) for t in tokens], "expires": now + LINK_LIFETIME, "actor": actor_id,
+        "ip": clip(ip, 64)}).all()
+    if len(rows) < len(people):
+        raise _Short
+    if not all(row.inserted for row in rows):
+        raise AllocationConflict(f"{sum(not row.inserted for row in rows)} of the eSIMs got another recipient first")
+    by_hash = {hash_token(t): t for t in tokens}
+    claimed = [_Claimed(row.id, row.display_id, row.iccid, row.name, row.company_name) for row in rows]
+    enqueue_emails(s, "esim_assigned", [
+        (p.email, {"company_name": c.company_name, "recipient_name": p.name, "plan_name": c.plan_name,
+                   "link": install_url(by_hash[row.token_hash]), "valid_days": LINK_LIFETIME.days})
+        for c, p, row in zip(claimed, people, rows, strict=True)])
+    return tuple(AssignedEsim(c.ref, c.iccid, p.name, p.email) for c, p in zip(claimed, people, strict=True))
+
+
+def _assign_or_refuse(company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
+                      actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
+    try:
+        with db.session() as s, s.begin():
+            return _assign_in(s, company_id, people, refs, actor_id, ip)
+    except _Short:
+        _refuse_short(company_id, len(people), refs)
+        raise
 
 
 def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequence[str] | None = None,
@@ -161,8 +190,7 @@ def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequen
         return AssignResult(())
     if len(people) > parsing.MAX_ROWS:
         raise TooManyRecipients(f"more than {parsing.MAX_ROWS}", max_rows=parsing.MAX_ROWS)
-    with db.session() as s, s.begin():  # the claim checks the company is active
-        return AssignResult(_assign_in(s, company_id, people, esim_refs, identity.principal_id, ip))
+    return AssignResult(_assign_or_refuse(company_id, people, esim_refs, identity.principal_id, ip))
 
 
 def assign_text(identity: Identity, text: str, *, skip_invalid: bool = False, ip: str | None = None) -> AssignResult:
@@ -224,10 +252,13 @@ def reassign(identity: Identity, esim_ref: str, name: str, email: str, *, ip: st
     """Revoke an unused eSIM and give it to someone else, in one transaction (the old link dies)."""
     company_id = company_for(identity, ASSIGN_ROLES)
     person = parsing.usable(parsing.parse_rows([[name, email]]))[0]
-    with db.session() as s, s.begin():
-        require_active(s, company_id)
-        _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
-        return _assign_in(s, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
+    try:
+        with db.session() as s, s.begin():
+            require_active(s, company_id)
+            _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
+            return _assign_in(s, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
+    except _Short:  # expired meanwhile, or the company was suspended: nothing changed
+        raise AllocationConflict(f"eSIM {esim_ref} cannot be given again") from None
 
 
 def end_link(identity: Identity, esim_ref: str, *, ip: str | None = None) -> None:

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from services.core import db
 from services.core.errors import ServiceError
-from services.core.models import EmailOutbox
+from services.core.models import EmailOutbox, OutboxStatus
 from services.core.qr import qr_png
 from services.core.settings import get_settings, is_loopback
 from services.notifications.render import render_email
@@ -92,6 +93,18 @@ def enqueue_email(
     session.add(row)
     session.flush()
     return row.id  # type: ignore[return-value]
+
+
+def enqueue_emails(session: Session, template: str, messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """`enqueue_email` for many (address, context) pairs of one template, in one INSERT."""
+    rows = []
+    for to, context in messages:
+        rendered = render_email(template, context)
+        rows.append({"to_address": to, "subject": rendered.subject, "text_body": rendered.text,
+                     "html_body": rendered.html, "template": template, "attachments": [],
+                     "status": OutboxStatus.PENDING, "attempts": 0})
+    if rows:
+        session.execute(sa.insert(EmailOutbox), rows)
 
 
 def list_inbox(*, client_ip: str | None, limit: int = 50) -> list[InboxMessageView]:

@@ -1,5 +1,5 @@
 """`/business/esims`: the company's eSIMs (status, recipient, usage, expiry), handing them to
-employees by paste, CSV file or one by one, taking unused ones back, and CSV exports."""
+employees by paste, CSV file or one by one, taking unused ones back, top-ups, and CSV exports."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from esim_app.components.forms import native_select
 from esim_app.components.status import status_badge
 from esim_app.components.table import Column, data_table
 from esim_app.components.ui import button, card
+from esim_app.pages.enterprise.esims_topup import topup_card, topup_checkbox
 from esim_app.pages.templates import business_page
+from esim_app.state.business_topup import BusinessTopupState
 from esim_app.state.esims import CSV_UPLOAD, PASTE_ID, EsimRow, EsimsState, StatusChip
 
-COLUMNS = (Column("ICCID", "iccid"), Column("Plan"), Column("Status", "status"), Column("Recipient", "recipient"),
+COLUMNS = (Column("Top up"), Column("ICCID", "iccid"), Column("Plan"), Column("Status", "status"), Column("Recipient", "recipient"),
            Column("Usage", "usage"), Column("Expires", "expires"), Column(""))
 EXPORTS = (("allocations", "Allocations"), ("esims", "eSIMs"), ("usage", "Usage"), ("orders", "Orders"))
 
@@ -36,6 +38,7 @@ def _row_actions(r: EsimRow) -> rx.Component:
 
 def _esim_row(r: EsimRow) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(topup_checkbox(r)),
         rx.table.cell(rx.el.span(r.iccid, font_family="var(--font-mono, monospace)", word_break="break-all")),
         rx.table.cell(r.plan),
         rx.table.cell(status_badge(r.status, r.status_label, testid="esim-status")),
@@ -198,7 +201,7 @@ def _exports() -> rx.Component:
     ))
 
 
-@business_page(routes.BUSINESS_ESIMS, "eSIMs", EsimsState.load)
+@business_page(routes.BUSINESS_ESIMS, "eSIMs", EsimsState.load, BusinessTopupState.load)
 def business_esims_page() -> rx.Component:
     return rx.vstack(
         rx.flex(rx.el.h1("eSIMs", class_name="t-section"), rx.spacer(), _exports(), width="100%", align="center",
@@ -209,6 +212,7 @@ def business_esims_page() -> rx.Component:
         rx.cond(EsimsState.can_assign, _assign_card()),
         _pick_card(),
         _revoke_card(),
+        topup_card(),
         _filters(),
         data_table(EsimsState, COLUMNS, EsimsState.rows, _esim_row,
                    empty=rx.el.p("No eSIMs here yet. eSIMs of your bulk orders appear here once they are ready.",

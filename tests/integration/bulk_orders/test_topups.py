@@ -8,8 +8,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from esim_app.state.business_topup import BusinessTopupState
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
+from services.accounts import passwords
 from services.core import db
 from services.core.models import Package
 from services.enterprise import provisioning, purchasing, topups
@@ -18,6 +20,8 @@ from services.enterprise.distribution_errors import CompanyEsimNotFound
 from services.enterprise.errors import CreditLimitExceeded, NotAllowed
 from services.enterprise.faces.company import topup_offers
 from tests.integration.bulk_orders.conftest import count, new_company, teammate
+from tests.support.enterprise import company_user
+from tests.support.tabs import exchange, tab
 
 
 async def _company_with_esims(plan: Package, registry: ProviderRegistry, quantity: int, credit: int):
@@ -83,3 +87,14 @@ async def test_a_top_up_over_the_credit_limit_or_of_others_esims_is_refused(
     for role in ("viewer", "finance"):
         with pytest.raises(NotAllowed):
             topups.targets(teammate(who, role), refs)
+
+
+async def test_the_top_up_handlers_refuse_a_viewer(plan: Package) -> None:
+    email = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
+    company_user(email, "correct horse battery staple", role="viewer")
+    viewer = exchange(passwords.login_with_password("enterprise", email, "correct horse battery staple",
+                                                    ip="10.6.0.1", user_agent=None))
+    state = tab(BusinessTopupState, viewer.token)
+    assert await BusinessTopupState.event_handlers["toggle"].fn(state, "ESM1") is not None
+    assert await BusinessTopupState.event_handlers["find_offers"].fn(state) is not None
+    assert state.selected == [] and state.offers == []

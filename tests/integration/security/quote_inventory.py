@@ -1,5 +1,5 @@
-"""The quote, company and company-audit pages' part of the handler inventory: arguments a hostile tab would send,
-and a priced quote of Acme's for the checks to guard."""
+"""The quote, company, company-audit and top-up parts of the handler inventory: arguments a hostile
+tab would send, and a priced quote of Acme's for the checks to guard."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ QUOTE_ARGS: dict[str, Callable[[Any], tuple]] = {
     "BusinessAuditState.apply_filter": lambda r: ({"action": "log"},),
     "BusinessAuditState.sort_by": lambda r: ("when",),
     "BusinessAuditState.go_to_page": lambda r: (1,),
+    "BusinessTopupState.toggle": lambda r: (r.company_esims[1],),
+    "BusinessTopupState.place": lambda r: ({"plan": "x"},),
     "BusinessQuotesState.search_plans": lambda r: ({"plan_query": "jap"},),
     "BusinessQuotesState.add_line": lambda r: (True,),
     "BusinessQuotesState.remove_line": lambda r: (0,),
