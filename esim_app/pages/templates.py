@@ -33,6 +33,13 @@ Page = Callable[[], rx.Component]
 NOINDEX = [{"name": "robots", "content": "noindex"}]
 
 
+def _named_after(page: Page, body: Page) -> None:
+    """Give the wrapped page its body's name and module. Reflex compiles a page's memoized components
+    into one front-end module per Python module: named after this module, every page's components
+    (the admin chart library too) were one chunk that each page downloaded before its first paint."""
+    page.__name__, page.__module__, page.__qualname__ = body.__name__, body.__module__, body.__qualname__
+
+
 def _branded(title: str | rx.Var[str]) -> str | rx.Var[str]:
     return title + f" · {get_settings().brand_name}"
 
@@ -49,7 +56,7 @@ def storefront_page(route: str, title: str | rx.Var[str], *on_load: EventType[()
         def page() -> rx.Component:
             return storefront_shell(body())
 
-        page.__name__ = body.__name__
+        _named_after(page, body)
         rx.page(route=route, title=_branded(title) if branded else title, description=description,
                 meta=None if indexed else NOINDEX,
                 on_load=[AuthState.identify, LocaleState.negotiate, DisplayCurrencyState.load, *on_load])(page)
@@ -64,7 +71,7 @@ def _portal_page(role: str, portal: str, nav: tuple[NavItem, ...], route: str, t
         def page() -> rx.Component:
             return portal_shell(role, portal, nav, body())
 
-        page.__name__ = body.__name__
+        _named_after(page, body)
         rx.page(route=route, title=_branded(title), meta=NOINDEX,
                 on_load=[AuthState.guard(role, list(roles)), LocaleState.negotiate, *on_load])(page)
         return body
