@@ -22,7 +22,8 @@ config = rx.Config(
     trusted_proxy_hops=_settings.trusted_proxy_hops,  # client IPs (rate limits) behind that many proxies
     backend_host=_settings.bind_host,  # 127.0.0.1 unless BIND_HOST says otherwise
     cors_allowed_origins=list(_settings.allowed_origins),  # the app's own origin only
-    disable_plugins=[rx.plugins.SitemapPlugin],  # /sitemap.xml is served live (esim_app/http/sitemap.py)
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    frontend_compression_formats=["brotli", "gzip"],  # precompressed at build time; browsers ask for br  # /sitemap.xml is served live (esim_app/http/sitemap.py)
     plugins=[
         SelfHostedFont(),
         rx.plugins.RadixThemesPlugin(
