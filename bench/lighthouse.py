@@ -7,7 +7,8 @@ Lighthouse 12.2.3 from the npm registry (the Makefile puts it in .tools/lighthou
 mobile preset (simulated slow 4G, 4x CPU slowdown) driving Debian's Chromium headless, against the
 production build on localhost. For `/`, a destination, a region, a plan, `/login` and a plan's
 checkout (as a visitor sees it, signed out) it prints the four category scores and the first
-contentful paint, largest contentful paint and cumulative layout shift. The issue's goal: every
+contentful paint, largest contentful paint and cumulative layout shift; the full reports are kept
+in test-artifacts/lighthouse/. The issue's goal: every
 score ≥ 95 (SEO only on indexed pages: sign-in and checkout are `noindex`), CLS ≤ 0.05.
 """
 
@@ -38,7 +39,7 @@ CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = (("FCP", "first-contentful-paint", 1000, "s"), ("LCP", "largest-contentful-paint", 1000, "s"),
            ("CLS", "cumulative-layout-shift", 1, ""))
-LOG = ROOT / "test-artifacts" / "lighthouse-app.log"
+ARTIFACTS = ROOT / "test-artifacts" / "lighthouse"  # the app's log and each page's full report
 
 
 def pages(base_url: str) -> list[str]:
@@ -81,7 +82,7 @@ def sandbox_app() -> Iterator[str]:
         env = {"DATABASE_URL": url, "ESIM_ENV": "test", "SCHEDULER": "off",
                **sandbox.stripe_env(settings, port=stripe_port)}
         try:
-            with production_app(env, LOG, port=port) as base_url:
+            with production_app(env, ARTIFACTS / "app.log", port=port) as base_url:
                 yield base_url
         finally:
             localstripe_server.stop(stripe_port)
@@ -95,8 +96,11 @@ def main() -> None:
     assert LIGHTHOUSE.exists(), f"{LIGHTHOUSE} is missing: `make lighthouse` installs it"
     with contextlib.nullcontext(args.url.rstrip("/")) if args.url else sandbox_app() as base_url:
         print(f"{'page':<34} {'perf':>4} {'a11y':>4} {'b-p':>4} {'seo':>4}   metrics (Lighthouse 12.2.3, mobile)")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for route in pages(base_url):
-            print(row(route, audit(base_url + route)), flush=True)
+            report = audit(base_url + route)
+            (ARTIFACTS / f"{route.strip('/').replace('/', '_') or 'home'}.json").write_text(json.dumps(report))
+            print(row(route, report), flush=True)
 
 
 if __name__ == "__main__":
