@@ -10,6 +10,8 @@ from esim_app.components.ui import button, button_link, card, section
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
 
+CARD_LABEL = "card-details-label"  # names the group Stripe's card fields are mounted in
+
 
 def _summary() -> rx.Component:
     plan = CheckoutState.plan
@@ -48,9 +50,10 @@ def _payment() -> rx.Component:
         rx.vstack(
             rx.el.h2("Pay by card", class_name="t-card"),
             error_callout(CheckoutState.error, testid="payment-error"),
+            rx.el.span("Card details", id=CARD_LABEL, class_name="t-secondary"),
             rx.box(id=CARD_SELECTOR.removeprefix("#"), padding="0.9rem", border="1px solid var(--line)",
                    border_radius="0.75rem", background="var(--surface)", min_height="3rem",
-                   custom_attrs={"data-testid": "card-element"}),
+                   role="group", custom_attrs={"data-testid": "card-element", "aria-labelledby": CARD_LABEL}),
             button(
                 rx.cond(CheckoutState.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
                 rx.cond(CheckoutState.paying, "Processing…", "Pay " + CheckoutState.plan.price),
