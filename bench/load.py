@@ -51,6 +51,7 @@ class Result:
     figures: Figures
     seconds: float
     redis_calls: dict[str, int]  # command -> calls during the run
+    redis_bytes: int  # growth of Redis's used_memory during the run (page states kept for later events)
     idle_rss: int
     peak_rss: int
 
@@ -120,6 +121,10 @@ def _tree_rss(pid: int) -> int:
     return 0
 
 
+def _redis_memory(url: str | None) -> int:
+    return int(redis.Redis.from_url(url).info("memory")["used_memory"]) if url else 0
+
+
 def _redis_calls(url: str | None) -> dict[str, int]:
     """Calls per command Redis has served (INFO commandstats), leaving out the INFO calls that ask."""
     if not url:
@@ -141,15 +146,16 @@ def _measure(journey: Callable, url: str, pid: int, redis_url: str | None, args:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    calls, started = _redis_calls(redis_url), time.perf_counter()
+    calls, memory, started = _redis_calls(redis_url), _redis_memory(redis_url), time.perf_counter()
     figures = asyncio.run(run_sessions(journey, url, sessions=args.sessions, seconds=args.seconds,
                                        think=args.think, ramp=args.ramp))
     seconds = time.perf_counter() - started
     after = _redis_calls(redis_url)
     calls = {k: n - calls.get(k, 0) for k, n in after.items() if n > calls.get(k, 0)}
+    memory = _redis_memory(redis_url) - memory
     done.set()
     sampler.join()
-    return Result(figures, seconds, calls, idle, peak[0])
+    return Result(figures, seconds, calls, memory, idle, peak[0])
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -183,7 +189,9 @@ def _commands(r: Result) -> str:
 def _report(workers: int, reflex: Result, bare: Result, sessions: int) -> None:
     print(_line("reflex", workers, reflex, sessions))
     print(f"       by event: {_kinds(reflex)}")
-    print(f"       Redis commands per event: {_commands(reflex)}")
+    visitors = max(1, len(reflex.figures.by_kind.get("hydrate", [])))
+    print(f"       Redis commands per event: {_commands(reflex)}; Redis memory +{reflex.redis_bytes / 2**20:.1f} MB "
+          f"for {visitors} visitors ({reflex.redis_bytes / visitors / 1024:.0f} KB each, kept until they expire)")
     print(_line("bare", workers, bare, sessions))
     print(f"       by request: {_kinds(bare)}")
     ratios = [_pct(reflex.figures.latencies, q) / _pct(bare.figures.latencies, q) for q in (.5, .95, .99)]
