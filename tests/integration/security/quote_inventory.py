@@ -45,3 +45,26 @@ def acme_quote(acme: SignedIn, staff: SignedIn, *, slug: str, note: str) -> str:
     quote_pricing.send_quote(staff.identity, view.ref, prices={view.lines[0].id: quote_pricing.LinePrice(650)},
                              valid_until=dt.date.today() + dt.timedelta(days=10), ip=None)
     return view.ref
+
+
+# The company roles each enterprise handler serves (state-wide, or "State.handler"); a viewer of Acme is
+# called too and must be refused (nothing changes, none of Acme's data reaches the tab). Unlisted
+# handlers serve every company role (a viewer reads the eSIMs, orders, quotes and overview).
+_OPS = ("admin", "operations")
+COMPANY_ALLOWED: dict[str, tuple[str, ...]] = {
+    "TeamState": ("admin",),
+    "ApiKeysState": ("admin",),
+    "BusinessAuditState": ("admin",),
+    "BusinessTopupState": _OPS,
+    "BillingState": ("admin", "finance"),
+    "StatementState": ("admin", "finance"),
+    **dict.fromkeys(("EsimsState.take_form", "EsimsState.submit_assign", "EsimsState.pick", "EsimsState.ask_revoke",
+                     "EsimsState.assign_picked", "EsimsState.confirm_revoke"), _OPS),
+    **dict.fromkeys(("BulkOrdersState.search_plans", "BulkOrdersState.choose_plan", "BulkOrdersState.set_quantity",
+                     "BulkOrdersState.place"), _OPS),
+    **dict.fromkeys(("BulkOrderState.pay_on_account", "BulkOrderState.charge", "BulkOrderState.authenticated",
+                     "BulkOrderState.retry_failed"), _OPS),
+    **dict.fromkeys(("BusinessQuotesState.start", "BusinessQuotesState.search_plans", "BusinessQuotesState.submit",
+                     "BusinessQuoteState.accept", "BusinessQuoteState.reject"), _OPS),
+}
+

@@ -21,6 +21,7 @@ from reflex.istate.data import PageData, URLData
 import esim_app.esim_app  # noqa: F401  (every page and state registers itself)
 from esim_app.state import auth
 from tests.integration.security.inventory_args import ARGS, PUBLIC, ROUTE_ARGS, SANDBOX, SINGLE, Refs
+from tests.integration.security.quote_inventory import COMPANY_ALLOWED
 from tests.integration.security.world import World, _rows
 from tests.support.tabs import tab
 
@@ -47,8 +48,10 @@ STAFF_ALLOWED = {
 
 
 def _staff_below(handler: str, roles: tuple[str, ...]) -> bool:
-    """Whether a staff caller with `roles` is below what `handler` ("State.handler") is for (unlisted: no)."""
-    allowed = STAFF_ALLOWED.get(handler, STAFF_ALLOWED.get(handler.split(".")[0]))
+    """Whether a staff or company caller with `roles` is below what `handler` ("State.handler") is for
+    (unlisted: no)."""
+    listed = STAFF_ALLOWED | COMPANY_ALLOWED
+    allowed = listed.get(handler, listed.get(handler.split(".")[0]))
     return bool(roles) and allowed is not None and not set(roles) & set(allowed)
 
 
