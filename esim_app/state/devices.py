@@ -6,9 +6,23 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from esim_app.state.locale import reader_language
 from services import catalog
+from services.core import N_, translate
 
 MAX_QUERY_LENGTH = 60
+# The caveats of the device list (services/catalog/data/esim_devices.json), marked for the catalogues.
+NOTES = (
+    N_("Not iPhones bought in mainland China; in Hong Kong and Macao only the iPhone XS, SE (2nd gen), "
+       "12 mini and 13 mini have eSIM."),
+    N_("Wi-Fi + Cellular models"),
+    N_("Models sold in South Korea, and some carrier models, have no eSIM."),
+    N_("Not models sold in the United States"),
+    N_("Not every country's version"),
+    N_("Not every country's or carrier's version"),
+    N_("Not models sold in mainland China."),
+    N_("eSIM depends on the country the phone was sold in."),
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +45,10 @@ class DevicesState(rx.State):
     total: int = 0
 
     async def _show(self) -> None:
+        lang = await reader_language(self)
+        words = (lambda note: translate(lang, note) if note else "")
         view = await catalog.list_devices(self.query)
-        self.makers = [MakerGroup(m.maker, m.note, [DeviceRow(d.name, d.note) for d in m.models])
+        self.makers = [MakerGroup(m.maker, words(m.note), [DeviceRow(d.name, words(d.note)) for d in m.models])
                        for m in view.makers]
         self.matched, self.total = view.matched, view.total
 

@@ -36,3 +36,12 @@ def test_checkout_links_to_the_checker(app_url: str, page: Page) -> None:
     expect(page.get_by_test_id("checkout-summary")).to_be_visible()
     link = page.get_by_test_id("checkout-summary").get_by_test_id("device-check-link")
     expect(link).to_have_attribute("href", "/devices")
+
+
+def test_the_checker_reads_in_the_travellers_language(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/devices?lang=ja")
+    expect(page.get_by_role("heading", level=1)).to_have_text("私のスマートフォンは eSIM に対応していますか？")
+    page.get_by_label("機種を検索").fill("iphone 15")
+    expect(page.get_by_test_id("device-model")).to_have_count(4)
+    expect(page.get_by_test_id("device-count")).to_contain_text("機種中 4 機種を表示")
+    expect(page.get_by_text("中国本土で購入した iPhone は対象外です", exact=False)).to_be_visible()

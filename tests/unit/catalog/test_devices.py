@@ -40,3 +40,11 @@ def test_an_unknown_phone_matches_nothing_and_a_blank_search_everything() -> Non
     assert find_devices("nokia 3310").matched == 0 and find_devices("nokia 3310").makers == ()
     assert find_devices("   ").matched == find_devices().total
     assert find_devices("x" * 500).matched == 0  # long input is cut, not an error
+
+
+def test_every_caveat_in_the_data_file_is_marked_for_translation() -> None:
+    from esim_app.state.devices import NOTES
+
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    notes = {m["note"] for m in data["makers"]} | {d.get("note", "") for m in data["makers"] for d in m["models"]}
+    assert notes - {""} <= set(NOTES), "add the new note to esim_app/state/devices.NOTES and run make translations"
