@@ -1,4 +1,4 @@
-"""Plan cards and the plan-list controls (sort, filters, display currency)."""
+"""Plan cards and the plan-list controls (sort, filters, the currency the visitor pays in)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,6 @@ def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details
             rx.cond(plan.coverage != "", rx.el.span(plan.coverage, class_name="t-secondary")),
             rx.vstack(
                 rx.el.span(plan.price, class_name="price", custom_attrs=_tid("plan-price")),
-                rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price, class_name="t-secondary")),
                 rx.cond(plan.per_gb != "", rx.el.span(plan.per_gb, class_name="t-secondary")),
                 spacing="0",
                 align="start",
@@ -83,16 +82,16 @@ def _select(label: str | rx.Var[str], options: rx.Var[list[Option]], value: rx.V
     )
 
 
-def currency_select() -> rx.Component:
-    """The trigger is the button a screen reader lands on: it carries the name (the high-level
-    `rx.select` leaves it nameless)."""
+def currency_select(on_change: rx.EventHandler = DisplayCurrencyState.set_currency) -> rx.Component:
+    """The currency the visitor pays in (prices shown are charged in it). The trigger is the button a
+    screen reader lands on: it carries the name (the high-level `rx.select` leaves it nameless)."""
     return rx.vstack(
         rx.el.label(t("Show prices in"), class_name="t-caption"),
         rx.select.root(
             rx.select.trigger(aria_label=t("Show prices in"), custom_attrs=_tid("currency-select")),
             rx.select.content(rx.foreach(DisplayCurrencyState.currencies, lambda c: rx.select.item(c, value=c))),
-            value=DisplayCurrencyState.currency,
-            on_change=DisplayCurrencyState.set_currency,
+            value=rx.cond(DisplayCurrencyState.currency != "", DisplayCurrencyState.currency, "USD"),
+            on_change=on_change,
         ),
         spacing="1",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.forms import error_callout
-from esim_app.components.plans import device_check_link
+from esim_app.components.plans import currency_select, device_check_link
 from esim_app.components.ui import button, button_link, card, section
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
@@ -29,9 +29,9 @@ def _summary() -> rx.Component:
                       width="100%"),
             rx.divider(),
             rx.hstack(rx.el.span("Total", font_weight="700"), rx.spacer(),
-                      rx.el.span(plan.price, class_name="price", font_size="1.75rem"), width="100%", align="center"),
-            rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price + " — you are charged in USD",
-                                                        class_name="t-secondary")),
+                      rx.el.span(plan.price, class_name="price", font_size="1.75rem",
+                                 custom_attrs={"data-testid": "checkout-total"}), width="100%", align="center"),
+            rx.hstack(rx.spacer(), currency_select(CheckoutState.set_currency), width="100%"),
             rx.el.p("Validity starts when the eSIM first connects at your destination. Unused eSIMs can be "
                     "refunded from your account within ", DisplayCurrencyState.refund_days,
                     " days; installed eSIMs cannot.", class_name="t-secondary"),

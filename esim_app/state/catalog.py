@@ -1,8 +1,8 @@
-"""Storefront browsing: country, region and global plan lists, one plan, display currency.
+"""Storefront browsing: country, region and global plan lists, one plan, the currency the visitor pays in.
 
 Public pages: no sign-in, nothing private. Each handler awaits one `services.catalog` (or
 `services.store`) call and maps the view to rows; the sort and filter choices, coverage and
-display-currency prices come from the service. Checkout always charges the store currency.
+prices in the visitor's currency come from the service, and checkout charges exactly those.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from esim_app.state.auth import AuthState
 from esim_app.state.locale import reader_language
-from services import catalog, store
+from services import accounts, catalog, store
 from services.core import (
     DEFAULT_LANGUAGE,
     N_,
@@ -26,6 +27,8 @@ from services.core import (
     translate,
 )
 
+CURRENCY_COOKIE_SECONDS = 365 * 24 * 3600
+
 
 @dataclass(frozen=True)
 class PlanCard:
@@ -35,7 +38,6 @@ class PlanCard:
     data: str
     validity: str
     price: str
-    approx_price: str  # in the display currency when it is not USD, else ""
     per_gb: str
     is_best_value: bool  # the lowest price per GB of the plans shown beside it
     coverage: str  # "Covers 34 countries" for multi-country plans, else ""
@@ -56,10 +58,12 @@ class Option:
 
 def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None = None, *,
                  best_value: bool = False, lang: str = DEFAULT_LANGUAGE) -> PlanCard:
-    """The card a page shows for an offer in `lang`; `display_cents` is its price in `currency` when that differs."""
-    approx = "" if display_cents is None or currency == o.currency else "≈ " + money_text(lang, display_cents, currency)
-    per_gb = "" if o.price_per_gb_cents is None else translate(
-        lang, "{price} per GB", price=money_text(lang, o.price_per_gb_cents, o.currency))
+    """The card a page shows for an offer in `lang`, priced as checkout charges it: `display_cents` in
+    `currency` when that is not the offer's own currency."""
+    price, shown_in = (display_cents, currency) if display_cents is not None else (o.price_cents, o.currency)
+    per_gb_cents = catalog.per_gb_cents(price, o.data_mb, o.unlimited)
+    per_gb = "" if per_gb_cents is None else translate(
+        lang, "{price} per GB", price=money_text(lang, per_gb_cents, shown_in))
     place = place_name(lang, o.kind, o.destination_code, o.destination_name)
     return PlanCard(
         slug=o.slug,
@@ -67,8 +71,7 @@ def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None 
         destination_name=place,
         data=format_data_size(o.data_mb, unlimited=o.unlimited, lang=lang),
         validity=days_text(lang, o.validity_days),
-        price=money_text(lang, o.price_cents, o.currency),
-        approx_price=approx,
+        price=money_text(lang, price, shown_in),
         per_gb=per_gb,
         is_best_value=best_value,
         coverage=ntranslate(lang, "Covers {n} country", "Covers {n} countries", o.coverage_count)
@@ -125,9 +128,10 @@ def plan_description(detail: catalog.PlanDetailView, lang: str = DEFAULT_LANGUAG
 
 
 class DisplayCurrencyState(rx.State):
-    """The visitor's display currency, remembered in the browser; rates and policies are the admin's."""
+    """The currency the visitor pays in: their choice, kept in a cookie; until they choose, a signed-in
+    customer's profile currency. The choices, rates and policies are the admin's."""
 
-    currency: str = rx.LocalStorage(store.STORE_CURRENCY, name="display_currency", sync=True)
+    currency: str = rx.Cookie("", name="currency", max_age=CURRENCY_COOKIE_SECONDS, same_site="lax")
     currencies: list[str] = [store.STORE_CURRENCY]
     refund_days: int = 30
     notice: str = ""  # the owner's notice for customers (admin settings), "" for none
@@ -138,6 +142,11 @@ class DisplayCurrencyState(rx.State):
         self.currencies = list(settings.currencies)
         self.refund_days = settings.refund_window_days
         self.notice = settings.notice
+        if not self.currency:
+            identity = await (await self.get_state(AuthState))._current()
+            if identity is not None and identity.role == "customer":
+                page = await accounts.get_profile_page(identity)
+                self.currency = page.profile.currency if page.profile.currency in self.currencies else ""
 
     @rx.event
     def set_currency(self, value: str):

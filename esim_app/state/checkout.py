@@ -2,7 +2,8 @@
 
 The browser only ever hands us a card token. Paying is one service call (`orders.pay_checkout`)
 keyed by this tab's checkout key, a random key kept on the server; the service creates the order
-at the catalogue's price or reuses the one the key made, so repeated clicks make one order.
+at the catalogue's price, in the currency shown, or reuses the one the key made, so repeated clicks
+make one order.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import reflex as rx
 
 from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
-from esim_app.state.catalog import PlanCard, plan_card_of
+from esim_app.state.catalog import DisplayCurrencyState, PlanCard, plan_card_of
 from services import orders
 from services.core import ServiceError, get_settings
 
@@ -46,7 +47,9 @@ class CheckoutState(CustomerState):
     topup_for: str = ""  # the eSIM a top-up is for (its display id), from `?esim=`
     sign_in_href: str = "/login"
     _plan_slug: str = ""
-    _shown_price_cents: int = 0  # the price this page showed: the only one the order may be created at
+    _shown_price_cents: int = 0  # the price this page showed, in `_shown_currency`: the only one the order may take
+    _shown_currency: str = ""
+    _shown_usd_cents: int = 0  # the catalogue price it came from (tells a changed rate from a changed price)
     _checkout_key: str = ""  # this tab's idempotency key for `_key_for` (customer, plan, eSIM)
     _key_for: str = ""
 
@@ -75,12 +78,32 @@ class CheckoutState(CustomerState):
         return None
 
     async def _show_current_price(self, user_id: int | None) -> orders.CheckoutView | None:
-        """Show the plan at the catalogue's price now; that price is the one paying will accept."""
-        view = await orders.load_checkout(user_id, plan_slug=self._plan_slug, topup_esim_ref=self.topup_for)
+        """Show the plan at the catalogue's price now, in the visitor's currency; that price is the one
+        paying will accept."""
+        currency = (await self.get_state(DisplayCurrencyState))._currency()
+        view = await orders.load_checkout(user_id, plan_slug=self._plan_slug, topup_esim_ref=self.topup_for,
+                                          currency=currency)
         if view is not None:
-            self.plan = plan_card_of(view.offer, view.offer.currency)
-            self._shown_price_cents = view.offer.price_cents
+            self.plan = plan_card_of(view.offer, view.currency, view.price_cents)
+            self._shown_price_cents, self._shown_currency = view.price_cents, view.currency
+            self._shown_usd_cents = view.offer.price_cents
         return view
+
+    @rx.event
+    async def set_currency(self, value: str):
+        """The visitor picks another currency here: remember it (as on every page) and show the price in it."""
+        if self.paying:
+            return None
+        chooser = await self.get_state(DisplayCurrencyState)
+        if value not in chooser.currencies:
+            return None
+        chooser.currency = value
+        identity = await self._current()
+        try:
+            await self._show_current_price(identity.principal_id if self.signed_in and identity else None)
+        except ServiceError as exc:
+            self.error = message_for(exc)
+        return None
 
     @rx.event
     def mount_card(self):
@@ -125,8 +148,9 @@ class CheckoutState(CustomerState):
         try:
             paid = await orders.pay_checkout(identity.principal_id, key=self._key(identity.principal_id),
                                              plan_slug=self._plan_slug, card_token=token,
+                                             currency=self._shown_currency or "USD",
                                              shown_price_cents=self._shown_price_cents,
-                                             topup_esim_ref=self.topup_for)
+                                             shown_usd_cents=self._shown_usd_cents, topup_esim_ref=self.topup_for)
         except orders.PriceChanged as exc:
             await self._show_current_price(identity.principal_id)
             self.paying, self.error = False, message_for(exc)

@@ -23,15 +23,16 @@ from services.catalog.pages import (
     PlanListView,
     SitemapView,
 )
-from services.store.currencies import UnknownCurrency
 from services.catalog.queries import (
     CoverageCountry,
     DestinationOffersView,
     InvalidSort,
     OfferView,
     UnknownDestination,
+    per_gb_cents,
 )
 from services.core.destinations import REGIONS, Destination, Region, search_destinations
+from services.store.currencies import UnknownCurrency
 
 MAX_SEARCH_LENGTH = 60
 
@@ -89,5 +90,5 @@ __all__ = [
     "DeviceModel", "DevicesView", "MakerDevices", "list_devices",
     "InvalidFilter", "InvalidSort", "LandingView", "OfferNotFound", "OfferView", "PlanDetailView", "PlanFilters",
     "PlanListView", "Region", "SitemapView", "UnknownCurrency", "UnknownDestination", "get_landing", "get_plan",
-    "get_sitemap", "list_country_plans", "list_global_plans", "list_packages", "list_region_plans", "search",
+    "get_sitemap", "list_country_plans", "list_global_plans", "list_packages", "list_region_plans", "per_gb_cents", "search",
 ]

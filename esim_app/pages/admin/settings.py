@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.forms import error_callout, field, notice_callout
+from esim_app.components.table import plain_table
 from esim_app.components.ui import button, card
 from esim_app.pages.templates import admin_page
+from esim_app.state.admin_currencies import CurrencyLine, CurrencySettingsState
 from esim_app.state.admin_ops import SETTINGS_ROLES, SettingsState
 
 
@@ -61,13 +63,49 @@ def _form() -> rx.Component:
     )
 
 
-@admin_page("/admin/settings", "Settings", SettingsState.load, roles=SETTINGS_ROLES)
+def _currency_row(line: CurrencyLine) -> rx.Component:
+    stop = button("Stop", variant="ghost", size="sm", on_click=CurrencySettingsState.stop(line.code),
+                  aria_label="Stop offering " + line.code, custom_attrs={"data-testid": "currency-stop"})
+    return rx.el.tr(
+        rx.el.td(line.code), rx.el.td(line.rate), rx.el.td(line.rounding), rx.el.td(line.sample),
+        rx.el.td(rx.cond(CurrencySettingsState.editable & ~line.always, stop)),
+        custom_attrs={"data-testid": "currency-row"},
+    )
+
+
+def _currencies() -> rx.Component:
+    """The currencies customers pay in: each one's rate, rounding and what a $9.99 plan costs in it."""
+    return rx.vstack(
+        rx.el.h2("Currencies customers pay in", class_name="t-card"),
+        rx.el.p("Prices are shown and charged in the customer's currency: the USD price times the rate, rounded up. "
+                "Rounding: an ending such as 0.99, whole units such as 1 or 10, or none.", class_name="t-secondary"),
+        plain_table(
+            rx.el.thead(rx.el.tr(rx.el.th("Currency"), rx.el.th("Per 1 USD"), rx.el.th("Rounding"),
+                                 rx.el.th("A $9.99 plan"), rx.el.th(rx.el.span("Actions", class_name="sr-only")))),
+            rx.el.tbody(rx.foreach(CurrencySettingsState.rows, _currency_row)),
+        ),
+        error_callout(CurrencySettingsState.error, testid="currency-error"),
+        notice_callout(CurrencySettingsState.notice),
+        rx.cond(CurrencySettingsState.editable, rx.form(
+            rx.flex(
+                field("Currency", "code", testid="currency-code", placeholder="JPY", max_length=3, required=True),
+                field("Per 1 USD", "rate", testid="currency-rate", placeholder="151.37", max_length=20, required=True),
+                field("Rounding", "rounding", testid="currency-rounding", placeholder="default", max_length=20),
+                button("Save currency", type="submit", size="sm", custom_attrs={"data-testid": "currency-save"}),
+                gap="0.75rem", wrap="wrap", align="end"),
+            on_submit=CurrencySettingsState.save, reset_on_submit=True)),
+        spacing="3", align="stretch",
+    )
+
+
+@admin_page("/admin/settings", "Settings", SettingsState.load, CurrencySettingsState.load, roles=SETTINGS_ROLES)
 def admin_settings_page() -> rx.Component:
     return rx.vstack(
         rx.el.h1("Settings", class_name="t-section"),
-        rx.el.p("Margins, rounding and currency rates are on the Packages page.", class_name="t-secondary"),
+        rx.el.p("Margins and USD price rounding are on the Packages page.", class_name="t-secondary"),
         card(rx.cond(SettingsState.loaded, _form(), rx.cond(SettingsState.error != "",
                                                             error_callout(SettingsState.error), rx.spinner())),
              max_width="40rem"),
+        card(_currencies(), max_width="48rem"),
         spacing="4", align="stretch", width="100%",
     )

@@ -73,7 +73,6 @@ def _buy_card() -> rx.Component:
     return card(
         rx.vstack(
             rx.el.span(plan.price, class_name="price", custom_attrs={"data-testid": "plan-price"}),
-            rx.cond(plan.approx_price != "", rx.el.span(plan.approx_price, class_name="t-secondary")),
             rx.el.span(t("One-time payment. No subscription."), class_name="t-secondary"),
             button_link(t("Buy this plan"), "/checkout/" + plan.slug, size="md", width="100%",
                         custom_attrs={"data-testid": "buy-button"}),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from services.accounts.sessions import Identity
-from services.admin import audit, jobs, settings, staff, support
+from services.admin import audit, currency_settings, jobs, settings, staff, support
 from services.admin.audit import AuditEntry, AuditPage, AuditQuery
+from services.admin.currency_settings import CurrenciesView, CurrencyRow
 from services.admin.errors import (
     InvalidAssignee,
     InvalidFilter,
@@ -114,6 +115,22 @@ async def save_settings(identity: Identity, form: dict[str, str], *, ip: str | N
     return await asyncio.to_thread(settings.save_settings, identity, form, ip=ip)
 
 
+async def get_currencies(identity: Identity) -> CurrenciesView:
+    """The currencies customers pay in, with rates and rounding (every staff member reads them)."""
+    return await asyncio.to_thread(currency_settings.get_currencies_view, identity)
+
+
+async def save_currency(identity: Identity, *, code: str, rate: str, rounding: str, ip: str | None) -> CurrenciesView:
+    """Offer `code` (or change it) at `rate` per 1 USD with `rounding`; owners only, audited."""
+    return await asyncio.to_thread(currency_settings.save_currency, identity, code=code, rate=rate, rounding=rounding,
+                                   ip=ip)
+
+
+async def stop_currency(identity: Identity, *, code: str, ip: str | None) -> CurrenciesView:
+    """Stop offering `code` (not USD, EUR or GBP); owners only, audited."""
+    return await asyncio.to_thread(currency_settings.stop_currency, identity, code=code, ip=ip)
+
+
 async def list_audit(identity: Identity, query: AuditQuery | None = None) -> AuditPage:
     return await asyncio.to_thread(audit.list_audit, identity, query)
 
@@ -124,6 +141,8 @@ __all__ = [
     "AuditEntry",
     "AuditPage",
     "AuditQuery",
+    "CurrenciesView",
+    "CurrencyRow",
     "InvalidAssignee",
     "InvalidFilter",
     "InvalidInvitation",
@@ -145,6 +164,7 @@ __all__ = [
     "assign_ticket",
     "change_staff_role",
     "check_staff_invitation",
+    "get_currencies",
     "get_settings",
     "get_ticket",
     "invite_staff",
@@ -155,8 +175,10 @@ __all__ = [
     "reply_to_ticket",
     "reset_staff_totp",
     "run_job_now",
+    "save_currency",
     "save_settings",
     "set_job_paused",
     "set_staff_active",
     "set_ticket_closed",
+    "stop_currency",
 ]

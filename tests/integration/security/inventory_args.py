@@ -40,6 +40,7 @@ PUBLIC = {
     "PlanDetailState.load", "PlanDetailState.refresh_prices",
     "DevicesState.load", "DevicesState.set_query",
     "LocaleState.negotiate", "LocaleState.choose",  # a signed-in customer's choice is saved to their own profile only
+    "CheckoutState.set_currency",  # re-prices the plan on screen; a signed-out visitor sees checkout prices too
 }
 # The sandbox inbox is everyone's mail by design, for loopback clients only (its own test below).
 SANDBOX = {"InboxState.load"}
@@ -86,6 +87,8 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "JobsState.set_paused": lambda r: ("email_outbox", True),
     "JobsState.toggle_history": lambda r: ("cleanup",),
     "SettingsState.save": lambda r: ({"refund_window_days": "0", "support_refund_limit_cents": "999999"},),
+    "CurrencySettingsState.save": lambda r: ({"code": "JPY", "rate": "1", "rounding": "1"},),
+    "CurrencySettingsState.stop": lambda r: ("JPY",),
     "AuditState.apply_filters": lambda r: ({"who": "", "action": "", "entity_type": "", "entity_id": r.ticket,
                                             "date_from": "", "date_to": ""},),
     "AuditState.sort_by": lambda r: ("when",),
@@ -112,6 +115,7 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "AdminHomeState.set_period": lambda r: ("12m",),
     "AdminHomeState.apply_custom": lambda r: ({"start": "2026-01-01", "end": "2026-02-01"},),
     "CheckoutState.card_mounted": lambda r: ({"ready": True},),
+    "CheckoutState.set_currency": lambda r: ("EUR",),
     "CheckoutState.charge": lambda r: ({"paymentMethod": "pm_card_visa"},),
     "CheckoutState.authenticated": lambda r: ({"paymentIntent": "pi_x"},),
     "SupportState.open_ticket": lambda r: ({"subject": "hi", "body": "there", "order_ref": r.order},),

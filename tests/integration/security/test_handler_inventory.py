@@ -35,6 +35,7 @@ STAFF_ALLOWED = {
     "AdminTicketState": ("owner", "support"),
     "RefundQueueState": ("owner", "support"),
     "SettingsState.save": ("owner",),  # everyone reads the settings; only owners save
+    **dict.fromkeys(("CurrencySettingsState.save", "CurrencySettingsState.stop"), ("owner",)),
     "PackagesState": ("owner", "operations"),  # catalogue and margins
     **dict.fromkeys(("ProvidersState.set_enabled", "ProvidersState.test_connection", "ProvidersState.set_threshold",
                      "ProvidersState.sync_now"), ("owner", "operations")),  # everyone reads the providers page
