@@ -12,7 +12,7 @@ from services.accounts.sessions import Identity
 from services.core import db
 from services.core.models import Admin, AuditLog, EnterpriseAccount, Package, Role
 from services.core.money import format_money
-from services.enterprise import billing, purchasing, staff_billing
+from services.enterprise import billing, company_audit, purchasing, staff_billing
 from services.enterprise.bulk import BulkLine
 from services.enterprise.errors import InvalidTier, RoleNotAllowed
 from tests.integration.bulk_orders.conftest import new_company, teammate
@@ -75,3 +75,17 @@ def test_staff_record_a_payment_change_the_limit_and_tiers_with_an_audit_trail(p
     assert details[0]["before"] == {"outstanding_cents": plan.price_cents * 9}
     assert details[0]["after"] == {"outstanding_cents": plan.price_cents * 4}
     assert details[1]["after"] == {"tiers": [[10, 500], [100, 1000]]} and entities[1] == ("enterprise_account", ref)
+
+
+def test_staff_money_changes_are_in_the_companys_own_log(plan: Package) -> None:
+    # given a company, and finance staff recording a payment and the owner raising its limit
+    who = new_company(credit_limit_cents=plan.price_cents * 10)
+    purchasing.place(who, [BulkLine(plan.id, 2)], payment="account", key=uuid.uuid4().hex)  # type: ignore[arg-type]
+    ref = _ref(who.company_id)  # type: ignore[arg-type]
+    staff_billing.record_entry(staff("finance"), ref, kind="payment", amount_cents=plan.price_cents, note="wire 7")
+    staff_billing.set_credit_limit(staff("owner"), ref, plan.price_cents * 20)
+    # then the company's admins read both, by "Store staff", with no staff address
+    rows = company_audit.list_company_audit(who, action="enterprise.").rows
+    assert [(r.action, r.actor, r.ip) for r in rows] == [("enterprise.credit_limit", "Store staff", ""),
+                                                          ("enterprise.ledger_payment", "Store staff", "")]
+    assert [r.action for r in company_audit.list_company_audit(who, action="bulk_order").rows] == ["bulk_order_placed"]
