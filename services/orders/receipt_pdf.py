@@ -1,16 +1,18 @@
-"""A receipt as an A4 PDF (fpdf2), with the seller's legal details, the line bought and the totals.
+"""A receipt as an A4 PDF (fpdf2): the seller's legal details, the line bought and the totals, worded in
+the customer's language (`ReceiptView.lang`), amounts and date as they write them.
 
 Text is set in Noto Sans (Latin, Greek, Cyrillic; one weight: subsetting each font is most of the
-time a receipt takes), with Noto Sans JP added as a fallback only when
-the receipt holds a character Noto Sans lacks (a Japanese or Chinese name): parsing the 5 MB CJK
-font costs time every receipt would otherwise pay. Both TTFs come from the npm registry
-(`make run`/`make test` put them in .tools/fonts; the Dockerfile too). Without them the receipt
-falls back to the PDF core font, and characters outside Latin-1 print as "?" (logged).
+time a receipt takes), with Noto Sans JP added as a fallback only when the receipt holds a character
+Noto Sans lacks (Japanese, a Chinese name): parsing the 5 MB CJK font costs time every receipt would
+otherwise pay. Both TTFs come from the npm registry (`make run`/`make test` put them in .tools/fonts;
+the Dockerfile too). Without them the receipt falls back to the PDF core font, and characters
+outside Latin-1 print as "?" (logged). Scripts neither font has (Korean, Arabic) print blank.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +21,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from services.core import format_money
+from services.core import money_text, translate
 from services.orders.receipts import ReceiptView, get_receipt
 
 log = logging.getLogger(__name__)
@@ -28,36 +30,9 @@ FONT_ROOT = Path(__file__).resolve().parents[2] / ".tools" / "fonts" / "node_mod
 REGULAR = FONT_ROOT / "noto-sans" / "400Regular" / "NotoSans_400Regular.ttf"
 CJK = FONT_ROOT / "noto-sans-jp" / "400Regular" / "NotoSansJP_400Regular.ttf"
 WIDTH = 180  # mm between the margins of an A4 page
+HALF = WIDTH / 2
 GREY = (90, 97, 112)
-
-
-@cache
-def _latin_coverage() -> frozenset[int]:
-    """The code points Noto Sans has glyphs for (read once per process)."""
-    font = TTFont(str(REGULAR), lazy=True)
-    try:
-        return frozenset(font.getBestCmap())
-    finally:
-        font.close()
-
-
-def _texts(receipt: ReceiptView) -> str:
-    seller = receipt.seller
-    return " ".join((seller.name, *seller.address_lines, seller.tax_id, seller.brand, seller.support_email,
-                     receipt.customer_name, receipt.customer_email, receipt.description, receipt.details))
-
-
-def _fonts(pdf: FPDF, receipt: ReceiptView) -> tuple[str, bool]:
-    """Register the fonts `receipt` needs; returns the family and whether it is Unicode."""
-    if not REGULAR.exists():
-        log.warning("receipt fonts missing under %s: using a core font (Latin-1 only)", FONT_ROOT)
-        return "helvetica", False
-    pdf.add_font("noto", "", str(REGULAR))
-    covered = _latin_coverage()
-    if any(ord(c) not in covered for c in _texts(receipt) if not c.isspace()) and CJK.exists():
-        pdf.add_font("notojp", "", str(CJK))
-        pdf.set_fallback_fonts(["notojp"], exact_match=False)
-    return "noto", True
+NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,84 +47,116 @@ def receipt_file(user_id: int, *, order_ref: str) -> ReceiptFile:
     return ReceiptFile(f"receipt-{receipt.order_ref}.pdf", render_receipt(receipt))
 
 
+def _labels(r: ReceiptView) -> dict[str, str]:
+    """Every word the page prints besides the receipt's own data, in the customer's language."""
+    lang, money = r.lang, (lambda cents: money_text(r.lang, cents, r.currency))
+    words = {
+        "title": translate(lang, "Receipt"), "number": translate(lang, "Receipt no. {ref}", ref=r.order_ref),
+        "date": translate(lang, "Date: {date}", date=r.issued_on), "from": translate(lang, "From"),
+        "to": translate(lang, "Billed to"), "description": translate(lang, "Description"),
+        "qty": translate(lang, "Qty"), "amount": translate(lang, "Amount"), "price": money(r.amount_cents),
+        "tax_id": translate(lang, "VAT / Reg. no. {number}", number=r.seller.tax_id) if r.seller.tax_id else "",
+        "footer": translate(lang, "Prepaid eSIM data, delivered electronically. Paid in {currency}. Questions "
+                                  "about this receipt: {email}.", currency=r.currency, email=r.seller.support_email),
+    }
+    totals = [(translate(lang, "Total paid by card"), money(r.amount_cents))]
+    if r.refunded_cents:
+        totals += [(translate(lang, "Refunded"), "-" + money(r.refunded_cents)),
+                   (translate(lang, "Net paid"), money(r.amount_cents - r.refunded_cents))]
+    words.update({f"total{i}": f"{label}\t{value}" for i, (label, value) in enumerate(totals)})
+    return words
+
+
+@cache
+def _latin_coverage() -> frozenset[int]:
+    """The code points Noto Sans has glyphs for (read once per process)."""
+    font = TTFont(str(REGULAR), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def _fonts(pdf: FPDF, texts: str) -> Callable[[str], str]:
+    """Register the fonts `texts` need; returns how to pass text to the font chosen."""
+    if not REGULAR.exists():
+        log.warning("receipt fonts missing under %s: using a core font (Latin-1 only)", FONT_ROOT)
+        pdf.set_font("helvetica", "", 10)
+        return lambda text: text.encode("latin-1", "replace").decode("latin-1")
+    pdf.add_font("noto", "", str(REGULAR))
+    covered = _latin_coverage()
+    if CJK.exists() and any(ord(c) not in covered for c in texts if not c.isspace()):
+        pdf.add_font("notojp", "", str(CJK))
+        pdf.set_fallback_fonts(["notojp"], exact_match=False)
+    pdf.set_font("noto", "", 10)
+    return lambda text: text
+
+
 def render_receipt(receipt: ReceiptView) -> bytes:
     """The receipt as PDF bytes."""
+    words, seller = _labels(receipt), receipt.seller
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
-    family, unicode = _fonts(pdf, receipt)
-    text = (lambda t: t) if unicode else (lambda t: t.encode("latin-1", "replace").decode("latin-1"))
-    pdf.set_title(f"Receipt {receipt.order_ref}")
-    pdf.set_author(text(receipt.seller.name))
-    pdf.set_lang("en")
+    text = _fonts(pdf, " ".join([*words.values(), seller.name, *seller.address_lines, seller.brand,
+                                 receipt.customer_name, receipt.customer_email, receipt.description,
+                                 receipt.details]))
+    pdf.set_title(text(f"{words['title']} {receipt.order_ref}"))
+    pdf.set_author(text(seller.name))
+    pdf.set_lang(receipt.lang)
     pdf.add_page()
-    _header(pdf, family, receipt, text)
-    _parties(pdf, family, receipt, text)
-    _lines(pdf, family, receipt, text)
-    _footer(pdf, family, receipt, text)
+    _header(pdf, receipt, words, text)
+    _parties(pdf, receipt, words, text)
+    _lines(pdf, receipt, words, text)
+    pdf.set_font_size(9)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(WIDTH, 5, text(words["footer"]))
     return bytes(pdf.output())
 
 
-def _line(pdf: FPDF, value: str, *, width: float = 0, height: float = 5.5, align: str = "L") -> None:
-    pdf.cell(width, height, value, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _header(pdf: FPDF, family: str, receipt: ReceiptView, text) -> None:
-    pdf.set_font(family, "", 20)
-    pdf.cell(WIDTH / 2, 10, text(receipt.seller.brand))
-    pdf.cell(WIDTH / 2, 10, "Receipt", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(family, "", 10)
+def _header(pdf: FPDF, receipt: ReceiptView, words: dict[str, str], text: Callable[[str], str]) -> None:
+    pdf.set_font_size(20)
+    pdf.cell(HALF, 10, text(receipt.seller.brand))
+    pdf.cell(HALF, 10, text(words["title"]), align="R", **NEXT)
+    pdf.set_font_size(10)
     pdf.set_text_color(*GREY)
-    _line(pdf, f"Receipt no. {receipt.order_ref}", align="R")
-    _line(pdf, f"Date {receipt.issued_on}", align="R")
+    pdf.cell(0, 5.5, text(words["number"]), align="R", **NEXT)
+    pdf.cell(0, 5.5, text(words["date"]), align="R", **NEXT)
     pdf.set_text_color(0)
     pdf.ln(6)
 
 
-def _parties(pdf: FPDF, family: str, receipt: ReceiptView, text) -> None:
+def _parties(pdf: FPDF, receipt: ReceiptView, words: dict[str, str], text: Callable[[str], str]) -> None:
     seller = receipt.seller
-    left = [seller.name, *seller.address_lines] + ([f"VAT / Reg. no. {seller.tax_id}"] if seller.tax_id else [])
+    left = [seller.name, *seller.address_lines] + ([words["tax_id"]] if words["tax_id"] else [])
     right = [receipt.customer_name, receipt.customer_email] if receipt.customer_name else [receipt.customer_email]
-    pdf.set_font(family, "", 10)
-    pdf.cell(WIDTH / 2, 6, "From")
-    pdf.cell(WIDTH / 2, 6, "Billed to", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(family, "", 10)
+    pdf.set_font_size(11)
+    pdf.cell(HALF, 6, text(words["from"]))
+    pdf.cell(HALF, 6, text(words["to"]), **NEXT)
+    pdf.set_font_size(10)
     for i in range(max(len(left), len(right))):
-        pdf.cell(WIDTH / 2, 5.5, text(left[i]) if i < len(left) else "")
-        pdf.cell(WIDTH / 2, 5.5, text(right[i]) if i < len(right) else "", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(HALF, 5.5, text(left[i]) if i < len(left) else "")
+        pdf.cell(HALF, 5.5, text(right[i]) if i < len(right) else "", **NEXT)
     pdf.ln(8)
 
 
-def _lines(pdf: FPDF, family: str, receipt: ReceiptView, text) -> None:
-    money = lambda cents: format_money(cents, receipt.currency)  # noqa: E731 - one currency per receipt
-    pdf.set_font(family, "", 10)
+def _lines(pdf: FPDF, receipt: ReceiptView, words: dict[str, str], text: Callable[[str], str]) -> None:
     pdf.set_fill_color(240, 242, 245)
-    pdf.cell(WIDTH - 60, 8, "Description", fill=True)
-    pdf.cell(20, 8, "Qty", align="R", fill=True)
-    pdf.cell(40, 8, "Amount", align="R", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(family, "", 10)
+    pdf.cell(WIDTH - 60, 8, text(words["description"]), fill=True)
+    pdf.cell(20, 8, text(words["qty"]), align="R", fill=True)
+    pdf.cell(40, 8, text(words["amount"]), align="R", fill=True, **NEXT)
     pdf.cell(WIDTH - 60, 7, text(receipt.description))
     pdf.cell(20, 7, "1", align="R")
-    pdf.cell(40, 7, money(receipt.amount_cents), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(40, 7, text(words["price"]), align="R", **NEXT)
     pdf.set_text_color(*GREY)
-    _line(pdf, text(receipt.details))
+    pdf.cell(0, 5.5, text(receipt.details), **NEXT)
     pdf.set_text_color(0)
     pdf.ln(3)
     pdf.line(15, pdf.get_y(), 15 + WIDTH, pdf.get_y())
     pdf.ln(2)
-    totals = [("Total paid by card", receipt.amount_cents)]
-    if receipt.refunded_cents:
-        totals += [("Refunded", -receipt.refunded_cents), ("Net paid", receipt.amount_cents - receipt.refunded_cents)]
-    for label, cents in totals:
-        pdf.set_font(family, "", 11)
-        pdf.cell(WIDTH - 40, 7, label, align="R")
-        pdf.cell(40, 7, money(cents) if cents >= 0 else "-" + money(-cents), align="R",
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font_size(11)
+    for key in sorted(k for k in words if k.startswith("total")):
+        label, value = words[key].split("\t")
+        pdf.cell(WIDTH - 40, 7, text(label), align="R")
+        pdf.cell(40, 7, text(value), align="R", **NEXT)
     pdf.ln(10)
-
-
-def _footer(pdf: FPDF, family: str, receipt: ReceiptView, text) -> None:
-    pdf.set_font(family, "", 9)
-    pdf.set_text_color(*GREY)
-    pdf.multi_cell(WIDTH, 5, text(f"Prepaid eSIM data, delivered electronically. Paid in {receipt.currency}. "
-                                  f"Questions about this receipt: {receipt.seller.support_email}."))

@@ -1,5 +1,8 @@
 """A customer's receipt for one paid order: what was bought, what was paid and refunded, and who sold it.
 
+In the customer's language (their profile's): the plan's words, the date and the amounts as they
+read them; the PDF (`receipt_pdf`) words its labels in the same language.
+
 Read scoped by the owner's id, like every account read: another customer's reference is
 `OrderNotFound`, whatever the browser sends. An order that was never paid (pending, cancelled) has
 no receipt (`ReceiptUnavailable`). The seller is the store's legal details from the settings staff
@@ -12,7 +15,8 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from services.core import db, format_data_size
+from services.core import DEFAULT_LANGUAGE, days_text, db, format_data_size, format_date, is_language, offer_title
+from services.core import place_name, translate
 from services.core.errors import ServiceError
 from services.core.models import Order, OrderKind, OrderStatus, Package, User
 from services.core.settings import get_settings
@@ -41,12 +45,13 @@ class Seller:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptView:
+    lang: str  # the customer's language: every text here is in it, and the PDF's labels
     order_ref: str
     issued_on: str  # the day the order was placed and paid, e.g. "3 December 2026"
     seller: Seller
     customer_name: str  # "" when the profile has no name
     customer_email: str
-    description: str  # "Japan 3 GB 30 days eSIM" or "... top-up"
+    description: str  # "eSIM Japan 3 GB · 30 days" or "Top-up ..."
     details: str  # "Japan · 3 GB · 30 days"
     amount_cents: int
     refunded_cents: int
@@ -70,17 +75,22 @@ def get_receipt(user_id: int, *, order_ref: str) -> ReceiptView:
     order, package, user = row
     if not has_receipt(order.status):
         raise ReceiptUnavailable(f"order {order_ref} is {order.status}: never paid")
-    data = format_data_size(package.data_mb, unlimited=package.unlimited)
-    kind = "top-up" if order.kind == OrderKind.TOPUP else "eSIM"
-    name = " ".join(filter(None, (user.first_name, user.last_name)))
+    lang = user.language if is_language(user.language or "") else DEFAULT_LANGUAGE
+    place = place_name(lang, package.kind, package.destination_code, package.destination_name)
+    title = offer_title(lang, place=place, data_mb=package.data_mb, unlimited=package.unlimited,
+                        days=package.validity_days)
+    kind = translate(lang, "Top-up {plan}", plan=title) if order.kind == OrderKind.TOPUP else translate(
+        lang, "eSIM {plan}", plan=title)
+    data = format_data_size(package.data_mb, unlimited=package.unlimited, lang=lang)
     return ReceiptView(
+        lang=lang,
         order_ref=order.display_id or "",
-        issued_on=order.created_at.strftime("%-d %B %Y") if order.created_at else "",
+        issued_on=format_date(order.created_at, lang, form="long") if order.created_at else "",
         seller=_seller(),
-        customer_name=name,
+        customer_name=" ".join(filter(None, (user.first_name, user.last_name))),
         customer_email=user.email,
-        description=f"{package.name} {kind}",
-        details=f"{package.destination_name} · {data} · {package.validity_days} days",
+        description=kind,
+        details=f"{place} · {data} · {days_text(lang, package.validity_days)}",
         amount_cents=order.price_cents,
         refunded_cents=order.refunded_cents,
         currency=order.currency,

@@ -1,4 +1,5 @@
-"""PDF receipts over HTTP: the owner gets the amounts and the seller's legal details; nobody else gets anything."""
+"""PDF receipts over HTTP: the owner gets the amounts and the seller's legal details, in their language;
+nobody else gets anything."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from starlette.testclient import TestClient
 from esim_app.http.api import build_api
 from esim_app.http.session import cookie_name
 from services.accounts import sessions
-from services.core import db, format_money
+from services.core import country_name, db, format_money, money_text, offer_title
 from services.core.models import User
 from services.orders import ordering
 from services.store import settings as store
@@ -39,12 +40,12 @@ def seller() -> Iterator[None]:
         conn.exec_driver_sql("DELETE FROM settings WHERE key LIKE 'store.%%'")
 
 
-def _customer(first: str | None = None, last: str | None = None) -> tuple[int, str]:
+def _customer(first: str | None = None, last: str | None = None, *, language: str = "en") -> tuple[int, str]:
     """A customer (optionally named) and the session cookie of their signed-in browser."""
     user_id = new_customer()
     with db.session() as s:
         user = s.get(User, user_id)
-        user.first_name, user.last_name = first, last
+        user.first_name, user.last_name, user.language = first, last, language
         s.add(user)
         new = sessions.create_session(s, role="customer", principal_id=user_id, email=user.email,
                                       display_name=user.email, ip="10.9.0.1", user_agent=None,
@@ -70,7 +71,8 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_the_owner_downloads_a_receipt_with_the_amount_and_the_sellers_details(client, sandbox, seller) -> None:
+def test_the_owner_downloads_a_receipt_with_the_amount_and_the_sellers_details(client, sandbox,
+                                                                              seller) -> None:
     # given a customer with a Japanese name and a paid order
     user_id, token = _customer("山田", "太郎")
     package = best_offer("airalo", with_alternatives=False)
@@ -82,10 +84,23 @@ def test_the_owner_downloads_a_receipt_with_the_amount_and_the_sellers_details(c
     assert response.headers["content-disposition"] == f'attachment; filename="receipt-{ref}.pdf"'
     assert response.headers["cache-control"] == "no-store"
     text = _text(response.content)
+    title = offer_title("en", place=package.destination_name, data_mb=package.data_mb,
+                        unlimited=package.unlimited, days=package.validity_days)
     for expected in (ref, "Wayfarer Travel Ltd", "1 Main Street", "London EC1A 1AA", "GB123456789",
-                     "山田 太郎", package.name, f"Total paid by card {format_money(price, currency)}"):
+                     "山田 太郎", f"eSIM {title}", f"Total paid by card {format_money(price, currency)}"):
         assert expected in text, f"{expected!r} missing from the receipt:\n{text}"
     assert "Refunded" not in text
+
+
+def test_the_receipt_reads_in_the_customers_language(client, sandbox, seller) -> None:
+    user_id, token = _customer("Hanako", "Sato", language="ja")
+    package = best_offer("airalo", with_alternatives=False)
+    ref, price, currency = _order(paid_order(user_id, package))
+    text = _text(_get(client, ref, token).content)
+    for expected in ("領収書", f"領収書番号 {ref}", "発行者", "宛先", "登録番号 GB123456789",
+                     f"カードお支払い合計 {money_text('ja', price, currency)}",
+                     country_name(package.destination_code, "ja")):
+        assert expected in text, f"{expected!r} missing from the receipt:\n{text}"
 
 
 def test_a_partly_refunded_order_shows_the_refund_and_the_net_amount(client, sandbox, seller) -> None:
