@@ -66,7 +66,7 @@ class RoundTripProxy:
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         server_r, server_w = await asyncio.open_connection(*self._target)
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # a closed or cancelled connection ends here
             await asyncio.gather(self._client_to_server(client_r, server_w), self._copy(server_r, client_w))
 
     def _serve(self) -> None:
@@ -83,4 +83,12 @@ class RoundTripProxy:
         try:
             yield self
         finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(5)
+
+    async def _shutdown(self) -> None:
+        """Close the connections still open (the engine's pool), then stop the loop."""
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop.call_soon(self._loop.stop)

@@ -19,6 +19,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+import sqlalchemy as sa
+
 from providers.registry import ProviderRegistry
 from services.orders import claims
 from services.orders import ordering
@@ -60,7 +62,10 @@ class FulfilmentWorker:
         stale_before = dt.datetime.now(dt.UTC) - ordering.reclaim_after()
         try:
             batch = await asyncio.to_thread(claims.claim_batch, free, stale_before=stale_before)
-        except Exception:  # the database is away: try again at the next poll
+        except sa.exc.OperationalError as exc:  # the database is away: try again at the next poll
+            log.warning("fulfilment worker: cannot claim orders (%s)", type(exc.orig).__name__)
+            return 0
+        except Exception:  # a bug must not end the loop: the orders stay claimable
             log.exception("fulfilment worker: claiming orders failed")
             return 0
         registry = self._registry()
