@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import os
 import pathlib
 import statistics
@@ -38,7 +39,7 @@ import httpx
 import psutil
 import redis
 
-from bench.load_clients import Figures, bare_journey, reflex_journey, run_sessions
+from bench.load_clients import Figures, bare_journey, initial_state_hashes, reflex_journey, run_sessions
 from tests.support.database import fresh_database
 from tests.support.server import ROOT, free_port, redis_server, stop_group
 
@@ -54,6 +55,7 @@ class Result:
     redis_bytes: int  # growth of Redis's used_memory during the run (page states kept for later events)
     idle_rss: int
     peak_rss: int
+    client_cpu: float  # CPU seconds this process (the simulated browsers) used during the run
 
 
 def _prepare(url: str) -> None:
@@ -147,15 +149,16 @@ def _measure(journey: Callable, url: str, pid: int, redis_url: str | None, args:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     calls, memory, started = _redis_calls(redis_url), _redis_memory(redis_url), time.perf_counter()
+    cpu = time.process_time()
     figures = asyncio.run(run_sessions(journey, url, sessions=args.sessions, seconds=args.seconds,
                                        think=args.think, ramp=args.ramp))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     after = _redis_calls(redis_url)
     calls = {k: n - calls.get(k, 0) for k, n in after.items() if n > calls.get(k, 0)}
     memory = _redis_memory(redis_url) - memory
     done.set()
     sampler.join()
-    return Result(figures, seconds, calls, memory, idle, peak[0])
+    return Result(figures, seconds, calls, memory, idle, peak[0], cpu)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -172,7 +175,8 @@ def _line(name: str, workers: int, r: Result, sessions: int) -> str:
     return (f"{name:6} {workers} worker(s): {sessions} sessions, {events} events in {r.seconds:.0f} s = "
             f"{events / r.seconds:.1f} events/s; latency p50 {_pct(lat, .5):.0f} ms, p95 {_pct(lat, .95):.0f} ms, "
             f"p99 {_pct(lat, .99):.0f} ms; errors {errors}{detail}; Redis {per_event} round trips/event; "
-            f"RSS {mb:.2f} MB/session (idle {r.idle_rss / 2**20:.0f} MB, peak {r.peak_rss / 2**20:.0f} MB)")
+            f"RSS {mb:.2f} MB/session (idle {r.idle_rss / 2**20:.0f} MB, peak {r.peak_rss / 2**20:.0f} MB); "
+            f"the browsers used {100 * r.client_cpu / r.seconds:.0f} % of a CPU")
 
 
 def _kinds(r: Result) -> str:
@@ -215,6 +219,7 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = _arguments()
+    os.environ["ESIM_ENV"] = "test"  # the servers' settings, also for the app's states imported here
     logs = ROOT / "test-artifacts"
     logs.mkdir(exist_ok=True)
     print(f"{args.sessions} sessions, {args.seconds:.0f} s after a {args.ramp:.0f} s ramp, think {args.think} s; "
@@ -222,6 +227,7 @@ def main() -> None:
     with fresh_database("esim_load") as db_url, redis_server() as redis_url, \
             tempfile.TemporaryDirectory(prefix="esim-load-") as data_dir:
         _prepare(db_url)
+        journey = functools.partial(reflex_journey, hashes=initial_state_hashes())
         env = {**os.environ, "DATABASE_URL": db_url, "ESIM_ENV": "test", "SCHEDULER": "off", "DATA_DIR": data_dir,
                "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), "REFLEX_TELEMETRY_ENABLED": "false",
                "REFLEX_CHECK_LATEST_VERSION": "0"}
@@ -229,7 +235,7 @@ def main() -> None:
         for workers in (int(w) for w in args.workers.split(",")):
             redis.Redis.from_url(redis_url).flushdb()
             with _server("reflex", workers, reflex_env, logs / f"load-reflex-{workers}.log") as (url, pid):
-                reflex = _measure(reflex_journey, url, pid, redis_url, args)
+                reflex = _measure(journey, url, pid, redis_url, args)
             with _server("bare", workers, env, logs / f"load-bare-{workers}.log") as (url, pid):
                 bare = _measure(bare_journey, url, pid, None, args)
             _report(workers, reflex, bare, args.sessions)

@@ -2,7 +2,8 @@
 
 A Reflex browser does what the compiled frontend does (reflex_base/.templates/web/utils/state.js):
 a socket.io connection on `/_event` (namespace and path) carrying its tab token in the query and the
-page's `hydrate_and_load` event in the CONNECT packet; then `event` messages naming a state's
+page's `hydrate_and_load` event in the CONNECT packet (with the hashes of the state defaults the frontend
+was compiled with, so the backend sends only what differs); then `event` messages naming a state's
 handler, with the page's router data; a client-side navigation sends `on_load_internal` for the
 new route. The server answers with `event` messages holding state deltas. An event counts as done
 when the delta it exists for arrives: `is_hydrated` true after a page load, the search results,
@@ -53,6 +54,15 @@ class JourneyError(Exception):
     """A step went wrong (timeout, refused connection, an unexpected answer); the journey ends."""
 
 
+def initial_state_hashes() -> list[str]:
+    """The `hashes` a compiled frontend sends on its first connect, computed from the app's states the
+    way Reflex's compiler does; imports the app (its settings come from the environment)."""
+    import esim_app.esim_app  # noqa: F401  (defines every state)
+    from reflex.state import State, _resolve_delta, state_snapshot_hashes
+
+    return state_snapshot_hashes(asyncio.run(_resolve_delta(State(_reflex_internal_init=True).dict(initial=True))))
+
+
 def _think(seconds: float) -> Any:
     return asyncio.sleep(random.uniform(0.5, 1.5) * seconds) if seconds else asyncio.sleep(0)
 
@@ -75,8 +85,8 @@ def _has(substate: str, var: str) -> Callable[[dict[str, Any]], bool]:
 class ReflexBrowser:
     """One browser tab on the Reflex app: a socket.io client and the state it was sent."""
 
-    def __init__(self, url: str, figures: Figures) -> None:
-        self.url, self.figures = url, figures
+    def __init__(self, url: str, figures: Figures, hashes: list[str]) -> None:
+        self.url, self.figures, self.hashes = url, figures, hashes
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.state: dict[str, dict[str, Any]] = {}
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -103,7 +113,7 @@ class ReflexBrowser:
 
     async def open(self, path: str) -> None:
         """A first page load: connect with the hydrate event in the CONNECT packet."""
-        boot = {"name": f"{ROOT}.hydrate_and_load", "payload": {}, "router_data": _route(path)}
+        boot = {"name": f"{ROOT}.hydrate_and_load", "payload": {"hashes": self.hashes}, "router_data": _route(path)}
         started = time.perf_counter()
         try:
             await self.sio.connect(f"{self.url}?token={uuid.uuid4()}", socketio_path=NAMESPACE,
@@ -129,9 +139,9 @@ class ReflexBrowser:
         await self.sio.disconnect()
 
 
-async def reflex_journey(url: str, figures: Figures, think: float) -> None:
+async def reflex_journey(url: str, figures: Figures, think: float, hashes: list[str]) -> None:
     """One visitor: landing, search, destination, filter, plan."""
-    browser = ReflexBrowser(url, figures)
+    browser = ReflexBrowser(url, figures, hashes)
     try:
         await browser.open("/")
         await _think(think)
