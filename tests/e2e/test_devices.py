@@ -30,7 +30,9 @@ def test_a_traveller_checks_their_phone_from_a_plan_page(app_url: str, page: Pag
     expect(page.get_by_test_id("device-none")).to_contain_text("Dial *#06#")
 
 
-def test_checkout_links_to_the_checker(app_url: str, page: Page) -> None:
+def test_the_landing_page_and_checkout_link_to_the_checker(app_url: str, page: Page) -> None:
+    page.goto(app_url + "/")
+    expect(page.locator("#faq").get_by_test_id("device-check-link")).to_have_attribute("href", "/devices")
     page.goto(app_url + "/destinations/japan")
     page.get_by_test_id("plan-card").first.get_by_test_id("buy-button").click()
     expect(page.get_by_test_id("checkout-summary")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app import routes
+from esim_app.components.plans import device_check_link
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
 from esim_app.i18n import t
@@ -254,6 +255,7 @@ def _faq() -> rx.Component:
         rx.hstack(
             rx.el.p(t("Still unsure which plan fits your trip?"), class_name="t-body"),
             button_link(t("Browse global plans"), routes.GLOBAL, variant="secondary", size="sm"),
+            device_check_link(),
             spacing="4",
             align="center",
             wrap="wrap",
