@@ -149,10 +149,20 @@ class DisplayCurrencyState(rx.State):
                 self.currency = page.profile.currency if page.profile.currency in self.currencies else ""
 
     @rx.event
-    def set_currency(self, value: str):
-        if value in self.currencies:
-            self.currency = value
+    async def set_currency(self, value: str):
+        if await self._choose(value):
             return [PlanListState.refresh_prices, PlanDetailState.refresh_prices]
+        return None
+
+    async def _choose(self, value: str) -> bool:
+        """Remember `value` (one of the offered currencies) in the cookie and, when signed in, the profile."""
+        if not isinstance(value, str) or value not in self.currencies:
+            return False
+        self.currency = value
+        identity = await (await self.get_state(AuthState))._current()
+        if identity is not None and identity.role == "customer":
+            await accounts.set_currency(identity.principal_id, value)
+        return True
 
     def _currency(self) -> str:
         return self.currency if self.currency in self.currencies else store.STORE_CURRENCY

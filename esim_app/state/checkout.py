@@ -94,10 +94,8 @@ class CheckoutState(CustomerState):
         """The visitor picks another currency here: remember it (as on every page) and show the price in it."""
         if self.paying:
             return None
-        chooser = await self.get_state(DisplayCurrencyState)
-        if value not in chooser.currencies:
+        if not await (await self.get_state(DisplayCurrencyState))._choose(value):
             return None
-        chooser.currency = value
         identity = await self._current()
         try:
             await self._show_current_price(identity.principal_id if self.signed_in and identity else None)

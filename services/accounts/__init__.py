@@ -127,6 +127,11 @@ async def set_language(user_id: int, language: str) -> None:
     await asyncio.to_thread(profile.set_language, user_id, language)
 
 
+async def set_currency(user_id: int, currency: str) -> None:
+    """Store the customer's chosen currency; raises `CurrencyNotOffered`."""
+    await asyncio.to_thread(profile.set_currency, user_id, currency)
+
+
 async def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,
                          language: str) -> ProfileView:
     """Validate and store the customer's details at once."""
@@ -136,6 +141,7 @@ async def update_profile(user_id: int, *, first_name: str, last_name: str, count
 
 __all__ = [
     "LANGUAGES",
+    "set_currency",
     "set_language",
     "AccountDisabled",
     "AlreadyExists",

@@ -140,6 +140,16 @@ def set_language(user_id: int, language: str) -> None:
         user.language = code
 
 
+def set_currency(user_id: int, currency: str) -> None:
+    """Store the currency a customer chose in the storefront (it prices their next visits until they choose again)."""
+    code = _currency(currency)
+    with db.session() as s, s.begin():
+        user = s.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise ProfileNotFound(f"no user {user_id}")
+        user.currency = code
+
+
 def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,
                    language: str) -> ProfileView:
     """Validate and store every field at once; audited."""

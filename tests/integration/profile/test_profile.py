@@ -81,3 +81,11 @@ def test_updating_is_audited_with_the_changed_fields(user_id: int, rates) -> Non
 def test_unknown_user_is_refused(database_url: str) -> None:
     with pytest.raises(profile.ProfileNotFound):
         profile.get_profile(987654321)
+
+
+def test_the_currency_chosen_in_the_storefront_is_kept_in_the_profile(user_id: int, rates) -> None:
+    profile.set_currency(user_id, "gbp")
+    assert profile.get_profile(user_id).currency == "GBP"
+    with pytest.raises(profile.CurrencyNotOffered):
+        profile.set_currency(user_id, "JPY")  # staff have not offered it
+    assert profile.get_profile(user_id).currency == "GBP"
