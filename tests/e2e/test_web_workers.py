@@ -170,7 +170,9 @@ def test_the_purchase_completes_once_while_the_tabs_web_worker_is_killed(two_wor
     _sign_in(page, app, email)
     expect(page).to_have_url(re.compile(r"/checkout/"))
     expect(page.get_by_test_id("card-element").locator("input")).to_have_count(5)
-    # the worker serving the tab dies on the checkout page; the tab reconnects to the other one
+    # the worker serving the tab dies on the checkout page, before the card is typed: the reconnected
+    # tab re-runs the page's on_load, which mounts a fresh (empty) card form, so digits typed before
+    # a reconnect are lost and typed again; the tab reconnects to the other worker
     before = _open_socket(sockets)
     assert _kill_the_tabs_worker(page, sockets, server_pid) in (1, 2)
     deadline = time.monotonic() + 30
