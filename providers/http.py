@@ -158,7 +158,9 @@ class ProviderHTTP:
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            # as many connections as a job worker has orders in flight: a call queued for a connection
+            # past the timeout failed the order (PoolTimeout) though nothing had been sent
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             headers={"Accept": "application/json", **(headers or {})},
             transport=transport,
         )
