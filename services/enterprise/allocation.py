@@ -7,7 +7,8 @@ per eSIM, enforced by the database) and its audit row; (3) verify the count from
 emails follow in one INSERT of the same transaction. A request that cannot be satisfied whole is refused whole
 (`AllocationConflict`, "Some eSIMs were already allocated. Please refresh.", HTTP 409 in the API):
 the transaction rolls back and nobody is emailed. Otherwise each recipient is emailed a private,
-expiring install link (`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills its link and puts it back in stock.
+expiring install link (`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills
+its link and puts it back in stock.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def company(identity: Identity, company_ref: str) -> StaffCompanyView:
 def _audit_change(s: Session, admin_id: int, action: str, company: EnterpriseAccount, *, ip: str | None,
                   before: dict, after: dict, **extra: object) -> None:
     record(s, admin_id, action, entity="enterprise_account", entity_id=company.display_id or company.id or "",
-           ip=ip, before=before, after=after, company_id=company.id, **extra)
+           ip=ip, before=before, after=after, in_company_log=company.id, **extra)
 
 
 def record_entry(identity: Identity, company_ref: str, *, kind: str, amount_cents: int, note: str,

@@ -87,7 +87,9 @@ def targets(identity: Identity, esim_refs: Sequence[str]) -> list[_Target]:
                       .order_by(col(Esim.id))).all()
     if len(rows) != len(refs):
         raise CompanyEsimNotFound(f"{len(refs) - len(rows)} of the eSIMs are not company {company_id}'s")
-    if any(esim.status in (EsimStatus.EXPIRED, EsimStatus.CANCELLED) for esim, _ in rows):
+    now = dt.datetime.now(dt.UTC)
+    if any(esim.status in (EsimStatus.EXPIRED, EsimStatus.CANCELLED)
+           or (esim.expires_at is not None and esim.expires_at <= now) for esim, _ in rows):
         raise TopupUnavailable("an expired or cancelled eSIM cannot be topped up")
     return [_Target(esim.id, esim.iccid, esim.provider_id, package_id) for esim, package_id in rows]  # type: ignore[arg-type]
 

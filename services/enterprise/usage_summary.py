@@ -48,11 +48,14 @@ class _Line:
 
 
 def _companies(s: Session, now: dt.datetime) -> list[int]:
-    """Active companies with eSIMs not yet expired or cancelled."""
+    """Active companies with eSIMs not yet expired or cancelled, whose summary of the day is not sent."""
     live = (select(Esim.id).where(col(Esim.enterprise_account_id) == EnterpriseAccount.id)
             .where(col(Esim.status).not_in([EsimStatus.EXPIRED, EsimStatus.CANCELLED]))
             .where(sa.or_(col(Esim.expires_at).is_(None), col(Esim.expires_at) > now)).exists())
-    return list(s.exec(select(EnterpriseAccount.id).where(col(EnterpriseAccount.status) == "active", live)
+    sent = (select(CompanyUsageSummary.day)
+            .where(col(CompanyUsageSummary.enterprise_account_id) == EnterpriseAccount.id)
+            .where(col(CompanyUsageSummary.day) == now.date()).exists())
+    return list(s.exec(select(EnterpriseAccount.id).where(col(EnterpriseAccount.status) == "active", live, ~sent)
                        .order_by(col(EnterpriseAccount.id))).all())
 
 

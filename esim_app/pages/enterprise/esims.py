@@ -15,8 +15,8 @@ from esim_app.pages.templates import business_page
 from esim_app.state.business_topup import BusinessTopupState
 from esim_app.state.esims import CSV_UPLOAD, PASTE_ID, EsimRow, EsimsState, StatusChip
 
-COLUMNS = (Column("Top up"), Column("ICCID", "iccid"), Column("Plan"), Column("Status", "status"), Column("Recipient", "recipient"),
-           Column("Usage", "usage"), Column("Expires", "expires"), Column(""))
+COLUMNS = (Column("Top up"), Column("ICCID", "iccid"), Column("Plan"), Column("Status", "status"),
+           Column("Recipient", "recipient"), Column("Usage", "usage"), Column("Expires", "expires"), Column(""))
 EXPORTS = (("allocations", "Allocations"), ("esims", "eSIMs"), ("usage", "Usage"), ("orders", "Orders"))
 
 
