@@ -1,4 +1,5 @@
-"""The seller's legal details on receipts: tidied as an owner would mean them, refused with words they can act on."""
+"""The seller's legal details on receipts: tidied as an owner would mean them, refused with words they can
+act on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from services.store.values import InvalidSetting
 
 
 def test_the_address_keeps_its_lines_and_drops_blank_ones_and_extra_spaces() -> None:
-    assert values.legal_address(" 1  Main Street \r\n\r\nLondon   EC1A 1AA\n ") == "1 Main Street\nLondon EC1A 1AA"
+    typed = " 1  Main Street \r\n\r\nLondon   EC1A 1AA\n "
+    assert values.legal_address(typed) == "1 Main Street\nLondon EC1A 1AA"
     assert values.legal_address("") == ""
     with pytest.raises(InvalidSetting, match="6 lines"):
         values.legal_address("\n".join(f"line {n}" for n in range(7)))
