@@ -8,9 +8,11 @@ from esim_app.components.install import install_panel
 from esim_app.components.plans import plan_card
 from esim_app.components.status import status_badge, usage_bar
 from esim_app.components.ui import button_link, card
+from esim_app.i18n import t
 from esim_app.pages.refund import refund_panel
 from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
 from esim_app.state.topup import TopupState
+from services.core import N_
 
 
 def esim_card(esim: EsimCard) -> rx.Component:
@@ -26,7 +28,7 @@ def esim_card(esim: EsimCard) -> rx.Component:
                 ),
                 rx.el.span(esim.plan_name, class_name="t-secondary"),
                 usage_bar(esim.usage_percent, esim.usage_text),
-                rx.cond(esim.expires_on != "", rx.el.span("Expires " + esim.expires_on, class_name="t-secondary")),
+                rx.cond(esim.expires_on != "", rx.el.span(t("Expires {date}", date=esim.expires_on), class_name="t-secondary")),
                 spacing="2",
                 align="start",
                 width="100%",
@@ -39,11 +41,11 @@ def esim_card(esim: EsimCard) -> rx.Component:
     )
 
 
-def _empty(text: str) -> rx.Component:
+def _empty(text: str | rx.Var[str]) -> rx.Component:
     return card(
         rx.vstack(
             rx.el.p(text, class_name="t-body t-muted"),
-            button_link("Find a plan", "/", size="sm"),
+            button_link(t("Find a plan"), "/", size="sm"),
             spacing="3",
             align="start",
         )
@@ -55,15 +57,15 @@ def _esim_grid() -> rx.Component:
         AccountState.esims.length() > 0,
         rx.grid(rx.foreach(AccountState.esims, esim_card), columns=rx.breakpoints(initial="1", md="2", xl="3"),
                 spacing="4", width="100%"),
-        _empty("You have no eSIMs yet. Pick a destination to buy your first one."),
+        _empty(t("You have no eSIMs yet. Pick a destination to buy your first one.")),
     )
 
 
-def receipt_link(order_ref: rx.Var[str], label: str = "PDF") -> rx.Component:
+def receipt_link(order_ref: rx.Var[str], label: str | rx.Var[str] = "PDF") -> rx.Component:
     """The download of an order's PDF receipt (a server route, so no client-side routing)."""
     return rx.el.a(rx.icon("download", size=14), label, href="/api/receipts/" + order_ref + ".pdf",
                    download=True, reload_document=True, class_name="link-inline",
-                   aria_label="Receipt for order " + order_ref + " (PDF)",
+                   aria_label=t("Receipt for order {order} (PDF)", order=order_ref),
                    custom_attrs={"data-testid": "receipt-link"})
 
 
@@ -83,17 +85,18 @@ def _orders_table() -> rx.Component:
     return rx.cond(
         AccountState.orders.length() > 0,
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                           ("Order", "Plan", "Date", "Total", "Status", "Receipt")])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(h)) for h in
+                                           (N_("Order"), N_("Plan"), N_("Date"), N_("Total"), N_("Status"),
+                                            N_("Receipt"))])),
             rx.table.body(rx.foreach(AccountState.orders, _order_row)),
             width="100%",
             variant="surface",
         ),
-        rx.el.p("No orders yet.", class_name="t-muted"),
+        rx.el.p(t("No orders yet."), class_name="t-muted"),
     )
 
 
-def _title(text: str) -> rx.Component:
+def _title(text: str | rx.Var[str]) -> rx.Component:
     return rx.el.h1(text, class_name="t-section", font_size="2rem", margin_bottom="1.5rem")
 
 
@@ -101,10 +104,10 @@ def account_home() -> rx.Component:
     return rx.fragment(
         rx.vstack(
             _title(rx.cond(AccountState.display_name.contains("@") | (AccountState.display_name == ""),
-                           "Your account", "Hello, " + AccountState.display_name)),
-            rx.el.h2("Your eSIMs", class_name="t-card"),
+                           t("Your account"), t("Hello, {name}", name=AccountState.display_name))),
+            rx.el.h2(t("Your eSIMs"), class_name="t-card"),
             _esim_grid(),
-            rx.el.h2("Recent orders", class_name="t-card", padding_top="1.5rem"),
+            rx.el.h2(t("Recent orders"), class_name="t-card", padding_top="1.5rem"),
             _orders_table(),
             spacing="4",
             align="stretch",
@@ -113,11 +116,11 @@ def account_home() -> rx.Component:
 
 
 def esims_page() -> rx.Component:
-    return rx.fragment(_title("My eSIMs"), _esim_grid())
+    return rx.fragment(_title(t("My eSIMs")), _esim_grid())
 
 
 def orders_page() -> rx.Component:
-    return rx.fragment(_title("Orders"), _orders_table())
+    return rx.fragment(_title(t("Orders")), _orders_table())
 
 
 def _install_panel() -> rx.Component:
@@ -139,13 +142,13 @@ def _usage_panel() -> rx.Component:
             rx.el.span(c.plan_name, class_name="t-secondary"),
             usage_bar(c.usage_percent, c.usage_text),
             rx.cond(EsimPageState.usage_updated != "",
-                    rx.el.span("Last updated " + EsimPageState.usage_updated, class_name="t-secondary"),
-                    rx.el.span("Usage appears once the eSIM connects at your destination.", class_name="t-secondary")),
-            rx.cond(c.expires_on != "", rx.el.span("Expires " + c.expires_on, class_name="t-secondary")),
+                    rx.el.span(t("Last updated {when}", when=EsimPageState.usage_updated), class_name="t-secondary"),
+                    rx.el.span(t("Usage appears once the eSIM connects at your destination."), class_name="t-secondary")),
+            rx.cond(c.expires_on != "", rx.el.span(t("Expires {date}", date=c.expires_on), class_name="t-secondary")),
             rx.el.span("ICCID " + EsimPageState.iccid, class_name="t-secondary"),
             rx.cond(
                 EsimPageState.can_top_up,
-                button_link("Top up data", "/account/esims/" + c.ref + "/top-up", size="sm",
+                button_link(t("Top up data"), "/account/esims/" + c.ref + "/top-up", size="sm",
                             custom_attrs={"data-testid": "topup-button"}),
             ),
             spacing="2",
@@ -169,32 +172,32 @@ def order_status_page() -> rx.Component:
         rx.center(
             card(
                 rx.vstack(
-                    rx.el.span("Order " + OrderStatusState.order_ref, class_name="t-caption"),  # type: ignore[attr-defined]
+                    rx.el.span(t("Order {order}", order=OrderStatusState.order_ref), class_name="t-caption"),  # type: ignore[attr-defined]
                     rx.el.h1(OrderStatusState.plan_name, class_name="t-card"),
-                    rx.hstack(rx.el.span("Status:", class_name="t-secondary"),
+                    rx.hstack(rx.el.span(t("Status:"), class_name="t-secondary"),
                               rx.el.span(OrderStatusState.status, font_weight="700",
                                          custom_attrs={"data-testid": "order-status"}),
                               spacing="2"),
-                    rx.hstack(rx.el.span("Total", class_name="t-secondary"), rx.el.span(OrderStatusState.price),
+                    rx.hstack(rx.el.span(t("Total"), class_name="t-secondary"), rx.el.span(OrderStatusState.price),
                               rx.el.span("·", class_name="t-muted"),
-                              rx.el.span("Ordered " + OrderStatusState.ordered_on, class_name="t-secondary"),
+                              rx.el.span(t("Ordered {date}", date=OrderStatusState.ordered_on), class_name="t-secondary"),
                               spacing="2", wrap="wrap"),
                     rx.match(
                         OrderStatusState.status,
                         ("completed", rx.vstack(
-                            rx.el.p("Your eSIM is ready. We also emailed you the QR code.", class_name="t-body"),
-                            button_link("Install your eSIM", "/account/esims/" + OrderStatusState.first_esim_ref),
+                            rx.el.p(t("Your eSIM is ready. We also emailed you the QR code."), class_name="t-body"),
+                            button_link(t("Install your eSIM"), "/account/esims/" + OrderStatusState.first_esim_ref),
                             spacing="3", align="start")),
-                        ("failed", rx.el.p("We could not provision this order. ", OrderStatusState.failure_reason,
-                                           " You will be refunded in full.", class_name="t-body",
+                        ("failed", rx.el.p(t("We could not provision this order. {reason} You will be refunded in full.",
+                                             reason=OrderStatusState.failure_reason), class_name="t-body",
                                            custom_attrs={"data-testid": "order-failure"})),
-                        ("refunded", rx.el.p("This order was refunded.", class_name="t-body")),
-                        ("pending", rx.el.p("Waiting for your payment to be confirmed…", class_name="t-body")),
-                        rx.hstack(rx.spinner(), rx.el.p("Preparing your eSIM. This usually takes a few seconds.",
+                        ("refunded", rx.el.p(t("This order was refunded."), class_name="t-body")),
+                        ("pending", rx.el.p(t("Waiting for your payment to be confirmed…"), class_name="t-body")),
+                        rx.hstack(rx.spinner(), rx.el.p(t("Preparing your eSIM. This usually takes a few seconds."),
                                                         class_name="t-body"), spacing="3", align="center"),
                     ),
                     rx.cond(OrderStatusState.has_receipt,
-                            receipt_link(OrderStatusState.order_ref, "Download receipt (PDF)")),  # type: ignore[attr-defined]
+                            receipt_link(OrderStatusState.order_ref, t("Download receipt (PDF)"))),  # type: ignore[attr-defined]
                     rx.cond(OrderStatusState.error != "", rx.el.p(OrderStatusState.error, color="var(--red-11)")),
                     rx.cond(OrderStatusState.status == "completed", refund_panel()),
                     spacing="3",
@@ -212,9 +215,9 @@ def order_status_page() -> rx.Component:
 
 def topup_page() -> rx.Component:
     return rx.fragment(
-        rx.el.a("← Back to your eSIM", href="/account/esims/" + TopupState.esim_ref_shown, class_name="t-secondary"),
-        _title("Top up " + TopupState.esim_ref_shown),
-        rx.el.p("Extra data is added to the eSIM you already installed: nothing to scan again.",
+        rx.el.a(t("← Back to your eSIM"), href="/account/esims/" + TopupState.esim_ref_shown, class_name="t-secondary"),
+        _title(t("Top up {esim}", esim=TopupState.esim_ref_shown)),
+        rx.el.p(t("Extra data is added to the eSIM you already installed: nothing to scan again."),
                 class_name="t-body t-muted", margin_bottom="1.5rem"),
         rx.cond(
             TopupState.loaded,

@@ -7,6 +7,7 @@ import reflex as rx
 from esim_app.components.forms import error_callout
 from esim_app.components.plans import currency_select, device_check_link
 from esim_app.components.ui import button, button_link, card, section
+from esim_app.i18n import t
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
 
@@ -17,26 +18,26 @@ def _summary() -> rx.Component:
     plan = CheckoutState.plan
     return card(
         rx.vstack(
-            rx.el.span("Your order", class_name="t-caption"),
+            rx.el.span(t("Your order"), class_name="t-caption"),
             rx.el.h2(plan.name, class_name="t-card"),
-            rx.hstack(rx.el.span("Data", class_name="t-secondary"), rx.spacer(), rx.el.span(plan.data), width="100%"),
-            rx.hstack(rx.el.span("Validity", class_name="t-secondary"), rx.spacer(), rx.el.span(plan.validity),
+            rx.hstack(rx.el.span(t("Data"), class_name="t-secondary"), rx.spacer(), rx.el.span(plan.data), width="100%"),
+            rx.hstack(rx.el.span(t("Validity"), class_name="t-secondary"), rx.spacer(), rx.el.span(plan.validity),
                       width="100%"),
-            rx.hstack(rx.el.span("Works in", class_name="t-secondary"), rx.spacer(),
+            rx.hstack(rx.el.span(t("Works in"), class_name="t-secondary"), rx.spacer(),
                       rx.el.span(CheckoutState.coverage_text, text_align="right"), width="100%", align="start"),
-            rx.hstack(rx.el.span("Top-ups", class_name="t-secondary"), rx.spacer(),
-                      rx.el.span(rx.cond(CheckoutState.supports_topup, "Available", "Not available")),
+            rx.hstack(rx.el.span(t("Top-ups"), class_name="t-secondary"), rx.spacer(),
+                      rx.el.span(rx.cond(CheckoutState.supports_topup, t("Available"), t("Not available"))),
                       width="100%"),
             rx.divider(),
-            rx.hstack(rx.el.span("Total", font_weight="700"), rx.spacer(),
+            rx.hstack(rx.el.span(t("Total"), font_weight="700"), rx.spacer(),
                       rx.el.span(plan.price, class_name="price", font_size="1.75rem",
                                  custom_attrs={"data-testid": "checkout-total"}), width="100%", align="center"),
             rx.hstack(rx.spacer(), currency_select(CheckoutState.set_currency), width="100%"),
-            rx.el.p("Validity starts when the eSIM first connects at your destination. Unused eSIMs can be "
-                    "refunded from your account within ", DisplayCurrencyState.refund_days,
-                    " days; installed eSIMs cannot.", class_name="t-secondary"),
-            rx.callout("Your phone must support eSIM and be carrier-unlocked. Dial *#06#: if you see an EID, "
-                       "it supports eSIM.", icon="smartphone", color_scheme="blue", size="1"),
+            rx.el.p(t("Validity starts when the eSIM first connects at your destination. Unused eSIMs can be "
+                      "refunded from your account within {days} days; installed eSIMs cannot.",
+                      days=DisplayCurrencyState.refund_days), class_name="t-secondary"),
+            rx.callout(t("Your phone must support eSIM and be carrier-unlocked. Dial *#06#: if you see an EID, "
+                         "it supports eSIM."), icon="smartphone", color_scheme="blue", size="1"),
             device_check_link(),
             spacing="3",
             align="stretch",
@@ -48,21 +49,21 @@ def _summary() -> rx.Component:
 def _payment() -> rx.Component:
     return card(
         rx.vstack(
-            rx.el.h2("Pay by card", class_name="t-card"),
+            rx.el.h2(t("Pay by card"), class_name="t-card"),
             error_callout(CheckoutState.error, testid="payment-error"),
-            rx.el.span("Card details", id=CARD_LABEL, class_name="t-secondary"),
+            rx.el.span(t("Card details"), id=CARD_LABEL, class_name="t-secondary"),
             rx.box(id=CARD_SELECTOR.removeprefix("#"), padding="0.9rem", border="1px solid var(--line)",
                    border_radius="0.75rem", background="var(--surface)", min_height="3rem",
                    role="group", custom_attrs={"data-testid": "card-element", "aria-labelledby": CARD_LABEL}),
             button(
                 rx.cond(CheckoutState.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
-                rx.cond(CheckoutState.paying, "Processing…", "Pay " + CheckoutState.plan.price),
+                rx.cond(CheckoutState.paying, t("Processing…"), t("Pay {price}", price=CheckoutState.plan.price)),
                 on_click=CheckoutState.pay,
                 disabled=CheckoutState.paying | ~CheckoutState.card_ready,
                 width="100%",
                 custom_attrs={"data-testid": "pay-button"},
             ),
-            rx.el.p("Payments are processed by Stripe. We never see or store your card number.",
+            rx.el.p(t("Payments are processed by Stripe. We never see or store your card number."),
                     class_name="t-secondary"),
             spacing="3",
             align="stretch",
@@ -73,10 +74,10 @@ def _payment() -> rx.Component:
 def _sign_in() -> rx.Component:
     return card(
         rx.vstack(
-            rx.el.h2("Sign in to pay", class_name="t-card"),
-            rx.el.p("We email you a one-time code; your eSIM will be in your account and your inbox.",
+            rx.el.h2(t("Sign in to pay"), class_name="t-card"),
+            rx.el.p(t("We email you a one-time code; your eSIM will be in your account and your inbox."),
                     class_name="t-body t-muted"),
-            button_link("Sign in or create an account", CheckoutState.sign_in_href,
+            button_link(t("Sign in or create an account"), CheckoutState.sign_in_href,
                         custom_attrs={"data-testid": "checkout-sign-in"}),
             spacing="3",
             align="start",
@@ -89,7 +90,7 @@ def checkout_page() -> rx.Component:
         rx.script(src=stripe_js_url()),
         rx.script(src="/checkout.js"),
         section(
-            rx.el.h1("Checkout", class_name="t-section", margin_bottom="1.5rem"),
+            rx.el.h1(t("Checkout"), class_name="t-section", margin_bottom="1.5rem"),
             rx.cond(
                 CheckoutState.plan,
                 rx.grid(
@@ -104,8 +105,8 @@ def checkout_page() -> rx.Component:
                     rx.cond(
                         CheckoutState.signed_in | (CheckoutState.topup_for == ""),
                         card(rx.vstack(rx.el.p(rx.cond(CheckoutState.error != "", CheckoutState.error,
-                                                       "This plan is no longer on sale."), class_name="t-body"),
-                                       button_link("Find another plan", "/", size="sm"), spacing="3", align="start")),
+                                                       t("This plan is no longer on sale.")), class_name="t-body"),
+                                       button_link(t("Find another plan"), "/", size="sm"), spacing="3", align="start")),
                         _sign_in(),
                     ),
                     rx.center(rx.spinner(size="3"), padding="4rem"),

@@ -6,18 +6,20 @@ import reflex as rx
 
 from esim_app.components.forms import error_callout, native_select
 from esim_app.components.ui import button, card
+from esim_app.i18n import t
 from esim_app.state.refund import RefundState
+from services.core import N_
 
-HOW_IT_WORKS = ("We first ask the network operator whether the eSIM is still unused and to cancel it. If it "
-                "confirms, we refund your card straight away. If it cannot confirm, our team reviews your "
-                "request before anything is refunded.")
-IN_REVIEW = ("We have received your refund request. The network operator could not confirm that this eSIM is "
-             "unused and cancelled, so our team is reviewing it; nothing has been refunded yet. We will email "
-             "you when the refund is made, and this page shows the outcome.")
-REJECTED = ("Our team reviewed your refund request and could not refund this order. If you have questions, "
-            "please open a support ticket.")
-REASONS = ("My trip was cancelled or changed", "I bought the wrong plan", "My phone does not support eSIM",
-           "I no longer need it")
+HOW_IT_WORKS = N_("We first ask the network operator whether the eSIM is still unused and to cancel it. If it "
+                  "confirms, we refund your card straight away. If it cannot confirm, our team reviews your "
+                  "request before anything is refunded.")
+IN_REVIEW = N_("We have received your refund request. The network operator could not confirm that this eSIM is "
+               "unused and cancelled, so our team is reviewing it; nothing has been refunded yet. We will email "
+               "you when the refund is made, and this page shows the outcome.")
+REJECTED = N_("Our team reviewed your refund request and could not refund this order. If you have questions, "
+              "please open a support ticket.")
+REASONS = (N_("My trip was cancelled or changed"), N_("I bought the wrong plan"), N_("My phone does not support eSIM"),
+           N_("I no longer need it"))  # the value sent stays English: staff read it
 
 
 def refund_panel(order_ref: rx.Var[str] | None = None) -> rx.Component:
@@ -26,13 +28,13 @@ def refund_panel(order_ref: rx.Var[str] | None = None) -> rx.Component:
     return rx.box(
         rx.cond(
             RefundState.refunded,
-            rx.callout(rx.cond(RefundState.notice != "", RefundState.notice, "This order was refunded."),
+            rx.callout(rx.cond(RefundState.notice != "", RefundState.notice, t("This order was refunded.")),
                        icon="circle-check", color_scheme="green", width="100%",
                        custom_attrs={"data-testid": "refund-done"}),
-            rx.cond(RefundState.in_review, rx.callout(IN_REVIEW, icon="clock", color_scheme="amber", width="100%",
+            rx.cond(RefundState.in_review, rx.callout(t(IN_REVIEW), icon="clock", color_scheme="amber", width="100%",
                                                       custom_attrs={"data-testid": "refund-review"}),
                     rx.cond(RefundState.rejected,
-                            rx.callout(REJECTED, icon="info", width="100%",
+                            rx.callout(t(REJECTED), icon="info", width="100%",
                                        custom_attrs={"data-testid": "refund-rejected"}),
                             _request_form())),
         ),
@@ -48,13 +50,13 @@ def _request_form() -> rx.Component:
         card(
             rx.form(
                 rx.vstack(
-                    rx.el.h2("Need a refund?", class_name="t-card"),
-                    rx.el.p("If you have not installed this eSIM, you can ask for a full refund until ",
-                            RefundState.deadline, ". " + HOW_IT_WORKS, class_name="t-secondary"),
-                    rx.el.label("Reason", html_for="reason", class_name="t-secondary"),
-                    native_select("reason", *[rx.el.option(r, value=r) for r in REASONS]),
+                    rx.el.h2(t("Need a refund?"), class_name="t-card"),
+                    rx.el.p(t("If you have not installed this eSIM, you can ask for a full refund until {date}.",
+                              date=RefundState.deadline), " ", t(HOW_IT_WORKS), class_name="t-secondary"),
+                    rx.el.label(t("Reason"), html_for="reason", class_name="t-secondary"),
+                    native_select("reason", *[rx.el.option(t(r), value=r) for r in REASONS]),
                     error_callout(RefundState.error, testid="refund-error"),
-                    button(rx.cond(RefundState.busy, "Checking…", "Request a refund"), type="submit",
+                    button(rx.cond(RefundState.busy, t("Checking…"), t("Request a refund")), type="submit",
                            variant="secondary", size="sm", disabled=RefundState.busy,
                            custom_attrs={"data-testid": "refund-button"}),
                     spacing="2",

@@ -9,8 +9,9 @@ import reflex as rx
 
 from esim_app.errors import FALLBACK, MESSAGES, message_for
 from esim_app.state.auth import CustomerState
+from esim_app.state.locale import reader_language
 from services import orders
-from services.core import ServiceError, format_data_size, format_money
+from services.core import DEFAULT_LANGUAGE, ServiceError, format_data_size, money_text, translate
 
 LIVE_STATUSES = ("pending", "paid", "provisioning")
 POLL_SECONDS = 1.0
@@ -41,25 +42,26 @@ class OrderRow:
     has_receipt: bool  # paid: a PDF receipt can be downloaded
 
 
-def failure_text(code: str) -> str:
-    """Our words for an order's stable failure code ("" when it has none)."""
-    return MESSAGES.get(code, FALLBACK) if code else ""
+def failure_text(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Our words for an order's stable failure code in `lang` ("" when it has none)."""
+    return translate(lang, MESSAGES.get(code, FALLBACK)) if code else ""
 
 
-def _card(s: orders.EsimSummary) -> EsimCard:
+def _card(s: orders.EsimSummary, lang: str) -> EsimCard:
+    used = format_data_size(s.used_mb, lang=lang)
     if s.unlimited:
-        usage = f"{format_data_size(s.used_mb)} used · unlimited"
+        usage = translate(lang, "{used} used · unlimited", used=used)
     elif s.total_mb:
-        usage = f"{format_data_size(s.used_mb)} of {format_data_size(s.total_mb)} used"
+        usage = translate(lang, "{used} of {total} used", used=used, total=format_data_size(s.total_mb, lang=lang))
     else:
-        usage = f"{format_data_size(s.used_mb)} used"
-    return EsimCard(s.ref, s.plan_name, s.destination_name, s.status, s.status_label, usage, s.usage_percent,
-                    s.expires_on)
+        usage = translate(lang, "{used} used", used=used)
+    return EsimCard(s.ref, s.plan_name, s.destination_name, s.status, translate(lang, s.status_label), usage,
+                    s.usage_percent, s.expires_on)
 
 
-def _row(o: orders.OrderSummary) -> OrderRow:
-    return OrderRow(o.ref, o.plan_name, o.status, format_money(o.price_cents, o.currency), o.created_on,
-                    failure_text(o.failure_code), o.esim_refs[0] if o.esim_refs else "", o.has_receipt)
+def _row(o: orders.OrderSummary, lang: str) -> OrderRow:
+    return OrderRow(o.ref, o.plan_name, o.status, money_text(lang, o.price_cents, o.currency), o.created_on,
+                    failure_text(o.failure_code, lang), o.esim_refs[0] if o.esim_refs else "", o.has_receipt)
 
 
 class AccountState(CustomerState):
@@ -73,9 +75,9 @@ class AccountState(CustomerState):
         if redirect:
             self.esims, self.orders, self.loaded = [], [], False
             return redirect
-        account = await orders.load_account(identity.principal_id)
-        self.esims = [_card(s) for s in account.esims]
-        self.orders = [_row(o) for o in account.orders]
+        account, lang = await orders.load_account(identity.principal_id), await reader_language(self)
+        self.esims = [_card(s, lang) for s in account.esims]
+        self.orders = [_row(o, lang) for o in account.orders]
         self.loaded = True
 
 
@@ -107,14 +109,15 @@ class EsimPageState(CustomerState):
         if redirect:
             self._clear()
             return redirect
+        lang = await reader_language(self)
         try:
             detail = await orders.get_esim(identity.principal_id, esim_ref=self._ref())
         except ServiceError as exc:
             self._clear()
-            self.error = message_for(exc)
+            self.error = message_for(exc, lang)
             return
         self.found, self.error = True, ""
-        self.card = _card(detail.summary)
+        self.card = _card(detail.summary, lang)
         self.iccid, self.lpa, self.smdp_address = detail.iccid, detail.lpa, detail.smdp_address
         self.activation_code, self.qr_data_uri = detail.activation_code, detail.qr_data_uri
         self.ios_install_url, self.usage_updated = detail.ios_install_url, detail.usage_updated
@@ -140,16 +143,17 @@ class OrderStatusState(CustomerState):
         identity, redirect = await self._require("customer")
         if redirect:
             return False
+        lang = await reader_language(self)
         try:
             order = await orders.get_order(identity.principal_id, order_ref=self._ref())
         except ServiceError as exc:
             self.status = self.plan_name = self.price = self.failure_reason = self.first_esim_ref = ""
             self.ordered_on, self.has_receipt = "", False
-            self.error = message_for(exc)
+            self.error = message_for(exc, lang)
             return False
         self.status, self.plan_name = order.status, order.plan_name
-        self.failure_reason = failure_text(order.failure_code)
-        self.price, self.ordered_on = format_money(order.price_cents, order.currency), order.created_on
+        self.failure_reason = failure_text(order.failure_code, lang)
+        self.price, self.ordered_on = money_text(lang, order.price_cents, order.currency), order.created_on
         self.first_esim_ref = order.esim_refs[0] if order.esim_refs else ""
         self.has_receipt = order.has_receipt
         return order.status in LIVE_STATUSES

@@ -17,8 +17,9 @@ import reflex as rx
 from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import DisplayCurrencyState, PlanCard, plan_card_of
+from esim_app.state.locale import reader_language
 from services import orders
-from services.core import ServiceError, get_settings
+from services.core import ServiceError, get_settings, ntranslate, translate
 
 CARD_SELECTOR = "#card-element"
 WAIT_FOR_CHECKOUT_JS = ("(async () => { for (let i = 0; i < 200 && !window.esimMountCard; i++) "
@@ -31,8 +32,10 @@ def stripe_js_url() -> str:
     return f"{base}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
 
 
-def _coverage_text(names: tuple[str, ...]) -> str:
-    return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+def _coverage_text(names: tuple[str, ...], lang: str) -> str:
+    shown = ", ".join(names[:6])
+    return ntranslate(lang, "{names} and {n} more", "{names} and {n} more", len(names) - 6, names=shown) \
+        if len(names) > 6 else shown
 
 
 class CheckoutState(CustomerState):
@@ -52,6 +55,7 @@ class CheckoutState(CustomerState):
     _shown_usd_cents: int = 0  # the catalogue price it came from (tells a changed rate from a changed price)
     _checkout_key: str = ""  # this tab's idempotency key for `_key_for` (customer, plan, eSIM)
     _key_for: str = ""
+    _lang: str = "en"  # the reader's language when the page loaded, for messages of the payment steps
 
     @rx.event
     async def load(self):
@@ -63,16 +67,17 @@ class CheckoutState(CustomerState):
         identity = await self._current()
         self.signed_in = identity is not None and identity.role == "customer"
         self.plan = None
+        lang = self._lang = await reader_language(self)
         try:
             view = await self._show_current_price(identity.principal_id if self.signed_in else None)
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, lang)
             return None
         if view is None:
             return None
         self.supports_topup = view.supports_topup
-        self.coverage_text = (f"Added to your eSIM {self.topup_for}" if self.topup_for
-                              else _coverage_text(view.coverage_names))
+        self.coverage_text = (translate(lang, "Added to your eSIM {esim}", esim=self.topup_for) if self.topup_for
+                              else _coverage_text(view.coverage_names, lang))
         if self.signed_in:
             return CheckoutState.mount_card
         return None
@@ -84,7 +89,7 @@ class CheckoutState(CustomerState):
         view = await orders.load_checkout(user_id, plan_slug=self._plan_slug, topup_esim_ref=self.topup_for,
                                           currency=currency)
         if view is not None:
-            self.plan = plan_card_of(view.offer, view.currency, view.price_cents)
+            self.plan = plan_card_of(view.offer, view.currency, view.price_cents, lang=await reader_language(self))
             self._shown_price_cents, self._shown_currency = view.price_cents, view.currency
             self._shown_usd_cents = view.offer.price_cents
         return view
@@ -114,7 +119,7 @@ class CheckoutState(CustomerState):
     def card_mounted(self, result: dict):
         self.card_ready = bool(result and result.get("ready"))
         if not self.card_ready:
-            self.error = str((result or {}).get("error") or "The card form could not load.")
+            self.error = str((result or {}).get("error") or "") or translate(self._lang, "The card form could not load.")
 
     @rx.event
     def pay(self):
@@ -141,7 +146,7 @@ class CheckoutState(CustomerState):
         token = str((result or {}).get("token") or "")
         if not token.startswith("tok_"):
             self.paying = False
-            self.error = str((result or {}).get("error") or "Check your card details.")
+            self.error = str((result or {}).get("error") or "") or translate(self._lang, "Check your card details.")
             return None
         try:
             paid = await orders.pay_checkout(identity.principal_id, key=self._key(identity.principal_id),
@@ -151,10 +156,10 @@ class CheckoutState(CustomerState):
                                              shown_usd_cents=self._shown_usd_cents, topup_esim_ref=self.topup_for)
         except orders.PriceChanged as exc:
             await self._show_current_price(identity.principal_id)
-            self.paying, self.error = False, message_for(exc)
+            self.paying, self.error = False, message_for(exc, self._lang)
             return None
         except ServiceError as exc:
-            self.paying, self.error = False, message_for(exc)
+            self.paying, self.error = False, message_for(exc, self._lang)
             return None
         if not paid.paid:
             return rx.call_script(f"window.esimAuthenticate({json.dumps(paid.client_secret)})",
@@ -176,7 +181,7 @@ class CheckoutState(CustomerState):
         try:
             paid = await orders.confirm_checkout(identity.principal_id, key=self._key(identity.principal_id))
         except ServiceError as exc:
-            self.paying, self.error = False, message_for(exc)
+            self.paying, self.error = False, message_for(exc, self._lang)
             return None
         return self._finish(paid.order_ref)
 

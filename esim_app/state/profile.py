@@ -8,8 +8,9 @@ import reflex as rx
 
 from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
+from esim_app.state.locale import LocaleState, reader_language
 from services import accounts
-from services.core import ServiceError
+from services.core import ServiceError, translate
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,13 @@ class ProfileState(CustomerState):
                 identity.principal_id,
                 **{k: str(form.get(k, "")) for k in ("first_name", "last_name", "country", "currency", "language")})
         except ServiceError as exc:
-            self.error, self.notice = message_for(exc), ""
+            self.error, self.notice = message_for(exc, await reader_language(self)), ""
             return
         self._show(view)
-        self.error, self.notice = "", "Your profile was saved."
+        self.error, self.notice = "", translate(view.language, "Your profile was saved.")
         self.display_name = " ".join(filter(None, (view.first_name, view.last_name))) or view.email
+        if view.language != await reader_language(self):  # the page follows the language just chosen
+            return LocaleState.choose(view.language)
 
     @rx.event
     async def logout_everywhere(self):

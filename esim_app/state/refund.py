@@ -10,8 +10,9 @@ import reflex as rx
 
 from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
+from esim_app.state.locale import reader_language
 from services import orders
-from services.core import ServiceError, format_money
+from services.core import ServiceError, money_text, translate
 
 
 class RefundState(CustomerState):
@@ -42,7 +43,8 @@ class RefundState(CustomerState):
         self.eligible, self.refunded = found.eligible, found.refunded
         self.in_review, self.rejected = found.request_status == "review", found.request_status == "rejected"
         self.deadline = found.deadline
-        self.refused_because = message_for(found.refusal) if found.refusal is not None else ""
+        lang = await reader_language(self)
+        self.refused_because = message_for(found.refusal, lang) if found.refusal is not None else ""
 
     @rx.event
     async def request(self, form: dict[str, str]):
@@ -58,14 +60,16 @@ class RefundState(CustomerState):
             view = await orders.request_refund(identity.principal_id, order_ref=self._order_ref,
                                                 reason=str(form.get("reason", "")))
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, await reader_language(self))
         else:
             self.eligible = False
             if view.status == "review":
                 self.in_review = True
             else:
                 self.refunded = True
-                self.notice = (f"We cancelled the eSIM and refunded {format_money(view.amount_cents, view.currency)} "
-                               "to your card. It usually shows within 5 to 10 business days.")
+                lang = await reader_language(self)
+                self.notice = translate(lang, "We cancelled the eSIM and refunded {amount} to your card. It usually "
+                                              "shows within 5 to 10 business days.",
+                                        amount=money_text(lang, view.amount_cents, view.currency))
         finally:
             self.busy = False

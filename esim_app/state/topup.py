@@ -7,8 +7,9 @@ import reflex as rx
 from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
 from esim_app.state.catalog import PlanCard, plan_card_of
+from esim_app.state.locale import reader_language
 from services import orders
-from services.core import ServiceError
+from services.core import ServiceError, translate
 
 
 class TopupState(CustomerState):
@@ -27,13 +28,14 @@ class TopupState(CustomerState):
         if redirect:
             return redirect
         ref = self._ref()
+        lang = await reader_language(self)
         try:
             offers = await orders.list_topup_offers(identity.principal_id, esim_ref=ref)
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, lang)
         else:
-            self.plans = [plan_card_of(o, o.currency) for o in offers]
+            self.plans = [plan_card_of(o, o.currency, lang=lang) for o in offers]
             if not offers:
-                self.error = "There are no top-ups for this eSIM at the moment."
+                self.error = translate(lang, "There are no top-ups for this eSIM at the moment.")
         self.esim_ref_shown, self.loaded = ref, True
         return None

@@ -143,10 +143,10 @@ def _sign_in_customer(
         pg.insert(User)
         .values(email=address, is_verified=True, language=language if is_language(language) else "en")
         .on_conflict_do_update(index_elements=["email"], set_={"is_verified": True})
-        .returning(User.id, User.is_active, User.first_name, User.last_name)
+        .returning(User.id, User.is_active, User.first_name, User.last_name, User.language)
     ).one()
     if not user.is_active:
         raise AccountDisabled(f"customer {user.id} is inactive")
     name = " ".join(filter(None, (user.first_name, user.last_name))) or address
     return sessions.create_session(s, role=Role.CUSTOMER, principal_id=user.id, email=address,
-                                   display_name=name, ip=ip, user_agent=user_agent, now=now)
+                                   display_name=name, ip=ip, user_agent=user_agent, now=now, language=user.language)

@@ -142,7 +142,7 @@ def cookie_max_age(role: str) -> int:
 def create_session(
     s: Session, *, role: str, principal_id: int, email: str, display_name: str,
     ip: str | None, user_agent: str | None, now: dt.datetime, roles: tuple[str, ...] = (),
-    company_id: int | None = None, ticket_ttl: dt.timedelta = TICKET_TTL,
+    company_id: int | None = None, ticket_ttl: dt.timedelta = TICKET_TTL, language: str = "",
 ) -> NewSession:
     """Add a pending session (no use yet) in `s`'s transaction; its ticket leaves only in the result."""
     ticket, role = secrets.token_urlsafe(32), Role(role).value
@@ -152,7 +152,8 @@ def create_session(
     s.add(row)
     s.flush()
     identity = Identity(role=role, principal_id=principal_id, email=email, display_name=display_name,
-                        session_id=row.id, roles=roles, company_id=company_id)  # type: ignore[arg-type]
+                        session_id=row.id, roles=roles, company_id=company_id,  # type: ignore[arg-type]
+                        language=language)
     return NewSession(ticket=ticket, identity=identity, expires_at=row.expires_at)
 
 

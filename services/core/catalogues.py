@@ -16,7 +16,8 @@ from babel.messages.pofile import read_po, write_po
 from services.core.i18n import DOMAIN, LOCALES_DIR, languages
 
 ROOT = LOCALES_DIR.parent
-KEYWORDS = {"t": None, "N_": None, "translate": (2,), "ntranslate": (2, 3), "tn": (1, 2)}
+KEYWORDS = {"t": None, "N_": None, "translate": (2,), "ntranslate": (2, 3),
+            "gettext": None, "ngettext": (1, 2), "_": None}  # the last three: {% trans %} and _() in email templates
 
 
 def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:

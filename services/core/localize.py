@@ -28,6 +28,13 @@ def offer_title(lang: str, *, place: str, data_mb: int | None, unlimited: bool, 
                      data=format_data_size(data_mb, unlimited=unlimited, lang=lang), days=days_text(lang, days))
 
 
+def plan_title(lang: str, *, kind: str, destination_code: str, destination_name: str, data_mb: int | None,
+               unlimited: bool, days: int) -> str:
+    """A catalogue plan's name in `lang`, from its parts (the stored name is English)."""
+    place = place_name(lang, kind, destination_code, destination_name)
+    return offer_title(lang, place=place, data_mb=data_mb, unlimited=unlimited, days=days)
+
+
 def money_text(lang: str, amount_minor: int, currency: str) -> str:
     """An amount in `currency`, written the way readers of `lang` write it ("9,99 $US" in French)."""
     return format_money(amount_minor, currency, locale=babel_locale(lang or DEFAULT_LANGUAGE))

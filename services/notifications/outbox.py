@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 
 from services.core import db
 from services.core.errors import ServiceError
-from services.core.models import EmailOutbox, OutboxStatus
+from services.core.i18n import DEFAULT_LANGUAGE
+from services.core.models import EmailOutbox, OutboxStatus, User
 from services.core.qr import qr_png
 from services.core.settings import get_settings, is_loopback
 from services.notifications.render import render_email
@@ -77,11 +78,11 @@ def enqueue_email(
     template: str,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
-    language: str = "en",
+    language: str | None = None,
 ) -> int:
-    """Render `template` in the recipient's `language` and add it to the outbox in `session`'s transaction
-    (no commit); returns its id."""
-    rendered = render_email(template, context, language)
+    """Render `template` in `language` (default: the language of the customer with address `to`, else
+    English) and add it to the outbox in `session`'s transaction (no commit); returns its id."""
+    rendered = render_email(template, context, language or recipient_language(session, to))
     row = EmailOutbox(
         to_address=to,
         subject=rendered.subject,
@@ -105,6 +106,12 @@ def enqueue_emails(session: Session, template: str, messages: Sequence[tuple[str
                      "status": OutboxStatus.PENDING, "attempts": 0})
     if rows:
         session.execute(sa.insert(EmailOutbox), rows)
+
+
+def recipient_language(session: Session, address: str) -> str:
+    """The preferred language of the customer with this email address; English for anyone else."""
+    found = session.exec(select(User.language).where(col(User.email) == address.strip().lower())).first()
+    return found or DEFAULT_LANGUAGE
 
 
 def list_inbox(*, client_ip: str | None, limit: int = 50) -> list[InboxMessageView]:

@@ -59,7 +59,9 @@ def render_email(template: str, context: dict[str, Any], language: str = DEFAULT
         "support_email": store.support_email or settings.support_email,
         **context,
     }
-    env = _environment(language if is_language(language) else DEFAULT_LANGUAGE)
+    lang = language if is_language(language) else DEFAULT_LANGUAGE
+    values["lang"] = lang
+    env = _environment(lang)
     text = env.get_template(f"{template}.txt").make_module(values)
     subject = " ".join(str(getattr(text, "subject", "")).split())
     if not subject:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from services.core.i18n import N_, translate
+from services.core.localize import money_text, place_name, plan_title
 from services.core.models import Esim, Order, OrderKind, Package, User
-from services.core.money import format_money
 from services.core.settings import get_settings
 from services.notifications import Attachment, enqueue_email
 from services.orders.errors import DeliveryDelayed, OrderNotDelivered
@@ -13,18 +14,25 @@ from services.orders.esims import ios_install_url
 
 # A failed order's `failure_reason` code in the words of the "we refunded you" email.
 UNDELIVERED_WORDS = {
-    OrderNotDelivered.code: "no network operator could deliver this plan",
-    DeliveryDelayed.code: "the network operator did not answer in time",
+    OrderNotDelivered.code: N_("no network operator could deliver this plan"),
+    DeliveryDelayed.code: N_("the network operator did not answer in time"),
 }
-UNDELIVERED_DEFAULT = "we could not deliver the eSIM"
+UNDELIVERED_DEFAULT = N_("we could not deliver the eSIM")
+
+
+def package_title(package: Package, lang: str) -> str:
+    """The plan's name in the customer's language."""
+    return plan_title(lang, kind=package.kind, destination_code=package.destination_code,
+                      destination_name=package.destination_name, data_mb=package.data_mb,
+                      unlimited=package.unlimited, days=package.validity_days)
 
 
 def queue_order_completed(session: Session, order: Order) -> None:
     """The 'your eSIM is ready' email with the QR code inline, for a customer's eSIM order."""
     if order.user_id is None or order.kind != OrderKind.ESIM:
         return
-    email, plan_name, destination_name = session.execute(
-        select(User.email, Package.name, Package.destination_name)
+    email, lang, package = session.execute(
+        select(User.email, User.language, Package)
         .join(Package, Package.id == order.package_id).where(User.id == order.user_id)).one()
     session.flush()  # the new eSIM rows get their display ids, which the next query loads
     esims = session.exec(select(Esim).where(Esim.order_id == order.id).order_by(Esim.id)).all()
@@ -43,13 +51,14 @@ def queue_order_completed(session: Session, order: Order) -> None:
         template="order_completed",
         context={
             "order_ref": order.display_id,
-            "plan_name": plan_name,
-            "destination_name": destination_name,
-            "price": format_money(order.price_cents, order.currency),
+            "plan_name": package_title(package, lang),
+            "destination_name": place_name(lang, package.kind, package.destination_code, package.destination_name),
+            "price": money_text(lang, order.price_cents, order.currency),
             "esims": context_esims,
             "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",
         },
         attachments=attachments,
+        language=lang,
     )
 
 
@@ -59,10 +68,11 @@ def queue_order_undeliverable(session: Session, order: Order) -> None:
     if user is None:
         return
     package = session.get(Package, order.package_id)
-    public_url = get_settings().public_url.rstrip("/")
-    enqueue_email(session, to=user.email, template="order_undeliverable", context={
-        "order_ref": order.display_id, "plan_name": package.name if package else "your plan",
-        "price": format_money(order.price_cents, order.currency),
-        "reason": UNDELIVERED_WORDS.get(order.failure_reason or "", UNDELIVERED_DEFAULT),
+    public_url, lang = get_settings().public_url.rstrip("/"), user.language
+    enqueue_email(session, to=user.email, template="order_undeliverable", language=lang, context={
+        "order_ref": order.display_id,
+        "plan_name": package_title(package, lang) if package else translate(lang, "your plan"),
+        "price": money_text(lang, order.price_cents, order.currency),
+        "reason": translate(lang, UNDELIVERED_WORDS.get(order.failure_reason or "", UNDELIVERED_DEFAULT)),
         "store_url": public_url or "/",
     })

@@ -17,15 +17,16 @@ from services.core import db
 from services.core.models import Esim, EsimStatus, Order, OrderStatus, Package
 from services.core.qr import qr_png
 from services.orders.errors import EsimNotFound, OrderNotFound
+from services.core.i18n import N_
 from services.orders.receipts import has_receipt
 
 IOS_INSTALL_URL = "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata="
-STATUS_LABELS = {
-    EsimStatus.NOT_INSTALLED: "Not installed",
-    EsimStatus.ACTIVE: "Active",
-    EsimStatus.USED_UP: "Used up",
-    EsimStatus.EXPIRED: "Expired",
-    EsimStatus.CANCELLED: "Cancelled",
+STATUS_LABELS = {  # English; pages translate them
+    EsimStatus.NOT_INSTALLED: N_("Not installed"),
+    EsimStatus.ACTIVE: N_("Active"),
+    EsimStatus.USED_UP: N_("Used up"),
+    EsimStatus.EXPIRED: N_("Expired"),
+    EsimStatus.CANCELLED: N_("Cancelled"),
 }
 
 

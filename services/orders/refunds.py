@@ -38,11 +38,12 @@ from services.core.models import (
     RefundStatus,
     User,
 )
-from services.core.money import format_money
+from services.core.localize import money_text
 from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
 from services.orders import refund_authority, refund_cancel, refund_ledger
+from services.orders.emails import package_title
 from services.orders.errors import (
     AlreadyRefunded,
     CardRefundFailed,
@@ -327,12 +328,12 @@ def _finish(step: _Step, refund_id: str) -> RefundView:
 
 
 def _queue_email(s: Session, order: _Order) -> None:
-    email, plan_name = s.exec(select(User.email, Package.name).join(Order, Order.user_id == User.id)
-                              .join(Package, Package.id == Order.package_id).where(Order.id == order.id)).one()
-    public_url = get_settings().public_url.rstrip("/")
-    enqueue_email(s, to=email, template="order_refunded",
-                  context={"order_ref": order.ref, "plan_name": plan_name,
-                           "amount": format_money(order.price_cents, order.currency),
+    user, package = s.exec(select(User, Package).join(Order, Order.user_id == User.id)
+                           .join(Package, Package.id == Order.package_id).where(Order.id == order.id)).one()
+    public_url, lang = get_settings().public_url.rstrip("/"), user.language
+    enqueue_email(s, to=user.email, template="order_refunded", language=lang,
+                  context={"order_ref": order.ref, "plan_name": package_title(package, lang),
+                           "amount": money_text(lang, order.price_cents, order.currency),
                            "orders_url": f"{public_url}/account/orders"})
 
 

@@ -31,9 +31,12 @@ from providers.registry import ProviderRegistry
 from services.core import db
 from services.core.models import EnterpriseAccount, Esim, EsimAllocation, EsimNotice, EsimStatus, Order, Package, User
 from services.core.settings import get_settings
+from services.core.i18n import translate
 from services.core.units import format_data_size
 from services.jobs.runs import JobResult
 from services.notifications import enqueue_email
+from services.notifications.outbox import recipient_language
+from services.orders.emails import package_title
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +146,10 @@ def _queue_notices(session: Session, esim: Esim, *, now: dt.datetime) -> list[st
         ).first()
         if inserted is None:
             continue
-        context = _context(session, esim) | (employee or {})
+        lang = recipient_language(session, address)
+        context = _context(session, esim, lang) | (employee or {})
         enqueue_email(session, to=address, template=EMPLOYEE_NOTICE if employee else kind,
-                      context=context | {"kind": kind})
+                      context=context | {"kind": kind}, language=lang)
         sent.append(kind)
     return sent
 
@@ -168,15 +172,16 @@ def _recipient(session: Session, esim: Esim) -> tuple[str, dict[str, str] | None
     return found.recipient_email, {"recipient_name": found.recipient_name, "company_name": found.company_name}
 
 
-def _context(session: Session, esim: Esim) -> dict[str, str]:
+def _context(session: Session, esim: Esim, lang: str) -> dict[str, str]:
+    """What a usage notice says about `esim`, in the recipient's language `lang`."""
     order = session.get(Order, esim.order_id)
     package = session.get(Package, order.package_id) if order else None
     public_url = get_settings().public_url.rstrip("/")
     return {
         "esim_ref": esim.display_id or "",
-        "plan_name": package.name if package else "your plan",
-        "used": format_data_size(esim.used_mb),
-        "total": format_data_size(esim.total_mb, unlimited=esim.unlimited),
+        "plan_name": package_title(package, lang) if package else translate(lang, "your plan"),
+        "used": format_data_size(esim.used_mb, lang=lang),
+        "total": format_data_size(esim.total_mb, unlimited=esim.unlimited, lang=lang),
         "expires_at": f"{esim.expires_at:%Y-%m-%d %H:%M}" if esim.expires_at else "",
         "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",
     }

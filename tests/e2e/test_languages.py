@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -72,3 +73,41 @@ def test_pages_and_the_sitemap_name_every_language_version(app_url: str, page: P
     entry = re.search(r"<url><loc>[^<]*/destinations/japan</loc>(.*?)</url>", sitemap)
     assert entry, sitemap[:500]
     assert re.findall(r'hreflang="([\w-]+)"', entry.group(1)) == ["en", "de", "es", "fr", "ja", "x-default"]
+
+
+def test_a_japanese_traveller_buys_in_japanese_and_gets_the_japanese_esim_email(
+        app_url: str, japanese_page: Page) -> None:
+    from tests.e2e.test_purchase import CARD_OK, _enter_card
+    from tests.e2e.test_sign_in import CODE
+
+    page, email = japanese_page, f"yuki-{uuid.uuid4().hex[:8]}@example.com"
+    page.goto(app_url + "/")
+    page.get_by_test_id("destination-search").fill("日本")
+    page.get_by_test_id("search-result").first.click()
+    page.get_by_test_id("plan-card").first.get_by_role("link", name="詳細").click()
+    expect(page).to_have_url(re.compile(r"/plans/"))
+    expect(page.get_by_test_id("buy-button")).to_have_text("このプランを購入")
+    plan_price = page.get_by_test_id("plan-price").inner_text()
+    page.get_by_test_id("buy-button").click()
+    expect(page.get_by_test_id("checkout-summary")).to_contain_text(plan_price)
+    expect(page.get_by_role("heading", name="ログインしてお支払い")).to_be_visible()
+    page.get_by_test_id("checkout-sign-in").click()
+    page.get_by_test_id("email-input").fill(email)
+    page.get_by_test_id("send-code").click()
+    expect(page.get_by_text("6桁のコードを送信しました")).to_be_visible()
+    inbox = page.context.new_page()
+    inbox.goto(app_url + "/sandbox/inbox")
+    code_mail = inbox.get_by_test_id("inbox-message").filter(has_text=email).first
+    expect(code_mail).to_contain_text("のログインコード")
+    page.get_by_test_id("code-input").fill(CODE.search(code_mail.inner_text()).group(1))
+    page.get_by_test_id("verify-code").click()
+    _enter_card(page, CARD_OK)
+    expect(page.get_by_test_id("pay-button")).to_contain_text("を支払う")
+    page.get_by_test_id("pay-button").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)
+    expect(page.get_by_role("link", name="eSIMをインストール")).to_be_visible()
+    inbox.reload()
+    ready = inbox.get_by_test_id("inbox-message").filter(has_text=email).filter(has_text="eSIMの準備ができました")
+    expect(ready).to_have_count(1)
+    expect(ready).to_contain_text("日本")
+    expect(ready).to_contain_text("インストール方法")

@@ -57,7 +57,7 @@ def test_country_can_be_left_empty(user_id: int, rates) -> None:
         ({"country": "XX"}, "country"),
         ({"country": "Germany"}, "country"),
         ({"currency": "JPY"}, "USD, EUR, GBP"),
-        ({"language": "fr"}, "English"),
+        ({"language": "pt"}, "English, Deutsch, Español, Français, 日本語"),
         ({"first_name": "x" * 101}, "at most 100 characters"),
         ({"last_name": "bad\x00name"}, "characters we cannot store"),
     ],
@@ -67,6 +67,13 @@ def test_invalid_values_are_refused_and_nothing_changes(user_id: int, rates, cha
         _update(user_id, **changes)
     assert message in message_for(refused.value)
     assert profile.get_profile(user_id).first_name == ""
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "de", "ja"])
+def test_every_storefront_language_can_be_chosen(user_id: int, rates, language: str) -> None:
+    assert _update(user_id, language=language).language == language
+    profile.set_language(user_id, "en")
+    assert profile.get_profile(user_id).language == "en"
 
 
 def test_updating_is_audited_with_the_changed_fields(user_id: int, rates) -> None:
