@@ -8,7 +8,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
+
+from services.core import db
+from services.payments.stripe_payments import stripe_client
+from tests.e2e.test_admin_refunds import app_stripe  # noqa: F401  (fixture)
+from tests.e2e.test_currency import yen  # noqa: F401  (fixture)
+from tests.e2e.test_purchase import CARD_OK, _enter_card
+from tests.e2e.test_sign_in import CODE
 
 
 @pytest.fixture
@@ -75,11 +83,13 @@ def test_pages_and_the_sitemap_name_every_language_version(app_url: str, page: P
     assert re.findall(r'hreflang="([\w-]+)"', entry.group(1)) == ["en", "de", "es", "fr", "ja", "x-default"]
 
 
-def test_a_japanese_traveller_buys_in_japanese_and_gets_the_japanese_esim_email(
-        app_url: str, japanese_page: Page) -> None:
-    from tests.e2e.test_purchase import CARD_OK, _enter_card
-    from tests.e2e.test_sign_in import CODE
+def _amount(text: str) -> int:
+    """"￥1,513" -> 1513 (yen have no minor unit)."""
+    return int(re.sub(r"\D", "", text))
 
+
+def test_a_japanese_traveller_buys_in_yen_in_japanese_and_gets_the_japanese_esim_email(
+        app_url: str, app_stripe, yen, japanese_page: Page) -> None:  # noqa: F811
     page, email = japanese_page, f"yuki-{uuid.uuid4().hex[:8]}@example.com"
     page.goto(app_url + "/")
     page.get_by_test_id("destination-search").fill("日本")
@@ -87,9 +97,11 @@ def test_a_japanese_traveller_buys_in_japanese_and_gets_the_japanese_esim_email(
     page.get_by_test_id("plan-card").first.get_by_role("link", name="詳細").click()
     expect(page).to_have_url(re.compile(r"/plans/"))
     expect(page.get_by_test_id("buy-button")).to_have_text("このプランを購入")
+    page.get_by_test_id("currency-select").click()
+    page.get_by_role("option", name="JPY", exact=True).click()
+    expect(page.get_by_test_id("plan-price")).to_contain_text("￥")  # yen, as Japanese readers write it
     plan_price = page.get_by_test_id("plan-price").inner_text()
     page.get_by_test_id("buy-button").click()
-    expect(page.get_by_test_id("checkout-summary")).to_contain_text(plan_price)
     expect(page.get_by_role("heading", name="ログインしてお支払い")).to_be_visible()
     page.get_by_test_id("checkout-sign-in").click()
     page.get_by_test_id("email-input").fill(email)
@@ -101,13 +113,21 @@ def test_a_japanese_traveller_buys_in_japanese_and_gets_the_japanese_esim_email(
     expect(code_mail).to_contain_text("のログインコード")
     page.get_by_test_id("code-input").fill(CODE.search(code_mail.inner_text()).group(1))
     page.get_by_test_id("verify-code").click()
+    expect(page.get_by_test_id("checkout-total")).to_have_text(plan_price)
     _enter_card(page, CARD_OK)
-    expect(page.get_by_test_id("pay-button")).to_contain_text("を支払う")
+    expect(page.get_by_test_id("pay-button")).to_have_text(f"{plan_price}を支払う")
     page.get_by_test_id("pay-button").click()
     expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)
     expect(page.get_by_role("link", name="eSIMをインストール")).to_be_visible()
+    # Stripe (localstripe) was asked for exactly the yen shown
+    with db.get_engine().connect() as conn:
+        intent_id = conn.execute(sa.text("SELECT stripe_payment_intent_id FROM orders WHERE display_id = :ref"),
+                                 {"ref": page.url.rsplit("/", 1)[1]}).scalar_one()
+    intent = stripe_client().v1.payment_intents.retrieve(intent_id)
+    assert (intent.currency, intent.amount) == ("jpy", _amount(plan_price))
+    # the eSIM email is in Japanese, with the price as shown
     inbox.reload()
     ready = inbox.get_by_test_id("inbox-message").filter(has_text=email).filter(has_text="eSIMの準備ができました")
     expect(ready).to_have_count(1)
-    expect(ready).to_contain_text("日本")
-    expect(ready).to_contain_text("インストール方法")
+    for words in ("日本", "インストール方法", plan_price):
+        expect(ready).to_contain_text(words)
