@@ -44,8 +44,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "lighthouse"  # the app's log and each pag
 
 def pages(base_url: str) -> list[str]:
     """The pages of issue 13 item 3, with a plan sold in Japan for the plan and checkout pages."""
-    offers = httpx.get(f"{base_url}/api/v1/packages", params={"destination": "JP"}, timeout=30).json()["offers"]
-    plan = offers[0]["slug"]
+    answer = httpx.get(f"{base_url}/api/v1/packages", params={"destination": "JP"}, timeout=30)
+    plan = answer.json()["offers"][0]["slug"]
     return ["/", "/destinations/japan", "/regions/europe", f"/plans/{plan}", "/login", f"/checkout/{plan}"]
 
 
@@ -95,12 +95,15 @@ def main() -> None:
     args = parser.parse_args()
     assert LIGHTHOUSE.exists(), f"{LIGHTHOUSE} is missing: `make lighthouse` installs it"
     with contextlib.nullcontext(args.url.rstrip("/")) if args.url else sandbox_app() as base_url:
-        print(f"{'page':<34} {'perf':>4} {'a11y':>4} {'b-p':>4} {'seo':>4}   metrics (Lighthouse 12.2.3, mobile)")
+        print(f"{'page':<34} {'perf':>4} {'a11y':>4} {'b-p':>4} {'seo':>4}   "
+              "metrics (Lighthouse 12.2.3, mobile)")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for route in pages(base_url):
             report = audit(base_url + route)
-            (ARTIFACTS / f"{route.strip('/').replace('/', '_') or 'home'}.json").write_text(json.dumps(report))
+            name = route.strip("/").replace("/", "_") or "home"
+            (ARTIFACTS / f"{name}.json").write_text(json.dumps(report))
             print(row(route, report), flush=True)
+        print("SEO of /login and the checkout counts their intended noindex (is-crawlable) against them.")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ PUBLIC = [
     ("/login", "[data-testid=email-input]"),
     ("/business/login", "[data-testid=email-input]"),
     ("/admin/login", "[data-testid=email-input]"),
+    ("/business/forgot", "[data-testid=email-input]"),
+    ("/business/invite/expired-link", "[data-testid=form-error]"),  # a link that no longer works
+    ("/install/expired-link", "[data-testid=install-error]"),
 ]
 SIGNED_IN = [
     ("/checkout/{plan}", "[data-testid=pay-button]"),

@@ -70,7 +70,8 @@ def _check(page: Page, url: str, ready: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     reached, no_ring, unreached = _tab_through(page)
     path = url.split("/", 3)[-1] or "/"
-    problems = [f"{path}: no focus ring on {w}" for w in no_ring] + [f"{path}: Tab never reaches {w}" for w in unreached]
+    problems = [f"{path}: no focus ring on {w}" for w in no_ring]
+    problems += [f"{path}: Tab never reaches {w}" for w in unreached]
     return problems + ([f"{path}: Tab reached only {reached} element(s)"] if reached < 5 else [])
 
 

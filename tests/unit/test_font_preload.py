@@ -7,7 +7,8 @@ import pathlib
 
 from esim_app.plugins import SelfHostedFont
 
-PAGE = '<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>Japan</title></head><body></body></html>'
+PAGE = ('<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>Japan</title></head>'
+        "<body></body></html>")
 
 
 def _build(tmp_path: pathlib.Path) -> pathlib.Path:

@@ -16,6 +16,7 @@ def install_page() -> rx.Component:
     s = InstallState
     return rx.box(
         rx.vstack(
+            rx.cond(~s.found, rx.el.h1("Install your eSIM", class_name="t-section")),  # e.g. an expired link
             error_callout(s.error, testid="install-error"),
             rx.cond(
                 s.found,
