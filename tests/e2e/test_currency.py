@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from services.core import db
 from services.payments.stripe_payments import stripe_client
 from services.store import settings as store_settings
+from tests.e2e.helpers import staff_signs_in
 from tests.e2e.test_admin_refunds import app_stripe  # noqa: F401  (fixture)
 from tests.e2e.test_purchase import CARD_OK, _enter_card, _sign_in
 
@@ -77,3 +78,29 @@ def test_a_traveller_pays_in_yen_and_stripe_charges_exactly_the_yen_shown(app_ur
     assert (currency, amount) == ("JPY", shown)
     intent = stripe_client().v1.payment_intents.retrieve(intent_id)
     assert (intent.currency, intent.amount, intent.status) == ("jpy", shown, "succeeded")
+
+
+@pytest.fixture
+def settings_restored(app_url: str) -> Iterator[None]:
+    yield
+    with db.get_engine().begin() as conn:
+        conn.execute(sa.text("DELETE FROM settings WHERE key LIKE 'sales.%' OR key = :rates"),
+                     {"rates": store_settings.CURRENCY_RATES})
+    store_settings.invalidate_catalog_cache()
+
+
+def test_an_owner_offers_yen_on_the_settings_page_and_the_storefront_sells_in_it(
+        app_url: str, settings_restored, page: Page) -> None:
+    staff_signs_in(page, app_url, "/admin/settings")
+    rows = page.get_by_test_id("currency-row")
+    expect(rows).to_have_count(3)  # USD, EUR, GBP
+    page.get_by_test_id("currency-code").fill("JPY")
+    page.get_by_test_id("currency-rate").fill("150")
+    page.get_by_test_id("currency-rounding").fill("10")
+    page.get_by_test_id("currency-save").click()
+    expect(rows).to_have_count(4)
+    expect(rows.filter(has_text="JPY")).to_contain_text("¥1,500")  # a $9.99 plan: 1498.5 yen, up to ¥10
+    page.goto(app_url + "/destinations/japan")
+    _choose(page, "JPY")
+    expect(page.get_by_test_id("plan-price").first).to_contain_text("¥")
+    assert _yen(page.get_by_test_id("plan-price").first.inner_text()) % 10 == 0
