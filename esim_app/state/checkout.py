@@ -130,8 +130,9 @@ class CheckoutState(CustomerState):
         return rx.call_script("window.esimTokeniseCard()", callback=CheckoutState.charge)
 
     def _key(self, user_id: int) -> str:
-        """This tab's checkout key for the customer, plan and eSIM on screen; a new one when they change."""
-        subject = f"{user_id}:{self._plan_slug}:{self.topup_for}"
+        """This tab's checkout key for the customer, plan, eSIM and price on screen; a new one when they change
+        (a price in another currency, or at another rate, is another order)."""
+        subject = f"{user_id}:{self._plan_slug}:{self.topup_for}:{self._shown_currency}:{self._shown_price_cents}"
         if not self._checkout_key or self._key_for != subject:
             self._checkout_key, self._key_for = uuid.uuid4().hex, subject
         return self._checkout_key

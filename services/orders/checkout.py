@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from services.catalog import queries as catalog_queries
 from services.catalog.queries import OfferView
 from services.orders import background, ordering, topups
-from services.orders.errors import CheckoutExpired, OrderNotFound
+from services.orders.errors import CheckoutExpired, OrderNotFound, PriceChanged
 from services.payments import stripe_payments
 from services.payments.errors import OrderNotPayable, PaymentNotCompleted
 from services.store import currencies
@@ -72,6 +72,9 @@ async def pay_checkout(user_id: int, *, key: str, plan_slug: str, card_token: st
     """
     _check_key(key)
     order = await asyncio.to_thread(ordering.order_for_key, user_id, key=key)
+    if order is not None and (order.currency, order.price_cents) != (currency.strip().upper(), shown_price_cents):
+        raise PriceChanged(f"order {order.ref} costs {order.price_cents} {order.currency}, the page showed "
+                           f"{shown_price_cents} {currency}")  # never charge other than what is shown
     if order is None:
         esim_id = None
         if topup_esim_ref:

@@ -15,19 +15,20 @@ import sqlalchemy as sa
 from services import admin, orders
 from services.core import db
 from services.core.models import OrderStatus
+from services.payments.errors import PaymentDeclined
 from services.payments.stripe_payments import stripe_client
 from services.store import currencies
 from services.store import settings as store_settings
 from tests.support.analytics import staff
 from tests.support.orders import best_offer
-from tests.support.payments import CARD_OK, PUBLISHABLE_KEY, order_row
+from tests.support.payments import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, order_row
 
 YEN_PER_USD = "151.37"
 
 
-def _token(base_url: str) -> str:
+def _token(base_url: str, card: str = CARD_OK) -> str:
     response = httpx.post(f"{base_url}/v1/tokens", data={
-        "card[number]": CARD_OK, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
+        "card[number]": card, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
         "key": PUBLISHABLE_KEY})
     response.raise_for_status()
     return response.json()["id"]
@@ -136,3 +137,22 @@ async def test_a_refund_goes_back_in_yen_and_the_dashboard_counts_usd_at_the_ord
     assert board.money.current.revenue_cents == int(revenue)
     assert board.money.current.refunds_cents == int(refunded)
     assert int(refunded) >= round(Decimal(half) / Decimal(YEN_PER_USD) * 100)  # the yen refund counted in USD
+
+
+async def test_a_tab_that_switches_currency_after_a_declined_card_is_never_charged_the_old_amount(
+        stripe_sandbox, webhooks, sandbox, customer, yen) -> None:
+    # given a declined card left this tab's order pending in yen
+    offer, key = best_offer("airalo", with_alternatives=False), uuid.uuid4().hex
+    in_yen = await orders.load_checkout(customer, plan_slug=offer.slug, currency="JPY")
+    with pytest.raises(PaymentDeclined):
+        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=_token(stripe_sandbox, CARD_DECLINED),
+                                  currency="JPY", shown_price_cents=in_yen.price_cents)
+    # when the same key pays the euro price the page now shows
+    in_eur = await orders.load_checkout(customer, plan_slug=offer.slug, currency="EUR")
+    with pytest.raises(orders.PriceChanged):
+        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=_token(stripe_sandbox),
+                                  currency="EUR", shown_price_cents=in_eur.price_cents)
+    # then the yen order was not charged
+    with db.get_engine().connect() as conn:
+        status = conn.execute(sa.text("SELECT status FROM orders WHERE client_reference = :k"), {"k": key}).scalar_one()
+    assert status == OrderStatus.PENDING
