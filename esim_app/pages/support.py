@@ -7,16 +7,19 @@ import reflex as rx
 from esim_app.components.forms import error_callout, field, native_select, notice_callout
 from esim_app.components.table import Column, data_table
 from esim_app.components.ui import button, card
+from esim_app.i18n import t
 from esim_app.pages.templates import account_page
-from esim_app.state.support import MessageRow, OrderChoice, SupportState, TicketRow, TicketState
+from esim_app.state.support import STATUS_LABELS, MessageRow, OrderChoice, SupportState, TicketRow, TicketState
 
 TICKET_COLORS = {"open": "blue", "awaiting_customer": "amber", "closed": "gray"}
-TICKET_COLUMNS = (Column("Ticket", "ref"), Column("Subject", "subject"), Column("Order"),
-                  Column("Last activity", "updated"), Column("Status", "status"))
+TICKET_COLUMNS = (Column(t("Ticket"), "ref"), Column(t("Subject"), "subject"), Column(t("Order")),  # type: ignore[arg-type]
+                  Column(t("Last activity"), "updated"), Column(t("Status"), "status"))  # type: ignore[arg-type]
 
 
 def _ticket_badge(status: rx.Var[str], label: rx.Var[str]) -> rx.Component:
-    return rx.badge(label, color_scheme=rx.match(status, *TICKET_COLORS.items(), "gray"), size="2")
+    """The status in the reader's language (`label`, English, for a status the page does not know)."""
+    words = rx.match(status, *[(key, t(text)) for key, text in STATUS_LABELS.items()], label)
+    return rx.badge(words, color_scheme=rx.match(status, *TICKET_COLORS.items(), "gray"), size="2")
 
 
 def _title(text) -> rx.Component:
@@ -36,7 +39,7 @@ def _ticket_row(ticket: TicketRow) -> rx.Component:
 
 def _tickets_table() -> rx.Component:
     return data_table(SupportState, TICKET_COLUMNS, SupportState.tickets, _ticket_row,
-                      empty="You have no tickets. Ask us anything below.")
+                      empty=rx.el.p(t("You have no tickets. Ask us anything below."), class_name="t-muted"))
 
 
 def _order_option(choice: OrderChoice) -> rx.Component:
@@ -47,23 +50,23 @@ def _new_ticket_form() -> rx.Component:
     return card(
         rx.form(
             rx.vstack(
-                rx.el.h2("Open a ticket", class_name="t-card"),
-                field("Subject", "subject", max_length=200, required=True, placeholder="e.g. No data after landing"),
+                rx.el.h2(t("Open a ticket"), class_name="t-card"),
+                field(t("Subject"), "subject", max_length=200, required=True, placeholder=t("e.g. No data after landing")),
                 rx.vstack(
-                    rx.el.label("About an order (optional)", html_for="order_ref", class_name="t-secondary"),
-                    native_select("order_ref", rx.el.option("No particular order", value=""),
+                    rx.el.label(t("About an order (optional)"), html_for="order_ref", class_name="t-secondary"),
+                    native_select("order_ref", rx.el.option(t("No particular order"), value=""),
                                   rx.foreach(SupportState.order_choices, _order_option)),
                     spacing="1", width="100%", align="stretch",
                 ),
                 rx.vstack(
-                    rx.el.label("Message", html_for="body", class_name="t-secondary"),
+                    rx.el.label(t("Message"), html_for="body", class_name="t-secondary"),
                     rx.text_area(name="body", id="body", rows="5", max_length=5000, required=True, width="100%",
-                                 placeholder="Tell us what happened, and on which phone."),
+                                 placeholder=t("Tell us what happened, and on which phone.")),
                     spacing="1", width="100%", align="stretch",
                 ),
                 error_callout(SupportState.error),
                 notice_callout(SupportState.notice),
-                button("Send", type="submit", size="sm", custom_attrs={"data-testid": "new-ticket"}),
+                button(t("Send"), type="submit", size="sm", custom_attrs={"data-testid": "new-ticket"}),
                 spacing="3",
                 align="stretch",
             ),
@@ -73,10 +76,10 @@ def _new_ticket_form() -> rx.Component:
     )
 
 
-@account_page("/account/support", "Support", SupportState.load)
+@account_page("/account/support", t("Support"), SupportState.load)
 def support_page() -> rx.Component:
     return rx.vstack(
-        _title("Support"),
+        _title(t("Support")),
         _tickets_table(),
         _new_ticket_form(),
         spacing="5",
@@ -88,7 +91,7 @@ def _message(message: MessageRow) -> rx.Component:
     staff = message.author == "staff"
     return rx.box(
         rx.hstack(
-            rx.el.span(rx.cond(staff, "Support team", "You"), font_weight="600"),
+            rx.el.span(rx.cond(staff, t("Support team"), t("You")), font_weight="600"),
             rx.el.span(message.sent, class_name="t-secondary"),
             spacing="3",
             align="baseline",
@@ -113,20 +116,20 @@ def _thread() -> rx.Component:
             align="center",
         ),
         rx.cond(TicketState.about_order != "",
-                rx.el.p("About order ", rx.el.a(TicketState.about_order, href="/orders/" + TicketState.about_order),
+                rx.el.p(t("About order"), " ", rx.el.a(TicketState.about_order, href="/orders/" + TicketState.about_order),
                         class_name="t-secondary")),
         rx.foreach(TicketState.messages, _message),
         card(
             rx.form(
                 rx.vstack(
-                    rx.el.label("Your reply", html_for="reply_body", class_name="t-secondary"),
+                    rx.el.label(t("Your reply"), html_for="reply_body", class_name="t-secondary"),
                     rx.text_area(name="body", id="reply_body", rows="4", max_length=5000, required=True,
                                  width="100%"),
                     error_callout(TicketState.error),
                     rx.hstack(
-                        button("Send reply", type="submit", size="sm", custom_attrs={"data-testid": "send-reply"}),
+                        button(t("Send reply"), type="submit", size="sm", custom_attrs={"data-testid": "send-reply"}),
                         rx.cond(TicketState.status != "closed",
-                                button("Close ticket", type="button", variant="secondary", size="sm",
+                                button(t("Close ticket"), type="button", variant="secondary", size="sm",
                                        on_click=TicketState.close, custom_attrs={"data-testid": "close-ticket"})),
                         spacing="3",
                     ),
@@ -136,14 +139,14 @@ def _thread() -> rx.Component:
                 on_submit=TicketState.send_reply,
             ),
         ),
-        rx.el.a("← All tickets", href="/account/support", class_name="t-secondary"),
+        rx.el.a(t("← All tickets"), href="/account/support", class_name="t-secondary"),
         spacing="4",
         align="stretch",
         max_width="48rem",
     )
 
 
-@account_page("/account/support/[ticket_ref]", "Support ticket", TicketState.load)
+@account_page("/account/support/[ticket_ref]", t("Support ticket"), TicketState.load)
 def ticket_page() -> rx.Component:
     return rx.cond(
         TicketState.found,

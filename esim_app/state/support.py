@@ -15,10 +15,12 @@ import reflex as rx
 from esim_app.components.table import TableState
 from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
+from esim_app.state.locale import reader_language
 from services import support
-from services.core import ServiceError
+from services.core import N_, ServiceError, translate
 
-STATUS_LABELS = {"open": "Waiting for support", "awaiting_customer": "Waiting for you", "closed": "Closed"}
+STATUS_LABELS = {"open": N_("Waiting for support"), "awaiting_customer": N_("Waiting for you"),
+                 "closed": N_("Closed")}  # pages show them in the reader's language
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,13 @@ class SupportState(TableState, CustomerState):
                 identity.principal_id, subject=str(form.get("subject", "")), body=str(form.get("body", "")),
                 order_ref=str(form.get("order_ref", "")) or None, page=self._query())
         except ServiceError as exc:
-            self.error, self.notice = message_for(exc), ""
+            self.error, self.notice = message_for(exc, await reader_language(self)), ""
             return
         self._show(view)
         self._set_total(view.tickets.total)
-        self.error, self.notice = "", f"Ticket {view.opened_ref} is open. We usually answer within a day."
+        self.error, self.notice = "", translate(await reader_language(self),
+                                                "Ticket {ticket} is open. We usually answer within a day.",
+                                                ticket=view.opened_ref)
         return [rx.set_value("subject", ""), rx.set_value("body", "")]
 
 
@@ -137,7 +141,7 @@ class TicketState(CustomerState):
         try:
             self._show(await support.get_ticket(identity.principal_id, ticket_ref=self._ref()))
         except ServiceError as exc:
-            self.found, self.error, self.messages = False, message_for(exc), []
+            self.found, self.error, self.messages = False, message_for(exc, await reader_language(self)), []
 
     @rx.event
     async def send_reply(self, form: dict[str, str]):
@@ -148,7 +152,7 @@ class TicketState(CustomerState):
             self._show(await support.reply(identity.principal_id, ticket_ref=self._ref(),
                                            body=str(form.get("body", ""))))
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, await reader_language(self))
             return
         return rx.set_value("reply_body", "")
 
@@ -160,4 +164,4 @@ class TicketState(CustomerState):
         try:
             self._show(await support.close_ticket(identity.principal_id, ticket_ref=self._ref()))
         except ServiceError as exc:
-            self.error = message_for(exc)
+            self.error = message_for(exc, await reader_language(self))
