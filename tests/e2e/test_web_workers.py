@@ -174,11 +174,15 @@ def test_the_purchase_completes_once_while_the_tabs_web_worker_is_killed(two_wor
     # tab re-runs the page's on_load, which mounts a fresh (empty) card form, so digits typed before
     # a reconnect are lost and typed again; the tab reconnects to the other worker
     before = _open_socket(sockets)
+    old_card_field = page.get_by_test_id("card-element").locator("input").first.element_handle()
     assert _kill_the_tabs_worker(page, sockets, server_pid) in (1, 2)
     deadline = time.monotonic() + 30
     while _open_socket(sockets) in (None, before):
         assert time.monotonic() < deadline, "the tab did not reconnect"
         page.wait_for_timeout(100)
+    # typing before the fresh form is mounted loses the digits (localstripe then answers "Bad request")
+    page.wait_for_function("field => !field.isConnected", arg=old_card_field, timeout=30_000)
+    expect(page.get_by_test_id("card-element").locator("input")).to_have_count(5)
     # and the customer carries on: card, pay, the live order page
     _enter_card(page, CARD_OK)
     page.get_by_test_id("pay-button").click()
@@ -190,11 +194,12 @@ def test_the_purchase_completes_once_while_the_tabs_web_worker_is_killed(two_wor
 
 
 def _job_holding_a_call(jobs: list[psutil.Process], port: int) -> psutil.Process | None:
-    """The job worker with an open connection to the simulators (the one waiting for the held answer)."""
+    """The job worker with an open connection to the simulators (the one waiting for the held answer), or
+    None while there is none or both have one: the other worker's calls (status checks, syncs) end in
+    moments, the held one lasts a minute."""
     holding = [p for p in jobs if any(c.status == psutil.CONN_ESTABLISHED and c.raddr and c.raddr.port == port
                                       for c in p.net_connections("tcp"))]
-    assert len(holding) <= 1, "both job workers are talking to the simulators"
-    return holding[0] if holding else None
+    return holding[0] if len(holding) == 1 else None
 
 
 def _order_status(order_id: int) -> str:

@@ -60,7 +60,8 @@ def expected(period: analytics.Period) -> dict[str, object]:
             "enterprise_cents": int(orders.enterprise), "cost_micros": int(orders.cost),
             "paying_customers": orders.paying, "new_customers": new, "refunds_cents": int(refunds.cents),
             "refunds": refunds.n, "margin_cents": margin,
-            "average_order_cents": round(Decimal(int(orders.revenue)) / orders.orders) if orders.orders else 0}
+            "average_order_cents": int((Decimal(int(orders.revenue)) / orders.orders).to_integral_value(ROUND_HALF_UP))
+            if orders.orders else 0}  # half a cent rounds up, as money does (round() would go to even)
 
 
 def actual(totals: analytics.Totals) -> dict[str, object]:

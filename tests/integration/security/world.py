@@ -56,9 +56,10 @@ def build_world() -> World:
     uid = alice.identity.principal_id
     with db.session() as s:
         s.get(User, uid).first_name = f"Alice{marker[:6]}"  # type: ignore[union-attr]
+        # 100 MB: the first of Japan's groups on the admin Packages page (sorted by data), however many others exist
         package = Package(slug=f"inv-{marker[:8]}", provider_id="airalo", provider_package_id=f"p-{marker[:8]}",
-                          kind="local", destination_code="JP", destination_name="Japan", name="Japan 3 GB",
-                          data_mb=3072, validity_days=15, cost_micros=4_000_000, price_cents=799,
+                          kind="local", destination_code="JP", destination_name="Japan", name="Japan 100 MB",
+                          data_mb=100, validity_days=15, cost_micros=4_000_000, price_cents=799,
                           group_key=f"g-{marker[:8]}")
         s.add(package)
         s.flush()
@@ -68,7 +69,7 @@ def build_world() -> World:
         s.flush()
         esim = Esim(order_id=order.id, user_id=uid, provider_id="airalo", iccid=f"8944{marker[:14]}",
                     lpa=f"LPA:1$rsp.example.com${marker}", smdp_address="rsp.example.com", matching_id=marker,
-                    total_mb=3072)
+                    total_mb=100)
         s.add(esim)
         s.add(RefundRequest(order_id=order.id, status=RefundStatus.REVIEW, requested_by="customer", actor_id=uid,
                             reason=f"refund {marker}", provider_outcome="unsupported"))  # in the staff queue
