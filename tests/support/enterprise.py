@@ -37,7 +37,8 @@ def company_esims(company_id: int, count: int, *, status: str = "not_installed",
         package = Package(slug=f"biz-{tag}", provider_id="airalo", provider_package_id=f"biz-{tag}", kind="local",
                           destination_code="JP", destination_name="Japan", name=plan, data_mb=3072, validity_days=30,
                           cost_micros=4_000_000, price_cents=799, group_key=f"biz-{tag}",
-                          is_enabled=False)  # off sale, so no storefront test buys this made-up plan
+                          is_enabled=False, auto_mode=False)  # off sale by hand (repricing keeps it so): no
+        # storefront test may buy this made-up plan
         s.add(package)
         s.flush()
         order = Order(enterprise_account_id=company_id, package_id=package.id, quantity=count, client_reference=tag,
