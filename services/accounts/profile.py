@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import pycountry
+from sqlmodel import Session
 
 from services.accounts import sessions
 from services.core import db, i18n
@@ -130,24 +131,26 @@ def _language(value: str) -> str:
     return code
 
 
+def _locked_user(s: Session, user_id: int) -> User:
+    """The customer's row, locked for update in `s`'s transaction; ProfileNotFound without one."""
+    user = s.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise ProfileNotFound(f"no user {user_id}")
+    return user
+
+
 def set_language(user_id: int, language: str) -> None:
     """Store the language a customer chose in the storefront's switcher (their emails follow it)."""
     code = _language(language)
     with db.session() as s, s.begin():
-        user = s.get(User, user_id, with_for_update=True)
-        if user is None:
-            raise ProfileNotFound(f"no user {user_id}")
-        user.language = code
+        _locked_user(s, user_id).language = code
 
 
 def set_currency(user_id: int, currency: str) -> None:
     """Store the currency a customer chose in the storefront (it prices their next visits until they choose again)."""
     code = _currency(currency)
     with db.session() as s, s.begin():
-        user = s.get(User, user_id, with_for_update=True)
-        if user is None:
-            raise ProfileNotFound(f"no user {user_id}")
-        user.currency = code
+        _locked_user(s, user_id).currency = code
 
 
 def update_profile(user_id: int, *, first_name: str, last_name: str, country: str, currency: str,
@@ -161,9 +164,7 @@ def update_profile(user_id: int, *, first_name: str, last_name: str, country: st
         "language": _language(language),
     }
     with db.session() as s, s.begin():
-        user = s.get(User, user_id, with_for_update=True)
-        if user is None:
-            raise ProfileNotFound(f"no user {user_id}")
+        user = _locked_user(s, user_id)
         changed = sorted(k for k, v in values.items() if getattr(user, k) != v)
         for key, value in values.items():
             setattr(user, key, value)
