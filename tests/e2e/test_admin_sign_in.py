@@ -41,6 +41,8 @@ def test_the_first_owner_enrols_totp_then_signs_in_with_a_code(app_url: str, pag
     page.get_by_test_id("recovery-continue").click()
     expect(page).to_have_url(re.compile(r"/admin/?$"))
     expect(page.get_by_role("link", name="Providers").first).to_be_attached()
+    # the staff member's name comes with the state: the page is hydrated and its events are handled
+    expect(page.locator(".portal-sidebar")).to_contain_text("Owner")
     # sign out: the dashboard is closed again
     page.get_by_test_id("logout").first.click()
     expect(page).to_have_url(re.compile(r"/admin/login"))
