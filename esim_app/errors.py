@@ -125,6 +125,8 @@ MESSAGES: dict[str, str] = {
     "admin_action_not_allowed": "This action is not possible for the order in its current state.",
     "admin_refund_amount_invalid": "Enter an amount greater than zero and no more than what is left to refund.",
     "admin_failover_unavailable": "That provider cannot take this order now. Choose another offer.",
+    "admin_failover_below_floor": ("Failing over to {provider} would leave a margin of {margin}, below the floor of "
+                                   "{floor}. Choose an offer that keeps the floor."),
     "admin_provider_cancel_failed": "The provider did not cancel the eSIM. Try again later or cancel it by hand.",
     "admin_customer_not_found": "No customer with that reference.",
     # -- admin dashboard: providers and catalogue --

@@ -18,6 +18,12 @@ from providers.spec import ProviderSpec
 
 SPECS: tuple[ProviderSpec, ...] = (airalo.SPEC, esim_access.SPEC, esim_go.SPEC)
 PROVIDER_IDS: tuple[str, ...] = tuple(spec.id for spec in SPECS)
+PROVIDER_NAMES: dict[str, str] = {spec.id: spec.display_name for spec in SPECS}
+
+
+def provider_name(provider_id: str) -> str:
+    """The provider's name for staff pages; an unknown id as it is."""
+    return PROVIDER_NAMES.get(provider_id, provider_id)
 
 
 def spec_for(provider_id: str) -> ProviderSpec:

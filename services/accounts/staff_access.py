@@ -57,10 +57,12 @@ def active_roles(identity: Identity | None, roles: Iterable[str] = EVERY_ROLE) -
 
 def record(s: Session, admin_id: int, action: str, *, entity: str, entity_id: str | int, ip: str | None = None,
            before: dict[str, Any] | None, after: dict[str, Any] | None, in_company_log: int | None = None,
-           **extra: Any) -> None:
+           **extra: Any) -> AuditLog:
     """One audit row of a staff change, in the caller's transaction: who, what, on which object, and
     the values before and after (`details` = entity, before, after and `extra`); with `in_company_log`
     (a company id) the row is in that company's log too (its admins read the money changes)."""
-    s.add(AuditLog(actor_type=Role.ADMIN.value, actor_id=admin_id, action=action, entity_type=entity,
+    row = AuditLog(actor_type=Role.ADMIN.value, actor_id=admin_id, action=action, entity_type=entity,
                    entity_id=str(entity_id)[:64], ip=clip(ip, 64), enterprise_account_id=in_company_log,
-                   details={"entity": entity, "before": before, "after": after, **extra}))
+                   details={"entity": entity, "before": before, "after": after, **extra})
+    s.add(row)
+    return row

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from providers.specs import SPECS
+from providers.specs import PROVIDER_NAMES, provider_name
 from services.accounts.sessions import Identity
 from services.accounts.staff_access import active_staff_id, record
 from services.admin.access import OPERATORS
@@ -26,7 +26,6 @@ from services.store import settings as store
 from services.store.margins import MarginChange
 
 MAX_PREVIEW_ROWS = 500  # the preview lists this many changed offers (and counts them all)
-PROVIDER_NAMES = {spec.id: spec.display_name for spec in SPECS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +199,6 @@ def _offer_row(r: sa.Row, settings: store.StoreSettings) -> OfferRowView:
     cost = reprice.cost_cents(offer, settings)
     margin = r.price_cents - cost
     percent = (Decimal(margin * 100) / r.price_cents).quantize(Decimal("0.1")) if r.price_cents else Decimal(0)
-    return OfferRowView(r.group_key, r.name, r.slug, r.provider_id, PROVIDER_NAMES.get(r.provider_id, r.provider_id),
+    return OfferRowView(r.group_key, r.name, r.slug, r.provider_id, provider_name(r.provider_id),
                         cost, r.price_cents, r.currency, margin, percent, r.is_best_price, r.is_enabled,
                         r.auto_mode, r.provider_id in settings.paused_providers)

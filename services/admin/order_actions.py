@@ -11,6 +11,7 @@ only that provider be tried.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,10 +21,11 @@ from providers import base as pb
 from providers.registry import ProviderRegistry
 from services.accounts.sessions import Identity
 from services.admin import access
-from services.admin.order_detail import FAILOVER_FROM, RETRYABLE, alternatives, supports_cancel
-from services.core import db
+from services.admin.analytics import BASE_CURRENCY
+from services.admin.order_detail import FAILOVER_FROM, RETRYABLE, Alternative, alternatives, supports_cancel
+from services.core import amount_text, db
 from services.core.errors import ServiceError
-from services.core.models import Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
+from services.core.models import AuditLog, Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
 from services.core.provider_runtime import get_registry
 from services.orders import emails as order_emails
 from services.orders import ordering
@@ -41,6 +43,12 @@ class FailoverUnavailable(ServiceError):
     code = "admin_failover_unavailable"
 
 
+class FailoverBelowFloor(ServiceError):
+    """The chosen offer's cost leaves less margin than the store's minimum; `params`: provider, margin, floor."""
+
+    code = "admin_failover_below_floor"
+
+
 class ProviderCancelFailed(ServiceError):
     code = "admin_provider_cancel_failed"
 
@@ -54,42 +62,78 @@ def _locked(s: Session, order_ref: str) -> Order:
 
 
 def _snapshot(order: Order) -> dict[str, Any]:
-    return {"status": order.status, "provider": order.provider_id, "package_id": order.package_id,
-            "retry_count": order.retry_count}
+    return {"status": str(order.status), "provider": order.provider_id, "package_id": order.package_id,
+            "attempts": order.retry_count}
+
+
+def _below_floor(chosen: Alternative, floor_cents: int) -> FailoverBelowFloor:
+    margin = "unknown" if chosen.margin_cents is None else amount_text(chosen.margin_cents, BASE_CURRENCY)
+    return FailoverBelowFloor(f"{chosen.provider_id} leaves margin {margin} below {floor_cents}",
+                              provider=chosen.provider_name, margin=f"{margin} {BASE_CURRENCY}",
+                              floor=f"{amount_text(floor_cents, BASE_CURRENCY)} {BASE_CURRENCY}")
 
 
 def _ref(order_ref: str) -> str:
     return (order_ref or "").strip().upper()
 
 
+@dataclass(frozen=True, slots=True)
+class _Reopened:
+    order_id: int
+    previous: str  # the status before
+    audit_id: int  # the staff action's audit row, whose `after` is filled in once fulfilment has run
+    provider: str  # the provider a failover chose ("" for a retry)
+
+
+def _failover_choice(s: Session, order: Order, package_id: int, enabled: tuple[str, ...]) -> Alternative:
+    """The equivalent offer `package_id` of an enabled provider, if it keeps the store's margin floor."""
+    settings = get_store_settings()
+    package = s.get(Package, order.package_id)
+    chosen = next((a for a in alternatives(s, order, package, settings)  # type: ignore[arg-type]
+                   if a.package_id == package_id), None)
+    if chosen is None or chosen.provider_id not in enabled:
+        raise FailoverUnavailable(f"offer {package_id} is no enabled alternative for order {order.display_id}")
+    if not chosen.keeps_floor:
+        raise _below_floor(chosen, settings.min_margin_cents)
+    return chosen
+
+
 def _reopen(order_ref: str, identity: Identity, *, note: str, action: str,
-            package_id: int | None = None) -> tuple[int, str, dict[str, Any]]:
+            package_id: int | None = None, enabled: tuple[str, ...] = ()) -> _Reopened:
     """failed → paid (a paid order stays paid), on the chosen offer for a failover; audited."""
     allowed = FAILOVER_FROM if package_id is not None else RETRYABLE
     with db.session() as s, s.begin():
         order = _locked(s, order_ref)
         if order.status not in allowed:
             raise ActionNotAllowed(f"order {order.display_id} is {order.status}")
-        before, extra = _snapshot(order), {}
+        before, extra, provider = _snapshot(order), {}, ""
         if package_id is not None:
-            package = s.get(Package, order.package_id)
-            chosen = next((a for a in alternatives(s, order, package, get_store_settings())  # type: ignore[arg-type]
-                           if a.package_id == package_id), None)
-            if chosen is None:
-                raise FailoverUnavailable(f"offer {package_id} is no alternative for order {order.display_id}")
+            chosen = _failover_choice(s, order, package_id, enabled)
             order.package_id, order.provider_id, order.provider_order_id = package_id, chosen.provider_id, None
-            extra = {"provider": chosen.provider_id, "cost_cents": chosen.cost_cents,
-                     "margin_cents": chosen.margin_cents, "keeps_floor": chosen.keeps_floor}
+            provider = chosen.provider_id
+            extra = {"cost_cents": chosen.cost_cents, "margin_cents": chosen.margin_cents}
         if order.status == OrderStatus.FAILED:
             order.status, order.next_retry_at, order.failure_reason = OrderStatus.PAID, None, None
-        access.record(s, identity.principal_id, action, entity="order", entity_id=order.display_id or "",
-                     before=before, after=_snapshot(order), note=note, **extra)
-        return order.id, before["status"], extra  # type: ignore[return-value]
+        audit = access.record(s, identity.principal_id, action, entity="order", entity_id=order.display_id or "",
+                              before=before, after=None, note=note, **extra)
+        s.flush()
+        return _Reopened(order.id, before["status"], audit.id, provider)  # type: ignore[arg-type]
 
 
-async def _fulfil(order_id: int, previous: str, registry: ProviderRegistry) -> dict[str, Any]:
-    result = await ordering.fulfil_paid_order(order_id, registry=registry,
-                                              resume=previous == OrderStatus.PROVISIONING)
+def _record_outcome(reopened: _Reopened) -> None:
+    """The audit row's `after`: the order as fulfilment left it (status, attempts, provider)."""
+    with db.session() as s, s.begin():
+        audit = s.get(AuditLog, reopened.audit_id, with_for_update=True)
+        after = _snapshot(s.get(Order, reopened.order_id))  # type: ignore[arg-type]
+        audit.details = {**audit.details, "after": after}  # type: ignore[union-attr]
+
+
+async def _fulfil(reopened: _Reopened, registry: ProviderRegistry) -> dict[str, Any]:
+    try:
+        result = await ordering.fulfil_paid_order(reopened.order_id, registry=registry,
+                                                  resume=reopened.previous == OrderStatus.PROVISIONING)
+    finally:
+        await asyncio.to_thread(_record_outcome, reopened)
     return {"changed": True, "status": str(result.status), "iccids": list(result.iccids)}
 
 
@@ -100,8 +144,8 @@ async def retry_order(identity: Identity, *, order_ref: str, note: str, key: str
     note = access.note_text(note)
 
     async def work() -> dict[str, Any]:
-        order_id, previous, _ = await asyncio.to_thread(_reopen, order_ref, identity, note=note, action="order.retry")
-        return await _fulfil(order_id, previous, registry or get_registry())
+        reopened = await asyncio.to_thread(_reopen, order_ref, identity, note=note, action="order.retry")
+        return await _fulfil(reopened, registry or get_registry())
 
     return await access.run_once(identity, key, "order.retry", entity_type="order", entity_id=_ref(order_ref),
                                  work=work)
@@ -115,12 +159,10 @@ async def failover_order(identity: Identity, *, order_ref: str, package_id: int,
     registry = registry or get_registry()
 
     async def work() -> dict[str, Any]:
-        order_id, previous, chosen = await asyncio.to_thread(
-            _reopen, order_ref, identity, note=note, action="order.failover", package_id=int(package_id))
-        if chosen["provider"] not in registry:
-            raise FailoverUnavailable(f"provider {chosen['provider']} is not enabled")
-        only = ProviderRegistry({chosen["provider"]: registry.get(chosen["provider"])})
-        return {**await _fulfil(order_id, previous, only), "provider": chosen["provider"]}
+        reopened = await asyncio.to_thread(_reopen, order_ref, identity, note=note, action="order.failover",
+                                           package_id=int(package_id), enabled=registry.ids)
+        only = ProviderRegistry({reopened.provider: registry.get(reopened.provider)})
+        return {**await _fulfil(reopened, only), "provider": reopened.provider}
 
     return await access.run_once(identity, key, "order.failover", entity_type="order", entity_id=_ref(order_ref),
                                  work=work)

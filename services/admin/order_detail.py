@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from providers.specs import spec_for
+from providers.specs import provider_name, spec_for
 from services.admin.timeline import OrderKey, TimelineEvent, order_timeline
 from services.catalog.pricing import MICROS_PER_CENT, UnknownCurrency, cost_in_store_micros
 from services.core import db
@@ -38,6 +38,7 @@ class Alternative:
 
     package_id: int
     provider_id: str
+    provider_name: str
     cost_cents: int | None  # in the store currency; None without an exchange rate
     margin_cents: int | None  # against the order's price in the store currency
     keeps_floor: bool  # margin at least the store's minimum margin
@@ -55,6 +56,7 @@ class OrderDetail:
     plan_name: str
     destination_name: str
     provider_id: str
+    provider_name: str
     provider_order_id: str
     price_cents: int  # in `currency`, as charged
     currency: str
@@ -103,7 +105,7 @@ def alternatives(s: Session, order: Order, package: Package, settings: StoreSett
             continue
         cost = cost_cents(p.cost_micros * order.quantity, p.cost_currency, settings)
         margin = None if cost is None else order.base_price_cents - cost  # type: ignore[operator]
-        found[p.provider_id] = Alternative(p.id, p.provider_id, cost, margin,  # type: ignore[arg-type]
+        found[p.provider_id] = Alternative(p.id, p.provider_id, provider_name(p.provider_id), cost, margin,  # type: ignore[arg-type]
                                            margin is not None and margin >= settings.min_margin_cents)
     return tuple(found.values())
 
@@ -134,13 +136,14 @@ def get_order_detail(order_ref: str) -> OrderDetail:
     return OrderDetail(
         order.display_id, status, order.kind, order.created_at, user.email if user else "",  # type: ignore[arg-type]
         user.display_id if user else "", company.company_name if company else "", package.name,  # type: ignore[union-attr, arg-type]
-        package.destination_name, order.provider_id or "", order.provider_order_id or "",  # type: ignore[union-attr]
+        package.destination_name, order.provider_id or "", provider_name(order.provider_id or ""),
+        order.provider_order_id or "",  # type: ignore[union-attr]
         order.price_cents, order.currency, order.base_price_cents, cost,  # type: ignore[arg-type]
         None if cost is None else order.base_price_cents - cost,  # type: ignore[operator]
         order.refunded_cents, order.stripe_payment_intent_id or "", order.payment_status or "",
         order.failure_reason or "", order.retry_count, esims, others, settings.min_margin_cents,
         can_retry=status in RETRYABLE,
-        can_failover=status in FAILOVER_FROM and bool(others),
+        can_failover=status in FAILOVER_FROM and any(a.keeps_floor for a in others),
         can_refund=status in ADMIN_REFUNDABLE and bool(order.stripe_payment_intent_id)
         and order.refunded_cents < order.price_cents,
         can_resend=status == OrderStatus.COMPLETED and order.kind == OrderKind.ESIM and user is not None,

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select
 
+from providers.specs import provider_name
 from services.core import db
 from services.core.models import EnterpriseAccount, Esim, Order, OrderStatus, Package, User
 
@@ -40,6 +41,7 @@ class OrderRow:
     plan_name: str
     destination_code: str
     provider_id: str
+    provider_name: str
     price_cents: int
     refunded_cents: int
     currency: str
@@ -142,7 +144,8 @@ def _rows(where: list[Any], *, sort: str, descending: bool, offset: int, limit: 
     with db.session() as s:
         found = s.exec(query).all()
     return [OrderRow(o.display_id or "", o.created_at, o.status, o.kind, email or "", company or "", plan,  # type: ignore[arg-type]
-                     destination, o.provider_id or "", o.price_cents, o.refunded_cents, o.currency)
+                     destination, o.provider_id or "", provider_name(o.provider_id or ""), o.price_cents,
+                     o.refunded_cents, o.currency)
             for o, email, company, plan, destination in found]
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import select
 
-from providers.specs import SPECS
+from providers.specs import PROVIDER_NAMES, provider_name
 from services.accounts.sessions import Identity
 from services.accounts.staff_access import active_staff_id, record
 from services.admin.access import OPERATORS
@@ -32,7 +32,6 @@ from services.store import settings as store
 
 WINDOW = dt.timedelta(hours=24)
 ALERTED = "providers.low_balance_alerted"  # providers below their threshold, already alerted
-PROVIDER_NAMES = {spec.id: spec.display_name for spec in SPECS}
 
 
 class UnknownProvider(store.InvalidSetting):
@@ -207,5 +206,5 @@ def _alert(s, provider_id: str, balance: str, threshold: str) -> None:
     url = get_settings().public_url.rstrip("/") + "/admin/providers"
     for email in recipients:
         enqueue_email(s, to=email, template="provider_low_balance", context={
-            "provider_name": PROVIDER_NAMES.get(provider_id, provider_id), "balance": balance,
+            "provider_name": provider_name(provider_id), "balance": balance,
             "threshold": threshold, "providers_url": url})

@@ -28,7 +28,7 @@ from services.core.models import (
     RefundRequest,
     StripeEvent,
 )
-from providers.specs import SPECS
+from providers.specs import SPECS, provider_name
 from services.core.money import format_money
 
 MAX_EVENTS_PER_SOURCE = 200
@@ -137,10 +137,6 @@ def _provider_subjects(order: OrderKey) -> tuple[str, ...]:
     return tuple(ours + ([order.provider_order_id] if order.provider_order_id else []))
 
 
-def _provider_name(provider_id: str) -> str:
-    return next((spec.display_name for spec in SPECS if spec.id == provider_id), provider_id)
-
-
 @register_source
 def _provider_calls(s: Session, order: OrderKey) -> Iterable[TimelineEvent]:
     subjects = _provider_subjects(order)
@@ -153,7 +149,7 @@ def _provider_calls(s: Session, order: OrderKey) -> Iterable[TimelineEvent]:
         parts = ([f"HTTP {call.http_status}"] if call.http_status else []) + (
             [f"error {call.error_code}"] if call.error_code else []) + (
             [f"{call.rate_limit_hits} rate-limited answers"] if call.rate_limit_hits else [])
-        name = _provider_name(call.provider_id)
+        name = provider_name(call.provider_id)
         title = f"{name}: {call.operation.replace('_', ' ')} {call.outcome.replace('_', ' ')} in {call.latency_ms} ms"
         yield TimelineEvent(call.started_at, "provider", title, "; ".join(parts), name)
 

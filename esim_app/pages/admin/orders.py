@@ -115,10 +115,14 @@ def _alternative_row(a: AlternativeRow) -> rx.Component:
         rx.table.cell(a.provider), rx.table.cell(a.cost), rx.table.cell(a.margin),
         rx.table.cell(rx.cond(a.keeps_floor, rx.badge("keeps the floor", color_scheme="green"),
                               rx.badge("below the floor", color_scheme="red"))),
-        rx.table.cell(rx.cond(AdminOrderState.allowed.contains("failover"),
-                              button("Fail over", size="sm", variant="ghost", type="button",
-                                     on_click=AdminOrderState.ask("failover", a.package_id),
-                                     custom_attrs={"data-testid": "failover-order"}))),
+        rx.table.cell(rx.cond(
+            a.keeps_floor,
+            rx.cond(AdminOrderState.allowed.contains("failover"),
+                    button("Fail over", size="sm", variant="ghost", type="button",
+                           on_click=AdminOrderState.ask("failover", a.package_id),
+                           custom_attrs={"data-testid": "failover-order"})),
+            rx.el.span("No failover: the margin would be below the floor", class_name="t-secondary",
+                       custom_attrs={"data-testid": "failover-refused"}))),
         custom_attrs={"data-testid": "failover-option"},
     )
 
@@ -204,7 +208,7 @@ def _order_body() -> rx.Component:
             rx.el.p("Margin floor: ", AdminOrderState.floor, " (cost of the alternative against our price).",
                     class_name="t-muted"),
             rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                                         ("Provider", "Cost", "Margin", "Floor", "")])),
+                                                         ("Provider", "Cost", "Margin", "Floor", "Action")])),
                           rx.table.body(rx.foreach(AdminOrderState.alternatives, _alternative_row)),
                           variant="surface"),
             overflow_x="auto", width="100%")),

@@ -91,7 +91,7 @@ class AdminOrderState(AdminState):
         self.facts = [
             ("Customer", d.customer_email or "—"), ("Company", d.company_name or "—"),
             ("Plan", f"{d.plan_name} ({d.destination_name})"), ("Kind", d.kind), ("Created", when(d.created_at)),
-            ("Provider", d.provider_id or "—"), ("Provider order", d.provider_order_id or "—"),
+            ("Provider", d.provider_name or "—"), ("Provider order", d.provider_order_id or "—"),
             ("Price", money(d.price_cents, d.currency) + _in_base(d)),
             ("Cost", money(d.cost_cents, admin.BASE_CURRENCY)), ("Margin", money(d.margin_cents, admin.BASE_CURRENCY)),
             ("Refunded", money(d.refunded_cents, d.currency)),
@@ -100,7 +100,7 @@ class AdminOrderState(AdminState):
         ]
         self.esims = [EsimRow(e.ref, e.iccid, e.status, _usage(e)) for e in d.esims]
         self.timeline = [EventRow(when(e.at), e.kind, e.title, e.detail, e.actor) for e in d.timeline]
-        self.alternatives = [AlternativeRow(a.package_id, a.provider_id, money(a.cost_cents, admin.BASE_CURRENCY),
+        self.alternatives = [AlternativeRow(a.package_id, a.provider_name, money(a.cost_cents, admin.BASE_CURRENCY),
                                             money(a.margin_cents, admin.BASE_CURRENCY), a.keeps_floor)
                              for a in d.alternatives]
         self.floor = money(d.min_margin_cents, admin.BASE_CURRENCY)
@@ -139,7 +139,7 @@ class AdminOrderState(AdminState):
             return redirect
         action, self.error, self.notice = str(action), "", ""
         if action not in self.allowed or (action == "failover" and int(package_id or 0) not in
-                                          {a.package_id for a in self.alternatives}):
+                                          {a.package_id for a in self.alternatives if a.keeps_floor}):
             self.pending = ""
             return None
         self.pending, self.pending_package, self._key = action, int(package_id or 0), admin.new_action_key()

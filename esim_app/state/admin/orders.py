@@ -41,7 +41,7 @@ def _row(r: admin.OrderRow) -> OrderListRow:
     customer = r.company_name or r.customer_email or "—"
     refunded = money(r.refunded_cents, r.currency) if r.refunded_cents else ""
     return OrderListRow(r.ref, when(r.created_at), r.status, customer, r.plan_name, r.destination_code,
-                        r.provider_id or "—", money(r.price_cents, r.currency), refunded)
+                        r.provider_name or "—", money(r.price_cents, r.currency), refunded)
 
 
 class AdminOrdersState(TableState, AdminState):

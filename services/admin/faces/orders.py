@@ -14,7 +14,8 @@ from services.accounts.sessions import Identity
 from services.admin import access, customer_export, customers, order_actions, order_detail, order_refunds, orders
 from services.admin.access import NoteMissing, NoteTooLong, NotPermitted, StaleAction
 from services.admin.customers import CustomerDetail, CustomerNotFound, CustomerPage, CustomerRow
-from services.admin.order_actions import ActionNotAllowed, FailoverUnavailable, ProviderCancelFailed
+from services.admin.order_actions import (ActionNotAllowed, FailoverBelowFloor, FailoverUnavailable,
+                                          ProviderCancelFailed)
 from services.admin.order_detail import Alternative, EsimView, OrderDetail
 from services.admin.order_refunds import InvalidRefundAmount
 from services.admin.orders import OrderPage, OrderRow
@@ -149,8 +150,8 @@ async def export_customer(identity: Identity, *, user_ref: str) -> dict[str, Any
 
 __all__ = [
     "CUSTOMER_ROLES", "ORDER_ROLES", "ActionNotAllowed", "ActionResult", "Alternative", "CustomerDetail",
-    "CustomerNotFound", "CustomerPage", "CustomerRow", "EsimView", "FailoverUnavailable", "InvalidRefundAmount",
-    "NotPermitted", "NoteMissing", "NoteTooLong", "OrderDetail", "OrderPage", "OrderRow", "ProviderCancelFailed",
+    "CustomerNotFound", "CustomerPage", "CustomerRow", "EsimView", "FailoverBelowFloor", "FailoverUnavailable",
+    "InvalidRefundAmount", "NotPermitted", "NoteMissing", "NoteTooLong", "OrderDetail", "OrderPage", "OrderRow", "ProviderCancelFailed",
     "StaleAction", "TimelineEvent", "cancel_at_provider", "export_customer", "failover_order", "get_customer",
     "get_order", "list_customers", "list_orders", "new_action_key", "order_filter_choices", "refund_order",
     "resend_esim_email", "retry_order", "revoke_customer_sessions", "set_customer_active",

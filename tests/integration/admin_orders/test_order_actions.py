@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from providers.registry import ProviderRegistry
+from esim_app.errors import message_for
 from providers.sandbox.server import Sandbox
 from services import admin
 from services.core import db
-from services.core.models import AuditLog, OrderStatus
+from services.core.models import AuditLog, OrderStatus, Package
 from services.orders import ordering
+from services.store import settings as store_settings
 from tests.support.admin import key, staff
 from tests.support.orders import best_offer, esim_count, order_row, paid_order
 from tests.support.payments import SECRET_KEY, audit_actions
@@ -143,8 +145,11 @@ async def test_retry_now_delivers_a_failed_order_once(customer: int, registry: P
                                     registry=registry)
     assert (first.values["status"], first.changed, again.changed) == ("completed", True, False)
     assert esim_count(order_id) == 1
-    [audit] = _staff_audit(order_id, "order.retry")
-    assert (audit.details["before"]["status"], audit.details["after"]["status"]) == ("failed", "paid")
+    [audit] = _staff_audit(order_id, "order.retry")  # the order before the retry and as the retry left it
+    assert audit.details["before"] == {"status": "failed", "provider": "airalo", "attempts": 1,
+                                       "package_id": order_row(order_id).package_id}
+    assert audit.details["after"]["status"] == "completed" and audit.details["after"]["attempts"] == 1
+    assert audit.details["after"]["provider"] == order_row(order_id).provider_id
     with pytest.raises(admin.ActionNotAllowed):  # a fresh confirmation on a completed order
         await admin.retry_order(operations, order_ref=_ref(order_id), note="again", key=key(), registry=registry)
 
@@ -162,7 +167,47 @@ async def test_failover_delivers_with_the_chosen_provider_and_shows_the_margin(
     assert order_row(order_id).provider_id == choice.provider_id and esim_count(order_id) == 1
     [audit] = _staff_audit(order_id, "order.failover")
     assert audit.details["before"]["provider"] == "airalo" and audit.details["after"]["provider"] == choice.provider_id
-    assert audit.details["margin_cents"] == choice.margin_cents
+    assert audit.details["margin_cents"] == choice.margin_cents and audit.details["after"]["status"] == "completed"
+    assert detail.provider_name == "Airalo" and choice.provider_name != choice.provider_id
+
+
+async def test_a_retry_that_fails_again_records_the_new_attempt(
+        sandbox: Sandbox, customer: int, registry: ProviderRegistry) -> None:
+    order_id = _failed_order(customer, "airalo")
+    package = order_row(order_id).package_id
+    with db.session() as s:  # every provider's offer of the plan is out of stock, so the retry fails too
+        group = s.exec(select(Package.group_key).where(Package.id == package)).one()
+        for offer in s.exec(select(Package).where(Package.group_key == group)).all():
+            sandbox.sim(offer.provider_id).faults.failing_package_ids.add(offer.provider_package_id)
+    result = await admin.retry_order(staff("owner"), order_ref=_ref(order_id), note="Try again", key=key(),
+                                     registry=registry)
+    [audit] = _staff_audit(order_id, "order.retry")
+    assert result.values["status"] == "failed" == audit.details["after"]["status"]
+    row = order_row(order_id)
+    assert audit.details["before"] == {"status": "failed", "provider": "airalo", "attempts": 1, "package_id": package}
+    assert audit.details["after"] == {"status": "failed", "provider": row.provider_id, "attempts": 2,
+                                      "package_id": row.package_id}
+
+
+async def test_failover_below_the_margin_floor_is_refused_and_not_offered(
+        customer: int, registry: ProviderRegistry) -> None:
+    order_id = _failed_order(customer, "airalo")
+    choice = (await admin.get_order(staff("owner"), order_ref=_ref(order_id))).alternatives[0]
+    floor = store_settings.get_store_settings().min_margin_cents
+    store_settings.set_min_margin_cents(choice.margin_cents + 1)  # the cheapest alternative falls below it
+    try:
+        detail = await admin.get_order(staff("owner"), order_ref=_ref(order_id))
+        with pytest.raises(admin.FailoverBelowFloor) as refused:
+            await admin.failover_order(staff("owner"), order_ref=_ref(order_id), package_id=choice.package_id,
+                                       note="Airalo is down", key=key(), registry=registry)
+    finally:
+        store_settings.set_min_margin_cents(floor)
+    assert all(not a.keeps_floor for a in detail.alternatives) and not detail.can_failover
+    assert refused.value.params["provider"] == choice.provider_name != choice.provider_id
+    assert "below the floor" in message_for(refused.value)
+    row = order_row(order_id)
+    assert (row.status, row.provider_id) == (OrderStatus.FAILED, "airalo") and esim_count(order_id) == 0
+    assert _staff_audit(order_id, "order.failover") == []
 
 
 async def test_resend_emails_the_esim_again_once_per_confirmation(completed_order, stripe_sandbox: str) -> None:
