@@ -75,7 +75,8 @@ class AccountState(CustomerState):
         if redirect:
             self.esims, self.orders, self.loaded = [], [], False
             return redirect
-        account, lang = await orders.load_account(identity.principal_id), await reader_language(self)
+        lang = await reader_language(self)
+        account = await orders.load_account(identity.principal_id, lang=lang)
         self.esims = [_card(s, lang) for s in account.esims]
         self.orders = [_row(o, lang) for o in account.orders]
         self.loaded = True
@@ -111,7 +112,7 @@ class EsimPageState(CustomerState):
             return redirect
         lang = await reader_language(self)
         try:
-            detail = await orders.get_esim(identity.principal_id, esim_ref=self._ref())
+            detail = await orders.get_esim(identity.principal_id, esim_ref=self._ref(), lang=lang)
         except ServiceError as exc:
             self._clear()
             self.error = message_for(exc, lang)
@@ -145,7 +146,7 @@ class OrderStatusState(CustomerState):
             return False
         lang = await reader_language(self)
         try:
-            order = await orders.get_order(identity.principal_id, order_ref=self._ref())
+            order = await orders.get_order(identity.principal_id, order_ref=self._ref(), lang=lang)
         except ServiceError as exc:
             self.status = self.plan_name = self.price = self.failure_reason = self.first_esim_ref = ""
             self.ordered_on, self.has_receipt = "", False

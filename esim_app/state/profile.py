@@ -10,7 +10,7 @@ from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
 from esim_app.state.locale import LocaleState, reader_language
 from services import accounts
-from services.core import ServiceError, translate
+from services.core import ServiceError, date_text, moment_text, translate
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,10 @@ class SessionRow:
     current: bool
 
 
-def _session_row(v: accounts.SessionView) -> SessionRow:
+def _session_row(v: accounts.SessionView, lang: str) -> SessionRow:
     seen = v.last_seen_at or v.created_at
-    return SessionRow((v.user_agent or "Unknown device")[:80], v.ip or "", v.created_at.strftime("%d %b %Y"),
-                      seen.strftime("%d %b %Y %H:%M"), v.current)
+    return SessionRow((v.user_agent or translate(lang, "Unknown device"))[:80], v.ip or "",
+                      date_text(lang, v.created_at), moment_text(lang, seen), v.current)
 
 
 class ProfileState(CustomerState):
@@ -55,7 +55,8 @@ class ProfileState(CustomerState):
             return redirect
         page = await accounts.get_profile_page(identity)
         self._show(page.profile)
-        self.sessions = [_session_row(s) for s in page.sessions]
+        lang = await reader_language(self)
+        self.sessions = [_session_row(s, lang) for s in page.sessions]
         self.error, self.notice, self.loaded = "", "", True
 
     @rx.event

@@ -35,15 +35,15 @@ class RefundState(CustomerState):
         self._order_ref, self.eligible, self.refunded = "", False, False
         self.in_review, self.rejected = False, False
         self.error, self.notice, self.refused_because, self.deadline = "", "", "", ""
+        lang = await reader_language(self)
         try:
-            found = await orders.get_refund_eligibility(identity.principal_id, order_ref=str(order_ref))
+            found = await orders.get_refund_eligibility(identity.principal_id, order_ref=str(order_ref), lang=lang)
         except ServiceError:
             return
         self._order_ref = found.order_ref
         self.eligible, self.refunded = found.eligible, found.refunded
         self.in_review, self.rejected = found.request_status == "review", found.request_status == "rejected"
         self.deadline = found.deadline
-        lang = await reader_language(self)
         self.refused_because = message_for(found.refusal, lang) if found.refusal is not None else ""
 
     @rx.event

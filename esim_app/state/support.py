@@ -6,7 +6,6 @@ so a ticket or order reference sent by the browser can never reach someone else'
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,7 +16,7 @@ from esim_app.errors import message_for
 from esim_app.state.auth import CustomerState
 from esim_app.state.locale import reader_language
 from services import support
-from services.core import N_, ServiceError, translate
+from services.core import N_, ServiceError, date_text, moment_text, translate
 
 STATUS_LABELS = {"open": N_("Waiting for support"), "awaiting_customer": N_("Waiting for you"),
                  "closed": N_("Closed")}  # pages show them in the reader's language
@@ -46,13 +45,9 @@ class OrderChoice:
     label: str
 
 
-def _when(value: dt.datetime) -> str:
-    return value.strftime("%d %b %Y %H:%M")
-
-
-def _row(t: support.TicketSummary) -> TicketRow:
+def _row(t: support.TicketSummary, lang: str) -> TicketRow:
     return TicketRow(t.ref, t.subject, t.status, STATUS_LABELS.get(t.status, t.status), t.order_ref,
-                     _when(t.updated_at))
+                     moment_text(lang, t.updated_at))
 
 
 class SupportState(TableState, CustomerState):
@@ -68,9 +63,9 @@ class SupportState(TableState, CustomerState):
         return support.TicketListQuery(sort=self.sort_key, descending=self.descending, page=self.page,
                                        page_size=self.page_size)
 
-    def _show(self, view: support.SupportPage) -> None:
-        self.tickets = [_row(t) for t in view.tickets.rows]
-        self.order_choices = [OrderChoice(o.ref, f"{o.ref} · {o.plan_name} · {o.created_at:%d %b %Y}")
+    def _show(self, view: support.SupportPage, lang: str) -> None:
+        self.tickets = [_row(t, lang) for t in view.tickets.rows]
+        self.order_choices = [OrderChoice(o.ref, f"{o.ref} · {o.plan_name} · {date_text(lang, o.created_at)}")
                               for o in view.orders]
 
     async def _fetch_page(self) -> int:
@@ -79,7 +74,8 @@ class SupportState(TableState, CustomerState):
             self.tickets = []
             return 0
         page = await support.list_tickets(identity.principal_id, page=self._query())
-        self.tickets = [_row(t) for t in page.rows]
+        lang = await reader_language(self)
+        self.tickets = [_row(t, lang) for t in page.rows]
         return page.total
 
     @rx.event
@@ -88,8 +84,9 @@ class SupportState(TableState, CustomerState):
         if redirect:
             return redirect
         self.sort_key, self.descending, self.page = "updated", True, 0
-        view = await support.get_support_page(identity.principal_id, page=self._query())
-        self._show(view)
+        lang = await reader_language(self)
+        view = await support.get_support_page(identity.principal_id, page=self._query(), lang=lang)
+        self._show(view, lang)
         self._set_total(view.tickets.total)
         self.error, self.notice, self.loaded = "", "", True
 
@@ -98,17 +95,17 @@ class SupportState(TableState, CustomerState):
         identity, redirect = await self._require("customer")
         if redirect:
             return redirect
-        self.page = 0
+        self.page, lang = 0, await reader_language(self)
         try:
             view = await support.open_ticket(
                 identity.principal_id, subject=str(form.get("subject", "")), body=str(form.get("body", "")),
-                order_ref=str(form.get("order_ref", "")) or None, page=self._query())
+                order_ref=str(form.get("order_ref", "")) or None, page=self._query(), lang=lang)
         except ServiceError as exc:
-            self.error, self.notice = message_for(exc, await reader_language(self)), ""
+            self.error, self.notice = message_for(exc, lang), ""
             return
-        self._show(view)
+        self._show(view, lang)
         self._set_total(view.tickets.total)
-        self.error, self.notice = "", translate(await reader_language(self),
+        self.error, self.notice = "", translate(lang,
                                                 "Ticket {ticket} is open. We usually answer within a day.",
                                                 ticket=view.opened_ref)
         return [rx.set_value("subject", ""), rx.set_value("body", "")]
@@ -123,12 +120,12 @@ class TicketState(CustomerState):
     about_order: str = ""
     messages: list[MessageRow] = []
 
-    def _show(self, ticket: support.TicketDetail) -> None:
+    def _show(self, ticket: support.TicketDetail, lang: str) -> None:
         s = ticket.summary
         self.found, self.error = True, ""
         self.subject, self.status, self.about_order = s.subject, s.status, s.order_ref
         self.status_label = STATUS_LABELS.get(s.status, s.status)
-        self.messages = [MessageRow(m.author, m.body, _when(m.created_at)) for m in ticket.messages]
+        self.messages = [MessageRow(m.author, m.body, moment_text(lang, m.created_at)) for m in ticket.messages]
 
     def _ref(self) -> str:
         return str(self.ticket_ref)  # type: ignore[attr-defined]  (route argument)
@@ -139,7 +136,8 @@ class TicketState(CustomerState):
         if redirect:
             return redirect
         try:
-            self._show(await support.get_ticket(identity.principal_id, ticket_ref=self._ref()))
+            self._show(await support.get_ticket(identity.principal_id, ticket_ref=self._ref()),
+                       await reader_language(self))
         except ServiceError as exc:
             self.found, self.error, self.messages = False, message_for(exc, await reader_language(self)), []
 
@@ -150,7 +148,7 @@ class TicketState(CustomerState):
             return redirect
         try:
             self._show(await support.reply(identity.principal_id, ticket_ref=self._ref(),
-                                           body=str(form.get("body", ""))))
+                                           body=str(form.get("body", ""))), await reader_language(self))
         except ServiceError as exc:
             self.error = message_for(exc, await reader_language(self))
             return
@@ -162,6 +160,7 @@ class TicketState(CustomerState):
         if redirect:
             return redirect
         try:
-            self._show(await support.close_ticket(identity.principal_id, ticket_ref=self._ref()))
+            self._show(await support.close_ticket(identity.principal_id, ticket_ref=self._ref()),
+                       await reader_language(self))
         except ServiceError as exc:
             self.error = message_for(exc, await reader_language(self))

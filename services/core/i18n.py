@@ -17,6 +17,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import format_time as _babel_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -97,6 +98,15 @@ def format_number(value: float | int, lang: str) -> str:
 def format_date(value: dt.date | dt.datetime, lang: str, *, form: str = "medium") -> str:
     """`format_date(date(2026, 1, 5), "de")` -> "05.01.2026"; `form` is a Babel format name."""
     return _babel_date(value, format=form, locale=babel_locale(lang))
+
+
+def format_moment(value: dt.datetime, lang: str) -> str:
+    """A UTC moment to the minute: `format_moment(datetime(2026, 1, 5, 14, 30, tzinfo=UTC), "de")` ->
+    "05.01.2026, 14:30" (naive values are taken as UTC)."""
+    locale = Locale.parse(babel_locale(lang))
+    day = _babel_date(value, format="medium", locale=locale)
+    time = _babel_time(value, format="short", tzinfo=dt.UTC, locale=locale)
+    return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
 
 
 def country_name(code: str, lang: str, *, english: str = "") -> str:

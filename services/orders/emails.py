@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from services.core.i18n import N_, translate
-from services.core.localize import money_text, place_name, plan_title
+from services.core.localize import money_text, package_title, place_name
 from services.core.models import Esim, Order, OrderKind, Package, User
 from services.core.settings import get_settings
 from services.notifications import Attachment, enqueue_email
@@ -18,13 +18,6 @@ UNDELIVERED_WORDS = {
     DeliveryDelayed.code: N_("the network operator did not answer in time"),
 }
 UNDELIVERED_DEFAULT = N_("we could not deliver the eSIM")
-
-
-def package_title(package: Package, lang: str) -> str:
-    """The plan's name in the customer's language."""
-    return plan_title(lang, kind=package.kind, destination_code=package.destination_code,
-                      destination_name=package.destination_name, data_mb=package.data_mb,
-                      unlimited=package.unlimited, days=package.validity_days)
 
 
 def queue_order_completed(session: Session, order: Order) -> None:

@@ -7,13 +7,13 @@ reference the browser sends.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from sqlmodel import select
 
-from services.core import db
+from services.core import DEFAULT_LANGUAGE, db
+from services.core.localize import date_text, moment_text, package_title, place_name
 from services.core.models import Esim, EsimStatus, Order, OrderStatus, Package
 from services.core.qr import qr_png
 from services.orders.errors import EsimNotFound, OrderNotFound
@@ -73,23 +73,23 @@ def _usage_percent(used_mb: int, total_mb: int | None) -> int:
     return max(0, min(100, round(used_mb * 100 / total_mb)))
 
 
-def _date(value: dt.datetime | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+def _place(package: Package, lang: str) -> str:
+    return place_name(lang, package.kind, package.destination_code, package.destination_name)
 
 
-def _summary(esim: Esim, package: Package) -> EsimSummary:
+def _summary(esim: Esim, package: Package, lang: str) -> EsimSummary:
     status = EsimStatus(esim.status)
     return EsimSummary(
         ref=esim.display_id or "",
-        plan_name=package.name,
-        destination_name=package.destination_name,
+        plan_name=package_title(package, lang),
+        destination_name=_place(package, lang),
         status=status.value,
         status_label=STATUS_LABELS[status],
         used_mb=esim.used_mb,
         total_mb=esim.total_mb,
         unlimited=esim.unlimited,
         usage_percent=_usage_percent(esim.used_mb, esim.total_mb),
-        expires_on=_date(esim.expires_at),
+        expires_on=date_text(lang, esim.expires_at),
     )
 
 
@@ -102,15 +102,16 @@ def _owned(user_id: int):
     )
 
 
-def list_esims(user_id: int) -> list[EsimSummary]:
-    """The customer's eSIMs, newest first."""
+def list_esims(user_id: int, *, lang: str = DEFAULT_LANGUAGE) -> list[EsimSummary]:
+    """The customer's eSIMs, newest first, worded in `lang`."""
     with db.session() as s:
         rows = s.exec(_owned(user_id).order_by(Esim.created_at.desc(), Esim.id.desc())).all()
-        return [_summary(esim, package) for esim, package in rows]
+        return [_summary(esim, package, lang) for esim, package in rows]
 
 
-def get_esim(user_id: int, *, esim_ref: str) -> EsimDetail:
-    """One eSIM of this customer; `EsimNotFound` for anything else, including other people's eSIMs."""
+def get_esim(user_id: int, *, esim_ref: str, lang: str = DEFAULT_LANGUAGE) -> EsimDetail:
+    """One eSIM of this customer, worded in `lang`; `EsimNotFound` for anything else, including other
+    people's eSIMs."""
     with db.session() as s:
         row = s.exec(_owned(user_id).where(Esim.display_id == esim_ref)).first()
         if row is None:
@@ -118,14 +119,14 @@ def get_esim(user_id: int, *, esim_ref: str) -> EsimDetail:
         esim, package = row
         order_ref = s.get(Order, esim.order_id).display_id or ""
         return EsimDetail(
-            summary=_summary(esim, package),
+            summary=_summary(esim, package, lang),
             iccid=esim.iccid,
             lpa=esim.lpa,
             smdp_address=esim.smdp_address,
             activation_code=esim.matching_id,
             qr_data_uri=qr_data_uri(esim.lpa),
             ios_install_url=ios_install_url(esim.lpa),
-            usage_updated=esim.usage_updated_at.strftime("%d %b %Y %H:%M UTC") if esim.usage_updated_at else "",
+            usage_updated=moment_text(lang, esim.usage_updated_at),
             order_ref=order_ref,
             can_top_up=esim.status in (EsimStatus.NOT_INSTALLED, EsimStatus.ACTIVE, EsimStatus.USED_UP),
         )
@@ -146,8 +147,8 @@ class OrderSummary:
     has_receipt: bool = False  # paid, so a PDF receipt can be downloaded (`receipts`)
 
 
-def list_orders(user_id: int) -> list[OrderSummary]:
-    """The customer's orders (paid or on their way), newest first."""
+def list_orders(user_id: int, *, lang: str = DEFAULT_LANGUAGE) -> list[OrderSummary]:
+    """The customer's orders (paid or on their way), newest first, worded in `lang`."""
     with db.session() as s:
         rows = s.exec(
             select(Order, Package).join(Package, Package.id == Order.package_id)
@@ -159,10 +160,11 @@ def list_orders(user_id: int) -> list[OrderSummary]:
             select(Esim.order_id, Esim.display_id).where(Esim.order_id.in_([o.id for o, _ in rows]))
         ).all():
             refs.setdefault(order_id, []).append(ref)
-        return [_order_summary(o, p, tuple(refs.get(o.id, ()))) for o, p in rows]
+        return [_order_summary(o, p, tuple(refs.get(o.id, ())), lang) for o, p in rows]
 
 
-def get_order(user_id: int, *, order_ref: str) -> OrderSummary:
+def get_order(user_id: int, *, order_ref: str, lang: str = DEFAULT_LANGUAGE) -> OrderSummary:
+    """One of the customer's orders, worded in `lang`; `OrderNotFound` otherwise."""
     with db.session() as s:
         row = s.exec(
             select(Order, Package).join(Package, Package.id == Order.package_id)
@@ -172,20 +174,20 @@ def get_order(user_id: int, *, order_ref: str) -> OrderSummary:
             raise OrderNotFound(f"user {user_id} has no order {order_ref}")
         order, package = row
         refs = tuple(s.exec(select(Esim.display_id).where(Esim.order_id == order.id)).all())
-        return _order_summary(order, package, refs)
+        return _order_summary(order, package, refs, lang)
 
 
-def _order_summary(order: Order, package: Package, esim_refs: tuple[str, ...]) -> OrderSummary:
+def _order_summary(order: Order, package: Package, esim_refs: tuple[str, ...], lang: str) -> OrderSummary:
     failure = (order.failure_reason or "") if order.status in (OrderStatus.PENDING, OrderStatus.FAILED) else ""
     return OrderSummary(
         ref=order.display_id or "",
         kind=order.kind,
-        plan_name=package.name,
-        destination_name=package.destination_name,
+        plan_name=package_title(package, lang),
+        destination_name=_place(package, lang),
         status=order.status,
         price_cents=order.price_cents,
         currency=order.currency,
-        created_on=_date(order.created_at),
+        created_on=date_text(lang, order.created_at),
         failure_code=failure,
         esim_refs=esim_refs,
         has_receipt=has_receipt(order.status),

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from providers import base as pb
 from providers.registry import ProviderRegistry
-from services.core import db
+from services.core import DEFAULT_LANGUAGE, db
 from services.core.models import (
     AuditLog,
     Esim,
@@ -38,12 +38,11 @@ from services.core.models import (
     RefundStatus,
     User,
 )
-from services.core.localize import money_text
+from services.core.localize import date_text, money_text, package_title
 from services.core.provider_runtime import get_registry
 from services.core.settings import get_settings
 from services.notifications import enqueue_email
 from services.orders import refund_authority, refund_cancel, refund_ledger
-from services.orders.emails import package_title
 from services.orders.errors import (
     AlreadyRefunded,
     CardRefundFailed,
@@ -170,8 +169,8 @@ def _admin_refusal(order: _Order) -> RefundNotAllowed | None:
     return None
 
 
-def refund_eligibility(user_id: int, *, order_ref: str) -> Eligibility:
-    """Whether the customer may ask for a refund of this order now (for the order page)."""
+def refund_eligibility(user_id: int, *, order_ref: str, lang: str = DEFAULT_LANGUAGE) -> Eligibility:
+    """Whether the customer may ask for a refund of this order now (for the order page); dates in `lang`."""
     window = get_store_settings().refund_window_days
     with db.session() as s:
         order = _load(s, order_ref, owner=user_id)
@@ -180,7 +179,7 @@ def refund_eligibility(user_id: int, *, order_ref: str) -> Eligibility:
     status = request if request is not None and request != RefundStatus.FAILED else ""
     done = status == RefundStatus.COMPLETED or order.status == OrderStatus.REFUNDED
     return Eligibility(order.ref, refusal is None and not status, refusal, done, status,
-                       _deadline(order, window).strftime("%d %b %Y"))
+                       date_text(lang, _deadline(order, window)))
 
 
 def _reason(text: str) -> str:

@@ -31,12 +31,12 @@ from providers.registry import ProviderRegistry
 from services.core import db
 from services.core.models import EnterpriseAccount, Esim, EsimAllocation, EsimNotice, EsimStatus, Order, Package, User
 from services.core.settings import get_settings
-from services.core.i18n import translate
+from services.core.i18n import format_moment, translate
+from services.core.localize import package_title
 from services.core.units import format_data_size
 from services.jobs.runs import JobResult
 from services.notifications import enqueue_email
 from services.notifications.outbox import recipient_language
-from services.orders.emails import package_title
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def _context(session: Session, esim: Esim, lang: str) -> dict[str, str]:
         "plan_name": package_title(package, lang) if package else translate(lang, "your plan"),
         "used": format_data_size(esim.used_mb, lang=lang),
         "total": format_data_size(esim.total_mb, unlimited=esim.unlimited, lang=lang),
-        "expires_at": f"{esim.expires_at:%Y-%m-%d %H:%M}" if esim.expires_at else "",
+        "expires_at": format_moment(esim.expires_at, lang) if esim.expires_at else "",  # the email says UTC
         "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",
     }
 

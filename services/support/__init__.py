@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+from services.core import DEFAULT_LANGUAGE
 from services.support import tickets
 from services.support.tickets import (
     SORT_KEYS,
@@ -30,9 +31,10 @@ from services.support.tickets import (
 )
 
 
-async def get_support_page(user_id: int, *, page: TicketListQuery | None = None) -> SupportPage:
-    """A page of the customer's tickets and the orders a new ticket may be about."""
-    return await asyncio.to_thread(tickets.get_support_page, user_id, page=page)
+async def get_support_page(user_id: int, *, page: TicketListQuery | None = None,
+                           lang: str = DEFAULT_LANGUAGE) -> SupportPage:
+    """A page of the customer's tickets and the orders a new ticket may be about (plans named in `lang`)."""
+    return await asyncio.to_thread(tickets.get_support_page, user_id, page=page, lang=lang)
 
 
 async def list_tickets(user_id: int, *, page: TicketListQuery | None = None) -> TicketPage:
@@ -41,10 +43,10 @@ async def list_tickets(user_id: int, *, page: TicketListQuery | None = None) -> 
 
 
 async def open_ticket(user_id: int, *, subject: str, body: str, order_ref: str | None,
-                      page: TicketListQuery | None = None) -> SupportPage:
-    """Open a ticket (optionally about one of the customer's orders); returns the refreshed page."""
+                      page: TicketListQuery | None = None, lang: str = DEFAULT_LANGUAGE) -> SupportPage:
+    """Open a ticket (optionally about one of the customer's orders); returns the refreshed page in `lang`."""
     return await asyncio.to_thread(tickets.open_ticket_from_page, user_id, subject=subject, body=body,
-                                   order_ref=order_ref, page=page)
+                                   order_ref=order_ref, page=page, lang=lang)
 
 
 async def get_ticket(user_id: int, *, ticket_ref: str) -> TicketDetail:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from services.core import db
+from services.core import DEFAULT_LANGUAGE, db
 from services.core.errors import ServiceError
 from services.core.models import (
     Admin,
@@ -26,6 +26,7 @@ from services.core.models import (
     TicketStatus,
     User,
 )
+from services.core.localize import package_title
 from services.core.settings import get_settings
 from services.notifications import outbox
 
@@ -251,25 +252,28 @@ def list_tickets(user_id: int, *, page: TicketListQuery | None = None) -> Ticket
         return TicketPage(tuple(_summary(*row) for row in rows), total)
 
 
-def get_support_page(user_id: int, *, page: TicketListQuery | None = None) -> SupportPage:
-    """The support page: a page of the customer's tickets and the orders a new ticket may be about."""
-    return SupportPage(list_tickets(user_id, page=page), tuple(list_order_choices(user_id)))
+def get_support_page(user_id: int, *, page: TicketListQuery | None = None,
+                     lang: str = DEFAULT_LANGUAGE) -> SupportPage:
+    """The support page: a page of the customer's tickets and the orders a new ticket may be about
+    (plans named in `lang`)."""
+    return SupportPage(list_tickets(user_id, page=page), tuple(list_order_choices(user_id, lang=lang)))
 
 
 def open_ticket_from_page(user_id: int, *, subject: str, body: str, order_ref: str | None,
-                          page: TicketListQuery | None = None) -> SupportPage:
+                          page: TicketListQuery | None = None, lang: str = DEFAULT_LANGUAGE) -> SupportPage:
     """Open a ticket, then the page again with it listed (`opened_ref`)."""
     opened = open_ticket(user_id, subject=subject, body=body, order_ref=order_ref)
-    return replace(get_support_page(user_id, page=page), opened_ref=opened.summary.ref)
+    return replace(get_support_page(user_id, page=page, lang=lang), opened_ref=opened.summary.ref)
 
 
-def list_order_choices(user_id: int) -> list[OrderChoice]:
-    """The customer's orders, newest first, for the "about an order" picker."""
+def list_order_choices(user_id: int, *, lang: str = DEFAULT_LANGUAGE) -> list[OrderChoice]:
+    """The customer's orders, newest first, for the "about an order" picker (plans named in `lang`)."""
     with db.session() as s:
-        rows = s.exec(select(Order.display_id, Package.name, Order.created_at)
+        rows = s.exec(select(Order.display_id, Package, Order.created_at)
                       .join(Package, Package.id == Order.package_id).where(Order.user_id == user_id)
                       .order_by(col(Order.created_at).desc(), col(Order.id).desc())).all()
-    return [OrderChoice(ref or "", name, created) for ref, name, created in rows]  # type: ignore[arg-type]
+        return [OrderChoice(ref or "", package_title(package, lang), created)  # type: ignore[arg-type]
+                for ref, package, created in rows]
 
 
 def get_ticket(user_id: int, *, ticket_ref: str) -> TicketDetail:
