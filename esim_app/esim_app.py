@@ -17,7 +17,7 @@ from esim_app.pages.storefront.landing import landing_page
 from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
 from esim_app.pages.templates import account_page, storefront_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
-from esim_app.state.catalog import LandingState, PlanDetailState, PlanListState
+from esim_app.state.catalog import DisplayCurrencyState, LandingState, PlanDetailState, PlanListState
 from esim_app.state.checkout import CheckoutState
 from esim_app.state.topup import TopupState
 from services import jobs
@@ -57,7 +57,7 @@ account_page(routes.ACCOUNT, t("My account"), AccountState.load)(account.account
 account_page("/account/esims", t("My eSIMs"), AccountState.load)(account.esims_page)
 account_page("/account/esims/[esim_ref]", t("Your eSIM"), EsimPageState.load)(account.esim_page)
 account_page("/account/orders", t("Orders"), AccountState.load)(account.orders_page)
-account_page("/account/esims/[esim_ref]/top-up", t("Top up"), TopupState.load)(account.topup_page)
+account_page("/account/esims/[esim_ref]/top-up", t("Top up"), DisplayCurrencyState.load, TopupState.load)(account.topup_page)
 
 if settings.sandbox_inbox:
     from esim_app.pages import sandbox  # noqa: F401  (registers /sandbox/inbox; absent in production or with SMTP)

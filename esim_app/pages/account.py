@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app.components.install import install_panel
-from esim_app.components.plans import plan_card
+from esim_app.components.plans import currency_select, plan_card
 from esim_app.components.status import status_badge, usage_bar
 from esim_app.components.ui import button_link, card
 from esim_app.i18n import t
@@ -218,7 +218,8 @@ def topup_page() -> rx.Component:
         rx.el.a(t("← Back to your eSIM"), href="/account/esims/" + TopupState.esim_ref_shown, class_name="t-secondary"),
         _title(t("Top up {esim}", esim=TopupState.esim_ref_shown)),
         rx.el.p(t("Extra data is added to the eSIM you already installed: nothing to scan again."),
-                class_name="t-body t-muted", margin_bottom="1.5rem"),
+                class_name="t-body t-muted"),
+        rx.hstack(rx.spacer(), currency_select(TopupState.set_currency), width="100%", margin_bottom="1rem"),
         rx.cond(
             TopupState.loaded,
             rx.cond(

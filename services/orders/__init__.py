@@ -45,14 +45,14 @@ from services.orders.receipt_pdf import ReceiptFile
 from services.orders.receipts import ReceiptUnavailable
 from services.orders.refund_review import RefundRequestView, decide_refund_request, list_refund_requests
 from services.orders.refunds import Eligibility, RefundView, request_refund
-from services.orders.topups import list_topup_offers
+from services.orders.topups import PricedOffer, list_priced_topup_offers, list_topup_offers
 
 __all__ = [
     "AccountView", "CheckoutExpired", "InvalidWebhook", "MalformedWebhook", "UnknownProvider", "receive_provider_webhook", "CheckoutResult", "CheckoutView", "Eligibility", "EsimDetail", "EsimNotFound",
     "EsimSummary", "OrderNotFound", "OrderSummary", "PlanUnavailable", "PriceChanged", "RefundError", "RefundFailed",
     "RefundNotAllowed", "RefundNotInReview", "RefundRequestView", "RefundView", "TopupUnavailable",
-    "ReceiptFile", "ReceiptUnavailable", "get_receipt_pdf",
+    "PricedOffer", "ReceiptFile", "ReceiptUnavailable", "get_receipt_pdf",
     "confirm_checkout", "decide_refund_request", "get_esim", "get_order", "get_refund_eligibility",
-    "list_orders", "list_refund_requests", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",
+    "list_orders", "list_priced_topup_offers", "list_refund_requests", "list_topup_offers", "load_account", "load_checkout", "pay_checkout",
     "request_refund",
 ]

@@ -18,6 +18,16 @@ from services.core import db
 from services.core.models import Esim, EsimStatus, Package
 from services.core.provider_runtime import get_registry
 from services.orders.errors import EsimNotFound, TopupDoesNotFit, TopupOffersUnavailable, TopupUnavailable
+from services.store import currencies
+
+
+@dataclass(frozen=True, slots=True)
+class PricedOffer:
+    """A top-up at the price checkout charges for it in `currency` (the offer itself is priced in USD)."""
+
+    offer: OfferView
+    price_minor: int
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,16 @@ async def list_topup_offers(user_id: int, *, esim_ref: str,
     except pb.ProviderError as exc:
         raise TopupOffersUnavailable(f"top-ups of eSIM {esim_ref}: {exc}") from exc
     return await asyncio.to_thread(_offers, target.provider_id, [p.provider_package_id for p in fitting])
+
+
+async def list_priced_topup_offers(user_id: int, *, esim_ref: str, currency: str,
+                                   registry: ProviderRegistry | None = None) -> list[PricedOffer]:
+    """What the customer can add to this eSIM, cheapest first, priced in `currency` exactly as checkout
+    charges it (`UnknownCurrency` when customers cannot pay in it)."""
+    offers = await list_topup_offers(user_id, esim_ref=esim_ref, registry=registry)
+    settings = currencies.storefront_settings()
+    priced = [(o, currencies.local_price(o.price_cents, currency, settings)) for o in offers]
+    return [PricedOffer(o, price.amount_minor, price.currency) for o, price in priced]
 
 
 async def check_topup(user_id: int, *, esim_ref: str, plan_slug: str,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from services import admin, orders
 from services.core import db
 from services.core.models import OrderStatus
+from services.orders import topups
 from services.payments.errors import PaymentDeclined
 from services.payments.stripe_payments import stripe_client
 from services.store import currencies
@@ -156,3 +157,22 @@ async def test_a_tab_that_switches_currency_after_a_declined_card_is_never_charg
     with db.get_engine().connect() as conn:
         status = conn.execute(sa.text("SELECT status FROM orders WHERE client_reference = :k"), {"k": key}).scalar_one()
     assert status == OrderStatus.PENDING
+
+
+async def test_top_ups_are_listed_in_the_chosen_currency_at_the_price_checkout_charges(
+        yen, completed_order, customer: int, registry, monkeypatch) -> None:
+    # given a customer's eSIM with top-ups on offer (from the sandbox providers), and JPY on sale
+    monkeypatch.setattr(topups, "get_registry", lambda: registry)
+    order_id = await completed_order("esim_access")
+    with db.get_engine().connect() as conn:
+        esim_ref = conn.execute(sa.text("SELECT display_id FROM esims WHERE order_id = :id"),
+                                {"id": order_id}).scalar_one()
+    # when they list the top-ups in yen
+    listed = await orders.list_priced_topup_offers(customer, esim_ref=esim_ref, currency="JPY")
+    # then every price is in yen, converted as the catalogue converts, and checkout charges exactly it
+    assert listed and {p.currency for p in listed} == {"JPY"}
+    first = listed[0]
+    assert first.price_minor == currencies.price_in(first.offer.price_cents, "JPY") != first.offer.price_cents
+    checkout = await orders.load_checkout(customer, plan_slug=first.offer.slug, topup_esim_ref=esim_ref,
+                                          currency="JPY")
+    assert (checkout.price_cents, checkout.currency) == (first.price_minor, "JPY")

@@ -116,6 +116,7 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "AdminHomeState.apply_custom": lambda r: ({"start": "2026-01-01", "end": "2026-02-01"},),
     "CheckoutState.card_mounted": lambda r: ({"ready": True},),
     "CheckoutState.set_currency": lambda r: ("EUR",),
+    "TopupState.set_currency": lambda r: ("EUR",),
     "CheckoutState.charge": lambda r: ({"paymentMethod": "pm_card_visa"},),
     "CheckoutState.authenticated": lambda r: ({"paymentIntent": "pi_x"},),
     "SupportState.open_ticket": lambda r: ({"subject": "hi", "body": "there", "order_ref": r.order},),
