@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 
 DECLINED_ON_CHARGE = frozenset({"4000000000000002", "4000000000009995"})  # generic decline, no funds
-START_TIMEOUT = 20.0
+START_TIMEOUT = 60.0  # a cold start on a loaded 2-core machine (imports, aiohttp) has taken over 20 s
 
 _processes: dict[int, subprocess.Popen[bytes]] = {}
 
@@ -110,16 +110,18 @@ def running(port: int | None = None, *, webhook_url: str | None = None,
         stop(port)
 
 
-def _wait_until_answering(base_url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def _wait_until_answering(base_url: str, proc: subprocess.Popen[bytes], timeout: float = START_TIMEOUT) -> None:
+    """Return once localstripe serves Stripe.js; raise at once if it exits, or after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"localstripe exited with {proc.returncode}")
+            raise RuntimeError(f"localstripe on {base_url} exited with {proc.returncode} before it answered "
+                               f"(run `python -m services.sandbox.localstripe --port N` to see why)")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{base_url}/js.stripe.com/v3/", timeout=1).status_code == 200:
                 return
         time.sleep(0.1)
-    raise TimeoutError(f"localstripe did not answer on {base_url} within {START_TIMEOUT}s")
+    raise TimeoutError(f"localstripe did not answer on {base_url} within {timeout:g} s (is the machine overloaded?)")
 
 
 def register_webhook(base_url: str, *, url: str, secret: str, name: str = "esim") -> None:
