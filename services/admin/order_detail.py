@@ -95,7 +95,10 @@ def supports_cancel(provider_id: str | None) -> bool:
 
 
 def alternatives(s: Session, order: Order, package: Package, settings: StoreSettings) -> tuple[Alternative, ...]:
-    """Other providers' live offers in the order's group, cheapest first (one per provider)."""
+    """Other providers' live offers in the order's group, cheapest first (one per provider); none for a
+    top-up, which only the provider that issued its eSIM can apply."""
+    if order.topup_of_esim_id is not None:
+        return ()
     rows = s.exec(select(Package).where(Package.group_key == package.group_key, col(Package.vanished_at).is_(None),
                                         Package.provider_id != (order.provider_id or package.provider_id))
                   .order_by(col(Package.cost_micros), col(Package.id))).all()

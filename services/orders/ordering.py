@@ -138,12 +138,16 @@ def order_for_key(user_id: int, *, key: str) -> CreatedOrder | None:
 
 
 def _candidates(claim: Claim, *, min_margin_cents: int, enabled: tuple[str, ...]) -> list[Offer]:
-    """The bought offer first, then equivalent offers of other providers that keep the margin floor."""
+    """The bought offer first, then equivalent offers of other providers that keep the margin floor.
+
+    A top-up has only the bought offer: it goes to the provider that issued the eSIM, with the plan that
+    provider said fits it (another provider's top-up, however equivalent, cannot apply to that eSIM)."""
     bought = next((p for p in claim.offers if p.package_id == claim.package_id), None)
     floor_micros = min_margin_cents * 10_000
     chosen: list[Offer] = []
     seen_providers: set[str] = set()
-    for p in ([bought] if bought else []) + list(claim.offers):  # offers come cheapest first
+    others = [] if claim.topup_iccid else list(claim.offers)  # offers come cheapest first
+    for p in ([bought] if bought else []) + others:
         keeps_margin = p is bought or claim.base_price_cents * 10_000 - p.cost_micros * claim.quantity >= floor_micros
         if p.provider_id in seen_providers or p.provider_id not in enabled or not keeps_margin:
             continue

@@ -7,6 +7,7 @@ package-scoped ones then belong to that test package.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -79,6 +80,24 @@ def best_offer(provider_id: str, *, with_alternatives: bool = True) -> Package:
         if with_alternatives:
             query = query.where(Package.group_key.in_(alternatives))
         return s.exec(query.order_by(Package.id).limit(1)).one()
+
+
+@contextlib.contextmanager
+def rival_topup(topup: Package) -> Iterator[int]:
+    """For the block, a live top-up of another provider made equivalent to `topup` (its group) and
+    cheaper, so fulfilment would fail over to it if it could; yields its package id."""
+    with db.get_engine().begin() as conn:
+        rival = conn.execute(sa.text(
+            "SELECT id, group_key, cost_micros FROM packages WHERE is_topup AND vanished_at IS NULL"
+            " AND provider_id <> :p ORDER BY id LIMIT 1"), {"p": topup.provider_id}).one()
+        conn.execute(sa.text("UPDATE packages SET group_key = :g, cost_micros = 1 WHERE id = :id"),
+                     {"g": topup.group_key, "id": rival.id})
+    try:
+        yield rival.id
+    finally:
+        with db.get_engine().begin() as conn:
+            conn.execute(sa.text("UPDATE packages SET group_key = :g, cost_micros = :c WHERE id = :id"),
+                         {"g": rival.group_key, "c": rival.cost_micros, "id": rival.id})
 
 
 def paid_order(user_id: int, package: Package) -> int:

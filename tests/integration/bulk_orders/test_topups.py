@@ -21,6 +21,7 @@ from services.enterprise.errors import CreditLimitExceeded, NotAllowed
 from services.enterprise.faces.company import topup_offers
 from tests.integration.bulk_orders.conftest import count, new_company, teammate
 from tests.support.enterprise import company_user
+from tests.support.orders import rival_topup
 from tests.support.tabs import exchange, tab
 
 
@@ -98,3 +99,22 @@ async def test_the_top_up_handlers_refuse_a_viewer(plan: Package) -> None:
     assert await BusinessTopupState.event_handlers["toggle"].fn(state, "ESM1") is not None
     assert await BusinessTopupState.event_handlers["find_offers"].fn(state) is not None
     assert state.selected == [] and state.offers == []
+
+
+async def test_a_refused_company_top_up_stays_with_the_provider_of_the_esim(
+        sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
+    # given a company's Airalo eSIM, a top-up Airalo says fits it, and a cheaper equivalent of another provider
+    who, refs = await _company_with_esims(plan, registry, 1, plan.price_cents * 100)
+    offer = (await topup_offers(who, refs, registry=registry))[0]
+    package = _package(offer.slug)
+    placed = topups.place(who, topups.targets(who, refs), offer, key=uuid.uuid4().hex, ip=None)
+    sandbox.sim("airalo").faults.failing_package_ids = {package.provider_package_id}
+    # when Airalo refuses it
+    with rival_topup(package):
+        state = await provisioning.provision(placed.order_id, registry=registry)
+    # then the top-up fails (listed, retryable) and no other provider was tried
+    assert (state.ready, state.failed) == (0, 1)
+    with db.get_engine().connect() as conn:
+        row = conn.execute(sa.text("SELECT provider_id, package_id FROM orders WHERE bulk_order_id = :b"),
+                           {"b": placed.order_id}).one()
+    assert (row.provider_id, row.package_id) == ("airalo", package.id)

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
+from services.admin import order_detail
 from services.core import crypto, db
-from services.core.models import OrderStatus
-from services.orders import claims
+from services.core.models import OrderStatus, Package
+from services.orders import claims, payment_state, topups
 from services.orders import ordering as orders
 from services.store.settings import get_store_settings
-from tests.support.orders import best_offer, esim_count, order_row, paid_order
+from tests.support.orders import best_offer, esim_count, order_row, paid_order, rival_topup
 
 
 def _reference(order_id: int, provider_id: str) -> str:
@@ -91,6 +92,31 @@ async def test_no_failover_below_the_margin_floor(sandbox: Sandbox, registry: Pr
     assert result.status == OrderStatus.FAILED
     assert order_row(order_id).failure_reason == "order_not_delivered"  # a code, never the provider's words
     assert esim_count(order_id) == 0
+
+
+async def test_a_refused_top_up_never_fails_over_to_another_providers_top_up(
+        sandbox: Sandbox, registry: ProviderRegistry, completed_order, customer: int) -> None:
+    # given a customer's Airalo eSIM, a top-up Airalo says fits it, and a cheaper equivalent of another provider
+    with db.get_engine().connect() as conn:
+        esim = conn.execute(sa.text("SELECT id, display_id FROM esims WHERE order_id = :id"),
+                            {"id": await completed_order("airalo")}).one()
+    offer = (await topups.list_topup_offers(customer, esim_ref=esim.display_id, registry=registry))[0]
+    created = orders.create_order(customer, plan_slug=offer.slug, topup_of_esim_id=esim.id)
+    topup = order_row(created.id)
+    assert payment_state.mark_paid(created.id, payment_intent_id="pi_topup_stays", amount_cents=created.price_cents,
+                                   currency=created.currency)
+    with db.session() as s:
+        package = s.get(Package, topup.package_id)
+    sandbox.sim("airalo").faults.failing_package_ids = {package.provider_package_id}
+    # when Airalo refuses the top-up
+    with rival_topup(package):
+        result = await orders.fulfil_paid_order(created.id, registry=registry)
+    # then the order fails (for the retry job) without any other provider being tried, nor offered to staff
+    row = order_row(created.id)
+    assert result.status == OrderStatus.FAILED
+    assert (row.provider_id, row.package_id) == ("airalo", package.id)
+    detail = order_detail.get_order_detail(row.display_id)
+    assert detail.alternatives == () and not detail.can_failover
 
 
 async def test_timeout_after_the_order_post_reconciles_instead_of_buying_again(
