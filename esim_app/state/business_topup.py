@@ -1,5 +1,6 @@
-"""`/business/esims`: topping up one or many of the company's eSIMs (admins and operations; the service
-checks the role, the company and each eSIM again). The browser sends only eSIM references and a plan."""
+"""`/business/esims`: topping up one or many of the company's eSIMs, on account or by card (admins and
+operations; the service checks the role, the company and each eSIM again). The browser sends only eSIM
+references, a plan and the payment method; a card top-up is paid on its order's page."""
 
 from __future__ import annotations
 
@@ -90,12 +91,18 @@ class BusinessTopupState(EnterpriseState):
             self.error = "Find the top-ups for these eSIMs first."
             return None
         self.error = ""
+        payment = str(form.get("payment", "account"))
         try:
             placed = await enterprise.top_up_esims(identity, self.selected, str(form.get("plan", ""))[:100],  # type: ignore[arg-type]
-                                                   key=self._key, ip=self.router.session.client_ip)
+                                                   key=self._key, payment=payment if payment == "card" else "account",
+                                                   ip=self.router.session.client_ip)
         except ServiceError as exc:
             self.error = message_for(exc)
             return None
+        if placed.status == "pending":  # by card: paid with the card form on the order's page
+            self.selected = []
+            self._forget_offers()
+            return rx.redirect(routes.business_order(placed.order_ref))
         self.result = (f"Top-up {placed.order_ref} placed for {placed.esims} eSIMs, "
                        f"{format_money(placed.total_cents, placed.currency)} charged to your account.")
         self.order_href, self.selected = routes.business_order(placed.order_ref), []

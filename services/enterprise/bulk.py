@@ -134,14 +134,17 @@ def place_bulk_order(s: Session, company_id: int, user_id: int | None, lines: li
 
 
 def queue_esims(s: Session, order: BulkOrder) -> int:
-    """Paid: one paid `Order` per eSIM (idempotent on their client references); → provisioning."""
+    """Paid: one paid `Order` per eSIM, or per eSIM topped up (idempotent on their client references);
+    → provisioning."""
     lines = s.exec(select(BulkOrderLine, Package).join(Package, col(Package.id) == col(BulkOrderLine.package_id))
                    .where(col(BulkOrderLine.bulk_order_id) == order.id).order_by(col(BulkOrderLine.id))).all()
     rows, number = [], 0
     for line, package in lines:
-        for _ in range(line.quantity):
+        topped_up = line.topup_esim_ids or [None] * line.quantity
+        for esim_id in topped_up:
             number += 1
-            rows.append({"kind": OrderKind.ESIM.value, "enterprise_account_id": order.enterprise_account_id,
+            rows.append({"kind": (OrderKind.ESIM if esim_id is None else OrderKind.TOPUP).value,
+                         "enterprise_account_id": order.enterprise_account_id, "topup_of_esim_id": esim_id,
                          "bulk_order_id": order.id, "package_id": package.id, "quantity": 1,
                          "client_reference": f"{order.display_id}-{number:05d}", "cost_micros": package.cost_micros,
                          "price_cents": line.unit_price_cents, "currency": order.currency,

@@ -1,11 +1,13 @@
-"""Top-ups of a company's eSIMs from its inventory: one plan for one or many eSIMs, charged on account.
+"""Top-ups of a company's eSIMs from its inventory: one plan for one or many eSIMs, on account or by card.
 
 Which plans fit is the provider's answer (`Provider.list_topups`), asked once per plan the chosen eSIMs
 were bought with (one eSIM of each stands for the rest); a plan is offered when it fits them all. A
 top-up is placed as a bulk order, so the ledger, idempotency, live progress, retries and the "done"
 email are the bulk order's: with the company row locked, the total at the company's price (list price
-less its volume tier) is charged within the available credit, and one paid top-up `Order` per eSIM
-(`topup_of_esim_id`) is queued for the orders domain, which adds the data once. Admins and operations.
+less its volume tier) is charged within the available credit, or waits for one card payment of the
+total (`services.enterprise.card`), and once paid one top-up `Order` per eSIM (`topup_of_esim_id`, from
+the line's `topup_esim_ids`) is queued for the orders domain, which adds the data once. The provider
+that issued the eSIMs applies the top-up; it never fails over to another. Admins and operations.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
 from providers import base as pb
@@ -30,15 +31,13 @@ from services.core.models import (
     Esim,
     EsimStatus,
     Order,
-    OrderKind,
-    OrderStatus,
     Package,
 )
 from services.core.units import format_data_size
 from services.enterprise import ledger
 from services.enterprise.access import ASSIGN_ROLES, company_for, require_active
 from services.enterprise.audit import record
-from services.enterprise.bulk import MAX_KEY, tier_discount_bp, tier_price
+from services.enterprise.bulk import MAX_KEY, queue_esims, tier_discount_bp, tier_price
 from services.enterprise.distribution_errors import CompanyEsimNotFound
 from services.enterprise.errors import InvalidBulkOrder
 from services.orders.errors import TopupDoesNotFit, TopupOffersUnavailable, TopupUnavailable
@@ -125,43 +124,42 @@ def offers(identity: Identity, provider_id: str, package_ids: set[str], quantity
                        tier_price(p.price_cents, discount), p.currency) for p in packages]
 
 
-def _queue(s: Session, order: BulkOrder, package: Package, unit: int, chosen: list[_Target]) -> None:
-    rows = [{"kind": OrderKind.TOPUP.value, "enterprise_account_id": order.enterprise_account_id,
-             "bulk_order_id": order.id, "package_id": package.id, "quantity": 1, "topup_of_esim_id": t.id,
-             "client_reference": f"{order.display_id}-{n:05d}", "cost_micros": package.cost_micros,
-             "price_cents": unit, "currency": order.currency, "status": OrderStatus.PAID.value,
-             "payment_status": BulkPayment.ACCOUNT.value} for n, t in enumerate(chosen, start=1)]
-    s.execute(pg_insert(Order).values(rows).on_conflict_do_nothing(index_elements=["client_reference"]))
+def _new_order(s: Session, identity: Identity, company: EnterpriseAccount, chosen: list[_Target],
+               offer: TopupOffer, *, payment: str, key: str) -> BulkOrder:
+    package = s.exec(select(Package).where(col(Package.slug) == offer.slug)).one()
+    order = BulkOrder(enterprise_account_id=company.id, created_by=identity.principal_id,  # type: ignore[arg-type]
+                      total_cents=offer.unit_price_cents * len(chosen), currency=company.currency,
+                      payment_method=payment, status=BulkOrderStatus.PENDING, idempotency_key=key)
+    s.add(order)
+    s.flush()
+    s.add(BulkOrderLine(bulk_order_id=order.id, package_id=package.id, quantity=len(chosen),  # type: ignore[arg-type]
+                        unit_price_cents=offer.unit_price_cents, topup_esim_ids=[t.id for t in chosen]))
+    s.flush()
+    s.refresh(order)  # the database filled in the reference
+    return order
 
 
-def place(identity: Identity, chosen: list[_Target], offer: TopupOffer, *, key: str,
-          ip: str | None) -> TopupPlaced:
-    """Charge the top-up of `chosen` with `offer` to the account and queue it, once per `key`."""
+def place(identity: Identity, chosen: list[_Target], offer: TopupOffer, *, payment: str = BulkPayment.ACCOUNT,
+          key: str, ip: str | None) -> TopupPlaced:
+    """Place the top-up of `chosen` with `offer`, once per `key`: on account it is charged within the
+    credit and queued; by card it waits (`pending`) for its payment on the order's page."""
     company_id = company_for(identity, ASSIGN_ROLES)
-    if not key or len(key) > MAX_KEY:
-        raise InvalidBulkOrder("a top-up needs an idempotency key")
+    if not key or len(key) > MAX_KEY or payment not in tuple(BulkPayment):
+        raise InvalidBulkOrder("a top-up needs an idempotency key and a payment method")
     with db.session() as s, s.begin():
         company = ledger.lock_company(s, company_id)
         order = s.exec(select(BulkOrder).where(col(BulkOrder.enterprise_account_id) == company_id,
                                                col(BulkOrder.idempotency_key) == key)).first()
         if order is None:
-            package = s.exec(select(Package).where(col(Package.slug) == offer.slug)).one()
-            order = BulkOrder(enterprise_account_id=company_id, created_by=identity.principal_id,
-                              total_cents=offer.unit_price_cents * len(chosen), currency=company.currency,
-                              payment_method=BulkPayment.ACCOUNT, status=BulkOrderStatus.PENDING,
-                              idempotency_key=key)
-            s.add(order)
-            s.flush()
-            s.add(BulkOrderLine(bulk_order_id=order.id, package_id=package.id, quantity=len(chosen),  # type: ignore[arg-type]
-                                unit_price_cents=offer.unit_price_cents))
-            s.refresh(order)
-            ledger.charge(s, company, order.total_cents, bulk_order_id=order.id,  # type: ignore[arg-type]
-                          user_id=identity.principal_id, note=f"Top-up {order.display_id}")
-            _queue(s, order, package, offer.unit_price_cents, chosen)
-            order.status, order.paid_at = BulkOrderStatus.PROVISIONING, dt.datetime.now(dt.UTC)
+            order = _new_order(s, identity, company, chosen, offer, payment=payment, key=key)
+            if payment == BulkPayment.ACCOUNT:
+                ledger.charge(s, company, order.total_cents, bulk_order_id=order.id,  # type: ignore[arg-type]
+                              user_id=identity.principal_id, note=f"Top-up {order.display_id}")
+                queue_esims(s, order)
             record(s, company_id, actor_id=identity.principal_id, action="topup_ordered", entity_type="bulk_order",
                    entity_id=order.id, ip=ip, details={"order": order.display_id, "plan": offer.name,  # type: ignore[arg-type]
-                                                       "esims": len(chosen), "total_cents": order.total_cents})
+                                                       "esims": len(chosen), "total_cents": order.total_cents,
+                                                       "payment": payment})
         return TopupPlaced(order.id, order.display_id, len(chosen), order.total_cents, order.currency,  # type: ignore[arg-type]
                            order.status)
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from sqlmodel import select
@@ -39,6 +40,15 @@ def pay(base_url: str, client_secret: str, card: str, **kwargs: Any) -> dict[str
     """What Stripe.js does in the browser: confirm the intent with a card."""
     return localstripe_server.confirm_card(base_url, client_secret=client_secret, card_number=card,
                                            secret_key=SECRET_KEY, publishable_key=PUBLISHABLE_KEY, **kwargs)
+
+
+def card_token(base_url: str, card: str = CARD_OK) -> str:
+    """What `stripe.createToken(card)` does in the browser, with the publishable key only."""
+    response = httpx.post(f"{base_url}/v1/tokens", data={
+        "card[number]": card, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
+        "key": PUBLISHABLE_KEY})
+    response.raise_for_status()
+    return response.json()["id"]
 
 
 def order_row(order_id: int) -> Order:

@@ -1,5 +1,5 @@
 """The top-up parts of `/business/esims`: a checkbox per eSIM that can take more data, and the card that
-finds the top-ups fitting every chosen eSIM and places one, charged on account."""
+finds the top-ups fitting every chosen eSIM and places one, on account or by card (paid on the order's page)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,10 @@ def _offers_form() -> rx.Component:
         rx.flex(
             native_select("plan", rx.foreach(T.offers, _choice), custom_attrs={"data-testid": "topup-plan"},
                           aria_label="Top-up plan", flex="1", min_width="14rem"),
-            button("Top up on account", type="submit", size="sm", custom_attrs={"data-testid": "topup-submit"}),
+            native_select("payment", rx.el.option("On account (credit)", value="account"),
+                          rx.el.option("By card", value="card"), default_value="account",
+                          aria_label="Payment", custom_attrs={"data-testid": "topup-payment"}),
+            button("Top up", type="submit", size="sm", custom_attrs={"data-testid": "topup-submit"}),
             gap="0.5rem", flex_wrap="wrap", align="center", width="100%",
         ),
         on_submit=T.place, reset_on_submit=False,

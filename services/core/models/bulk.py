@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
 from services.core.models.fields import (
@@ -74,12 +75,16 @@ class BulkOrder(SQLModel, table=True):
 
 
 class BulkOrderLine(SQLModel, table=True):
-    """One plan of a bulk order: how many, at what unit price (list price less a tier, or the quote's)."""
+    """One plan of a bulk order: how many, at what unit price (list price less a tier, or the quote's).
+    A top-up line names the company's eSIMs it tops up (`topup_esim_ids`, one per unit) instead of
+    buying new ones."""
 
     __tablename__ = "bulk_order_lines"
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("unit_price_cents >= 0", name="unit_price_not_negative"),
+        sa.CheckConstraint("topup_esim_ids IS NULL OR cardinality(topup_esim_ids) = quantity",
+                           name="one_topup_per_unit"),
     )
 
     id: int | None = pk()
@@ -87,6 +92,7 @@ class BulkOrderLine(SQLModel, table=True):
     package_id: int = fk("packages.id", nullable=False, index=False)
     quantity: int
     unit_price_cents: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    topup_esim_ids: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.BigInteger), nullable=True))
 
 
 class VolumeTier(SQLModel, table=True):

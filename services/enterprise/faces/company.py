@@ -33,14 +33,17 @@ async def topup_offers(identity: Identity, esim_refs: Sequence[str], *,
 
 
 async def top_up_esims(identity: Identity, esim_refs: Sequence[str], plan_slug: str, *, key: str,
-                       ip: str | None = None, registry: ProviderRegistry | None = None) -> TopupPlaced:
-    """Top up each chosen eSIM with `plan_slug`, charged on account within the credit limit, once per
-    `key`; the data is added in the background (the bulk order's page shows progress)."""
+                       payment: str = "account", ip: str | None = None,
+                       registry: ProviderRegistry | None = None) -> TopupPlaced:
+    """Top up each chosen eSIM with `plan_slug`, once per `key`: charged on account within the credit
+    limit, or (`payment="card"`) waiting for one card payment of the total on the bulk order's page
+    (`pay_bulk_order_by_card`); the data is added in the background once paid (that page shows progress)."""
     chosen = await asyncio.to_thread(topups.targets, identity, esim_refs)
     provider_id, fitting = await topups.fitting_ids(chosen, registry or get_registry())
     offer = topups.pick(await asyncio.to_thread(topups.offers, identity, provider_id, fitting, len(chosen)),
                         plan_slug)
-    placed = await asyncio.to_thread(topups.place, identity, chosen, offer, key=key, ip=ip)
+    placed = await asyncio.to_thread(topups.place, identity, chosen, offer, payment=payment, key=key,
+                                   ip=ip)
     if placed.status == "provisioning":
         provisioning.provision_in_background([placed.order_id])
     return placed

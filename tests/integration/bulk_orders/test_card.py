@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
 from services.core import db
@@ -14,16 +13,8 @@ from services.enterprise.bulk import BulkLine
 from services.enterprise.errors import BulkOrderNotFound, BulkOrderNotPayable, CreditLimitExceeded
 from services.payments.errors import PaymentDeclined
 from tests.integration.bulk_orders.conftest import count, new_company
-from tests.support.payments import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, pay
+from tests.support.payments import CARD_DECLINED, CARD_OK, card_token, pay
 
-
-def _token(base_url: str, number: str) -> str:
-    """What `stripe.createToken(card)` does in the browser, with the publishable key only."""
-    response = httpx.post(f"{base_url}/v1/tokens", data={
-        "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
-        "key": PUBLISHABLE_KEY})
-    response.raise_for_status()
-    return response.json()["id"]
 
 
 @pytest.fixture
@@ -38,9 +29,9 @@ def test_declined_then_paid_card_charges_the_total_once(stripe_sandbox, webhooks
     who = new_company()
     view = purchasing.place(who, [BulkLine(plan.id, 3)], payment="card", key=uuid.uuid4().hex)  # type: ignore[arg-type]
     with pytest.raises(PaymentDeclined):
-        card.pay(who, view.ref, card_token=_token(stripe_sandbox, CARD_DECLINED))
+        card.pay(who, view.ref, card_token=card_token(stripe_sandbox, CARD_DECLINED))
     assert purchasing.get_order(who, view.ref).status == "pending"
-    result = card.pay(who, view.ref, card_token=_token(stripe_sandbox, CARD_OK))
+    result = card.pay(who, view.ref, card_token=card_token(stripe_sandbox, CARD_OK))
     assert result.paid and result.newly_paid
     with db.session() as s:
         intent_id = s.get(BulkOrder, view.id).stripe_payment_intent_id  # type: ignore[union-attr]
@@ -50,7 +41,7 @@ def test_declined_then_paid_card_charges_the_total_once(stripe_sandbox, webhooks
     assert count("SELECT count(*) FROM orders WHERE bulk_order_id = :b AND status = 'paid'", b=view.id) == 3
     assert count("SELECT count(*) FROM ledger_entries WHERE bulk_order_id = :b", b=view.id) == 0
     with pytest.raises(BulkOrderNotPayable):
-        card.pay(who, view.ref, card_token=_token(stripe_sandbox, CARD_OK))
+        card.pay(who, view.ref, card_token=card_token(stripe_sandbox, CARD_OK))
 
 
 def test_the_webhook_marks_a_card_order_paid_and_starts_provisioning(stripe_sandbox, webhooks, started,

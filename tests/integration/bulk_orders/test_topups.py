@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -14,7 +15,7 @@ from providers.sandbox.server import Sandbox
 from services.accounts import passwords
 from services.core import db
 from services.core.models import Package
-from services.enterprise import provisioning, purchasing, topups
+from services.enterprise import card, provisioning, purchasing, topups
 from services.enterprise.bulk import BulkLine
 from services.enterprise.distribution_errors import CompanyEsimNotFound
 from services.enterprise.errors import CreditLimitExceeded, NotAllowed
@@ -22,6 +23,7 @@ from services.enterprise.faces.company import topup_offers
 from tests.integration.bulk_orders.conftest import count, new_company, teammate
 from tests.support.enterprise import company_user
 from tests.support.orders import rival_topup
+from tests.support.payments import SECRET_KEY, card_token
 from tests.support.tabs import exchange, tab
 
 
@@ -118,3 +120,29 @@ async def test_a_refused_company_top_up_stays_with_the_provider_of_the_esim(
         row = conn.execute(sa.text("SELECT provider_id, package_id FROM orders WHERE bulk_order_id = :b"),
                            {"b": placed.order_id}).one()
     assert (row.provider_id, row.package_id) == ("airalo", package.id)
+
+
+async def test_a_top_up_by_card_is_one_payment_for_the_total_then_tops_up_each_esim(
+        stripe_sandbox, webhooks, sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
+    # given a company with two eSIMs and no credit left
+    who, refs = await _company_with_esims(plan, registry, 2, plan.price_cents * 2)
+    before = _total_mb(refs)
+    offer = (await topup_offers(who, refs, registry=registry))[0]
+    # when it orders a top-up of both by card: nothing is charged or queued until the card pays
+    placed = topups.place(who, topups.targets(who, refs), offer, payment="card", key=uuid.uuid4().hex, ip=None)
+    assert placed.status == "pending" and placed.total_cents == offer.unit_price_cents * 2
+    assert count("SELECT count(*) FROM orders WHERE bulk_order_id = :b", b=placed.order_id) == 0
+    paid = card.pay(who, placed.order_ref, card_token=card_token(stripe_sandbox))
+    # then one PaymentIntent pays the total, and each eSIM gets the top-up's data once
+    assert paid.paid and paid.newly_paid
+    with db.get_engine().connect() as conn:
+        intent = conn.execute(sa.text("SELECT stripe_payment_intent_id FROM bulk_orders WHERE id = :b"),
+                              {"b": placed.order_id}).scalar_one()
+    amount = httpx.get(f"{stripe_sandbox}/v1/payment_intents/{intent}", auth=(SECRET_KEY, "")).json()["amount"]
+    assert amount == placed.total_cents
+    assert count("SELECT count(*) FROM ledger_entries WHERE bulk_order_id = :b", b=placed.order_id) == 0
+    state = await provisioning.provision(placed.order_id, registry=registry)
+    assert (state.total, state.ready) == (2, 2)
+    assert _total_mb(refs) == [mb + _package(offer.slug).data_mb for mb in before]
+    assert count("SELECT count(*) FROM orders WHERE bulk_order_id = :b AND kind = 'topup'"
+                 " AND topup_of_esim_id IS NOT NULL", b=placed.order_id) == 2

@@ -12,9 +12,8 @@ from services import orders
 from services.core import db
 from services.core.settings import get_settings
 from services.payments.errors import PaymentDeclined, TooManyDeclines
-from tests.integration.orders.test_checkout import _token
 from tests.support.orders import best_offer, new_customer
-from tests.support.payments import CARD_DECLINED, CARD_OK
+from tests.support.payments import CARD_DECLINED, CARD_OK, card_token
 
 
 @pytest.fixture
@@ -40,18 +39,18 @@ async def test_declines_are_capped_per_customer_with_a_time_to_try_again(
     for _ in range(2):
         with pytest.raises(PaymentDeclined):
             await orders.pay_checkout(customer, key=uuid.uuid4().hex, plan_slug=slug, shown_price_cents=offer.price_cents,
-                                      card_token=_token(stripe_sandbox, CARD_DECLINED))
+                                      card_token=card_token(stripe_sandbox, CARD_DECLINED))
     assert _declines(customer) == ["declined", "declined"]
     # when a third card is tried, even a good one in a new tab
     with pytest.raises(TooManyDeclines) as capped:
         await orders.pay_checkout(customer, key=uuid.uuid4().hex, plan_slug=slug, shown_price_cents=offer.price_cents,
-                                  card_token=_token(stripe_sandbox, CARD_OK))
+                                  card_token=card_token(stripe_sandbox, CARD_OK))
     # then it is refused before Stripe is asked, saying when to try again
     assert capped.value.code == "payment_declines_capped" and capped.value.params["retry_at"].endswith("UTC")
     assert _declines(customer) == ["declined", "declined"]
     # and another customer is not affected
     other = await orders.pay_checkout(new_customer(), key=uuid.uuid4().hex, plan_slug=slug, shown_price_cents=offer.price_cents,
-                                      card_token=_token(stripe_sandbox, CARD_OK))
+                                      card_token=card_token(stripe_sandbox, CARD_OK))
     assert other.paid
 
 
@@ -64,6 +63,6 @@ async def test_declines_older_than_a_day_no_longer_count(stripe_sandbox, webhook
                              "SELECT :id, 'declined', 'payment_declined', now() - interval '25 hours' "
                              "FROM generate_series(1, 5)"), {"id": customer})
     paid = await orders.pay_checkout(customer, key=uuid.uuid4().hex, plan_slug=slug, shown_price_cents=offer.price_cents,
-                                     card_token=_token(stripe_sandbox, CARD_OK))
+                                     card_token=card_token(stripe_sandbox, CARD_OK))
     assert paid.paid and _declines(customer) == ["declined"] * 5  # a successful attempt leaves no row
 

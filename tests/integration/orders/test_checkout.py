@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -13,16 +12,8 @@ from services.core import db
 from services.core.models import OrderStatus
 from services.payments.errors import PaymentDeclined
 from tests.support.orders import best_offer, new_customer
-from tests.support.payments import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, order_row
+from tests.support.payments import CARD_DECLINED, CARD_OK, card_token, order_row
 
-
-def _token(base_url: str, number: str) -> str:
-    """What `stripe.createToken(card)` does in the browser, with the publishable key only."""
-    response = httpx.post(f"{base_url}/v1/tokens", data={
-        "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
-        "key": PUBLISHABLE_KEY})
-    response.raise_for_status()
-    return response.json()["id"]
 
 
 def _order_id(ref: str) -> int:
@@ -35,8 +26,8 @@ async def test_paying_twice_with_the_same_key_makes_one_order(stripe_sandbox, we
     offer, key = best_offer("airalo", with_alternatives=False), uuid.uuid4().hex
     slug = offer.slug
     # when the card is charged, then the same tab pays again (a double click, a retried request)
-    first = await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=_token(stripe_sandbox, CARD_OK))
-    second = await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=_token(stripe_sandbox, CARD_OK))
+    first = await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=card_token(stripe_sandbox, CARD_OK))
+    second = await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=card_token(stripe_sandbox, CARD_OK))
     # then one order was paid and handed to fulfilment
     assert first.paid and second == first
     row = order_row(_order_id(first.order_ref))
@@ -49,9 +40,9 @@ async def test_a_declined_card_then_another_card_pay_the_same_order(stripe_sandb
     offer, key = best_offer("esim_go", with_alternatives=False), uuid.uuid4().hex
     slug = offer.slug
     with pytest.raises(PaymentDeclined) as declined:
-        await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=_token(stripe_sandbox, CARD_DECLINED))
+        await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=card_token(stripe_sandbox, CARD_DECLINED))
     assert declined.value.code == "payment_declined"
-    paid = await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=_token(stripe_sandbox, CARD_OK))
+    paid = await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=card_token(stripe_sandbox, CARD_OK))
     row = order_row(_order_id(paid.order_ref))
     assert (row.status, row.client_reference) == (OrderStatus.PAID, key)
 
@@ -59,10 +50,10 @@ async def test_a_declined_card_then_another_card_pay_the_same_order(stripe_sandb
 async def test_another_customer_cannot_use_a_checkout_key(stripe_sandbox, webhooks, sandbox, customer) -> None:
     offer, key = best_offer("airalo", with_alternatives=False), uuid.uuid4().hex
     slug = offer.slug
-    await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=_token(stripe_sandbox, CARD_OK))
+    await orders.pay_checkout(customer, key=key, plan_slug=slug, shown_price_cents=offer.price_cents, card_token=card_token(stripe_sandbox, CARD_OK))
     with pytest.raises(orders.CheckoutExpired):
         await orders.pay_checkout(new_customer(), key=key, plan_slug=slug, shown_price_cents=offer.price_cents,
-                                  card_token=_token(stripe_sandbox, CARD_OK))
+                                  card_token=card_token(stripe_sandbox, CARD_OK))
 
 
 async def test_checkout_load_shows_the_plan_and_refuses_a_vanished_one(sandbox) -> None:
@@ -82,7 +73,7 @@ async def test_a_price_changed_since_the_page_showed_it_is_refused_and_nothing_c
     # when the customer pays at the price they saw
     with pytest.raises(orders.PriceChanged) as changed:
         await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, shown_price_cents=offer.price_cents,
-                                  card_token=_token(stripe_sandbox, CARD_OK))
+                                  card_token=card_token(stripe_sandbox, CARD_OK))
     # then no order exists for that tab and nothing was charged; at the new price shown, it goes through
     assert changed.value.code == "price_changed"
     with db.get_engine().connect() as conn:
@@ -90,5 +81,5 @@ async def test_a_price_changed_since_the_page_showed_it_is_refused_and_nothing_c
                             {"key": key}).scalar_one() == 0
     paid = await orders.pay_checkout(customer, key=key, plan_slug=offer.slug,
                                      shown_price_cents=offer.price_cents + 100,
-                                     card_token=_token(stripe_sandbox, CARD_OK))
+                                     card_token=card_token(stripe_sandbox, CARD_OK))
     assert paid.paid and order_row(_order_id(paid.order_ref)).price_cents == offer.price_cents + 100

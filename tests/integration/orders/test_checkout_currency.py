@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -22,17 +21,10 @@ from services.store import currencies
 from services.store import settings as store_settings
 from tests.support.analytics import staff
 from tests.support.orders import best_offer
-from tests.support.payments import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, order_row
+from tests.support.payments import CARD_DECLINED, CARD_OK, card_token, order_row
 
 YEN_PER_USD = "151.37"
 
-
-def _token(base_url: str, card: str = CARD_OK) -> str:
-    response = httpx.post(f"{base_url}/v1/tokens", data={
-        "card[number]": card, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
-        "key": PUBLISHABLE_KEY})
-    response.raise_for_status()
-    return response.json()["id"]
 
 
 @pytest.fixture
@@ -56,7 +48,7 @@ async def _buy_in_yen(customer: int, stripe_base: str) -> tuple[orders.CheckoutV
     offer = best_offer("airalo", with_alternatives=False)
     view = await orders.load_checkout(customer, plan_slug=offer.slug, currency="JPY")
     assert view is not None
-    paid = await orders.pay_checkout(customer, key=uuid.uuid4().hex, plan_slug=offer.slug, card_token=_token(stripe_base),
+    paid = await orders.pay_checkout(customer, key=uuid.uuid4().hex, plan_slug=offer.slug, card_token=card_token(stripe_base),
                                      currency="JPY", shown_price_cents=view.price_cents,
                                      shown_usd_cents=view.offer.price_cents)
     assert paid.paid
@@ -89,7 +81,7 @@ async def test_a_changed_rate_is_refused_with_its_own_words_and_nothing_is_charg
     store_settings.set_currency_rates({**store_settings.DEFAULTS.currency_rates, "JPY": "160"})
     key = uuid.uuid4().hex
     with pytest.raises(orders.PriceChanged) as refused:
-        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=_token(stripe_sandbox),
+        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=card_token(stripe_sandbox),
                                   currency="JPY", shown_price_cents=view.price_cents,
                                   shown_usd_cents=view.offer.price_cents)
     # then the refusal names the rate, no order exists, and the new price shown goes through
@@ -98,7 +90,7 @@ async def test_a_changed_rate_is_refused_with_its_own_words_and_nothing_is_charg
         assert conn.execute(sa.text("SELECT count(*) FROM orders WHERE client_reference = :k"), {"k": key}).scalar() == 0
     again = await orders.load_checkout(customer, plan_slug=offer.slug, currency="JPY")
     assert again is not None and again.price_cents > view.price_cents
-    paid = await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=_token(stripe_sandbox),
+    paid = await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=card_token(stripe_sandbox),
                                      currency="JPY", shown_price_cents=again.price_cents,
                                      shown_usd_cents=again.offer.price_cents)
     assert paid.paid and order_row(_order_id(paid.order_ref)).fx_rate == Decimal(160)
@@ -146,12 +138,12 @@ async def test_a_tab_that_switches_currency_after_a_declined_card_is_never_charg
     offer, key = best_offer("airalo", with_alternatives=False), uuid.uuid4().hex
     in_yen = await orders.load_checkout(customer, plan_slug=offer.slug, currency="JPY")
     with pytest.raises(PaymentDeclined):
-        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=_token(stripe_sandbox, CARD_DECLINED),
+        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=card_token(stripe_sandbox, CARD_DECLINED),
                                   currency="JPY", shown_price_cents=in_yen.price_cents)
     # when the same key pays the euro price the page now shows
     in_eur = await orders.load_checkout(customer, plan_slug=offer.slug, currency="EUR")
     with pytest.raises(orders.PriceChanged):
-        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=_token(stripe_sandbox),
+        await orders.pay_checkout(customer, key=key, plan_slug=offer.slug, card_token=card_token(stripe_sandbox),
                                   currency="EUR", shown_price_cents=in_eur.price_cents)
     # then the yen order was not charged
     with db.get_engine().connect() as conn:

@@ -1,34 +1,24 @@
 """Paying with a card tokenised in the browser: the path the checkout page takes."""
 
-import httpx
 import pytest
 
 from services.core.models import OrderStatus
 from services.payments import stripe_payments as payments
 from services.payments.errors import PaymentDeclined
-from tests.support.payments import CARD_DECLINED, CARD_OK, PUBLISHABLE_KEY, order_row
-
-
-def _token(base_url: str, number: str) -> str:
-    """What `stripe.createToken(card)` does in the browser, with the publishable key only."""
-    response = httpx.post(f"{base_url}/v1/tokens", data={
-        "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123",
-        "key": PUBLISHABLE_KEY})
-    response.raise_for_status()
-    return response.json()["id"]
+from tests.support.payments import CARD_DECLINED, CARD_OK, card_token, order_row
 
 
 def test_a_good_card_pays_the_order(stripe_sandbox: str, order_id: int) -> None:
-    attempt = payments.pay_with_card_token(order_id, token_id=_token(stripe_sandbox, CARD_OK))
+    attempt = payments.pay_with_card_token(order_id, token_id=card_token(stripe_sandbox, CARD_OK))
     assert attempt.status == "succeeded"
     assert order_row(order_id).status == OrderStatus.PAID
 
 
 def test_a_declined_card_keeps_the_order_pending_then_another_card_pays(stripe_sandbox: str, order_id: int) -> None:
     with pytest.raises(PaymentDeclined) as declined:
-        payments.pay_with_card_token(order_id, token_id=_token(stripe_sandbox, CARD_DECLINED))
+        payments.pay_with_card_token(order_id, token_id=card_token(stripe_sandbox, CARD_DECLINED))
     row = order_row(order_id)
     assert (row.status, row.payment_status, row.failure_reason) == (OrderStatus.PENDING, "failed", declined.value.code)
-    retried = payments.pay_with_card_token(order_id, token_id=_token(stripe_sandbox, CARD_OK))
+    retried = payments.pay_with_card_token(order_id, token_id=card_token(stripe_sandbox, CARD_OK))
     assert retried.status == "succeeded"
     assert order_row(order_id).status == OrderStatus.PAID
