@@ -1,6 +1,9 @@
 """Admin dashboard query figures over 1,000,000 orders (prints, asserts nothing).
 
-    .venv/bin/python -m bench.admin [--orders 1000000] [--samples 40]
+    .venv/bin/python -m bench.admin [--orders 1000000] [--samples 40] [--explain] [--keep NAME]
+
+`--keep NAME` seeds a database called NAME once and keeps it: a later run with the same name reuses it
+(migrated to the current head) instead of seeding again. Drop it by hand when done.
 
 A throw-away database (tests/support/database.py) gets, by `generate_series`, 200,000 customers,
 300 companies, 1,200 packages of three providers over 150 destinations and N orders over two
@@ -19,20 +22,22 @@ paging). `--explain` prints the plans (EXPLAIN ANALYZE of each statement they ru
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 
-from services.admin import analytics, blocks, rollup
+from services.admin import analytics, rollup
 from services.admin import orders as order_list
 from services.core import db, migrations
 from services.core.settings import get_settings
-from tests.support.database import fresh_database
+from tests.support.database import fresh_database, server_url
 
 SEED = """
 INSERT INTO users (display_id, email, language, currency, is_verified, is_active)
@@ -98,13 +103,6 @@ def _new_order() -> None:
             " 1, 1, md5(random()::text), 1400000, 200, 'USD', 'completed', 0, 'airalo', 'po'"))
 
 
-def _explain(sql: str, params: dict[str, object]) -> str:
-    with db.get_engine().connect() as conn:
-        conn.execute(sa.text("SET jit = off; SET max_parallel_workers_per_gather = 0"))  # as the dashboard runs them
-        rows = conn.execute(sa.text("EXPLAIN (ANALYZE, BUFFERS) " + sql), params).scalars().all()
-    return "\n".join("    " + r for r in rows)
-
-
 def _explain_call(title: str, fn: Callable[[], object]) -> None:
     """EXPLAIN ANALYZE of each statement `fn` runs, with the parameters it ran them with."""
     seen: list[tuple[str, Any]] = []
@@ -121,7 +119,10 @@ def _explain_call(title: str, fn: Callable[[], object]) -> None:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        cursor.execute("SET jit = off; SET max_parallel_workers_per_gather = 0")  # as the dashboard runs them
         for statement, parameters in seen:
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH", "(")):
+                continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             print(f"EXPLAIN {title}:\n" + "\n".join("    " + row[0] for row in cursor.fetchall()))
     finally:
@@ -129,16 +130,8 @@ def _explain_call(title: str, fn: Callable[[], object]) -> None:
 
 
 def _explain_home() -> None:
-    """EXPLAIN of the two heaviest reads of the 12-month home: the plan split and the buyer counts."""
-    year = analytics.resolve_period("12m")
-    with db.session() as s:
-        spans = analytics._spans(year, blocks.built_blocks(s, year.start, year.end))
-    print(f"home 12 months reads {len(spans.blocks['months'])} months, {len(spans.blocks['weeks'])} weeks and"
-          f" {len(spans.blocks['days'])} loose days;"
-          f" buyers: {len(spans.buyers['weeks'])} weeks and {len(spans.buyers['days'])} loose days")
-    print("EXPLAIN home 12 months, split by plan:\n"
-          + _explain(analytics._SPLIT.text, {"dim": "plan", "limit": 10, **spans.blocks}))
-    print("EXPLAIN home 12 months, paying and new customers:\n" + _explain(analytics._BUYERS.text, spans.buyers))
+    """EXPLAIN of the 12-month home's reads (the refresh's statements change rows and are left out)."""
+    _explain_call("home 12 months", lambda: analytics.dashboard(analytics.resolve_period("12m"), roles=("owner",)))
 
 
 def _seed(n: int) -> None:
@@ -153,10 +146,29 @@ def _seed(n: int) -> None:
     started = time.perf_counter()
     with db.session() as s, s.begin():
         rollup.mark_all_changed(s)
-        days = rollup.refresh(s)
+        days = rollup.refresh(s).days
     print(f"rollups built from scratch for {days} days in {time.perf_counter() - started:.1f} s")
     with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
+
+
+@contextlib.contextmanager
+def _database(keep: str) -> Iterator[str]:
+    """A throw-away database, or the kept database `keep` (created when missing)."""
+    if not keep:
+        with fresh_database("esim_bench_admin") as url:
+            yield url
+        return
+    admin = sa.make_url(server_url()).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (keep,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{keep}"')
+    yield admin.set(drivername="postgresql+psycopg", database=keep).render_as_string(hide_password=False)
+
+
+def _seeded() -> bool:
+    with db.get_engine().connect() as conn:
+        return conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM users WHERE email = 'bench1@example.com')")).scalar()
 
 
 def _order_cases(email: str) -> dict[str, tuple[Callable[[], object], None]]:
@@ -182,13 +194,19 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--keep", default="", metavar="NAME", help="seed database NAME once and reuse it")
     args = parser.parse_args()
-    with fresh_database("esim_bench_admin") as url:
+    with _database(args.keep) as url:
         os.environ["DATABASE_URL"] = url
         get_settings.cache_clear()
         db.reset_engine()
         migrations.upgrade()
-        _seed(args.orders)
+        if args.keep and _seeded():
+            print(f"reusing the seeded database {args.keep} (--orders ignored)")
+            with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("ANALYZE"))
+        else:
+            _seed(args.orders)
         with db.get_engine().connect() as conn:
             email = conn.execute(sa.text("SELECT email FROM users WHERE id = 4242")).scalar_one()
         owner = ("owner",)

@@ -162,31 +162,60 @@ def resolve_period(period: str, *, start: str | None = None, end: str | None = N
     return chosen
 
 
-_COLUMNS = "key, label, orders, topups, revenue_cents, enterprise_cents, cost_micros, refunds, refunds_cents"
-_ROWS = f"""(SELECT {_COLUMNS} FROM analytics_blocks
-             WHERE dim = :dim AND grain = 'month' AND start = ANY(CAST(:months AS date[]))
+_COLUMNS = "dim, key, label, orders, topups, revenue_cents, enterprise_cents, cost_micros, refunds, refunds_cents"
+_DIMS = "'total', 'provider', 'destination', 'plan'"
+
+
+def _rows(p: str, dims: str) -> str:
+    """The rollup rows of a range's months, weeks and loose days (parameters `:{p}months` ...)."""
+    return f"""SELECT {_COLUMNS} FROM analytics_blocks
+             WHERE dim IN ({dims}) AND grain = 'month' AND start = ANY(CAST(:{p}months AS date[]))
              UNION ALL
              SELECT {_COLUMNS} FROM analytics_blocks
-             WHERE dim = :dim AND grain = 'week' AND start = ANY(CAST(:weeks AS date[]))
+             WHERE dim IN ({dims}) AND grain = 'week' AND start = ANY(CAST(:{p}weeks AS date[]))
              UNION ALL
-             SELECT {_COLUMNS} FROM analytics_daily WHERE dim = :dim AND day = ANY(CAST(:days AS date[]))) AS x"""
-_TOTALS = sa.text(f"""
-SELECT COALESCE(sum(revenue_cents), 0), COALESCE(sum(refunds_cents), 0), COALESCE(sum(cost_micros), 0),
-       COALESCE(sum(orders), 0), COALESCE(sum(topups), 0), COALESCE(sum(refunds), 0),
-       COALESCE(sum(enterprise_cents), 0)
-FROM {_ROWS}""")
-_SPLIT = sa.text(f"""
-SELECT key, max(label), sum(orders), sum(revenue_cents), sum(refunds_cents), sum(cost_micros) FROM {_ROWS}
-GROUP BY key ORDER BY sum(revenue_cents) DESC, key LIMIT :limit""")
-_IN_WEEKS = "(x.day - EXTRACT(ISODOW FROM x.day)::int + 1) = ANY(CAST(:weeks AS date[]))"
-_BUYERS = sa.text(f"""
-SELECT (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks
-        WHERE week = ANY(CAST(:weeks AS date[])) AND (gap = -1 OR week - 7 * gap < :ma))
-     + (SELECT count(*) FROM analytics_buyer_days x
-        WHERE x.day = ANY(CAST(:days AS date[])) AND (x.prev_day IS NULL OR x.prev_day < :a))
-     + (SELECT count(*) FROM analytics_buyer_days x WHERE x.prev_day >= :ma AND x.prev_day < :a AND {_IN_WEEKS}),
-       (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks WHERE week = ANY(CAST(:weeks AS date[])) AND gap = -1)
-     + (SELECT count(*) FROM analytics_buyer_days x WHERE x.day = ANY(CAST(:days AS date[])) AND x.prev_day IS NULL)""")
+             SELECT {_COLUMNS} FROM analytics_daily WHERE dim IN ({dims}) AND day = ANY(CAST(:{p}days AS date[]))"""
+
+
+def _buyers(p: str) -> str:
+    """Paying and new customers of a range, from built weeks and loose days (parameters `:{p}weeks` ...)."""
+    in_weeks = f"(x.day - EXTRACT(ISODOW FROM x.day)::int + 1) = ANY(CAST(:{p}weeks AS date[]))"
+    return f"""
+      (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks
+       WHERE week = ANY(CAST(:{p}weeks AS date[])) AND (gap = -1 OR week - 7 * gap < :{p}ma))
+    + (SELECT count(*) FROM analytics_buyer_days x
+       WHERE x.day = ANY(CAST(:{p}days AS date[])) AND (x.prev_day IS NULL OR x.prev_day < :{p}a))
+    + (SELECT count(*) FROM analytics_buyer_days x WHERE x.prev_day >= :{p}ma AND x.prev_day < :{p}a AND {in_weeks}),
+      (SELECT COALESCE(sum(buyers), 0) FROM analytics_buyer_weeks
+       WHERE week = ANY(CAST(:{p}weeks AS date[])) AND gap = -1)
+    + (SELECT count(*) FROM analytics_buyer_days x WHERE x.day = ANY(CAST(:{p}days AS date[])) AND x.prev_day IS NULL)"""
+
+
+_SUMS = "orders, topups, revenue, enterprise, cost, refunds, refunded"
+_SUMMED = ("sum(orders) AS orders, sum(topups) AS topups, sum(revenue_cents) AS revenue, sum(enterprise_cents) AS "
+           "enterprise, sum(cost_micros) AS cost, sum(refunds) AS refunds, sum(refunds_cents) AS refunded")
+
+
+def _figures_sql(unit: str) -> sa.TextClause:
+    """Every money figure of the home in one statement, as rows (part, key, label, day, rank, the seven sums):
+    part `total` and each split dimension (ranked by revenue) for the range, `previous` for the range before,
+    `series` per day or week, and `buyers` (orders = paying, topups = new) for `current` and `previous`."""
+    return sa.text(f"""
+WITH sums AS (SELECT dim, key, max(label) AS label, {_SUMMED} FROM ({_rows("c_", _DIMS)}) AS x GROUP BY dim, key),
+ranked AS (SELECT *, row_number() OVER (PARTITION BY dim ORDER BY revenue DESC, key) AS rank FROM sums)
+SELECT dim, key, label, NULL::date, rank, {_SUMS} FROM ranked
+WHERE dim = 'total' OR CAST(:limit AS int) IS NULL OR rank <= :limit
+UNION ALL
+SELECT 'previous', '', '', NULL::date, 0, {", ".join(f"COALESCE({c}, 0)" for c in _SUMS.split(", "))}
+FROM (SELECT {_SUMMED} FROM ({_rows("p_", "'total'")}) AS y) AS prev
+UNION ALL
+SELECT 'series', '', '', date_trunc('{unit}', day)::date, 0, sum(orders), 0, sum(revenue_cents), 0, sum(cost_micros),
+       0, sum(refunds_cents)
+FROM analytics_daily WHERE dim = 'total' AND day BETWEEN :a AND :b GROUP BY 4
+UNION ALL
+SELECT 'buyers', 'current', '', NULL::date, 0, {_buyers("cb_")}, 0, 0, 0, 0, 0
+UNION ALL
+SELECT 'buyers', 'previous', '', NULL::date, 0, {_buyers("pb_")}, 0, 0, 0, 0, 0""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +228,7 @@ class _Spans:
     buyers: dict[str, object]
 
 
-def _spans(period: Period, built: set[tuple[str, dt.date]]) -> _Spans:
+def _spans(period: Period, built: frozenset[tuple[str, dt.date]]) -> _Spans:
     spans, days = blocks.cover(period.start, period.end, built)
     weeks, loose = blocks.cover(period.start, period.end, built, grains=("week",))
     return _Spans(period, {"months": [start for g, start in spans if g == "month"],
@@ -208,92 +237,116 @@ def _spans(period: Period, built: set[tuple[str, dt.date]]) -> _Spans:
                    "ma": blocks.block_start("week", period.start)})
 
 
-def _totals(s: Session, spans: _Spans) -> Totals:
-    money = s.execute(_TOTALS, {"dim": "total", **spans.blocks}).one()
-    buyers = s.execute(_BUYERS, spans.buyers).one()
-    return Totals(*(int(v) for v in money), paying_customers=int(buyers[0]), new_customers=int(buyers[1]))
+def figures_params(period: Period, built: frozenset[tuple[str, dt.date]], limit: int | None) -> dict[str, object]:
+    """The parameters of `_figures_sql` for `period` (and the one before it) over the `built` blocks."""
+    current, before = _spans(period, built), _spans(period.previous(), built)
+    return {**{f"c_{k}": v for k, v in current.blocks.items()}, **{f"p_{k}": v for k, v in before.blocks.items()},
+            **{f"cb_{k}": v for k, v in current.buyers.items()}, **{f"pb_{k}": v for k, v in before.buyers.items()},
+            "a": period.start, "b": period.end, "limit": limit}
 
 
 def _margin(revenue: int, refunds: int, cost_micros: int) -> int:
     return Totals(revenue_cents=int(revenue), refunds_cents=int(refunds), cost_micros=int(cost_micros)).margin_cents
 
 
-def _series(s: Session, period: Period) -> tuple[str, tuple[SeriesPoint, ...]]:
-    unit = "day" if period.days <= WEEKLY_AFTER_DAYS else "week"
-    rows = s.execute(sa.text(f"""
-        SELECT date_trunc('{unit}', day)::date AS start, sum(revenue_cents), sum(refunds_cents), sum(cost_micros),
-               sum(orders)
-        FROM analytics_daily WHERE dim = 'total' AND day BETWEEN :a AND :b GROUP BY 1"""),
-        {"a": period.start, "b": period.end}).all()
-    found = {r[0]: r for r in rows}
+def _totals(sums: list[int], buyers: tuple[int, int]) -> Totals:
+    orders, topups, revenue, enterprise, cost, refunds, refunded = sums
+    return Totals(revenue, refunded, cost, orders, topups, refunds, enterprise, *buyers)
+
+
+def _series(unit: str, period: Period, found: dict[dt.date, list[int]]) -> tuple[SeriesPoint, ...]:
+    """Every day (week) of the range, zero when nothing sold."""
     points, step = [], dt.timedelta(days=1 if unit == "day" else 7)
     cursor = period.start if unit == "day" else period.start - dt.timedelta(days=period.start.weekday())
-    while cursor <= period.end:  # every day (week) of the range, zero when nothing sold
-        r = found.get(cursor)
-        points.append(SeriesPoint(cursor, int(r[1]), _margin(r[1], r[2], r[3]), int(r[4])) if r
-                      else SeriesPoint(cursor, 0, 0, 0))
+    while cursor <= period.end:
+        n = found.get(cursor)
+        points.append(SeriesPoint(cursor, n[2], _margin(n[2], n[6], n[4]), n[0]) if n else SeriesPoint(cursor, 0, 0, 0))
         cursor += step
-    return unit, tuple(points)
+    return tuple(points)
 
 
-def _split(s: Session, dim: str, spans: _Spans, limit: int | None) -> tuple[SplitRow, ...]:
-    rows = s.execute(_SPLIT, {"dim": dim, "limit": limit, **spans.blocks}).all()
-    return tuple(SplitRow(r[0], r[1] or r[0], int(r[2]), int(r[3]), int(r[4]), _margin(r[3], r[4], r[5]))
-                 for r in rows)
+def _money(s: Session, period: Period, built: frozenset[tuple[str, dt.date]], limit: int | None) -> Money:
+    unit = "day" if period.days <= WEEKLY_AFTER_DAYS else "week"
+    sums: dict[str, list[int]] = {}
+    buyers: dict[str, tuple[int, int]] = {}
+    series: dict[dt.date, list[int]] = {}
+    splits: dict[str, list[tuple[int, SplitRow]]] = {dim: [] for dim in SPLIT_DIMS}
+    for part, key, label, day, rank, *values in s.execute(_figures_sql(unit), figures_params(period, built, limit)):
+        n = [int(v) for v in values]
+        if part in ("total", "previous"):
+            sums[part] = n
+        elif part == "series":
+            series[day] = n
+        elif part == "buyers":
+            buyers[key] = (n[0], n[1])
+        else:
+            splits[part].append((rank, SplitRow(key, label or key, n[0], n[2], n[6], _margin(n[2], n[6], n[4]))))
+    zero = [0] * 7
+    return Money(_totals(sums.get("total", zero), buyers["current"]), _totals(sums["previous"], buyers["previous"]),
+                 unit, _series(unit, period, series),
+                 {dim: tuple(row for _, row in sorted(rows, key=lambda r: r[0])) for dim, rows in splits.items()})
 
 
-_ATTENTION = sa.text("""
-(SELECT o.display_id, 'not_delivered', o.status, o.price_cents, o.currency, o.created_at FROM orders o
- WHERE o.status IN ('paid', 'provisioning') AND o.created_at < :stuck ORDER BY o.created_at LIMIT :n)
+_LISTS = sa.text("""
+(SELECT 'attention', o.display_id, 'not_delivered', o.status::text, o.price_cents, o.currency, o.created_at, ''
+ FROM orders o WHERE o.status IN ('paid', 'provisioning') AND o.created_at < :stuck ORDER BY o.created_at LIMIT :n)
 UNION ALL
-(SELECT o.display_id, 'failed', o.status, o.price_cents, o.currency, o.created_at FROM orders o
- WHERE o.status = 'failed' ORDER BY o.created_at DESC, o.id DESC LIMIT :n)
+(SELECT 'attention', o.display_id, 'failed', o.status::text, o.price_cents, o.currency, o.created_at, ''
+ FROM orders o WHERE o.status = 'failed' ORDER BY o.created_at DESC, o.id DESC LIMIT :n)
 UNION ALL
-(SELECT o.display_id, 'refund_waiting', o.status, o.price_cents, o.currency, r.created_at
+(SELECT 'attention', o.display_id, 'refund_waiting', o.status::text, o.price_cents, o.currency, r.created_at, ''
  FROM refund_requests r JOIN orders o ON o.id = r.order_id
- WHERE r.status IN ('requested', 'provider_done', 'review') ORDER BY r.created_at LIMIT :n)""")
-
-_INCIDENTS = sa.text("""
-SELECT COALESCE(a.created_at, o.updated_at), o.display_id, COALESCE(o.provider_id, '-'),
-       COALESCE(o.failure_reason, ''), COALESCE(a.details ->> 'detail', '')
-FROM (SELECT * FROM orders WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT :n) o
-LEFT JOIN LATERAL (SELECT created_at, details FROM audit_log
-                   WHERE entity_type = 'order' AND entity_id = o.display_id AND action = 'order.failed'
-                   ORDER BY id DESC LIMIT 1) a ON true
-ORDER BY 1 DESC""")
-
-
-def _attention(s: Session, now: dt.datetime) -> tuple[AttentionRow, ...]:
-    rows = s.execute(_ATTENTION, {"stuck": now - STUCK_AFTER, "n": LIST_LIMIT}).all()
-    return tuple(AttentionRow(r[0], r[1], r[2], int(r[3]), r[4], r[5]) for r in rows)
+ WHERE r.status IN ('requested', 'provider_done', 'review') ORDER BY r.created_at LIMIT :n)
+UNION ALL
+(SELECT 'incident', o.display_id, COALESCE(o.provider_id, '-'), COALESCE(o.failure_reason, ''), 0, '',
+        COALESCE(a.created_at, o.updated_at), COALESCE(a.details ->> 'detail', '')
+ FROM (SELECT * FROM orders WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT :n) o
+ LEFT JOIN LATERAL (SELECT created_at, details FROM audit_log
+                    WHERE entity_type = 'order' AND entity_id = o.display_id AND action = 'order.failed'
+                    ORDER BY id DESC LIMIT 1) a ON true
+ ORDER BY 7 DESC)""")
 
 
-def _incidents(s: Session) -> tuple[IncidentRow, ...]:
-    return tuple(IncidentRow(*r) for r in s.execute(_INCIDENTS, {"n": LIST_LIMIT}).all())
+def _lists(s: Session, now: dt.datetime) -> tuple[tuple[AttentionRow, ...], tuple[IncidentRow, ...]]:
+    """Orders needing attention (stuck, failed, refund waiting; in that order) and provider incidents."""
+    attention, incidents = [], []
+    for part, ref, a, b, amount, currency, at, detail in s.execute(_LISTS, {"stuck": now - STUCK_AFTER,
+                                                                            "n": LIST_LIMIT}):
+        if part == "attention":
+            attention.append(AttentionRow(ref, a, b, int(amount), currency, at))
+        else:
+            incidents.append(IncidentRow(at, ref, a, b, detail))
+    return tuple(attention), tuple(incidents)
+
+
+def _refreshed(s: Session) -> frozenset[tuple[str, dt.date]]:
+    """Bring the rollups up to date in a transaction of its own; the completed blocks there are."""
+    with s.begin():
+        return rollup.refresh(s).built
 
 
 def refresh_rollups() -> int:
     """Bring the rollups up to date (what the dashboard does before reading); the days rebuilt."""
     with db.session() as s, s.begin():
-        return rollup.refresh(s)
+        return rollup.refresh(s).days
 
 
 def money(period: Period, *, split_limit: int | None = 10) -> Money:
     """Figures of `period` and the one before it, series and splits (rollups refreshed first)."""
-    refresh_rollups()
     with db.session() as s:
-        rollup.no_jit(s)
-        unit, series = _series(s, period)
-        built = blocks.built_blocks(s, period.previous().start, period.end)  # one look-up for both ranges
-        current, before = _spans(period, built), _spans(period.previous(), built)
-        return Money(_totals(s, current), _totals(s, before), unit, series,
-                     {dim: _split(s, dim, current, split_limit) for dim in SPLIT_DIMS})
+        built = _refreshed(s)
+        with s.begin():
+            rollup.no_jit(s)
+            return _money(s, period, built, split_limit)
 
 
 def dashboard(period: Period, *, roles: tuple[str, ...], now: dt.datetime | None = None) -> Dashboard:
-    """The home for a staff member holding `roles` (money only for owners and finance)."""
-    figures = money(period) if MONEY_ROLES & set(roles) else None
+    """The home for a staff member holding `roles` (money only for owners and finance): one connection, the
+    refresh in one transaction, then three statements (no JIT, the figures, the two lists)."""
     with db.session() as s:
-        rollup.no_jit(s)
-        return Dashboard(period, period.previous(), BASE_CURRENCY, figures,
-                         _attention(s, now or dt.datetime.now(dt.UTC)), _incidents(s))
+        built = _refreshed(s) if MONEY_ROLES & set(roles) else None
+        with s.begin():
+            rollup.no_jit(s)
+            figures = None if built is None else _money(s, period, built, 10)
+            attention, incidents = _lists(s, now or dt.datetime.now(dt.UTC))
+    return Dashboard(period, period.previous(), BASE_CURRENCY, figures, attention, incidents)

@@ -87,10 +87,8 @@ def cover(a: dt.date, b: dt.date, built: set[tuple[str, dt.date]],
     return spans, days
 
 
-def built_blocks(s: Session, a: dt.date, b: dt.date) -> set[tuple[str, dt.date]]:
-    rows = s.execute(sa.text("SELECT grain, start FROM analytics_blocks WHERE dim = 'total' AND start BETWEEN :a AND :b"),
-                     {"a": a, "b": b}).all()
-    return {(r[0], r[1]) for r in rows}
+_STATE = """SELECT grain, start FROM analytics_blocks WHERE dim = 'total'
+UNION ALL SELECT 'first', min(day) FROM analytics_daily WHERE dim = 'total'"""
 
 
 def _completed(first: dt.date, today: dt.date, grain: str) -> Iterable[dt.date]:
@@ -111,13 +109,16 @@ def _drop(s: Session, stale: set[tuple[str, dt.date]]) -> None:
                           {"starts": starts})
 
 
-def refresh_blocks(s: Session, changed: set[dt.date], today: dt.date) -> None:
-    """Drop the blocks holding a `changed` day, then build every completed block that does not exist."""
-    _drop(s, {(grain, block_start(grain, day)) for day in changed for grain in GRAINS})
-    first = s.execute(sa.text("SELECT min(day) FROM analytics_daily WHERE dim = 'total'")).scalar()
+def refresh_blocks(s: Session, changed: set[dt.date], today: dt.date) -> set[tuple[str, dt.date]]:
+    """Drop the blocks holding a `changed` day, then build every completed block that does not exist; every
+    completed block there is now. A day of a block not yet completed (today's week and month) drops nothing."""
+    stale = {(grain, block_start(grain, day)) for day in changed for grain in GRAINS}
+    _drop(s, {(grain, start) for grain, start in stale if block_end(grain, start) < today})
+    rows = s.execute(sa.text(_STATE)).all()  # the blocks there are and the first day, in one statement
+    built = {(grain, start) for grain, start in rows if grain != "first"}
+    first = next(start for grain, start in rows if grain == "first")
     if first is None:
-        return
-    built = built_blocks(s, min(block_start(grain, first) for grain in GRAINS), today)
+        return built
     for grain in GRAINS:
         starts = [start for start in _completed(first, today, grain) if (grain, start) not in built]
         if starts:
@@ -125,3 +126,5 @@ def refresh_blocks(s: Session, changed: set[dt.date], today: dt.date) -> None:
             s.execute(sa.text(_BUILD), params)
             if grain == "week":
                 s.execute(sa.text(_BUILD_BUYERS), params)
+            built.update((grain, start) for start in starts)
+    return built

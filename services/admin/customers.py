@@ -102,24 +102,24 @@ def _name(user: User) -> str:
     return " ".join(filter(None, (user.first_name, user.last_name)))
 
 
-def _matching(query: str) -> Any:
+def _matching(s: Session, query: str) -> Any:
     text = " ".join((query or "").split())
     if not text:
         return sa.true()
     if _UID.match(text.upper()):
         return col(User.display_id) == text.upper()
     if "@" in text:
-        return col(User.id).in_(customer_ids(text))
+        return col(User.id).in_(customer_ids(s, text))
     words = [w.replace("%", "").replace("_", "") for w in text.split()[:3]]
     by_name = [sa.or_(col(User.first_name).ilike(f"{w}%"), col(User.last_name).ilike(f"{w}%")) for w in words]
-    return sa.or_(sa.and_(*by_name), col(User.id).in_(customer_ids(text)))
+    return sa.or_(sa.and_(*by_name), col(User.id).in_(customer_ids(s, text)))
 
 
 def list_customers(*, query: str = "", offset: int = 0, limit: int = 25) -> CustomerPage:
     """Customers by the start of their email address, their name, or their reference; newest first."""
-    where = _matching(query)
     limit = max(1, min(limit, 100))
     with db.session() as s:
+        where = _matching(s, query)
         users = s.exec(select(User).where(where).order_by(col(User.id).desc()).offset(max(0, offset)).limit(limit)).all()
         total = s.execute(sa.select(sa.func.count()).select_from(User).where(where)).scalar_one()
     rows = tuple(CustomerRow(u.display_id or "", u.email, _name(u), u.created_at, u.is_active)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import Session, col
 
 from providers.specs import provider_name
 from services.core import db
@@ -59,24 +59,23 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _ids(query: sa.Select) -> list[int]:
-    with db.session() as s:
-        return list(s.execute(query.limit(MAX_IDS)).scalars())
+def _ids(s: Session, query: sa.Select) -> list[int]:
+    return list(s.execute(query.limit(MAX_IDS)).scalars())
 
 
-def customer_ids(text: str) -> list[int]:
+def customer_ids(s: Session, text: str) -> list[int]:
     """Customers whose address starts with `text` (the `ix_users_email_prefix` index)."""
     prefix = _escape_like(text.strip().lower())
-    return _ids(sa.select(User.id).where(col(User.email).like(f"{prefix}%", escape="\\")).order_by(User.id))
+    return _ids(s, sa.select(User.id).where(col(User.email).like(f"{prefix}%", escape="\\")).order_by(User.id))
 
 
-def _company_ids(text: str) -> list[int]:
+def _company_ids(s: Session, text: str) -> list[int]:
     name = _escape_like(text.strip())
-    return _ids(sa.select(EnterpriseAccount.id).where(col(EnterpriseAccount.company_name).ilike(f"%{name}%",
-                                                                                              escape="\\")))
+    return _ids(s, sa.select(EnterpriseAccount.id).where(col(EnterpriseAccount.company_name).ilike(f"%{name}%",
+                                                                                                 escape="\\")))
 
 
-def search_condition(query: str) -> Any:
+def search_condition(s: Session, query: str) -> Any:
     """Orders matching a search: a reference (OID...), an ICCID (digits) or the start of an email address."""
     text = " ".join((query or "").split())
     if not text:
@@ -84,11 +83,11 @@ def search_condition(query: str) -> Any:
     if _REF.match(text.upper()):
         return col(Order.display_id) == text.upper()
     if _ICCID.match(text):
-        return col(Order.id).in_(_ids(sa.select(Esim.order_id).where(col(Esim.iccid) == text)))
-    return col(Order.user_id).in_(customer_ids(text))
+        return col(Order.id).in_(_ids(s, sa.select(Esim.order_id).where(col(Esim.iccid) == text)))
+    return col(Order.user_id).in_(customer_ids(s, text))
 
 
-def filter_conditions(*, status: str = "", provider: str = "", destination: str = "", customer: str = "",
+def filter_conditions(s: Session, *, status: str = "", provider: str = "", destination: str = "", customer: str = "",
                       date_from: dt.date | None = None, date_to: dt.date | None = None,
                       min_cents: int | None = None, max_cents: int | None = None) -> list[Any]:
     """The WHERE clauses of the list's filters; an empty value does not filter."""
@@ -98,11 +97,11 @@ def filter_conditions(*, status: str = "", provider: str = "", destination: str 
     if provider:
         where.append(col(Order.provider_id) == provider)
     if destination:
-        packages = _ids(sa.select(Package.id).where(col(Package.destination_code) == destination.strip()))
+        packages = _ids(s, sa.select(Package.id).where(col(Package.destination_code) == destination.strip()))
         where.append(col(Order.package_id).in_(packages))
     if customer.strip():
-        users = customer_ids(customer)  # the start of an address
-        companies = [] if "@" in customer else _company_ids(customer)  # or part of a company's name
+        users = customer_ids(s, customer)  # the start of an address
+        companies = [] if "@" in customer else _company_ids(s, customer)  # or part of a company's name
         where.append(sa.or_(col(Order.user_id).in_(users), col(Order.enterprise_account_id).in_(companies)))
     if date_from is not None:
         where.append(col(Order.created_at) >= dt.datetime.combine(date_from, dt.time(), dt.UTC))
@@ -129,30 +128,33 @@ def _after(cursor: str, sort: str, descending: bool) -> Any:
     return pair < bound if descending else pair > bound
 
 
-def _rows(where: list[Any], *, sort: str, descending: bool, offset: int, limit: int) -> list[OrderRow]:
+_COLUMNS = (Order.display_id, Order.created_at, Order.status, Order.kind, User.email, EnterpriseAccount.company_name,
+            Package.name, Package.destination_code, Order.provider_id, Order.price_cents, Order.refunded_cents,
+            Order.currency)
+
+
+def _rows(s: Session, where: list[Any], *, sort: str, descending: bool, offset: int, limit: int) -> list[OrderRow]:
+    """The page's rows: the ids by index first, then their columns (plain rows, no ORM objects)."""
     column = SORTS[sort]
     order = (column.desc(), col(Order.id).desc()) if descending else (column.asc(), col(Order.id).asc())
     ids = sa.select(Order.id).where(*where).order_by(*order).offset(offset).limit(limit).subquery()
     query = (
-        select(Order, User.email, EnterpriseAccount.company_name, Package.name, Package.destination_code)
+        sa.select(*_COLUMNS).select_from(Order)
         .join(ids, ids.c.id == Order.id)
         .join(Package, col(Package.id) == Order.package_id)
         .outerjoin(User, col(User.id) == Order.user_id)
         .outerjoin(EnterpriseAccount, col(EnterpriseAccount.id) == Order.enterprise_account_id)
         .order_by(*order)
     )
-    with db.session() as s:
-        found = s.exec(query).all()
-    return [OrderRow(o.display_id or "", o.created_at, o.status, o.kind, email or "", company or "", plan,  # type: ignore[arg-type]
-                     destination, o.provider_id or "", provider_name(o.provider_id or ""), o.price_cents,
-                     o.refunded_cents, o.currency)
-            for o, email, company, plan, destination in found]
+    return [OrderRow(ref or "", created, status, kind, email or "", company or "", plan, destination, provider or "",
+                     provider_name(provider or ""), price, refunded, currency)
+            for ref, created, status, kind, email, company, plan, destination, provider, price, refunded, currency
+            in s.execute(query)]
 
 
-def _count(where: list[Any]) -> tuple[int, bool]:
+def _count(s: Session, where: list[Any]) -> tuple[int, bool]:
     capped = sa.select(sa.literal(1)).select_from(Order).where(*where).limit(COUNT_CAP + 1).subquery()
-    with db.session() as s:
-        total = s.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one()
+    total = s.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one()
     return min(total, COUNT_CAP), total > COUNT_CAP
 
 
@@ -168,12 +170,14 @@ def list_orders(*, query: str = "", status: str = "", provider: str = "", destin
     """
     sort = sort if sort in SORTS else "created"
     limit = max(1, min(int(limit), MAX_PAGE))
-    where = [search_condition(query), *filter_conditions(
-        status=status, provider=provider, destination=destination, customer=customer, date_from=date_from,
-        date_to=date_to, min_cents=min_cents, max_cents=max_cents)]
-    page_where = [*where, _after(after, sort, descending)] if after else where
-    rows = _rows(page_where, sort=sort, descending=descending, offset=0 if after else max(0, offset), limit=limit + 1)
-    total, more = _count(where) if count else (0, False)
+    with db.session() as s:  # one connection for the id look-ups, the page and the count
+        where = [search_condition(s, query), *filter_conditions(
+            s, status=status, provider=provider, destination=destination, customer=customer, date_from=date_from,
+            date_to=date_to, min_cents=min_cents, max_cents=max_cents)]
+        page_where = [*where, _after(after, sort, descending)] if after else where
+        rows = _rows(s, page_where, sort=sort, descending=descending, offset=0 if after else max(0, offset),
+                     limit=limit + 1)
+        total, more = _count(s, where) if count else (0, False)
     next_cursor = _cursor(rows[limit - 1], sort) if len(rows) > limit else ""
     return OrderPage(tuple(rows[:limit]), total, more, next_cursor)
 

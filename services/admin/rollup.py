@@ -21,6 +21,7 @@ lost a day gets every previous active day recomputed with `lag()`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -83,9 +84,15 @@ def no_jit(s: Session) -> None:
     s.execute(sa.text("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    days: int  # days rebuilt
+    built: frozenset[tuple[str, dt.date]]  # (grain, start) of every completed block there is now
+
+
 def _claim_days(s: Session) -> list[dt.date]:
-    no_jit(s)
-    s.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+    s.execute(sa.text(f"SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0;"
+                      f" SELECT pg_advisory_xact_lock({_LOCK})"))  # no_jit and the lock in one round trip
     rows = s.execute(sa.text("DELETE FROM analytics_changes RETURNING day")).scalars().all()
     return sorted(set(rows))
 
@@ -120,13 +127,13 @@ def _rebuild(s: Session, days: list[dt.date]) -> set[dt.date]:
     return set(days) | _rebuild_buyers(s, params)
 
 
-def refresh(s: Session, *, today: dt.date | None = None) -> int:
+def refresh(s: Session, *, today: dt.date | None = None) -> Refreshed:
     """Rebuild every day changed since the last refresh and the completed blocks holding them (building
-    any completed block still missing), in the caller's transaction; the number of days rebuilt."""
+    any completed block still missing), in the caller's transaction; the days rebuilt and the blocks."""
     days = _claim_days(s)
     changed = _rebuild(s, days) if days else set()
-    blocks.refresh_blocks(s, changed, today or dt.datetime.now(dt.UTC).date())
-    return len(days)
+    built = blocks.refresh_blocks(s, changed, today or dt.datetime.now(dt.UTC).date())
+    return Refreshed(len(days), frozenset(built))
 
 
 def mark_all_changed(s: Session) -> None:
