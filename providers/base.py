@@ -166,6 +166,11 @@ class OutcomeUnknown(ProviderError):
     """An order POST was sent but no answer came back: reconcile, never re-POST blindly."""
 
 
+class SendRefused(Exception):
+    """A non-idempotent request was not sent: the caller's send guard refused it (`providers.http`).
+    Not a `ProviderError`: the provider was not asked, so nothing about it (or the order) is known."""
+
+
 # The operations every call of which is timed and recorded (`providers.observe`).
 OPERATIONS = ("list_packages", "create_order", "get_order", "find_order", "get_esim", "get_usage", "list_topups",
               "create_topup", "cancel_order", "get_balance")

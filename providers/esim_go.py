@@ -39,6 +39,7 @@ from providers.base import (
     PermanentProviderError,
     Provider,
     ProviderError,
+    SendRefused,
     Usage,
 )
 from providers.http import DEFAULT_RETRY, ProviderHTTP, Rate, RetryPolicy, default_error_for
@@ -231,8 +232,8 @@ class EsimGoProvider(Provider):
             data = (await self._http.request("POST", "/orders", idempotent=False, json=body)).json()
         except OutcomeUnknown:
             raise  # keep the attempt: find_order matches it later
-        except ProviderError:
-            self._attempts.pop(client_reference, None)  # a definite refusal: nothing was bought
+        except (ProviderError, SendRefused):
+            self._attempts.pop(client_reference, None)  # a definite refusal, or never sent: nothing was bought
             raise
         self._attempts.pop(client_reference, None)
         self._placed[client_reference] = str(data["orderReference"])

@@ -13,16 +13,27 @@ Retry rules (PROVIDER_APIS.md, cross-provider rules):
   never reached the server (connect errors, pool timeouts) or was refused with 429. Once it may have
   been sent, a timeout, dropped connection or 5xx raises `OutcomeUnknown`.
 
+Every attempt is cut off `timeout` seconds after it starts sending, whatever httpx's per-phase
+timeouts allow (connect, write and each read are timed apart, so a slow drip of bytes never trips
+them): a caller's lease on the work behind a request can then outlast the request.
+
+A non-idempotent request (its repetition would buy twice) first runs the guard the caller set with
+`guard_unkeyed_sends`, after the rate limiter let it go and before each attempt; a guard answering
+False stops the request unsent (`SendRefused`). The order services use it to renew their lease on the
+order, so a worker whose lease another worker took while it waited never places the order.
+
 Nothing here logs headers or bodies: they carry credentials and activation codes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -30,7 +41,7 @@ from typing import Any
 import httpx
 from aiolimiter import AsyncLimiter
 
-from providers.base import OutcomeUnknown, ProviderError, RateLimited, TransientProviderError
+from providers.base import OutcomeUnknown, ProviderError, RateLimited, SendRefused, TransientProviderError
 from providers.observe import note_response
 from providers.rate_store import SharedRates
 
@@ -40,6 +51,20 @@ ErrorMapper = Callable[[httpx.Response], ProviderError | None]
 
 # Failures that prove the request never left this process.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+SendGuard = Callable[[], Awaitable[bool]]
+_send_guard: contextvars.ContextVar[SendGuard | None] = contextvars.ContextVar("send_guard", default=None)
+
+
+@contextlib.contextmanager
+def guard_unkeyed_sends(guard: SendGuard) -> Iterator[None]:
+    """In this block (this task and the tasks it starts), every attempt of a non-idempotent request
+    awaits `guard()` right before it is sent, and is refused unsent when it answers False."""
+    token = _send_guard.set(guard)
+    try:
+        yield
+    finally:
+        _send_guard.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +180,7 @@ class ProviderHTTP:
                         if shared_rates_url else None)
         self._limits = RateLimits(rates, self._shared)
         self._rng = rng or random.Random()
+        self._deadline = timeout
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -177,12 +203,16 @@ class ProviderHTTP:
     ) -> httpx.Response:
         """Send one logical request and return a 2xx response whose body the provider maps next.
 
-        `sign` runs on every attempt (fresh timestamps and request ids). Raises a `ProviderError`.
+        `sign` runs on every attempt (fresh timestamps and request ids). Raises a `ProviderError`,
+        or `SendRefused` when the caller's send guard refused a non-idempotent attempt.
         """
         retry = self._retry
         attempt = 0
         while True:
             await self._limits.acquire(bucket)
+            guard = None if idempotent else _send_guard.get()
+            if guard is not None and not await guard():
+                raise SendRefused(f"{method} {path}: refused by the caller's guard before sending")
             request = self._client.build_request(method, path, **kwargs)
             if sign is not None:
                 sign(request)
@@ -209,7 +239,14 @@ class ProviderHTTP:
         method, path = request.method, request.url.path
         started = time.monotonic()
         try:
-            response = await self._client.send(request)
+            async with asyncio.timeout(self._deadline):
+                response = await self._client.send(request)
+        except TimeoutError:  # the whole attempt overran: it may have been sent, and processed
+            note_response(None, timed_out=True)
+            if not idempotent:
+                raise OutcomeUnknown(f"{method} {path}: no answer within {self._deadline:g} s",
+                                     provider=self.provider) from None
+            return TransientProviderError("no answer in time", provider=self.provider)
         except _NOT_SENT as exc:
             note_response(None, timed_out=isinstance(exc, httpx.TimeoutException))
             return TransientProviderError(f"connection failed: {type(exc).__name__}", provider=self.provider)

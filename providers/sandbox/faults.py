@@ -34,7 +34,9 @@ class Faults:
     retry_after: float = 1.0  # Retry-After sent with those 429s
     hang_next: int = 0  # next N requests hang for `hang_seconds`
     hang_seconds: float = 30.0
-    hang_phase: str = "after"  # "after": the request is processed, then the answer is held back
+    hang_phase: str = "after"  # "after": the request is processed, then the answer is held back;
+    # "before": held, never processed; "drip": processed, then the answer sent a byte at a time over
+    # `hang_seconds` (each gap far below any read timeout: only an overall deadline cuts it off)
     failing_package_ids: set[str] = field(default_factory=set)  # ordering these reports out of stock
     paths: tuple[str, ...] = ()  # "METHOD /prefix" or "/prefix" filters; empty = every request
 
@@ -100,6 +102,8 @@ class FaultMiddleware:
         elif kind == "hang" and sim.faults.hang_phase == "before":
             await asyncio.sleep(sim.faults.hang_seconds)  # never processed
             await JSONResponse({"message": "Gateway Timeout"}, status_code=504)(scope, receive, send)
+        elif kind == "hang" and sim.faults.hang_phase == "drip":
+            await self.app(scope, receive, _dripped(send, sim.faults.hang_seconds))
         elif kind == "hang":
             await self.app(scope, receive, _held_back(send, sim.faults.hang_seconds))
         else:
@@ -113,6 +117,23 @@ def _held_back(send: Send, seconds: float) -> Send:
         await send(message)
 
     return delayed
+
+
+def _dripped(send: Send, seconds: float) -> Send:
+    async def dripping(message: Message) -> None:
+        body = message.get("body", b"")
+        if message["type"] != "http.response.body" or len(body) < 2:
+            await send(message)
+            return
+        gap = seconds / len(body)
+        for i in range(len(body)):
+            last = i + 1 == len(body)
+            await send({"type": "http.response.body", "body": body[i:i + 1],
+                        "more_body": message.get("more_body", False) if last else True})
+            if not last:
+                await asyncio.sleep(gap)
+
+    return dripping
 
 
 def admin_routes(sim: Callable[[Request], Simulator]) -> list[Route]:

@@ -9,6 +9,11 @@ that wins an order has everything in hand and nobody else can take it:
 - `claim_batch`: up to `limit` of both kinds that no other worker holds (FOR UPDATE SKIP LOCKED),
   for the job workers' fulfilment loop.
 Single statements run in autocommit: there is nothing to BEGIN or COMMIT around them.
+
+The lease is the order's `last_status_check`: the claim sets it, and the winner renews it through its
+`Lease`, a guarded UPDATE that matches only the value it last wrote. Once another worker took the
+order over (the lease had run out, or a provider webhook released it), renewing fails, and the
+first worker must leave the order alone: above all, never place it at a provider.
 """
 
 from __future__ import annotations
@@ -44,6 +49,29 @@ class Claim:
     provider_order_id: str | None
     topup_iccid: str | None
     offers: tuple[Offer, ...]  # the plan's group, live offers only, cheapest first
+    held_since: dt.datetime  # the `last_status_check` this claim wrote: its lease, see `Lease`
+
+
+class Lease:
+    """This worker's hold on one provisioning order, renewed only while nobody else took it."""
+
+    def __init__(self, claim: Claim) -> None:
+        self.order_id = claim.order_id
+        self._mark = claim.held_since
+
+    def renew(self, **values: object) -> bool:
+        """Restart the lease, writing `values` too, if this worker still holds it; False (nothing written)
+        once another worker took the order over or it left provisioning."""
+        with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            mark = conn.execute(
+                sa.update(Order).where(Order.id == self.order_id, Order.status == OrderStatus.PROVISIONING,
+                                       Order.last_status_check == self._mark)
+                .values(last_status_check=sa.func.now(), **values).returning(Order.last_status_check)
+            ).scalar_one_or_none()
+        if mark is None:
+            return False
+        self._mark = mark
+        return True
 
 
 def _claimed(where: sa.ColumnElement[bool], values: dict) -> sa.Select:
@@ -52,7 +80,7 @@ def _claimed(where: sa.ColumnElement[bool], values: dict) -> sa.Select:
         sa.update(Order).where(where, Package.id == Order.package_id).values(**values)
         .returning(Order.id, Order.display_id, Order.client_reference, Order.base_price_cents, Order.quantity,
                    Order.package_id, Order.provider_id, Order.provider_order_id, Order.topup_of_esim_id,
-                   Package.group_key)
+                   Order.last_status_check, Package.group_key)
         .cte("claimed")
     )
     offer = sa.orm.aliased(Package, name="offer")
@@ -79,7 +107,7 @@ def _run(query: sa.Select) -> list[Claim]:
         if i + 1 == len(rows) or rows[i + 1].id != row.id:
             claims.append(Claim(row.id, row.display_id, row.client_reference, row.base_price_cents,
                                 row.quantity, row.package_id, row.provider_id, row.provider_order_id, row.topup_iccid,
-                                tuple(offers)))
+                                tuple(offers), row.last_status_check))
             offers = []
     return claims
 

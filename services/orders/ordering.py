@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from providers import base as pb
+from providers.http import guard_unkeyed_sends
 from providers.polling import PENDING_STATES, wait_for_order
 from providers.registry import ProviderRegistry
 from services.core import db
@@ -167,26 +168,11 @@ def _provider_reference(claim: Claim, provider_id: str) -> str:
     return f"{claim.client_reference}-{provider_id}"[:64]
 
 
-def _autocommit(statement: sa.Executable) -> None:
-    """One statement, committed as it runs (no BEGIN/COMMIT round trips around it)."""
-    with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(statement)
-
-
-def _record_attempt(claim: Claim, candidate: Offer) -> None:
-    """Write down which provider we are about to call, before calling it, and renew the lease: the
-    order call that follows may outlast it by at most one provider timeout, which the lease exceeds."""
-    _autocommit(
-            sa.update(Order).where(Order.id == claim.order_id)
-        .values(provider_id=candidate.provider_id, package_id=candidate.package_id,
-                cost_micros=candidate.cost_micros * claim.quantity, provider_order_id=None,
-                last_status_check=sa.func.now()))
-
-
-def _record_provider_order(order_id: int, provider_order: pb.Order) -> None:
-    """The provider's id for an order still processing there, so a takeover asks about that order."""
-    _autocommit(sa.update(Order).where(Order.id == order_id)
-                .values(provider_order_id=provider_order.provider_order_id, last_status_check=sa.func.now()))
+def _record_attempt(lease: claims.Lease, candidate: Offer, quantity: int) -> bool:
+    """Write down which provider we are about to call, before calling it, renewing the lease; False when
+    another worker holds the order now."""
+    return lease.renew(provider_id=candidate.provider_id, package_id=candidate.package_id,
+                       cost_micros=candidate.cost_micros * quantity, provider_order_id=None)
 
 
 def _complete(claim: Claim, candidate: Offer, provider_order: pb.Order) -> FulfilmentResult:
@@ -247,13 +233,21 @@ def _closes(claim: Claim, placed: pb.Order) -> bool:
     return placed.status == pb.OrderStatus.COMPLETED and bool(placed.esims or claim.topup_iccid)
 
 
-async def _buy(provider: pb.Provider, claim: Claim, candidate: Offer) -> pb.Order:
+async def _buy(provider: pb.Provider, claim: Claim, candidate: Offer, lease: claims.Lease) -> pb.Order:
+    """Place the order. Right before each unkeyed order call is sent (after any wait for the provider's
+    rate limit) the lease is renewed, or the call refused (`pb.SendRefused`) when another worker took
+    the order over meanwhile; the call is cut off after one provider timeout, well inside the lease."""
     reference = _provider_reference(claim, candidate.provider_id)
-    if claim.topup_iccid:
-        return await provider.create_topup(claim.topup_iccid, candidate.provider_package_id,
+
+    async def still_ours() -> bool:
+        return await asyncio.to_thread(lease.renew)
+
+    with guard_unkeyed_sends(still_ours):
+        if claim.topup_iccid:
+            return await provider.create_topup(claim.topup_iccid, candidate.provider_package_id,
+                                               client_reference=reference)
+        return await provider.create_order(candidate.provider_package_id, quantity=claim.quantity,
                                            client_reference=reference)
-    return await provider.create_order(candidate.provider_package_id, quantity=claim.quantity,
-                                       client_reference=reference)
 
 
 async def _reconcile(provider: pb.Provider, claim: Claim, candidate: Offer) -> pb.Order | None:
@@ -288,6 +282,7 @@ async def fulfil_claim(claim: Claim, *, registry: ProviderRegistry) -> Fulfilmen
     if claim.provider_id:  # an earlier attempt may have reached this provider: it goes first
         candidates.sort(key=lambda c: c.provider_id != claim.provider_id)
     errors: list[str] = []
+    lease = claims.Lease(claim)
     for candidate in candidates:
         provider = registry.get(candidate.provider_id)
         try:
@@ -297,13 +292,18 @@ async def fulfil_claim(claim: Claim, *, registry: ProviderRegistry) -> Fulfilmen
             if placed is None and not settings.provider_enabled(candidate.provider_id):
                 continue  # switched off by staff: only asked about the earlier attempt, never bought from
             if placed is None:
-                await asyncio.to_thread(_record_attempt, claim, candidate)
-                placed = await _buy(provider, claim, candidate)
-            if not _closes(claim, placed):  # a takeover must know which order to ask about
-                await asyncio.to_thread(_record_provider_order, claim.order_id, placed)
+                if not await asyncio.to_thread(_record_attempt, lease, candidate, claim.quantity):
+                    return _taken_over(claim)
+                placed = await _buy(provider, claim, candidate, lease)
+            # a takeover must know which order to ask about (the new holder finds it by our reference)
+            if not _closes(claim, placed) and not await asyncio.to_thread(
+                    lease.renew, provider_order_id=placed.provider_order_id):
+                return _taken_over(claim)
             if placed.status in PENDING_STATES:
                 placed = await wait_for_order(provider, placed.provider_order_id, timeout=INLINE_POLL_SECONDS,
                                               interval=POLL_INTERVAL)
+        except pb.SendRefused:  # the lease was lost while the call waited for the provider's rate limit
+            return _taken_over(claim)
         except pb.OutcomeUnknown as exc:
             log.warning("order %s: no answer from %s (%s); reconciling", claim.ref, candidate.provider_id, exc)
             try:
@@ -330,6 +330,13 @@ async def fulfil_claim(claim: Claim, *, registry: ProviderRegistry) -> Fulfilmen
 def _leave_for_reconciliation(claim: Claim, reason: str) -> FulfilmentResult:
     log.info("order %s left in provisioning: %s", claim.ref, reason)
     return FulfilmentResult(claim.ref, OrderStatus.PROVISIONING)
+
+
+def _taken_over(claim: Claim) -> FulfilmentResult:
+    """Another worker holds the order now (this one's lease ran out, or a webhook released it): it
+    asks the provider about anything this worker placed, so this one just lets go."""
+    log.warning("order %s: lease lost to another worker; letting go", claim.ref)
+    return FulfilmentResult(claim.ref, OrderStatus.PROVISIONING, changed=False)
 
 
 def _current(order_id: int) -> FulfilmentResult:

@@ -51,7 +51,7 @@ def calm_simulators(sandbox: Sandbox) -> Iterator[None]:
     for provider in sandbox.apps:
         sim = sandbox.sim(provider)
         sim.faults.update({"latency": 0.0, "fail_next": 0, "hang_next": 0, "error_rate": 0.0,
-                           "failing_package_ids": [], "paths": []})
+                           "failing_package_ids": [], "paths": [], "hang_phase": "after"})
 
 
 def new_customer() -> int:

@@ -18,11 +18,11 @@ async def main() -> None:
     hold = set(json.loads(os.environ["HOLD_BEFORE_CALL"]))
     buy = orders._buy
 
-    async def stalling_buy(provider, claim, candidate):
+    async def stalling_buy(provider, claim, candidate, lease):
         if claim.order_id in hold:
             print(f"before-call {claim.order_id}", flush=True)
             await asyncio.Event().wait()  # killed here
-        return await buy(provider, claim, candidate)
+        return await buy(provider, claim, candidate, lease)
 
     orders._buy = stalling_buy
     ids = json.loads(os.environ["ORDER_IDS"])

@@ -150,9 +150,10 @@ async def test_an_order_left_provisioning_is_resumed_without_a_second_purchase(
     package = best_offer("esim_go")
     candidate = claims.Offer(package.id, "esim_go", package.provider_package_id, package.cost_micros,
                                   package.data_mb, package.unlimited)
-    orders._record_attempt(claim, candidate)
+    lease = claims.Lease(claim)
+    assert orders._record_attempt(lease, candidate, claim.quantity)
     try:
-        await asyncio.wait_for(orders._buy(registry.get("esim_go"), claim, candidate), timeout=0.5)
+        await asyncio.wait_for(orders._buy(registry.get("esim_go"), claim, candidate, lease), timeout=0.5)
     except TimeoutError:
         pass
     await asyncio.sleep(0.1)
