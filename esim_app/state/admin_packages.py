@@ -73,7 +73,6 @@ def _change(form: dict[str, str]) -> admin.MarginChange:
 class PackagesState(TableState, AdminState):
     rules: list[Choice] = []  # the rules in force, as "label: value" lines
     targets: list[Choice] = []
-    rates: list[Choice] = []
     preview_rows: list[PreviewRow] = []
     preview_title: str = ""
     offers: list[OfferRow] = []
@@ -84,7 +83,7 @@ class PackagesState(TableState, AdminState):
     _pending: admin.MarginChange | None = None
 
     def _clear(self) -> None:
-        self.rules, self.targets, self.rates, self.preview_rows, self.offers = [], [], [], [], []
+        self.rules, self.targets, self.preview_rows, self.offers = [], [], [], []
         self.preview_title, self._pending = "", None
         self._set_total(0)
 
@@ -116,7 +115,6 @@ class PackagesState(TableState, AdminState):
                          Choice("rounding", "Price ending (0.99, 0.49 … or none)")]
                         + [Choice(f"provider:{pid}", f"Provider: {name} (%)") for pid, name, _ in r.provider_percent]
                         + [Choice(f"dest:{code}", f"{name} ({code}) (%)") for code, name in r.destinations])
-        self.rates = [Choice(code, rate) for code, rate in r.currency_rates]
 
     async def _guarded(self):
         identity, redirect = await self._require("admin", ROLES)
@@ -209,20 +207,3 @@ class PackagesState(TableState, AdminState):
         await self._refresh()
         return None
 
-    @rx.event
-    async def set_rate(self, form: dict[str, str]):
-        identity, redirect = await self._guarded()
-        if redirect:
-            return redirect
-        self.error = self.notice = ""
-        currency = str(form.get("currency", "")).strip()[:3]
-        try:
-            await admin.set_currency_rate(identity, currency, str(form.get("rate", ""))[:MAX_INPUT],
-                                          ip=self.router.session.client_ip)
-        except ServiceError as exc:
-            self.error = message_for(exc)
-            return None
-        self.notice = f"Rate for {currency.upper()} saved."
-        await self._load_rules(identity)
-        await self._refresh()
-        return None

@@ -35,7 +35,6 @@ class MarginRulesView:
     destination_percent: tuple[tuple[str, str], ...]  # (country code / region / "global", percent)
     min_margin_cents: int
     rounding: str
-    currency_rates: tuple[tuple[str, str], ...]  # (currency, units per 1 USD)
     store_currency: str
     destinations: tuple[tuple[str, str], ...]  # (code, name) of regions, "global" and countries with offers
 
@@ -86,8 +85,7 @@ def margin_rules(identity: Identity) -> MarginRulesView:
         margins.text(s.default_margin_percent),
         tuple((pid, name, margins.current_value(s, MarginChange("provider", pid))) for pid, name in PROVIDER_NAMES.items()),
         tuple(sorted((k, margins.text(v)) for k, v in s.destination_margin_percent.items())),
-        s.min_margin_cents, s.rounding, tuple(sorted((k, margins.text(v)) for k, v in s.currency_rates.items())),
-        store.STORE_CURRENCY, _destinations(),
+        s.min_margin_cents, s.rounding, store.STORE_CURRENCY, _destinations(),
     )
 
 
@@ -121,24 +119,6 @@ def save_margin(identity: Identity, change: MarginChange, *, ip: str | None) -> 
                before={"value": before}, after={"value": change.value},
                repriced=report.repriced, reflagged=report.reflagged)
     return MarginSaved(change, report.repriced, report.reflagged)
-
-
-def set_currency_rate(identity: Identity, currency: str, rate: str, *, ip: str | None) -> dict[str, Decimal]:
-    """Set (or with an empty rate, remove) one display currency's rate per 1 USD; audited."""
-    admin_id = active_staff_id(identity, OPERATORS)
-    before = dict(store.get_store_settings().currency_rates)
-    rates = dict(before)
-    code = currency.strip().upper()
-    if rate.strip():
-        rates[code] = rate.strip()  # type: ignore[assignment]  (validated by the setter)
-    else:
-        rates.pop(code, None)
-    after = store.set_currency_rates(rates, admin_id=admin_id)
-    reprice.apply_settings()  # costs in other currencies are converted with these rates
-    with db.session() as s, s.begin():
-        record(s, admin_id, "catalog.currency_rate_changed", entity="currency_rate", entity_id=code, ip=ip,
-               before={"rate": str(before.get(code, ""))}, after={"rate": str(after.get(code, ""))})
-    return after
 
 
 def set_offer_choice(identity: Identity, slug: str, choice: str, *, ip: str | None) -> overrides.OfferFlagsView:

@@ -1,5 +1,4 @@
-"""`/admin/packages`: margin rules with a preview of every price change before saving, currency rates,
-and the groups of equivalent offers with each provider's cost, our price, margin and the best one."""
+"""`/admin/packages`: margin rules with a preview of every price change before saving, and the groups of equivalent offers with each provider's cost, our price, margin and the best one."""
 
 from __future__ import annotations
 
@@ -74,20 +73,6 @@ def _preview() -> rx.Component:
     )
 
 
-def _rates() -> rx.Component:
-    return rx.vstack(
-        rx.el.h2("Currency rates (per 1 USD)", class_name="t-card"),
-        rx.foreach(PackagesState.rates, lambda c: rx.el.span(c.value, " ", c.label, class_name="t-secondary")),
-        rx.form(rx.hstack(
-            rx.input(name="currency", placeholder="EUR", size="2", max_length=3, width="5rem",
-                     aria_label="Currency code"),
-            rx.input(name="rate", placeholder="0.92 (empty removes)", size="2", max_length=20, aria_label="Rate"),
-            button("Save rate", variant="ghost", size="sm", type="submit"),
-            spacing="2", wrap="wrap"), on_submit=PackagesState.set_rate, reset_on_submit=True),
-        spacing="2", align="start",
-    )
-
-
 def _choice_buttons(r: OfferRow) -> rx.Component:
     return rx.hstack(
         rx.cond(r.enabled,
@@ -134,8 +119,8 @@ def admin_packages_page() -> rx.Component:
         error_callout(PackagesState.error, testid="packages-error"),
         notice_callout(PackagesState.notice),
         rx.grid(card(_rules()), card(rx.vstack(rx.el.h2("Change a margin rule", class_name="t-card"), _margin_form(),
-                                               spacing="3", align="stretch")), card(_rates()),
-                columns=rx.breakpoints(initial="1", md="3"), spacing="4", width="100%"),
+                                               spacing="3", align="stretch")),
+                columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         _preview(),
         _offers(),
         spacing="4", align="stretch", width="100%",

@@ -65,10 +65,6 @@ async def save_margin(identity: Identity, change: MarginChange, *, ip: str | Non
     return await asyncio.to_thread(_catalog.save_margin, identity, change, ip=ip)
 
 
-async def set_currency_rate(identity: Identity, currency: str, rate: str, *, ip: str | None) -> dict[str, Decimal]:
-    return await asyncio.to_thread(_catalog.set_currency_rate, identity, currency, rate, ip=ip)
-
-
 async def list_offer_groups(identity: Identity, *, destination: str = "", page: int = 0,
                             page_size: int = 10) -> OfferGroupsPage:
     return await asyncio.to_thread(_catalog.list_offer_groups, identity, destination=destination, page=page,
@@ -84,6 +80,6 @@ __all__ = [
     "MARGIN_SCOPES", "ConnectionTestView", "MarginChange", "MarginPreview", "MarginRulesView", "MarginSaved",
     "OfferFlagsView", "OfferGroupsPage", "OfferRowView", "PriceChange", "ProviderStatusView", "ProvidersOverview",
     "UnknownProvider", "get_margin_rules", "list_offer_groups", "list_providers",
-    "preview_margin", "save_margin", "set_currency_rate", "set_low_balance_threshold", "set_offer_choice",
+    "preview_margin", "save_margin", "set_low_balance_threshold", "set_offer_choice",
     "set_provider_enabled", "sync_catalogue_now", "test_provider_connection",
 ]

@@ -155,7 +155,6 @@ ARGS: dict[str, Callable[[Refs], tuple]] = {
     "PackagesState.filter_offers": lambda r: ({"destination": "JP"},),
     "PackagesState.preview": lambda r: ({"target": "dest:JP", "value": "90"},),
     "PackagesState.set_choice": lambda r: (r.plan, "disable"),
-    "PackagesState.set_rate": lambda r: ({"currency": "EUR", "rate": "2"},),
     "PackagesState.sort_by": lambda r: ("price",),
     "PackagesState.go_to_page": lambda r: (1,),
     "BulkOrdersState.search_plans": lambda r: ({"search": "Japan"},),

@@ -13,6 +13,7 @@ import reflex as rx
 from esim_app.state.admin.customers import AdminCustomerState
 from esim_app.state.admin.order import AdminOrderState
 from esim_app.state.admin_company import AdminCompanyState
+from esim_app.state.admin_currencies import CurrencySettingsState
 from esim_app.state.admin_enterprise import CompaniesState
 from esim_app.state.admin_ops import SettingsState
 from esim_app.state.admin_packages import PackagesState
@@ -49,7 +50,7 @@ FLOWS: dict[str, tuple[type[rx.State], tuple[str, ...], list[Step]]] = {
     "change Japan's margin": (PackagesState, OPERATORS, [MARGIN_90, ("save", NOTHING)]),
     "switch Alice's plan off": (PackagesState, OPERATORS, [("filter_offers", ARGS["PackagesState.filter_offers"]),
                                                           ("set_choice", ARGS["PackagesState.set_choice"])]),
-    "set a currency rate": (PackagesState, OPERATORS, [("set_rate", ARGS["PackagesState.set_rate"])]),
+    "set a currency rate": (CurrencySettingsState, ("owner",), [("save", ARGS["CurrencySettingsState.save"])]),
     "switch a provider off": (ProvidersState, OPERATORS, [("set_enabled", ARGS["ProvidersState.set_enabled"])]),
     "record a payment from Acme": (AdminCompanyState, ("owner", "finance"),
                                    [("record_entry", ARGS["AdminCompanyState.record_entry"]),
