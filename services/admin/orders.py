@@ -4,8 +4,9 @@ Plain synchronous functions with plain parameters (the benchmark in bench/ calls
 the async face in `services.admin` checks the caller's role first. Every query is shaped for an
 index of `ix_orders_*` (see the `b5d1e8c3a9f6` migration): filters on another table (customer,
 company, destination, ICCID) are first resolved to a short list of ids, then the orders are read
-newest first by (created_at, id), or by (price_cents, id), continuing after a cursor rather than
-skipping rows. The total is counted up to `COUNT_CAP` rows; beyond that the page says "more than".
+newest first by (created_at, id), or by (base_price_cents, id), continuing after a cursor rather than
+skipping rows. Amounts are compared by their USD worth at the order's own rate (`base_price_cents`),
+so a ¥1,500 order and a $9.99 one sort and filter by what they are worth, not by their digits. The total is counted up to `COUNT_CAP` rows; beyond that the page says "more than".
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from services.core.models import EnterpriseAccount, Esim, Order, OrderStatus, Pa
 COUNT_CAP = 10_000
 MAX_PAGE = 100
 MAX_IDS = 1_000  # customers or companies a filter may match before it is too vague to list
-SORTS = {"created": Order.created_at, "amount": Order.price_cents}
+SORTS = {"created": Order.created_at, "amount": Order.base_price_cents}
 _REF = re.compile(r"^OID[A-Z0-9]{4,16}$")
 _ICCID = re.compile(r"^\d{6,22}$")
 
@@ -45,6 +46,7 @@ class OrderRow:
     price_cents: int
     refunded_cents: int
     currency: str
+    base_price_cents: int  # the price's USD worth at the order's rate: what amount filters and sorting use
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,8 @@ def search_condition(s: Session, query: str) -> Any:
 def filter_conditions(s: Session, *, status: str = "", provider: str = "", destination: str = "", customer: str = "",
                       date_from: dt.date | None = None, date_to: dt.date | None = None,
                       min_cents: int | None = None, max_cents: int | None = None) -> list[Any]:
-    """The WHERE clauses of the list's filters; an empty value does not filter."""
+    """The WHERE clauses of the list's filters; an empty value does not filter. `min_cents` and
+    `max_cents` are USD cents, compared with each order's USD worth whatever currency it was paid in."""
     where: list[Any] = []
     if status:
         where.append(col(Order.status) == OrderStatus(status).value)
@@ -108,14 +111,14 @@ def filter_conditions(s: Session, *, status: str = "", provider: str = "", desti
     if date_to is not None:
         where.append(col(Order.created_at) < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC))
     if min_cents is not None:
-        where.append(col(Order.price_cents) >= min_cents)
+        where.append(col(Order.base_price_cents) >= min_cents)
     if max_cents is not None:
-        where.append(col(Order.price_cents) <= max_cents)
+        where.append(col(Order.base_price_cents) <= max_cents)
     return where
 
 
 def _cursor(row: OrderRow, sort: str) -> str:
-    value = row.created_at.isoformat() if sort == "created" else str(row.price_cents)
+    value = row.created_at.isoformat() if sort == "created" else str(row.base_price_cents)
     return f"{value}|{row.ref}"
 
 
@@ -130,7 +133,7 @@ def _after(cursor: str, sort: str, descending: bool) -> Any:
 
 _COLUMNS = (Order.display_id, Order.created_at, Order.status, Order.kind, User.email, EnterpriseAccount.company_name,
             Package.name, Package.destination_code, Order.provider_id, Order.price_cents, Order.refunded_cents,
-            Order.currency)
+            Order.currency, Order.base_price_cents)
 
 
 def _rows(s: Session, where: list[Any], *, sort: str, descending: bool, offset: int, limit: int) -> list[OrderRow]:
@@ -147,8 +150,8 @@ def _rows(s: Session, where: list[Any], *, sort: str, descending: bool, offset: 
         .order_by(*order)
     )
     return [OrderRow(ref or "", created, status, kind, email or "", company or "", plan, destination, provider or "",
-                     provider_name(provider or ""), price, refunded, currency)
-            for ref, created, status, kind, email, company, plan, destination, provider, price, refunded, currency
+                     provider_name(provider or ""), price, refunded, currency, base)
+            for ref, created, status, kind, email, company, plan, destination, provider, price, refunded, currency, base
             in s.execute(query)]
 
 

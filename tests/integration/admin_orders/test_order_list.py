@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
+from sqlmodel import select
 
 from services import admin
 from services.admin import orders as order_list
@@ -94,3 +96,29 @@ async def test_a_customer_identity_is_refused(world: dict) -> None:
     stranger = type(identity)(role="customer", principal_id=1, email="c@example.com", display_name="C", session_id=0)
     with pytest.raises(admin.NotPermitted):
         await admin.list_orders(stranger)
+
+
+def test_amount_filters_and_sorting_weigh_each_order_in_usd_whatever_it_was_paid_in(world: dict) -> None:
+    # given three orders worth $10, $4 and $12 in USD, paid as ¥1,510, €3.70 and $12.00
+    tag = uuid.uuid4().hex[:8]
+    with db.session() as s:
+        package = s.exec(select(Package).where(Package.slug == f"list-{world['tag']}")).one()
+        user = User(email=f"fx-{tag}@example.com")
+        s.add(user)
+        s.flush()
+        paid = [("JPY", 1510, "151", 1000), ("EUR", 370, "0.925", 400), ("USD", 1200, "1", 1200)]
+        orders = [Order(user_id=user.id, package_id=package.id, provider_id=f"fx{tag}", client_reference=f"fx-{tag}-{i}",
+                        currency=currency, price_cents=price, fx_rate=Decimal(rate), base_price_cents=base,
+                        status=OrderStatus.COMPLETED) for i, (currency, price, rate, base) in enumerate(paid)]
+        s.add_all(orders)
+        s.commit()
+        yen, euro, dollars = (o.display_id for o in orders)
+    mine = {"provider": f"fx{tag}"}
+    # when staff filter by worth between $9 and $11, then sort by amount
+    # then only the yen order matches (its digits, 1510, are above the range; the euro's 370 below it)
+    assert _refs(order_list.list_orders(**mine, min_cents=900, max_cents=1100)) == [yen]
+    assert _refs(order_list.list_orders(**mine, min_cents=1100)) == [dollars]
+    # and the dearest first is the $12 order, then the ¥1,510 one, then the €3.70 one
+    assert _refs(order_list.list_orders(**mine, sort="amount", descending=True)) == [dollars, yen, euro]
+    second = order_list.list_orders(**mine, sort="amount", descending=True, limit=1)
+    assert _refs(order_list.list_orders(**mine, sort="amount", descending=True, after=second.next_cursor)) == [yen, euro]
