@@ -85,6 +85,8 @@ API_REQUESTS = {
     "getOrder": lambda r: ApiRequest("GET", f"/orders/{r.order}", {}),
     "createOrder": lambda r: ApiRequest("POST", "/orders", {}, {"lines": [{"plan_ref": r.plan, "quantity": 1}]}),
     "exportCsv": lambda r: ApiRequest("GET", "/exports/esims.csv", {}),
+    "listTopups": lambda r: ApiRequest("GET", f"/esims/{r.esim}/topups", {}),
+    "createTopup": lambda r: ApiRequest("POST", "/topups", {}, {"esim_refs": [r.esim], "plan_ref": r.plan}),
 }
 
 
@@ -111,7 +113,7 @@ def api_world(acme_admin: Identity, stranger: Identity) -> ApiWorld:
 
 
 API_REFUSED = {"no key": 401, "a revoked key": 401, "a key without the scope": 403}
-NAMES_ACMES = {"getEsim", "getOrder", "createAllocations"}  # never a success for another company
+NAMES_ACMES = {"getEsim", "getOrder", "createAllocations", "listTopups", "createTopup"}  # never a success for another company
 
 
 def api_failures(operation: str, case: str, answer: httpx.Response, markers: tuple[str, ...]) -> list[str]:

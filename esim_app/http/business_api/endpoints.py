@@ -79,6 +79,22 @@ async def create_order(call: Call) -> m.OrderOut:
     return _order(view)
 
 
+async def list_topups(call: Call) -> m.TopupOffers:
+    ref = call.path["ref"]
+    offers = await enterprise.topup_offers(call.caller.identity, [ref])
+    return m.TopupOffers(esim_ref=ref, offers=[
+        m.TopupOfferOut(plan_ref=o.slug, name=o.name, data=o.data, validity_days=o.validity_days,
+                        unit_price_cents=o.unit_price_cents, currency=o.currency) for o in offers])
+
+
+async def create_topup(call: Call) -> m.TopupOut:
+    body: m.TopupRequest = call.body
+    key = f"topup:{body.idempotency_key or secrets.token_urlsafe(16)}"  # apart from the orders' keys
+    placed = await enterprise.top_up_esims(call.caller.identity, body.esim_refs, body.plan_ref, key=key, ip=call.ip)
+    return m.TopupOut(order_ref=placed.order_ref, esims=placed.esims, total_cents=placed.total_cents,
+                      currency=placed.currency, status=placed.status)
+
+
 async def export_csv(call: Call) -> StreamingResponse:
     export = await enterprise.open_export(call.caller.identity, call.path["kind"], ip=call.ip)
     return StreamingResponse(export.chunks, media_type="text/csv; charset=utf-8", headers={
@@ -109,6 +125,19 @@ OPERATIONS: tuple[Operation, ...] = (
                           "starts at once (follow `ready` with `GET /orders/{ref}`). 409 "
                           "`enterprise_credit_exceeded` when it does not fit in your available credit; 404 "
                           "`enterprise_plan_unavailable` for a plan that is not on sale."),
+    Operation("GET", "/esims/{ref}/topups", "listTopups", "The top-ups that fit one eSIM, at your prices", "order",
+              list_topups, m.TopupOffers, path_params=ESIM_REF, errors=(503,),
+              description="Only the provider that issued the eSIM can top it up; these are its plans that fit. "
+                          "422 `topup_unavailable` for an expired or cancelled eSIM; 503 "
+                          "`topup_offers_unavailable` when they cannot be loaded right now."),
+    Operation("POST", "/topups", "createTopup", "Top up one or many eSIMs on account", "order", create_topup,
+              m.TopupOut, body=m.TopupRequest, status=201, errors=(404, 409, 503),
+              description="One plan for every listed eSIM, priced at your company's price and charged to your "
+                          "credit as one bulk order; the data is added in the background (follow it with "
+                          "`GET /orders/{ref}`). 404 `enterprise_esim_not_found` when an eSIM is not your "
+                          "company's; 422 `topup_does_not_fit` when the plan does not fit them all, "
+                          "`topup_unavailable` for an expired or cancelled eSIM; 409 `enterprise_credit_exceeded`; "
+                          "503 `topup_offers_unavailable`."),
     Operation("GET", "/exports/{kind}.csv", "exportCsv", "A CSV export (UTF-8, header row, streamed)", "read",
               export_csv, None, path_params=EXPORT_KIND, media_type="text/csv"),
 )

@@ -4,7 +4,8 @@ An `Operation` declares its method, path, scope and the pydantic models of its q
 response; `route()` turns it into a Starlette route and `openapi.py` into its part of the
 document. Every refusal is JSON (`schemas.Error`) with a stable code and a fitting status: 401 for
 a missing, wrong or revoked key, 403 for a missing scope or a suspended company, 404, 409, 413,
-415, 422 for invalid input, 429 with `Retry-After` past the key's rate limit.
+415, 422 for invalid input, 429 with `Retry-After` past the key's rate limit, 503 when a provider
+it needs does not answer.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="business-api"'}
 STATUS = {"api_key_invalid": 401, "api_key_revoked": 401, "api_scope_missing": 403, "enterprise_company_inactive": 403,
           "enterprise_not_allowed": 403, "enterprise_role_not_allowed": 403, "api_rate_limited": 429,
           "unknown_destination": 404, "enterprise_unknown_export": 404, "enterprise_allocation_conflict": 409,
-          "enterprise_not_enough_stock": 409, "enterprise_credit_exceeded": 409, "enterprise_plan_unavailable": 404}
+          "enterprise_not_enough_stock": 409, "enterprise_credit_exceeded": 409, "enterprise_plan_unavailable": 404,
+          "topup_offers_unavailable": 503}
 
 
 @dataclass(frozen=True)

@@ -27,16 +27,17 @@ ERROR_WORDS = {
     415: "The body is not `application/json`.",
     422: "A parameter or the body is not valid (`invalid_request`, with `details`).",
     429: "Over the key's rate limit (`api_rate_limited`); wait `Retry-After` seconds.",
+    503: "A provider did not answer; try again shortly.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}
 CHALLENGE = {"WWW-Authenticate": {"description": "`Bearer realm=\"business-api\"`.", "schema": {"type": "string"}}}
 DESCRIPTION = (
     "JSON API for companies: the catalogue at your prices, your eSIMs and orders, allocation of eSIMs to "
-    "people, and CSV exports. Authenticate with `Authorization: Bearer esk_live_...`, a key a company admin "
-    "creates at /business/api-keys with the scopes it needs: `read` (catalogue, eSIMs, orders, exports), "
-    "`order` (bulk orders), `distribute` (allocations). Each key may make a burst of its per-minute limit "
-    "(60 by default), then one request per 60/N seconds; past it the answer is 429 with `Retry-After`. "
-    "Every refusal is a JSON `Error` with a stable `error` code."
+    "people, top-ups of your eSIMs, and CSV exports. Authenticate with `Authorization: Bearer esk_live_...`, "
+    "a key a company admin creates at /business/api-keys with the scopes it needs: `read` (catalogue, eSIMs, "
+    "orders, exports), `order` (bulk orders and top-ups), `distribute` (allocations). Each key may make a "
+    "burst of its per-minute limit (60 by default), then one request per 60/N seconds; past it the answer is "
+    "429 with `Retry-After`. Every refusal is a JSON `Error` with a stable `error` code."
 )
 
 

@@ -159,9 +159,12 @@ class OrderLineIn(ApiModel):
     quantity: int = Field(ge=1, le=5000)
 
 
+IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,56}$")]
+
+
 class OrderRequest(ApiModel):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=20)
-    idempotency_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,56}$")] | None = Field(
+    idempotency_key: IdempotencyKey | None = Field(
         None, description="Send the same key again (after a timeout) to get the same order, never a second one.")
     payment: Literal["account"] = Field("account", description="Charged to your company's credit.")
 
@@ -204,3 +207,36 @@ class OrderPage(ApiModel):
     total: int
     limit: int
     offset: int
+
+
+# -- top-ups --
+
+class TopupOfferOut(ApiModel):
+    plan_ref: str = Field(description="The top-up plan's reference; `POST /topups` names it.")
+    name: str
+    data: str = Field(description="Formatted, e.g. `1 GB`.")
+    validity_days: int
+    unit_price_cents: int = Field(description="Your company's price to top up one eSIM, in minor units of `currency`.")
+    currency: str = Field(min_length=3, max_length=3)
+
+
+class TopupOffers(ApiModel):
+    esim_ref: str
+    offers: list[TopupOfferOut] = Field(description="The top-ups that fit this eSIM, cheapest first; may be empty.")
+
+
+class TopupRequest(ApiModel):
+    esim_refs: list[Ref] = Field(min_length=1, max_length=500, description=(
+        "Your eSIMs to top up, each once; the plan must fit every one of them."))
+    plan_ref: Ref = Field(description="A `plan_ref` from `GET /esims/{ref}/topups`.")
+    idempotency_key: IdempotencyKey | None = Field(
+        None, description="Send the same key again (after a timeout) to get the same top-up, never a second one.")
+    payment: Literal["account"] = Field("account", description="Charged to your company's credit.")
+
+
+class TopupOut(ApiModel):
+    order_ref: str = Field(description="The bulk order carrying the top-up; follow it with `GET /orders/{ref}`.")
+    esims: int = Field(description="eSIMs topped up.")
+    total_cents: int
+    currency: str
+    status: str = Field(description="`provisioning` once charged; `completed` when every eSIM has its data.")
