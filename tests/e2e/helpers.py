@@ -1,6 +1,7 @@
 """Steps that several e2e tests share: staff sign-in with TOTP, links and text from the sandbox inbox,
-a paid and delivered order through the running app's sandbox,
-a company contact's first password and sign-in, and reading an install page's QR code."""
+a paid and delivered order through the running app's sandbox, a card typed into the card element,
+a company contact's first password and sign-in, a company buyer with credit placing a bulk order, and
+reading an install page's QR code."""
 
 from __future__ import annotations
 
@@ -15,15 +16,19 @@ import PIL.Image
 import pyotp
 import zxingcpp
 from playwright.sync_api import Locator, Page, expect
+from sqlmodel import col, select
 
 from providers.registry import ProviderRegistry, build_registry
 from services.accounts import passwords
+from services.core import db
+from services.core.models import EnterpriseAccount, Package
 from services.core.provider_runtime import sandbox_urls
 from services.core.settings import Settings
 from services.orders import ordering
 from services.payments import stripe_payments
 from services.sandbox import localstripe
 from tests.e2e.conftest import APP_ENV
+from tests.support.enterprise import company_user
 from tests.support.orders import best_offer, order_row
 from tests.support.staff import staff_sign_in, totp_secret
 
@@ -85,6 +90,44 @@ def business_signs_in(page: Page, app_url: str, email: str, target: str, *,
     page.get_by_test_id("password-input").fill(password)
     page.get_by_test_id("login-submit").click()
     expect(page).to_have_url(re.compile(re.escape(target) + "/?$"))
+
+
+def local_plan(*, provider_id: str | None = None) -> Package:
+    """The first enabled best-price local plan (of `provider_id`, when given)."""
+    query = select(Package).where(col(Package.is_enabled), col(Package.is_best_price), ~col(Package.is_topup),
+                                  col(Package.kind) == "local")
+    if provider_id is not None:
+        query = query.where(col(Package.provider_id) == provider_id)
+    with db.session() as s:
+        return s.exec(query.order_by(col(Package.id)).limit(1)).one()
+
+
+def company_buyer_signs_in(page: Page, app_url: str, company: str, plan: Package) -> int:
+    """The admin of a new company with credit for 100 of `plan` signs in at /business/orders; the company's id."""
+    email = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
+    company_id, _ = company_user(email, COMPANY_PASSWORD, company=company)
+    with db.session() as s, s.begin():
+        s.get(EnterpriseAccount, company_id).credit_limit_cents = plan.price_cents * 100  # type: ignore[union-attr]
+    business_signs_in(page, app_url, email, "/business/orders")
+    return company_id
+
+
+def choose_bulk_plan(page: Page, plan: Package, quantity: int) -> None:
+    """On /business/orders: find `plan` by its destination, choose it and `quantity`."""
+    page.get_by_test_id("plan-search").fill(plan.destination_name)
+    page.get_by_test_id("plan-search").press("Enter")
+    expect(page.get_by_test_id("order-plan").locator(f"option[value='{plan.id}']")).to_have_count(1)
+    page.get_by_test_id("order-plan").select_option(str(plan.id))
+    page.get_by_test_id("order-quantity").fill(str(quantity))
+
+
+def enter_card(page: Page, number: str) -> None:
+    """Type a card into the card element (localstripe's stand-in for Stripe's)."""
+    card = page.get_by_test_id("card-element")
+    expect(card.locator("input")).to_have_count(5)
+    for field, value in (("number", number), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123"),
+                         ("postal_code", "10115")):
+        card.locator(f"input[placeholder={field}]").fill(value)
 
 
 def contact_sets_password(page: Page, app_url: str, email: str, *, password: str = COMPANY_PASSWORD) -> None:

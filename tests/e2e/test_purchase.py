@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import enter_card
 from tests.e2e.test_sign_in import CODE
 
 CARD_OK = "4242424242424242"
@@ -32,14 +33,6 @@ def _sign_in(page: Page, app_url: str, email: str) -> None:
     inbox.close()
     page.get_by_test_id("code-input").fill(code)
     page.get_by_test_id("verify-code").click()
-
-
-def _enter_card(page: Page, number: str) -> None:
-    card = page.get_by_test_id("card-element")
-    expect(card.locator("input")).to_have_count(5)  # localstripe's stand-in for the Stripe card element
-    for field, value in (("number", number), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123"),
-                         ("postal_code", "10115")):
-        card.locator(f"input[placeholder={field}]").fill(value)
 
 
 def _decode_qr(page: Page) -> str:
@@ -70,7 +63,7 @@ def test_a_new_traveller_buys_a_japan_esim_and_installs_it(app_url: str, page: P
     page.get_by_test_id("checkout-sign-in").click()
     _sign_in(page, app_url, f"japan-{uuid.uuid4().hex[:8]}@example.com")
     expect(page).to_have_url(re.compile(r"/checkout/"))
-    _enter_card(page, CARD_OK)
+    enter_card(page, CARD_OK)
     page.get_by_test_id("pay-button").click()
     # the order page follows provisioning live
     expect(page).to_have_url(re.compile(r"/orders/OID[2-9A-HJ-NP-Z]{12}"), timeout=20_000)
@@ -99,7 +92,7 @@ def test_a_new_traveller_buys_a_japan_esim_and_installs_it(app_url: str, page: P
     expect(page).to_have_url(re.compile(r"/top-up$"))
     page.get_by_test_id("buy-button").first.click()
     expect(page.get_by_test_id("checkout-summary")).to_contain_text("Added to your eSIM")
-    _enter_card(page, CARD_OK)
+    enter_card(page, CARD_OK)
     page.get_by_test_id("pay-button").click()
     expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)
     page.goto(app_url + "/account/esims")
@@ -113,7 +106,7 @@ def test_a_declined_card_shows_the_reason_and_leaves_the_order_unpaid(app_url: s
     page.get_by_test_id("checkout-sign-in").click()
     _sign_in(page, app_url, f"declined-{uuid.uuid4().hex[:8]}@example.com")
     expect(page).to_have_url(re.compile(r"/checkout/"))
-    _enter_card(page, CARD_DECLINED)
+    enter_card(page, CARD_DECLINED)
     page.get_by_test_id("pay-button").click()
     expect(page.get_by_test_id("payment-error")).to_contain_text("declined")
     expect(page).to_have_url(re.compile(r"/checkout/"))
@@ -129,7 +122,7 @@ def test_a_card_that_needs_authentication_pays_after_3d_secure(app_url: str, pag
     page.get_by_test_id("checkout-sign-in").click()
     _sign_in(page, app_url, f"3ds-{uuid.uuid4().hex[:8]}@example.com")
     expect(page).to_have_url(re.compile(r"/checkout/"))
-    _enter_card(page, "4000002500003155")
+    enter_card(page, "4000002500003155")
     page.get_by_test_id("pay-button").click()
     page.get_by_role("button", name="Complete authentication").click()  # the bank's challenge
     expect(page).to_have_url(re.compile(r"/orders/OID[2-9A-HJ-NP-Z]{12}"), timeout=20_000)
