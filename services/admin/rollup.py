@@ -13,8 +13,9 @@ Definitions (all amounts in the base currency, USD; days are UTC):
 
 Triggers append every changed day to `analytics_changes`; `refresh` takes those rows (under an
 advisory lock, so two refreshes never rebuild the same day at once) and rebuilds those days of
-`analytics_daily` (totals, and splits by provider, destination and plan, with GROUPING SETS) and of
-`analytics_buyer_days` (only the (buyer, day) pairs that differ are written; each buyer who gained or
+`analytics_daily` (totals, and splits by provider, destination and plan, with GROUPING SETS; only the rows
+that differ are written) and of `analytics_buyer_days` (likewise only the (buyer, day) pairs that differ; each
+buyer who gained or
 lost a day gets every previous active day recomputed with `lag()`).
 """
 
@@ -35,9 +36,8 @@ _LOCK = 7_302_611  # pg_advisory_xact_lock key of the rollup refresh
 _DAYS = """d AS (SELECT day, day::timestamp AT TIME ZONE 'UTC' AS t0, (day + 1)::timestamp AT TIME ZONE 'UTC' AS t1
               FROM unnest(CAST(:days AS date[])) AS day)"""
 
+_DAILY_COLUMNS = "label, orders, topups, revenue_cents, enterprise_cents, cost_micros, refunds, refunds_cents"
 _DAILY = f"""
-INSERT INTO analytics_daily (dim, day, key, label, orders, topups, revenue_cents, enterprise_cents, cost_micros,
-                             refunds, refunds_cents)
 WITH {_DAYS},
 facts AS (
     SELECT d.day, COALESCE(o.provider_id, '-') AS provider, o.package_id, 1 AS orders,
@@ -51,22 +51,48 @@ facts AS (
            COALESCE(round(r.amount_cents * o.base_price_cents::numeric / NULLIF(o.price_cents, 0)), 0)
     FROM d JOIN payment_refunds r ON r.created_at >= d.t0 AND r.created_at < d.t1
     JOIN orders o ON o.id = r.order_id
+),
+fresh AS (
+    SELECT CASE WHEN GROUPING(f.provider) = 0 THEN 'provider' WHEN GROUPING(p.destination_code) = 0 THEN 'destination'
+                WHEN GROUPING(p.name) = 0 THEN 'plan' ELSE 'total' END AS dim,
+           f.day, COALESCE(f.provider, p.destination_code, p.name, '') AS key,
+           CASE WHEN GROUPING(p.destination_code) = 0 THEN max(p.destination_name) ELSE '' END AS label,
+           sum(f.orders), sum(f.topups), sum(f.revenue), sum(f.enterprise), sum(f.cost), sum(f.refunds),
+           sum(f.refunded)
+    FROM facts f JOIN packages p ON p.id = f.package_id
+    GROUP BY GROUPING SETS ((f.day), (f.day, f.provider), (f.day, p.destination_code), (f.day, p.name))
+),
+gone AS (
+    DELETE FROM analytics_daily a USING d
+    WHERE a.dim IN ('total', 'provider', 'destination', 'plan') AND a.day = d.day
+      AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.dim = a.dim AND f.day = a.day AND f.key = a.key)
 )
-SELECT CASE WHEN GROUPING(f.provider) = 0 THEN 'provider' WHEN GROUPING(p.destination_code) = 0 THEN 'destination'
-            WHEN GROUPING(p.name) = 0 THEN 'plan' ELSE 'total' END,
-       f.day, COALESCE(f.provider, p.destination_code, p.name, ''),
-       CASE WHEN GROUPING(p.destination_code) = 0 THEN max(p.destination_name) ELSE '' END,
-       sum(f.orders), sum(f.topups), sum(f.revenue), sum(f.enterprise), sum(f.cost), sum(f.refunds), sum(f.refunded)
-FROM facts f JOIN packages p ON p.id = f.package_id
-GROUP BY GROUPING SETS ((f.day), (f.day, f.provider), (f.day, p.destination_code), (f.day, p.name))
+INSERT INTO analytics_daily (dim, day, key, {_DAILY_COLUMNS})
+SELECT * FROM fresh
+ON CONFLICT (dim, day, key) DO UPDATE SET ({_DAILY_COLUMNS}) = ROW({", ".join(
+    f"EXCLUDED.{c}" for c in _DAILY_COLUMNS.split(", "))})
+WHERE ({", ".join(f"analytics_daily.{c}" for c in _DAILY_COLUMNS.split(", "))})
+      IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _DAILY_COLUMNS.split(", "))})
 """
 
 _BUYERS = f"""
-WITH {_DAYS}
-SELECT DISTINCT CASE WHEN o.enterprise_account_id IS NOT NULL THEN -o.enterprise_account_id ELSE o.user_id END,
-       d.day
-FROM d JOIN orders o ON o.created_at >= d.t0 AND o.created_at < d.t1 AND {_PAID}
-WHERE o.enterprise_account_id IS NOT NULL OR o.user_id IS NOT NULL
+WITH {_DAYS},
+fresh AS (
+    SELECT DISTINCT CASE WHEN o.enterprise_account_id IS NOT NULL THEN -o.enterprise_account_id ELSE o.user_id END
+                    AS buyer_key, d.day
+    FROM d JOIN orders o ON o.created_at >= d.t0 AND o.created_at < d.t1 AND {_PAID}
+    WHERE o.enterprise_account_id IS NOT NULL OR o.user_id IS NOT NULL
+),
+gone AS (
+    DELETE FROM analytics_buyer_days b USING d
+    WHERE b.day = d.day AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.buyer_key = b.buyer_key AND f.day = b.day)
+    RETURNING b.buyer_key
+),
+added AS (
+    INSERT INTO analytics_buyer_days (buyer_key, day) SELECT buyer_key, day FROM fresh
+    ON CONFLICT (buyer_key, day) DO NOTHING RETURNING buyer_key
+)
+SELECT buyer_key FROM gone UNION SELECT buyer_key FROM added
 """
 
 _PREV_DAYS = """
@@ -98,31 +124,19 @@ def _claim_days(s: Session) -> list[dt.date]:
 
 
 def _rebuild_buyers(s: Session, params: dict[str, object]) -> set[dt.date]:
-    """Make the rebuilt days' buyers those the orders say (touching only the pairs that differ), then
-    recompute the previous day of every row of each buyer who gained or lost a day; the days whose
-    rows' previous day moved."""
-    def pairs(sql: str) -> set[tuple[int, dt.date]]:
-        return {(r[0], r[1]) for r in s.execute(sa.text(sql), params).all()}
-
-    old = pairs("SELECT buyer_key, day FROM analytics_buyer_days WHERE day = ANY(CAST(:days AS date[]))")
-    new = pairs(_BUYERS)
-    gone, added = sorted(old - new), sorted(new - old)
-    for rows, sql in ((gone, "DELETE FROM analytics_buyer_days b USING unnest(CAST(:keys AS bigint[]), "
-                             "CAST(:on AS date[])) AS g(k, d) WHERE b.buyer_key = g.k AND b.day = g.d"),
-                      (added, "INSERT INTO analytics_buyer_days (buyer_key, day) "
-                              "SELECT * FROM unnest(CAST(:keys AS bigint[]), CAST(:on AS date[]))")):
-        if rows:
-            s.execute(sa.text(sql), {"keys": [k for k, _ in rows], "on": [d for _, d in rows]})
-    changed = sorted({buyer for buyer, _ in gone + added})
+    """Make the rebuilt days' buyers those the orders say (one statement, touching only the pairs that
+    differ), then recompute the previous day of every row of each buyer who gained or lost a day; the days
+    whose rows' previous day moved."""
+    changed = sorted(s.execute(sa.text(_BUYERS), params).scalars().all())
     if not changed:
         return set()
     return set(s.execute(sa.text(_PREV_DAYS), {"buyers": changed}).scalars().all())
 
 
 def _rebuild(s: Session, days: list[dt.date]) -> set[dt.date]:
+    """Make the days' rows what the orders say, in one statement writing only the rows that differ (a new
+    order rewrites its four rows, not the day's hundreds)."""
     params = {"days": days}
-    s.execute(sa.text("DELETE FROM analytics_daily WHERE dim IN ('total', 'provider', 'destination', 'plan') "
-                      "AND day = ANY(CAST(:days AS date[]))"), params)  # dim first: the primary key's order
     s.execute(sa.text(_DAILY), params)
     return set(days) | _rebuild_buyers(s, params)
 

@@ -92,10 +92,11 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_status", "status"),
         sa.Index("ix_orders_user_id", "user_id"),
         sa.Index("ix_orders_status_check", "status", "last_status_check"),
-        # the admin order list: newest first, keyset on (created_at, id), alone or after one filter
+        # the admin order list: newest first, keyset on (created_at, id), alone, after one filter or status + provider
         sa.Index("ix_orders_created_at_id", "created_at", "id"),
         sa.Index("ix_orders_status_created_at_id", "status", "created_at", "id"),
         sa.Index("ix_orders_provider_id_created_at_id", "provider_id", "created_at", "id"),
+        sa.Index("ix_orders_status_provider_id_created_at_id", "status", "provider_id", "created_at", "id"),
         sa.Index("ix_orders_user_id_created_at_id", "user_id", "created_at", "id"),
         sa.Index(  # the analytics rollup recomputes one day's paid orders at a time
             "ix_orders_paid_created_at",
