@@ -17,7 +17,8 @@ RUN pip install --require-hashes -r requirements.lock
 RUN npm install --prefix .tools --no-save --no-audit --no-fund bun@1.4.4
 # Fonts for PDF receipts (non-Latin names included); the versions are the Makefile's FONTS.
 RUN npm install --prefix .tools/fonts --no-save --no-audit --no-fund \
-    @expo-google-fonts/noto-sans@0.4.2 @expo-google-fonts/noto-sans-jp@0.4.3
+    @expo-google-fonts/noto-sans@0.4.2 @expo-google-fonts/noto-sans-jp@0.4.3 \
+    @expo-google-fonts/noto-sans-kr@0.4.3 @expo-google-fonts/noto-sans-arabic@0.4.3
 COPY . .
 RUN pip install --no-deps -e .
 

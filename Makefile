@@ -10,8 +10,9 @@ BUN_VERSION := 1.4.4
 AXE_VERSION := 4.14.1
 LIGHTHOUSE_VERSION := 12.2.3
 # Noto Sans (Latin, Greek, Cyrillic) and Noto Sans JP (kana, kanji) TTFs for PDF receipts (services/orders/receipt_pdf.py)
-FONTS := @expo-google-fonts/noto-sans@0.4.2 @expo-google-fonts/noto-sans-jp@0.4.3
-FONTS_STAMP := $(TOOLS)/.fonts-noto-0.4.2-0.4.3
+FONTS := @expo-google-fonts/noto-sans@0.4.2 @expo-google-fonts/noto-sans-jp@0.4.3 \
+	@expo-google-fonts/noto-sans-kr@0.4.3 @expo-google-fonts/noto-sans-arabic@0.4.3
+FONTS_STAMP := $(TOOLS)/.fonts-noto-0.4.2-0.4.3-kr-0.4.3-arabic-0.4.3
 APP_PORT ?= 3000
 
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)

@@ -14,7 +14,7 @@ import statistics
 import time
 
 from services.orders.receipt_pdf import CJK, REGULAR, render_receipt
-from services.orders.receipts import ReceiptView, Seller
+from services.orders.receipts import ReceiptLine, ReceiptView, Seller
 
 SELLER = Seller("Wayfarer Travel Ltd", ("1 Main Street", "London EC1A 1AA", "United Kingdom"), "GB123456789",
                 "Wayfarer", "support@example.com")
@@ -26,8 +26,8 @@ CASES = {
 
 
 def _receipt(lang: str, name: str, description: str) -> ReceiptView:
-    return ReceiptView(lang, "OID7K3MQX9P2RTA", "3 December 2026", SELLER, name, "traveller@example.com",
-                       description, "Japan · 3 GB · 30 days", 1299, 0, "USD")
+    return ReceiptView(lang, "OID7K3MQX9P2RTA", "3 December 2026", SELLER, (name, "traveller@example.com"),
+                       (ReceiptLine(description, "Japan · 3 GB · 30 days", 1, 1299),), 1299, 0, "USD")
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ from typing import Literal
 
 import reflex as rx
 
+from esim_app.i18n import t
+
 Size = Literal["sm", "md", "lg"]
 Text = str | rx.Var[str]
 
@@ -64,3 +66,11 @@ def logo(brand: str, label: Text | None = None) -> rx.Component:
         href="/",
         aria_label=label if label is not None else f"{brand} home",
     )
+
+
+def receipt_link(order_ref: rx.Var[str], label: str | rx.Var[str] = "PDF") -> rx.Component:
+    """The download of an order's PDF receipt (a server route, so no client-side routing)."""
+    return rx.el.a(rx.icon("download", size=14), label, href="/api/receipts/" + order_ref + ".pdf",
+                   download=True, reload_document=True, class_name="link-inline",
+                   aria_label=t("Receipt for order {order} (PDF)", order=order_ref),
+                   custom_attrs={"data-testid": "receipt-link"})

@@ -7,7 +7,7 @@ import reflex as rx
 from esim_app.components.install import install_panel
 from esim_app.components.plans import currency_select, plan_card
 from esim_app.components.status import status_badge, usage_bar
-from esim_app.components.ui import button_link, card
+from esim_app.components.ui import button_link, card, receipt_link
 from esim_app.i18n import t
 from esim_app.pages.refund import refund_panel
 from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
@@ -59,14 +59,6 @@ def _esim_grid() -> rx.Component:
                 spacing="4", width="100%"),
         _empty(t("You have no eSIMs yet. Pick a destination to buy your first one.")),
     )
-
-
-def receipt_link(order_ref: rx.Var[str], label: str | rx.Var[str] = "PDF") -> rx.Component:
-    """The download of an order's PDF receipt (a server route, so no client-side routing)."""
-    return rx.el.a(rx.icon("download", size=14), label, href="/api/receipts/" + order_ref + ".pdf",
-                   download=True, reload_document=True, class_name="link-inline",
-                   aria_label=t("Receipt for order {order} (PDF)", order=order_ref),
-                   custom_attrs={"data-testid": "receipt-link"})
 
 
 def _order_row(order: OrderRow) -> rx.Component:

@@ -23,6 +23,8 @@ from services import enterprise
 from services.core import ServiceError, get_settings
 
 ORDER_ROLES = ("admin", "operations")
+BILLING_ROLES = ("admin", "finance")  # they get receipts (the service checks again)
+PAID_STATUSES = ("provisioning", "completed", "failed")
 POLL_SECONDS = 2.0
 POLL_LIMIT = 1800  # one hour of polling at most per page visit
 MAX_QUANTITY = 5000
@@ -190,6 +192,7 @@ class BulkOrderState(EnterpriseState):
     lines: list[LineRow] = []
     failures: list[FailureRow] = []
     can_order: bool = False
+    has_receipt: bool = False  # paid, and the caller keeps the books (finance, admin): a PDF receipt
     found: bool = False
     error: str = ""
     notice: str = ""
@@ -204,7 +207,7 @@ class BulkOrderState(EnterpriseState):
     def _clear(self) -> None:
         self.ref = self.status = self.payment_method = self.total = self.created = self.progress = ""
         self.ready = self.quantity = self.failed = 0
-        self.lines, self.failures, self.found, self.can_order = [], [], False, False
+        self.lines, self.failures, self.found, self.can_order, self.has_receipt = [], [], False, False, False
 
     def _show(self, view: enterprise.BulkOrderView) -> None:
         self.found, self.ref, self.status, self.payment_method = True, view.ref, view.status, view.payment_method
@@ -229,6 +232,7 @@ class BulkOrderState(EnterpriseState):
             return False
         self.can_order = bool(set(ORDER_ROLES) & set(identity.roles))
         self._show(view)
+        self.has_receipt = view.status in PAID_STATUSES and bool(set(BILLING_ROLES) & set(identity.roles))
         return view.status in self.LIVE
 
     @rx.event

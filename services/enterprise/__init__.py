@@ -18,7 +18,18 @@ import datetime as dt
 
 from services.accounts.sessions import Identity
 from services.core.models import CompanyRole
-from services.enterprise import api_calls, billing, card, companies, links, provisioning, purchasing, quotes, staff_billing
+from services.enterprise import (
+    api_calls,
+    billing,
+    card,
+    companies,
+    links,
+    provisioning,
+    purchasing,
+    quotes,
+    receipts,
+    staff_billing,
+)
 from services.enterprise.billing import Billing, EntryView, EsimCounts, Overview, StatementView
 from services.enterprise.bulk import BulkLine
 from services.enterprise.card import CardResult
@@ -43,6 +54,7 @@ from services.enterprise.errors import (
     UserNotFound,
 )
 from services.enterprise.links import LinkView
+from services.orders.receipt_pdf import ReceiptFile
 from services.enterprise.quote_views import QuoteLineView, QuotePage, QuoteSummary, QuoteView
 from services.enterprise.quotes import LineRequest
 from services.enterprise.quotes import PlanOption as QuotePlanOption
@@ -181,6 +193,11 @@ async def get_bulk_order(identity: Identity, order_ref: str) -> BulkOrderView:
     return await asyncio.to_thread(purchasing.get_order, identity, order_ref)
 
 
+async def get_bulk_receipt_pdf(identity: Identity, order_ref: str) -> ReceiptFile:
+    """The PDF receipt of one of the company's paid bulk orders (company finance or admin)."""
+    return await asyncio.to_thread(receipts.bulk_receipt_file, identity, order_ref)
+
+
 async def retry_failed_esims(identity: Identity, order_ref: str, *, ip: str | None = None) -> BulkOrderView:
     """Queue the order's failed eSIMs again and start provisioning them (company admin or operations)."""
     view, count = await asyncio.to_thread(purchasing.retry_failed, identity, order_ref, ip=ip)
@@ -314,7 +331,7 @@ __all__ = [
     "LineView",
     "RoleNotAllowed",
     "confirm_bulk_card_payment",
-    "get_bulk_order",
+    "get_bulk_order", "get_bulk_receipt_pdf",
     "list_bulk_orders",
     "pay_bulk_order_by_card",
     "pay_bulk_order_on_account",

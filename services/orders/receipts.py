@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from services.core import DEFAULT_LANGUAGE, days_text, db, format_data_size, format_date, is_language, offer_title
+from services.core import DEFAULT_LANGUAGE, days_text, db, format_data_size, format_date, is_language
 from services.core import place_name, translate
+from services.core.localize import package_title
 from services.core.errors import ServiceError
 from services.core.models import Order, OrderKind, OrderStatus, Package, User
 from services.core.settings import get_settings
@@ -44,18 +45,25 @@ class Seller:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    description: str  # "eSIM Japan 3 GB · 30 days" or "Top-up ..."
+    details: str  # "Japan · 3 GB · 30 days"
+    quantity: int
+    amount_cents: int  # the line's total
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptView:
-    lang: str  # the customer's language: every text here is in it, and the PDF's labels
+    lang: str  # the buyer's language: every text here is in it, and the PDF's labels
     order_ref: str
     issued_on: str  # the day the order was placed and paid, e.g. "3 December 2026"
     seller: Seller
-    customer_name: str  # "" when the profile has no name
-    customer_email: str
-    description: str  # "eSIM Japan 3 GB · 30 days" or "Top-up ..."
-    details: str  # "Japan · 3 GB · 30 days"
-    amount_cents: int
-    refunded_cents: int
+    buyer: tuple[str, ...]  # the "Billed to" lines: a customer's name and email, or a company's
+    lines: tuple[ReceiptLine, ...]
+    amount_cents: int  # the total
+    refunded_cents: int  # refunded to the card, or credited to a company's account
     currency: str
+    on_account: bool = False  # charged to a company's account (an invoice to pay), not paid by card
 
 
 def has_receipt(status: str) -> bool:
@@ -76,28 +84,32 @@ def get_receipt(user_id: int, *, order_ref: str) -> ReceiptView:
     if not has_receipt(order.status):
         raise ReceiptUnavailable(f"order {order_ref} is {order.status}: never paid")
     lang = user.language if is_language(user.language or "") else DEFAULT_LANGUAGE
-    place = place_name(lang, package.kind, package.destination_code, package.destination_name)
-    title = offer_title(lang, place=place, data_mb=package.data_mb, unlimited=package.unlimited,
-                        days=package.validity_days)
+    title = package_title(package, lang)
     kind = translate(lang, "Top-up {plan}", plan=title) if order.kind == OrderKind.TOPUP else translate(
         lang, "eSIM {plan}", plan=title)
-    data = format_data_size(package.data_mb, unlimited=package.unlimited, lang=lang)
+    name = " ".join(filter(None, (user.first_name, user.last_name)))
     return ReceiptView(
         lang=lang,
         order_ref=order.display_id or "",
         issued_on=format_date(order.created_at, lang, form="long") if order.created_at else "",
-        seller=_seller(),
-        customer_name=" ".join(filter(None, (user.first_name, user.last_name))),
-        customer_email=user.email,
-        description=kind,
-        details=f"{place} · {data} · {days_text(lang, package.validity_days)}",
+        seller=store_seller(),
+        buyer=(name, user.email) if name else (user.email,),
+        lines=(ReceiptLine(kind, package_details(package, lang), 1, order.price_cents),),
         amount_cents=order.price_cents,
         refunded_cents=order.refunded_cents,
         currency=order.currency,
     )
 
 
-def _seller() -> Seller:
+def package_details(package: Package, lang: str) -> str:
+    """A receipt line's second row: "Japan · 3 GB · 30 days", in `lang`."""
+    place = place_name(lang, package.kind, package.destination_code, package.destination_name)
+    data = format_data_size(package.data_mb, unlimited=package.unlimited, lang=lang)
+    return f"{place} · {data} · {days_text(lang, package.validity_days)}"
+
+
+def store_seller() -> Seller:
+    """The store as the seller on every receipt: its legal details from /admin/settings."""
     env, store = get_settings(), get_store_settings()
     brand = store.brand_name or env.brand_name
     return Seller(store.legal_name or brand, tuple(store.legal_address.splitlines()), store.tax_id, brand,

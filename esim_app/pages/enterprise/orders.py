@@ -7,7 +7,7 @@ import reflex as rx
 from esim_app import routes
 from esim_app.components.forms import error_callout, native_select, notice_callout
 from esim_app.components.table import Column, data_table, plain_table
-from esim_app.components.ui import button, card
+from esim_app.components.ui import button, card, receipt_link
 from esim_app.pages.templates import business_page
 from esim_app.state.bulk_orders import BulkOrderState, BulkOrdersState, FailureRow, LineRow, OrderRow, PlanChoice
 from esim_app.state.checkout import CARD_SELECTOR, stripe_js_url
@@ -174,6 +174,7 @@ def business_order_page() -> rx.Component:
                     rx.el.span("Total: ", rx.el.strong(BulkOrderState.total)),
                     rx.el.span("Payment: ", BulkOrderState.payment_method),
                     rx.el.span("Placed: ", BulkOrderState.created),
+                    rx.cond(BulkOrderState.has_receipt, receipt_link(BulkOrderState.ref, "Receipt (PDF)")),
                     spacing="5", flex_wrap="wrap",
                 ),
                 plain_table(
