@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 from services.core import db
 from services.payments.stripe_payments import stripe_client
 from services.store import settings as store_settings
-from tests.e2e.helpers import staff_signs_in
 from tests.e2e.test_admin_refunds import app_stripe  # noqa: F401  (fixture)
-from tests.e2e.test_purchase import CARD_OK, _enter_card, _sign_in
+from tests.e2e.helpers import enter_card, staff_signs_in
+from tests.e2e.test_purchase import CARD_OK, _sign_in
 
 YEN_PER_USD = "151.37"
 
@@ -65,7 +65,7 @@ def test_a_traveller_pays_in_yen_and_stripe_charges_exactly_the_yen_shown(app_ur
     assert _yen(page.get_by_test_id("checkout-total").inner_text()) == shown
     expect(page.get_by_test_id("pay-button")).to_contain_text(f"¥{shown:,}")
     # pays
-    _enter_card(page, CARD_OK)
+    enter_card(page, CARD_OK)
     page.get_by_test_id("pay-button").click()
     expect(page).to_have_url(re.compile(r"/orders/OID[2-9A-HJ-NP-Z]{12}"), timeout=20_000)
     expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)

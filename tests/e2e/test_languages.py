@@ -15,7 +15,8 @@ from services.core import db
 from services.payments.stripe_payments import stripe_client
 from tests.e2e.test_admin_refunds import app_stripe  # noqa: F401  (fixture)
 from tests.e2e.test_currency import yen  # noqa: F401  (fixture)
-from tests.e2e.test_purchase import CARD_OK, _enter_card
+from tests.e2e.helpers import enter_card
+from tests.e2e.test_purchase import CARD_OK
 from tests.e2e.test_sign_in import CODE
 
 
@@ -114,7 +115,7 @@ def test_a_japanese_traveller_buys_in_yen_in_japanese_and_gets_the_japanese_esim
     page.get_by_test_id("code-input").fill(CODE.search(code_mail.inner_text()).group(1))
     page.get_by_test_id("verify-code").click()
     expect(page.get_by_test_id("checkout-total")).to_have_text(plan_price)
-    _enter_card(page, CARD_OK)
+    enter_card(page, CARD_OK)
     expect(page.get_by_test_id("pay-button")).to_have_text(f"{plan_price}を支払う")
     page.get_by_test_id("pay-button").click()
     expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=30_000)

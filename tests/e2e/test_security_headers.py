@@ -8,7 +8,8 @@ import uuid
 import httpx
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.e2e.test_purchase import CARD_OK, _enter_card, _sign_in
+from tests.e2e.helpers import enter_card
+from tests.e2e.test_purchase import CARD_OK, _sign_in
 
 VIOLATION = re.compile(r"Content Security Policy|Refused to (load|execute|apply|connect|frame|evaluate)", re.I)
 
@@ -55,7 +56,7 @@ def test_card_entry_works_under_the_policy(app_url: str, page: Page) -> None:
     page.get_by_test_id("checkout-sign-in").click()
     _sign_in(page, app_url, f"csp-{uuid.uuid4().hex[:8]}@example.com")
     expect(page).to_have_url(re.compile(r"/checkout/"))
-    _enter_card(page, CARD_OK)  # Stripe.js (localstripe's) loaded and mounted through rx.call_script
+    enter_card(page, CARD_OK)  # Stripe.js (localstripe's) loaded and mounted through rx.call_script
     assert violations == []
 
 

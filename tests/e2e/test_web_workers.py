@@ -34,7 +34,8 @@ from services.core.settings import Settings
 from services.sandbox import localstripe as localstripe_server
 from services.sandbox import simulators
 from services.sandbox import tooling as sandbox
-from tests.e2e.test_purchase import CARD_OK, _enter_card, _sign_in
+from tests.e2e.helpers import enter_card
+from tests.e2e.test_purchase import CARD_OK, _sign_in
 from tests.support.orders import best_offer, new_customer, paid_order
 from tests.support.server import ROOT, free_port, redis_server, stop_group, wait_until_healthy
 
@@ -184,7 +185,7 @@ def test_the_purchase_completes_once_while_the_tabs_web_worker_is_killed(two_wor
     page.wait_for_function("field => !field.isConnected", arg=old_card_field, timeout=30_000)
     expect(page.get_by_test_id("card-element").locator("input")).to_have_count(5)
     # and the customer carries on: card, pay, the live order page
-    _enter_card(page, CARD_OK)
+    enter_card(page, CARD_OK)
     page.get_by_test_id("pay-button").click()
     expect(page).to_have_url(re.compile(r"/orders/OID[2-9A-HJ-NP-Z]{12}"), timeout=30_000)
     expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=60_000)
