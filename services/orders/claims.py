@@ -19,6 +19,7 @@ first worker must leave the order alone: above all, never place it at a provider
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -58,6 +59,12 @@ class Lease:
     def __init__(self, claim: Claim) -> None:
         self.order_id = claim.order_id
         self._mark = claim.held_since
+        self._renewed = float("-inf")  # when this object last renewed it (the claim's own time is not known here)
+
+    def fresh(self, seconds: float) -> bool:
+        """Whether this worker renewed the lease less than `seconds` ago: nobody can have taken the order
+        since (a takeover needs the whole lease to run out; a webhook releases only a placed order)."""
+        return time.monotonic() - self._renewed < seconds
 
     def renew(self, **values: object) -> bool:
         """Restart the lease, writing `values` too, if this worker still holds it; False (nothing written)
@@ -70,7 +77,7 @@ class Lease:
             ).scalar_one_or_none()
         if mark is None:
             return False
-        self._mark = mark
+        self._mark, self._renewed = mark, time.monotonic()
         return True
 
 
