@@ -1,6 +1,6 @@
 """A job worker for `bench.checkout`: the fulfilment worker every `esim jobs` process runs (without the
 schedule), against the bench's simulators (SANDBOX_URLS). With LIFT_LIMITS=1 the providers' documented
-rate limits are lifted in this process. Prints `ready`, then `peak_rss <bytes>` when SIGTERM stops it."""
+rate limits are lifted in this process; IN_FLIGHT sets how many orders it keeps in fulfilment. Prints `ready`, then `peak_rss <bytes>` when SIGTERM stops it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import psutil
 from providers.http import Rate
 from providers.registry import build_registry
 from services.core.settings import Settings
-from services.orders.fulfilment_worker import FulfilmentWorker
+from services.orders.fulfilment_worker import IN_FLIGHT, FulfilmentWorker
 
 
 def _lift_limits() -> None:
@@ -42,7 +42,8 @@ async def main() -> None:
 
     sampler = asyncio.create_task(sample())
     print("ready", flush=True)
-    await FulfilmentWorker(lambda: registry).run(stop)
+    in_flight = int(os.environ.get("IN_FLIGHT") or 0) or IN_FLIGHT
+    await FulfilmentWorker(lambda: registry, in_flight=in_flight).run(stop)
     await sampler
     await registry.aclose()
     print(f"peak_rss {peak}", flush=True)

@@ -122,6 +122,7 @@ class ProviderSimulator(abc.ABC):
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._orders: Counter[str] = Counter()
+        self.requests_served = 0  # API requests (not `/_sandbox`), each a token of the provider's rate limit
         self.webhook_targets: frozenset[str] | None = None  # None: any loopback URL
 
     def accepts_webhook_target(self, url: str) -> bool:
@@ -142,8 +143,10 @@ class ProviderSimulator(abc.ABC):
             return self._orders[client_reference]
 
     def draw(self, method: str, path: str) -> tuple[str | None, float]:
-        """Decide this request's fault: (`"5xx"` | `"429"` | `"hang"` | None, latency)."""
+        """Count this API request and decide its fault: (`"5xx"` | `"429"` | `"hang"` | None, latency)."""
         faults = self.faults
+        with self._lock:
+            self.requests_served += 1
         if not faults.matches(method, path):
             return None, 0.0
         with self._lock:

@@ -137,7 +137,8 @@ def _dripped(send: Send, seconds: float) -> Send:
 
 
 def admin_routes(sim: Callable[[Request], Simulator]) -> list[Route]:
-    """`/_sandbox/faults` (GET, POST partial update, DELETE reset), `/_sandbox/orders`, `/_sandbox/clock`."""
+    """`/_sandbox/faults` (GET, POST partial update, DELETE reset), `/_sandbox/orders`, `/_sandbox/requests`
+    (API requests served), `/_sandbox/clock`."""
 
     async def faults(request: Request) -> Response:
         state = sim(request)
@@ -154,6 +155,9 @@ def admin_routes(sim: Callable[[Request], Simulator]) -> list[Route]:
         ref = request.query_params.get("client_reference", "")
         return JSONResponse({"client_reference": ref, "count": sim(request).orders_received(ref)})
 
+    async def requests(request: Request) -> Response:
+        return JSONResponse({"count": sim(request).requests_served})
+
     async def clock(request: Request) -> Response:
         state = sim(request)
         if request.method == "POST":
@@ -163,5 +167,6 @@ def admin_routes(sim: Callable[[Request], Simulator]) -> list[Route]:
     return [
         Route(f"{ADMIN_PREFIX}/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route(f"{ADMIN_PREFIX}/orders", orders, methods=["GET"]),
+        Route(f"{ADMIN_PREFIX}/requests", requests, methods=["GET"]),
         Route(f"{ADMIN_PREFIX}/clock", clock, methods=["GET", "POST"]),
     ]

@@ -41,3 +41,11 @@ async def test_rate_limit_headers_and_forced_429():
         ok = await client.get("/v2.4/organisation", headers=KEY)
         assert ok.status_code == 200 and ok.headers["x-ratelimit-limit"] == "10"
         assert (await client.get("/v2.4/organisation", headers={"X-API-Key": "wrong"})).status_code == 403
+
+
+async def test_requests_served_counts_api_requests_not_admin_ones():
+    async with _client(create_app()) as client:
+        await client.get("/v2.4/organisation", headers=KEY)
+        await client.post("/_sandbox/faults", json={"latency": 0})
+        await client.get("/v2.4/organisation", headers={"X-API-Key": "wrong"})  # refused, still a request
+        assert (await client.get("/_sandbox/requests")).json()["count"] == 2
