@@ -25,7 +25,7 @@ import reflex as rx
 
 @dataclass(frozen=True)
 class Column:
-    label: str
+    label: str  # empty for the row actions' column: screen readers hear "Actions"
     key: str = ""  # the sort key sent to the state; empty for a column that does not sort
 
 
@@ -70,7 +70,8 @@ class TableState(rx.State, mixin=True):
 
 def _header_cell(state: type[TableState], column: Column) -> rx.Component:
     if not column.key:
-        return rx.table.column_header_cell(column.label)
+        empty = isinstance(column.label, str) and not column.label  # a label may be a translated Var
+        return rx.table.column_header_cell(rx.el.span("Actions", class_name="sr-only") if empty else column.label)
     arrow = rx.cond(
         state.sort_key == column.key,
         rx.cond(state.descending, rx.icon("arrow-down", size=14), rx.icon("arrow-up", size=14)),

@@ -1,10 +1,13 @@
-"""axe-core on every page a traveller sees, in light and in dark mode: zero violations at any impact.
+"""axe-core on every page a traveller or a staff member sees, in light and in dark mode: zero violations at
+any impact.
 
 axe-core comes from the npm registry (the Makefile's tools target puts it in .tools/axe); each page is
 loaded, waited for until its content is on screen, then `axe.min.js` is injected and `axe.run()`
 looks at the rendered page. One browser context per colour mode: the public pages and the sign-in
 pages signed out, then a customer signs in (the emailed code, as a person would) for checkout and the
-account pages. The report names each rule, its impact and the elements it flagged.
+account pages; in a context of its own an owner signs in (password and TOTP) for every admin page, with an
+order, a customer, a ticket and a company to open. The report names each rule, its impact and the elements
+it flagged.
 
 Each mode records `a11y_pages` and `a11y_violations` for `make test`'s summary line
 (`a11y: pages=N violations=0`, tests/run.py).
@@ -13,12 +16,19 @@ Each mode records `a11y_pages` and `a11y_violations` for `make test`'s summary l
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from services.core import db
+from services.core.models import EnterpriseAccount, User
+from services.support import tickets
+from tests.e2e.helpers import COMPANY_PASSWORD, staff_signs_in
 from tests.e2e.test_support_and_profile import _sign_in
+from tests.support.enterprise import company_user
+from tests.support.orders import best_offer, new_customer, order_row, paid_order
 from tests.support.server import ROOT
 
 AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,6 +56,26 @@ SIGNED_IN = [
     ("/account/orders", "main h1"),
     ("/account/support", "[data-testid=new-ticket]"),
     ("/account/profile", "[data-testid=profile-save]"),
+]
+
+# the admin dashboard, as an owner (every page); {order}, {customer}, {ticket}, {company}: rows made for it
+ADMIN = [
+    ("/admin", "[data-testid=range-select]"),
+    ("/admin/orders", "[data-testid=order-row]"),
+    ("/admin/orders/{order}", "[data-testid=timeline-event]"),
+    ("/admin/customers", "[data-testid=customer-row]"),
+    ("/admin/customers/{customer}", "[data-testid=revoke-sessions]"),
+    ("/admin/providers", "[data-testid=provider-row]"),
+    ("/admin/packages", "[data-testid=offer-row]"),
+    ("/admin/enterprise", "[data-testid=company-row]"),
+    ("/admin/enterprise/{company}", "[data-testid=company-status]"),
+    ("/admin/quotes", "[data-testid=quote-status-filter]"),
+    ("/admin/support", "[data-testid=ticket-row]"),
+    ("/admin/support/{ticket}", "[data-testid=ticket-message]"),
+    ("/admin/jobs", "[data-testid=job-row]"),
+    ("/admin/settings", "[data-testid=currency-row]"),
+    ("/admin/staff", "[data-testid=staff-row]"),
+    ("/admin/audit", "[data-testid=audit-apply]"),
 ]
 
 
@@ -117,3 +147,30 @@ def test_no_axe_violations_on_customer_pages(app_url: str, mode_page: tuple[str,
     record_property("a11y_violations", len(found))
     print(f"a11y ({mode}): pages={pages} violations={len(found)}")
     assert not found, f"axe-core found {len(found)} violation(s) in {mode} mode:\n" + "\n".join(found)
+
+
+def _admin_rows() -> dict[str, str]:
+    """A customer with a paid order and a ticket, and a company: the rows the admin detail pages open."""
+    user_id = new_customer()
+    order = order_row(paid_order(user_id, best_offer("airalo"))).display_id
+    ticket = tickets.open_ticket(user_id, subject="Which plan for Osaka?", body="Is 3 GB enough for maps?")
+    company_id, _ = company_user(f"{uuid.uuid4().hex[:8]}@example.com", COMPANY_PASSWORD, company="Lumen Travel")
+    with db.session() as s:
+        customer = s.get(User, user_id).display_id  # type: ignore[union-attr]
+        company = s.get(EnterpriseAccount, company_id).display_id  # type: ignore[union-attr]
+    return {"order": order, "customer": customer, "ticket": ticket.summary.ref, "company": company}
+
+
+def test_no_axe_violations_on_admin_pages(app_url: str, mode_page: tuple[str, Page], record_property) -> None:
+    assert AXE.exists(), f"{AXE} is missing: `make test` installs it (the .tools/.axe-core-* target)"
+    mode, page = mode_page
+    rows = _admin_rows()
+    staff_signs_in(page, app_url, "/admin", role="owner")
+    expect(page.locator("html")).to_have_class(re.compile(rf"\b{mode}\b"))
+    found: list[str] = []
+    for route, ready in ADMIN:
+        found += _check(page, app_url + route.format(**rows), ready)
+    record_property("a11y_pages", len(ADMIN))
+    record_property("a11y_violations", len(found))
+    print(f"a11y admin ({mode}): pages={len(ADMIN)} violations={len(found)}")
+    assert not found, f"axe-core found {len(found)} violation(s) on admin pages in {mode} mode:\n" + "\n".join(found)

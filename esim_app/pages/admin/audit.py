@@ -60,6 +60,6 @@ def admin_audit_page() -> rx.Component:
         _filters(),
         error_callout(AuditState.error, testid="audit-error"),
         rx.box(data_table(AuditState, COLUMNS, AuditState.entries, _row, empty="No audit entries match."),
-               overflow_x="auto", width="100%"),
+               class_name="scroll-region", tab_index=0, role="region", aria_label="Audit log entries"),
         spacing="4", align="stretch", width="100%",
     )

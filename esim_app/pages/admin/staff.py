@@ -44,10 +44,11 @@ def _staff_row(m: StaffRow) -> rx.Component:
 
 
 def _staff_table() -> rx.Component:
-    headers = ("Staff member", "Role", "Status", "Two-factor", "Last sign-in", "")
+    headers = ("Staff member", "Role", "Status", "Two-factor", "Last sign-in")
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers],
+                                         rx.table.column_header_cell(rx.el.span("Actions", class_name="sr-only")))),
             rx.table.body(rx.foreach(StaffState.members, _staff_row)),
             width="100%", variant="surface",
         ),
