@@ -75,9 +75,9 @@ class BusinessTopupState(EnterpriseState):
             self._forget_offers()
             return None
         each = len(self.selected)
-        self.offers = [TopupChoice(o.slug, f"{o.name}: {o.data}, {o.validity_days} days, "
-                                           f"{format_money(o.unit_price_cents, o.currency)} each, "
-                                           f"{format_money(o.unit_price_cents * each, o.currency)} in all")
+        self.offers = [TopupChoice(o.slug, f"{format_money(o.unit_price_cents * each, o.currency)} in all "
+                                           f"({format_money(o.unit_price_cents, o.currency)} each): "
+                                           f"{o.data}, {o.validity_days} days")
                        for o in found]
         self.searched, self._key = True, uuid.uuid4().hex
         return None

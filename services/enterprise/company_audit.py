@@ -32,7 +32,7 @@ class CompanyAuditEntry:
     action: str
     subject: str  # "esim 12", "enterprise_user 3", ...
     ip: str  # company users' own addresses only
-    details: str  # JSON text, "" when empty
+    details: str  # "key: value" pairs joined by " · " (nested values as compact JSON), "" when empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +49,22 @@ def _actor(actor_type: str, email: str | None) -> str:
     return "Store staff" if actor_type == "admin" else "System"
 
 
+def _shown(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+
+
+def _details(details: dict | None) -> str:
+    """The row's details for people: set values only, in key order, nested ones as compact JSON."""
+    return " · ".join(f"{key.replace('_', ' ')}: {_shown(value)}" for key, value in sorted((details or {}).items())
+                      if value is not None)
+
+
 def _entry(row: AuditLog, email: str | None) -> CompanyAuditEntry:
     own = row.actor_type == "enterprise"
     return CompanyAuditEntry(
         id=row.id, created_at=row.created_at, actor=_actor(row.actor_type, email),  # type: ignore[arg-type]
         action=row.action, subject=f"{row.entity_type} {row.entity_id}", ip=(row.ip or "") if own else "",
-        details=json.dumps(row.details, sort_keys=True, default=str) if row.details else "")
+        details=_details(row.details))
 
 
 def list_company_audit(identity: Identity, *, action: str = "", page: int = 0,

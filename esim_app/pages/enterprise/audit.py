@@ -11,17 +11,18 @@ from esim_app.components.ui import button, card
 from esim_app.pages.templates import business_page
 from esim_app.state.business_audit import READERS, BusinessAuditState, CompanyAuditRow
 
-COLUMNS = (Column("When (UTC)"), Column("Who"), Column("Action"), Column("Object"), Column("Details"),
+# What happened comes right after when (on a phone the later columns are a scroll away).
+COLUMNS = (Column("When (UTC)"), Column("Action"), Column("Who"), Column("Object"), Column("Details"),
            Column("IP"))
 
 
 def _row(e: CompanyAuditRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(e.when, white_space="nowrap"),
-        rx.table.cell(e.actor, custom_attrs={"data-testid": "audit-actor"}),
         rx.table.cell(e.action, font_weight="600", custom_attrs={"data-testid": "audit-action"}),
+        rx.table.cell(e.actor, custom_attrs={"data-testid": "audit-actor"}),
         rx.table.cell(e.subject),
-        rx.table.cell(rx.el.code(e.details, class_name="cell-code")),
+        rx.table.cell(e.details, class_name="t-secondary", overflow_wrap="anywhere"),
         rx.table.cell(e.ip),
         custom_attrs={"data-testid": "audit-row"},
     )

@@ -63,9 +63,10 @@ def test_store_staff_rows_hide_the_staff_member(database_url: str) -> None:
     with db.session() as s, s.begin():
         record(s, acme.org_id, actor_type="admin", actor_id=1, action="credit_limit_changed",  # type: ignore[arg-type]
                entity_type="enterprise_account", entity_id=acme.org_id, ip="192.0.2.1",  # type: ignore[arg-type]
-               details={"before": 0, "after": 100})
+               details={"before": 0, "after": 100, "note": None, "tiers": [{"min_quantity": 10}]})
     [row] = company_audit.list_company_audit(acme, action="credit").rows
     assert (row.actor, row.ip, row.action) == ("Store staff", "", "credit_limit_changed")
+    assert row.details == 'after: 100 · before: 0 · tiers: [{"min_quantity": 10}]'  # for people: no nulls, no braces
 
 
 async def test_the_audit_page_shows_admins_the_log_and_sends_others_home(database_url: str) -> None:
