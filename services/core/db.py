@@ -68,8 +68,8 @@ def get_engine() -> sa.Engine:
 def _engine() -> sa.Engine:
     """`hide_parameters` keeps bound values (sign-in code hashes, activation strings, emails) out of
     the engine's log lines and out of the text of its exceptions, which end up in logs and tracebacks."""
-    return sa.create_engine(database_url(), pool_pre_ping=True, pool_size=10, max_overflow=20,
-                            hide_parameters=True)
+    return sa.create_engine(database_url(), pool_pre_ping=True, pool_size=get_settings().db_pool_size,
+                            max_overflow=20, hide_parameters=True)
 
 
 def reset_engine() -> None:

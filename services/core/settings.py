@@ -42,6 +42,9 @@ class Settings(ProviderSettings):
 
     database_url: str = ""
     data_dir: str = ".data"
+    # Database connections each process keeps open; bursts open up to 20 more, closed again when returned
+    # to a full pool (each new one costs a connection set-up), so size it to the threads that use the database.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
     # Fernet keys for activation material at rest, comma-separated, newest first (older ones only decrypt).
     encryption_keys: str = ""
 
