@@ -82,6 +82,16 @@ def _select(label: str | rx.Var[str], options: rx.Var[list[Option]], value: rx.V
     )
 
 
+def _switch(label: rx.Var[str], name: rx.Var[str], checked: rx.Var[bool], on_change: rx.EventHandler) -> rx.Component:
+    """A labelled switch as tall as a select beside it, so the row's labels and controls line up."""
+    return rx.vstack(
+        rx.el.label(label, class_name="t-caption"),
+        rx.flex(rx.switch(checked=checked, on_change=on_change, aria_label=name), height="var(--space-6)",
+                align="center"),
+        spacing="1",
+    )
+
+
 def currency_select(on_change: rx.EventHandler = DisplayCurrencyState.set_currency) -> rx.Component:
     """The currency the visitor pays in (prices shown are charged in it). The trigger is the button a
     screen reader lands on: it carries the name (the high-level `rx.select` leaves it nameless)."""
@@ -105,16 +115,10 @@ def plan_controls() -> rx.Component:
                                PlanListState.set_data_filter)),
         rx.cond(local, _select(t("Duration"), PlanListState.day_options, PlanListState.days_filter,
                                PlanListState.set_days_filter)),
-        rx.cond(local, rx.vstack(
-            rx.el.label(t("Unlimited only"), class_name="t-caption"),
-            rx.switch(checked=PlanListState.unlimited_only, on_change=PlanListState.set_unlimited_only,
-                      aria_label=t("Unlimited plans only")),
-            spacing="2")),
-        rx.cond(local, rx.vstack(
-            rx.el.label(t("Regional & global"), class_name="t-caption"),
-            rx.switch(checked=PlanListState.include_multi, on_change=PlanListState.set_include_multi,
-                      aria_label=t("Include regional and global plans")),
-            spacing="2")),
+        rx.cond(local, _switch(t("Unlimited only"), t("Unlimited plans only"), PlanListState.unlimited_only,
+                               PlanListState.set_unlimited_only)),
+        rx.cond(local, _switch(t("Regional & global"), t("Include regional and global plans"),
+                               PlanListState.include_multi, PlanListState.set_include_multi)),
         rx.spacer(),
         currency_select(),
         wrap="wrap",
