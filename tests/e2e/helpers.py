@@ -14,6 +14,7 @@ import uuid
 
 import PIL.Image
 import pyotp
+import pypdf
 import zxingcpp
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import col, select
@@ -168,3 +169,13 @@ async def delivered_card_order(user_id: int, registry: ProviderRegistry) -> int:
             break
         await asyncio.sleep(0.2)
     return created.id
+
+
+def downloaded_pdf_text(page: Page, link, ref: str) -> str:
+    """Click `link`, check the download is `receipt-{ref}.pdf`, and return its first page's text."""
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"receipt-{ref}.pdf"
+    content = open(download.value.path(), "rb").read()
+    assert content.startswith(b"%PDF")
+    return pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()

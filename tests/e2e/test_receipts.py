@@ -1,13 +1,12 @@
 """A customer downloads the PDF receipt of a paid order from their order history and from the order page."""
 
-import io
 import re
 
-import pypdf
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from services.core import db, format_money
+from tests.e2e.helpers import downloaded_pdf_text
 from tests.e2e.test_support_and_profile import _sign_in
 from tests.support.orders import best_offer, paid_order
 
@@ -23,15 +22,6 @@ def _paid_order_of(email: str) -> tuple[str, str]:
     return ref, format_money(cents, currency)
 
 
-def _downloaded_text(page: Page, link, ref: str) -> str:
-    with page.expect_download() as download:
-        link.click()
-    assert download.value.suggested_filename == f"receipt-{ref}.pdf"
-    content = open(download.value.path(), "rb").read()
-    assert content.startswith(b"%PDF")
-    return pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
-
-
 def test_a_customer_downloads_the_receipt_of_a_paid_order(app_url: str, page: Page) -> None:
     email = _sign_in(page, app_url, "/account")
     ref, amount = _paid_order_of(email)
@@ -39,10 +29,10 @@ def test_a_customer_downloads_the_receipt_of_a_paid_order(app_url: str, page: Pa
     page.goto(app_url + "/account/orders")
     row = page.get_by_test_id("order-row").filter(has_text=ref)
     expect(row).to_be_visible()
-    text = _downloaded_text(page, row.get_by_test_id("receipt-link"), ref)
+    text = downloaded_pdf_text(page, row.get_by_test_id("receipt-link"), ref)
     assert ref in text and f"Total paid by card {amount}" in text and email in text
 
     page.goto(app_url + f"/orders/{ref}")
     link = page.get_by_test_id("receipt-link")
     expect(link).to_have_text(re.compile("Download receipt"))
-    assert ref in _downloaded_text(page, link, ref)
+    assert ref in downloaded_pdf_text(page, link, ref)
