@@ -8,6 +8,7 @@ catalogue has it, and so does an empty or fuzzy translation or one that loses a 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,24 @@ def test_a_translation_is_read_from_its_catalogue() -> None:
     assert translate("ja", "Buy now") == "今すぐ購入"
     assert translate("es", "From {price}", price="9,99 US$") == "Desde 9,99 US$"
     assert translate("xx", "Buy now") == "Buy now"
+
+
+# What customers read is built here: their dates go through Babel (`services.core.date_text`,
+# `moment_text`, `format_date`) for the reader's locale, never `strftime`'s English month names.
+CUSTOMER_FACING = ("services/orders", "services/support", "services/notifications", "services/accounts",
+                   "services/catalog", "esim_app/pages/storefront", "esim_app/pages/account.py",
+                   "esim_app/pages/checkout.py", "esim_app/pages/support.py", "esim_app/pages/profile.py",
+                   "esim_app/pages/refund.py", *(f"esim_app/state/{name}.py" for name in (
+                       "account", "catalog", "checkout", "devices", "locale", "login", "profile", "refund",
+                       "search", "support", "topup")))
+ENGLISH_DATES = re.compile(r"strftime\(|:%[dbBYmHM]|%d %b")
+
+
+def test_customer_facing_code_writes_dates_for_the_readers_locale() -> None:
+    root = Path(__file__).resolve().parents[3]
+    files = [p for name in CUSTOMER_FACING for p in ([root / name] if name.endswith(".py")
+                                                      else sorted((root / name).rglob("*.py")))]
+    assert len(files) > 30
+    english = [f"{p.relative_to(root)}:{n}" for p in files for n, line in enumerate(p.read_text().splitlines(), 1)
+               if ENGLISH_DATES.search(line)]
+    assert english == [], f"dates formatted in English only (use services.core.date_text / moment_text): {english}"
