@@ -4,7 +4,7 @@ import os
 
 import reflex as rx
 
-from esim_app.plugins import SelfHostedFont
+from esim_app.plugins import PaintFirst, SelfHostedFont
 from services.core.settings import get_settings
 
 _settings = get_settings()
@@ -26,6 +26,7 @@ config = rx.Config(
     frontend_compression_formats=["brotli", "gzip"],  # precompressed at build time; browsers ask for br  # /sitemap.xml is served live (esim_app/http/sitemap.py)
     plugins=[
         SelfHostedFont(),
+        PaintFirst(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", has_background=True)
         ),
