@@ -8,7 +8,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.http.api import api_transformers
-from esim_app.i18n import t
+from esim_app.i18n import language_guard, t
 from esim_app.pages import account, business, login, profile, support  # noqa: F401  (pages register themselves)
 from esim_app.pages import admin, enterprise  # noqa: F401  (every module in these packages registers its pages)
 from esim_app.pages.checkout import checkout_page
@@ -31,7 +31,7 @@ app = rx.App(
     html_lang="en",
     stylesheets=["/theme.css"],
     toaster=rx.toast.provider(position="top-right", rich_colors=True, close_button=True),
-    head_components=[rx.el.meta(name="theme-color", content="#1e40af")],
+    head_components=[rx.el.meta(name="theme-color", content="#1e40af"), language_guard()],
 )
 app.register_lifespan_task(jobs.web_lifespan)  # logging; the jobs too when SCHEDULER=inline
 

@@ -19,6 +19,7 @@ from services import accounts
 from services.core import DEFAULT_LANGUAGE, is_language, negotiate
 
 YEAR = 365 * 24 * 3600
+LANGUAGE_PENDING = "lang-pending"  # on <html> while the page waits for its language (`esim_app.i18n.language_guard`)
 
 
 class LocaleState(rx.State):
@@ -26,12 +27,15 @@ class LocaleState(rx.State):
     chosen: str = rx.Cookie("", name="lang", max_age=YEAR, same_site="lax", path="/")
     alternates: list[Alternate] = []
 
-    def _apply(self, lang: str) -> rx.event.EventSpec | None:
-        """Switch to `lang`; the page's `<html lang>` follows (the prerendered page says English)."""
-        changed, self.lang = lang != self.lang, lang
-        if changed or lang != DEFAULT_LANGUAGE:
-            return rx.call_script(f"document.documentElement.lang = {json.dumps(lang)}")
-        return None
+    def _apply(self, lang: str) -> rx.event.EventSpec:
+        """Switch to `lang`; the page's `<html lang>` follows (the prerendered page says English), and a
+        page hidden until it reads in its language shows once React has drawn the new text. `<html
+        data-language>` says the page runs and has its language (the e2e tests wait for it)."""
+        self.lang = lang
+        return rx.call_script(
+            f"document.documentElement.lang = document.documentElement.dataset.language = {json.dumps(lang)}; "
+            f"requestAnimationFrame(() => requestAnimationFrame(() => "
+            f"document.documentElement.classList.remove('{LANGUAGE_PENDING}')))")
 
     @rx.event
     async def negotiate(self):

@@ -6,7 +6,7 @@ import pathlib
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, Response
 
 from services.catalog.sync import run_sync_packages
 from services.core.cache import invalidate_catalog_cache
@@ -28,6 +28,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+# A built page of the app runs once its language is applied (`LocaleState.negotiate`); other documents at once.
+APP_RUNS = "() => !window.__reactRouterContext || !!document.documentElement.dataset.language"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def navigation_waits_for_the_app() -> Iterator[None]:
+    """`goto` and `reload` return once the page's app runs, not at the load event: the built pages are
+    painted before their JavaScript starts (`esim_app.plugins.PaintFirst`), and a field filled or a
+    button clicked before then would do nothing, as for a visitor."""
+    goto, reload = Page.goto, Page.reload
+
+    def goto_app(self: Page, *args, **kwargs) -> Response | None:
+        response = goto(self, *args, **kwargs)
+        self.wait_for_function(APP_RUNS)
+        return response
+
+    def reload_app(self: Page, *args, **kwargs) -> Response | None:
+        response = reload(self, *args, **kwargs)
+        self.wait_for_function(APP_RUNS)
+        return response
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Page, "goto", goto_app)
+        patch.setattr(Page, "reload", reload_app)
+        yield
 
 
 APP_ENV: dict[str, str] = {}  # the running app's environment (its port, localstripe), for tests that set up data

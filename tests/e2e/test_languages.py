@@ -20,6 +20,18 @@ from tests.e2e.test_purchase import CARD_OK
 from tests.e2e.test_sign_in import CODE
 
 
+# Checks every frame from the first whether the English prerendered heading is on screen.
+SEES_ENGLISH = """window.sawEnglish = false;
+const look = () => {
+  const body = document.body;
+  if (body && getComputedStyle(body).visibility === "visible" && body.innerText.includes("Popular destinations")) {
+    window.sawEnglish = true;
+  }
+  requestAnimationFrame(look);
+};
+requestAnimationFrame(look);"""
+
+
 @pytest.fixture
 def japanese_page(browser: Browser) -> Iterator[Page]:
     """A browser set up for Japanese: `navigator.language` and every request's Accept-Language."""
@@ -31,8 +43,10 @@ def japanese_page(browser: Browser) -> Iterator[Page]:
 def test_a_japanese_browser_gets_the_japanese_storefront_and_finds_japan_as_nihon(
         app_url: str, japanese_page: Page) -> None:
     page = japanese_page
+    page.add_init_script(SEES_ENGLISH)
     page.goto(app_url + "/")
     expect(page.get_by_role("heading", name="人気の渡航先")).to_be_visible()
+    assert page.evaluate("window.sawEnglish") is False  # the English prerendered page never showed first
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.get_by_test_id("language-select")).to_have_value("ja")
     page.get_by_test_id("destination-search").fill("日本")
