@@ -5,6 +5,7 @@ from starlette.routing import BaseRoute, Route
 
 from esim_app.http import admin_exports, business_api, exports, receipts
 from esim_app.http.admin_export import customer_export
+from esim_app.http.built_pages import BuiltPageAddresses
 from esim_app.http.caching import ImmutableAssets
 from esim_app.http.headers import SecurityHeaders
 from esim_app.http.health import health
@@ -44,6 +45,6 @@ def build_api() -> Starlette:
 
 api = build_api()
 # For `rx.App(api_transformer=...)`: our routes in front of Reflex's, the sandbox guard (sandbox pages and
-# knobs for this machine only), a year's cache for the hashed build assets, then the security headers around
-# everything (built pages, `/_event`, ours).
-api_transformers = [api, sandbox.SandboxGuard, ImmutableAssets, SecurityHeaders]
+# knobs for this machine only), a year's cache for the hashed build assets, built pages at their own address
+# (no redirect to a trailing slash), then the security headers around everything (built pages, `/_event`, ours).
+api_transformers = [api, sandbox.SandboxGuard, ImmutableAssets, BuiltPageAddresses, SecurityHeaders]
