@@ -205,7 +205,9 @@ def hreflang_links() -> rx.Component:
 def storefront_shell(*children: rx.Component) -> rx.Component:
     return rx.box(
         hreflang_links(),
-        rx.el.a(t("Skip to content"), href="#main", class_name="sr-only"),
+        # A plain anchor: React Router's link (`rx.el.a`) writes "#main" as the prerendered page's path plus
+        # "#main" ("/login/#main"), another page once `/login` is served without its slash.
+        rx.el.A.create(t("Skip to content"), href="#main", class_name="sr-only"),
         sandbox_payments_banner(),
         store_notice(),
         site_header(),
