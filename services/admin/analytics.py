@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from providers.specs import provider_name
 from services.admin import blocks, rollup
 from services.core import db
 from services.core.errors import ServiceError
@@ -280,7 +281,8 @@ def _money(s: Session, period: Period, built: frozenset[tuple[str, dt.date]], li
         elif part == "buyers":
             buyers[key] = (n[0], n[1])
         else:
-            splits[part].append((rank, SplitRow(key, label or key, n[0], n[2], n[6], _margin(n[2], n[6], n[4]))))
+            name = provider_name(key) if part == "provider" else label or key  # providers by name, for staff
+            splits[part].append((rank, SplitRow(key, name, n[0], n[2], n[6], _margin(n[2], n[6], n[4]))))
     zero = [0] * 7
     return Money(_totals(sums.get("total", zero), buyers["current"]), _totals(sums["previous"], buyers["previous"]),
                  unit, _series(unit, period, series),
