@@ -95,6 +95,7 @@ class ApiWorld:
     refs: ApiRefs
     acme: Company
     globex: Company
+    suspended: Company  # a third company, suspended by the store
 
 
 def api_world(acme_admin: Identity, stranger: Identity) -> ApiWorld:
@@ -109,10 +110,14 @@ def api_world(acme_admin: Identity, stranger: Identity) -> ApiWorld:
         s.commit()
         plan_id, slug = plan.id, plan.slug
     order = purchasing.place(acme.admin, [bulk.BulkLine(plan_id, 1)], payment="card", key="inventory")  # type: ignore[arg-type]
-    return ApiWorld(ApiRefs(acme.esims[0], order.ref, slug), acme, globex)
+    suspended = make_company("Suspended Co", esims=0, credit_cents=10**6)
+    with db.session() as s:
+        s.get(EnterpriseAccount, suspended.id).status = "suspended"  # type: ignore[union-attr]
+        s.commit()
+    return ApiWorld(ApiRefs(acme.esims[0], order.ref, slug), acme, globex, suspended)
 
 
-API_REFUSED = {"no key": 401, "a revoked key": 401, "a key without the scope": 403}
+API_REFUSED = {"no key": 401, "a revoked key": 401, "a key without the scope": 403, "a suspended company": 403}
 NAMES_ACMES = {"getEsim", "getOrder", "createAllocations", "listTopups", "createTopup"}  # never a success for another company
 
 
