@@ -1,4 +1,9 @@
-"""`/checkout/[plan_ref]`: order summary, sign-in if needed, card entry, pay."""
+"""`/checkout/[plan_ref]`: order summary, sign-in if needed, card entry, pay.
+
+The card form is never taken out of the page, only hidden: a websocket reconnect (its web worker
+died, the tab moved to another) sends the tab's state again and re-runs on_load, and for a moment
+that state can lack the plan (a worker keeps a tab's newest state in memory for a few seconds); an
+`rx.cond` would then unmount the card fields and mount empty ones, losing what the customer typed."""
 
 from __future__ import annotations
 
@@ -57,7 +62,8 @@ def _payment() -> rx.Component:
                    role="group", custom_attrs={"data-testid": "card-element", "aria-labelledby": CARD_LABEL}),
             button(
                 rx.cond(CheckoutState.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
-                rx.cond(CheckoutState.paying, t("Processing…"), t("Pay {price}", price=CheckoutState.plan.price)),
+                rx.cond(CheckoutState.paying, t("Processing…"),  # (hidden while there is no plan)
+                        t("Pay {price}", price=rx.cond(CheckoutState.plan, CheckoutState.plan.price, ""))),
                 on_click=CheckoutState.pay,
                 disabled=CheckoutState.paying | ~CheckoutState.card_ready,
                 width="100%",
@@ -85,32 +91,34 @@ def _sign_in() -> rx.Component:
     )
 
 
+def _without_plan() -> rx.Component:
+    """Loading, a plan no longer on sale (or an error), or sign-in for a top-up."""
+    return rx.cond(
+        CheckoutState.loaded,
+        rx.cond(
+            CheckoutState.signed_in | (CheckoutState.topup_for == ""),
+            card(rx.vstack(rx.el.p(rx.cond(CheckoutState.error != "", CheckoutState.error,
+                                           t("This plan is no longer on sale.")), class_name="t-body"),
+                           button_link(t("Find another plan"), "/", size="sm"), spacing="3", align="start")),
+            _sign_in(),
+        ),
+        rx.center(rx.spinner(size="3"), padding="4rem"),
+    )
+
+
 def checkout_page() -> rx.Component:
     return rx.fragment(
         rx.script(src=stripe_js_url()),
         rx.script(src="/checkout.js"),
         section(
             rx.el.h1(t("Checkout"), class_name="t-section", margin_bottom="1.5rem"),
-            rx.cond(
-                CheckoutState.plan,
-                rx.grid(
-                    _summary(),
-                    rx.cond(CheckoutState.signed_in, _payment(), _sign_in()),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="5",
-                    align="start",
-                ),
-                rx.cond(
-                    CheckoutState.loaded,
-                    rx.cond(
-                        CheckoutState.signed_in | (CheckoutState.topup_for == ""),
-                        card(rx.vstack(rx.el.p(rx.cond(CheckoutState.error != "", CheckoutState.error,
-                                                       t("This plan is no longer on sale.")), class_name="t-body"),
-                                       button_link(t("Find another plan"), "/", size="sm"), spacing="3", align="start")),
-                        _sign_in(),
-                    ),
-                    rx.center(rx.spinner(size="3"), padding="4rem"),
-                ),
+            rx.grid(
+                rx.cond(CheckoutState.plan, _summary(), rx.box(_without_plan(), grid_column="1 / -1")),
+                rx.cond(CheckoutState.plan & ~CheckoutState.signed_in, _sign_in()),
+                rx.box(_payment(), display=rx.cond(CheckoutState.plan & CheckoutState.signed_in, "block", "none")),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="5",
+                align="start",
             ),
         ),
     )

@@ -2,8 +2,8 @@
 Redis of the module's own), two `esim jobs` processes and one `esim simulators` that all use.
 
 - Both web workers reach each tab's state, accept the simulators' callbacks and mount no simulators.
-- A customer buys an eSIM while the web worker serving their tab is SIGKILLed: the tab reconnects
-  to the other worker, and the order is paid and bought once.
+- A customer buys an eSIM while the web worker serving their tab is SIGKILLed after the card is typed:
+  the tab reconnects to the other worker, the typed card survives, and the order is paid and bought once.
 - A job worker is SIGKILLed while a provider holds the answer to the order it placed: the other job
   worker resumes the order (asking the provider, never ordering again) and the eSIM reaches the
   customer within 60 s.
@@ -153,11 +153,25 @@ def _provider_orders(simulators_url: str, client_reference: str) -> int:
     return total
 
 
+def _card_mounted_again(frames: list[str]) -> bool:
+    """Whether these frames (one socket's) hold the on_load's request for the card form and, after it,
+    the answer that the form is ready."""
+    asked = next((i for i, frame in enumerate(frames) if "esimMountCard" in frame), None)
+    return asked is not None and any('"card_ready_rx_state_":true' in frame for frame in frames[asked + 1:])
+
+
 def test_the_purchase_completes_once_while_the_tabs_web_worker_is_killed(two_workers: dict[str, str],
                                                                          page: Page) -> None:
     app, server_pid = two_workers["url"], int(two_workers["pid"])
     sockets: list[WebSocket] = []
-    page.on("websocket", lambda ws: sockets.append(ws) if "/_event" in ws.url else None)
+    received: dict[WebSocket, list[str]] = {}
+
+    def opened(ws: WebSocket) -> None:
+        if "/_event" in ws.url:
+            sockets.append(ws)
+            ws.on("framereceived", lambda frame: received.setdefault(ws, []).append(str(frame)))
+
+    page.on("websocket", opened)
     page.goto(app + "/")
     page.get_by_test_id("destination-search").fill("jap")
     page.get_by_test_id("search-result").first.click()
@@ -170,22 +184,25 @@ def test_the_purchase_completes_once_while_the_tabs_web_worker_is_killed(two_wor
     email = f"workers-{uuid.uuid4().hex[:8]}@example.com"
     _sign_in(page, app, email)
     expect(page).to_have_url(re.compile(r"/checkout/"))
-    expect(page.get_by_test_id("card-element").locator("input")).to_have_count(5)
-    # the worker serving the tab dies on the checkout page, before the card is typed: the reconnected
-    # tab re-runs the page's on_load, which mounts a fresh (empty) card form, so digits typed before
-    # a reconnect are lost and typed again; the tab reconnects to the other worker
+    # the customer types the card, then the worker serving the tab dies
+    enter_card(page, CARD_OK)
+    number = page.get_by_test_id("card-element").locator("input[placeholder=number]")
+    typed_field = number.element_handle()
     before = _open_socket(sockets)
-    old_card_field = page.get_by_test_id("card-element").locator("input").first.element_handle()
     assert _kill_the_tabs_worker(page, sockets, server_pid) in (1, 2)
     deadline = time.monotonic() + 30
-    while _open_socket(sockets) in (None, before):
+    while (after := _open_socket(sockets)) in (None, before):
         assert time.monotonic() < deadline, "the tab did not reconnect"
         page.wait_for_timeout(100)
-    # typing before the fresh form is mounted loses the digits (localstripe then answers "Bad request")
-    page.wait_for_function("field => !field.isConnected", arg=old_card_field, timeout=30_000)
-    expect(page.get_by_test_id("card-element").locator("input")).to_have_count(5)
-    # and the customer carries on: card, pay, the live order page
-    enter_card(page, CARD_OK)
+    # the tab reconnects to the other worker, which sends its state and re-runs the page's on_load
+    # (which asks for the card form again): the form the customer typed into is still there
+    deadline = time.monotonic() + 60
+    while not _card_mounted_again(received.get(after, [])):
+        assert time.monotonic() < deadline, "the reconnected tab's checkout did not load again"
+        page.wait_for_timeout(100)
+    assert page.evaluate("field => field.isConnected", typed_field)
+    expect(number).to_have_value(CARD_OK)
+    # and the customer pays without typing it again: the live order page
     page.get_by_test_id("pay-button").click()
     expect(page).to_have_url(re.compile(r"/orders/OID[2-9A-HJ-NP-Z]{12}"), timeout=30_000)
     expect(page.get_by_test_id("order-status")).to_have_text("completed", timeout=60_000)
