@@ -1,7 +1,7 @@
 """Enterprise distribution figures (prints, asserts nothing).
 
     PYTHONPATH=$PWD .venv/bin/python -m bench.enterprise_distribution [--requests 1000] [--clients 20]
-                                                                      [--rows 100000]
+                                                                      [--processes 4] [--rows 100000]
 
 1. Assignment: `--requests` assignment requests (one recipient each) run by `--clients` threads at
    once, each with its own database connection, through the real service (claim FOR UPDATE SKIP
@@ -11,6 +11,8 @@
    The clients are threads of this process, which also runs the service code: a request's latency includes
    waiting for the GIL while other threads run theirs (the CPU per request is printed). The pool keeps a
    connection per client, opened before timing (the count of connections opened while timing shows it).
+   Each round runs again with the clients split over `--processes` processes (as several web workers
+   would serve them), each with its own GIL.
 2. Export: `--rows` eSIMs with allocations, streamed as CSV (server-side cursor, batches); rows/s, and
    the peak of extra memory (tracemalloc in a second pass; RSS sampled in the first). Goals:
    >= 50,000 rows/s, <= 50 MB.
@@ -19,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import threading
@@ -66,26 +69,48 @@ def _p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
-def _assign_round(label: str, esims: int, per_esim: int, clients: int) -> None:
+# The round's caller and targets, set before the clients start (forked client processes inherit them).
+_ROUND: tuple[Identity, list[str]] = (None, [])  # type: ignore[assignment]
+
+
+def _one(i: int) -> tuple[float, bool]:
+    admin, targets = _ROUND
+    start = time.perf_counter()
+    try:
+        allocation.assign(admin, [Recipient(f"P {i}", f"p{i}@example.com")], esim_refs=[targets[i]])
+        won = True
+    except ServiceError:
+        won = False
+    return (time.perf_counter() - start) * 1000, won
+
+
+def _client(part: int, processes: int, threads: int) -> tuple[list[tuple[float, bool]], float]:
+    """One client process's share of the requests on `threads` threads; (latencies, its CPU seconds)."""
+    if processes > 1:
+        db.get_engine().dispose(close=False)  # forked: the parent's connections are not this process's
+        _warm_pool(threads)
+    cpu = time.process_time()
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(_one, range(part, len(_ROUND[1]), processes)))
+    return results, time.process_time() - cpu
+
+
+def _assign_round(label: str, esims: int, per_esim: int, clients: int, processes: int = 1) -> None:
+    global _ROUND
     admin = member("operations")
     refs = company_esims(admin.org_id, esims)  # type: ignore[arg-type]
-    targets = [refs[i % esims] for i in range(esims * per_esim)]
-
-    def one(i: int) -> tuple[float, bool]:
-        start = time.perf_counter()
-        try:
-            allocation.assign(admin, [Recipient(f"P {i}", f"p{i}@example.com")], esim_refs=[targets[i]])
-            won = True
-        except ServiceError:
-            won = False
-        return (time.perf_counter() - start) * 1000, won
-
-    _warm_pool(clients)
+    _ROUND = (admin, [refs[i % esims] for i in range(esims * per_esim)])
+    targets = _ROUND[1]
+    _warm_pool(clients // processes)
     opened = _connections_opened()
-    start, cpu = time.perf_counter(), time.process_time()
-    with ThreadPoolExecutor(clients) as pool:
-        results = list(pool.map(one, range(len(targets))))
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    start = time.perf_counter()
+    if processes == 1:
+        parts = [_client(0, 1, clients)]
+    else:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            parts = pool.starmap(_client, [(k, processes, clients // processes) for k in range(processes)])
+    elapsed = time.perf_counter() - start
+    results, cpu = [r for part, _ in parts for r in part], sum(c for _, c in parts)
     with db.get_engine().connect() as conn:
         live = conn.execute(sa.text("SELECT count(*) FROM esim_allocations WHERE enterprise_account_id = :c"
                                     " AND revoked_at IS NULL"), {"c": admin.org_id}).scalar()
@@ -93,12 +118,14 @@ def _assign_round(label: str, esims: int, per_esim: int, clients: int) -> None:
                                        " enterprise_account_id = :c GROUP BY esim_id HAVING count(*) > 1) d"),
                                {"c": admin.org_id}).scalar()
     times = [t for t, _ in results]
-    print(f"  {label}: {len(targets)} requests by {clients} clients over {esims} eSIMs in {elapsed:.2f} s:"
+    print(f"  {label}: {len(targets)} requests by {clients} clients in {processes} processes over {esims} eSIMs"
+          f" in {elapsed:.2f} s:"
           f" p50 {_p(times, 50):.1f} ms, p95 {_p(times, 95):.1f} ms (goal <= 50 ms);"
           f" won {sum(w for _, w in results)}, refused {sum(not w for _, w in results)};"
           f" allocations {live} = eSIMs {esims}: {live == esims}; eSIMs with two recipients: {doubles};"
-          f" connections opened while timing: {opened()}; this process's CPU {cpu * 1000 / len(targets):.1f} ms"
-          f" a request (its threads share one GIL: {cpu / elapsed:.0%} of the elapsed time)")
+          f" connections opened while timing (this process): {opened()}; client processes' CPU"
+          f" {cpu * 1000 / len(targets):.1f} ms a request (a process's threads share one GIL:"
+          f" {cpu / elapsed / processes:.0%} of the elapsed time each)")
 
 
 def _seed_export(rows: int) -> Identity:
@@ -160,6 +187,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--processes", type=int, default=4, help="also run the clients split over this many "
+                        "processes (as web workers would be), each with its own GIL")
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     with fresh_database("esim_bench_distribution") as url:
@@ -168,8 +197,9 @@ def main() -> None:
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other processes share them)")
         print("Assignment (one recipient per request):")
         _assign_round("baseline, one client", 200, 1, 1)
-        _assign_round("A, one request per eSIM", args.requests, 1, args.clients)
-        _assign_round("B, ten requests per eSIM", args.requests // 10, 10, args.clients)
+        for processes in sorted({1, args.processes}):
+            _assign_round("A, one request per eSIM", args.requests, 1, args.clients, processes)
+            _assign_round("B, ten requests per eSIM", args.requests // 10, 10, args.clients, processes)
         print(f"CSV export ({args.rows:,} eSIMs, each with an allocation):")
         finance = _seed_export(args.rows)
         for kind in ("esims", "allocations"):
