@@ -17,6 +17,7 @@ import reflex as rx
 from esim_app.components.table import TableState
 from esim_app.errors import message_for
 from esim_app.state.auth import AuthState, EnterpriseState
+from esim_app.state.locale import reader_language
 from services import enterprise
 from services.core import ServiceError, format_data_size
 
@@ -282,10 +283,11 @@ class InstallState(AuthState):
         self.found, self.checked, self.error = False, False, ""
         self.lpa = self.smdp_address = self.matching_id = self.qr_data_uri = self.ios_install_url = ""
         token = str(self.install_token)[:200]  # type: ignore[attr-defined]  (route argument)
+        lang = await reader_language(self)
         try:
-            view = await enterprise.open_install(token)
+            view = await enterprise.open_install(token, lang=lang)
         except ServiceError as exc:
-            self.error, self.checked = message_for(exc), True
+            self.error, self.checked = message_for(exc, lang), True
             return
         self.found, self.checked = True, True
         self.recipient_name, self.company_name, self.plan_name = view.recipient_name, view.company_name, view.plan_name

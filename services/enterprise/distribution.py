@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+from services.core import DEFAULT_LANGUAGE
 from services.accounts.sessions import Identity
 from services.enterprise import allocation, exports, installs, inventory
 from services.enterprise.allocation import AssignedEsim, AssignResult
@@ -60,9 +61,9 @@ async def reassign_esim(identity: Identity, esim_ref: str, name: str, email: str
     return await asyncio.to_thread(allocation.reassign, identity, esim_ref, name, email, ip=ip)
 
 
-async def open_install(token: str) -> InstallView:
-    """An employee's install page behind an emailed link (no account; the token is the key)."""
-    return await asyncio.to_thread(installs.open_install, token)
+async def open_install(token: str, *, lang: str = DEFAULT_LANGUAGE) -> InstallView:
+    """An employee's install page behind an emailed link (no account; the token is the key), in `lang`."""
+    return await asyncio.to_thread(installs.open_install, token, lang=lang)
 
 
 async def open_export(identity: Identity, kind: str, *, ip: str | None = None) -> ExportStream:

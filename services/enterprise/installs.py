@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from services.core import db
+from services.core import DEFAULT_LANGUAGE, date_text, db
+from services.core.localize import package_title, place_name
 from services.core.models import EnterpriseAccount, Esim, EsimAllocation, Order, Package
 from services.enterprise.allocation import hash_token, utcnow
 from services.enterprise.distribution_errors import InvalidInstallLink
@@ -38,8 +39,9 @@ class InstallView:
     esim_status: str
 
 
-def open_install(token: str) -> InstallView:
-    """The install details behind a live link; `InvalidInstallLink` for a revoked, expired or unknown one."""
+def open_install(token: str, *, lang: str = DEFAULT_LANGUAGE) -> InstallView:
+    """The install details behind a live link, the plan and date worded in `lang`; `InvalidInstallLink` for
+    a revoked, expired or unknown one."""
     if not token or len(token) > MAX_TOKEN:
         raise InvalidInstallLink("no such link")
     now = utcnow()
@@ -60,8 +62,10 @@ def open_install(token: str) -> InstallView:
             s.exec(sa.update(EsimAllocation).where(col(EsimAllocation.id) == allocation.id)
                    .where(col(EsimAllocation.opened_at).is_(None)).values(opened_at=now))
         return InstallView(
-            recipient_name=allocation.recipient_name, company_name=company.company_name, plan_name=package.name,
-            destination_name=package.destination_name, iccid=esim.iccid, lpa=esim.lpa,
+            recipient_name=allocation.recipient_name, company_name=company.company_name,
+            plan_name=package_title(package, lang),
+            destination_name=place_name(lang, package.kind, package.destination_code, package.destination_name),
+            iccid=esim.iccid, lpa=esim.lpa,
             smdp_address=esim.smdp_address, matching_id=esim.matching_id, qr_data_uri=qr_data_uri(esim.lpa),
-            ios_install_url=ios_install_url(esim.lpa), link_expires_on=allocation.expires_at.strftime("%d %b %Y"),
+            ios_install_url=ios_install_url(esim.lpa), link_expires_on=date_text(lang, allocation.expires_at),
             esim_status=esim.status)

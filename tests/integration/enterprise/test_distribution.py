@@ -221,3 +221,13 @@ def test_inventory_derives_statuses_and_filters_searches_and_pages(database_url:
     assert len(iccids) == 7 and iccids == sorted(iccids)
     with pytest.raises(NotAllowed):
         inventory.list_inventory(viewer, status="stolen")
+
+
+def test_the_install_page_names_the_plan_and_the_last_day_in_the_employees_language(database_url: str) -> None:
+    admin = member("admin")
+    ref = company_esims(admin.org_id, 1)[0]  # type: ignore[arg-type]
+    allocation.assign_one(admin, ref, "Kenji", "kenji@example.com")
+    token = _link("kenji@example.com")
+    english, japanese = installs.open_install(token), installs.open_install(token, lang="ja")
+    assert "days" in english.plan_name and "日間" in japanese.plan_name and "days" not in japanese.plan_name
+    assert english.link_expires_on != japanese.link_expires_on and "/" in japanese.link_expires_on

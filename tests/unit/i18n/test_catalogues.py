@@ -75,7 +75,8 @@ def test_a_translation_is_read_from_its_catalogue() -> None:
 CUSTOMER_FACING = ("services/orders", "services/support", "services/notifications", "services/accounts",
                    "services/catalog", "esim_app/pages/storefront", "esim_app/pages/account.py",
                    "esim_app/pages/checkout.py", "esim_app/pages/support.py", "esim_app/pages/profile.py",
-                   "esim_app/pages/refund.py", *(f"esim_app/state/{name}.py" for name in (
+                   "esim_app/pages/refund.py", "services/enterprise/installs.py", "esim_app/pages/enterprise/install.py",
+                   *(f"esim_app/state/{name}.py" for name in (
                        "account", "catalog", "checkout", "devices", "locale", "login", "profile", "refund",
                        "search", "support", "topup")))
 ENGLISH_DATES = re.compile(r"strftime\(|:%[dbBYmHM]|%d %b")
