@@ -4,7 +4,8 @@
 
 Milliseconds to render one receipt (fpdf2, no database), median and worst of N runs after a warm-up,
 and its size, for a Latin-script customer (Noto Sans alone), a Japanese one (Noto Sans JP added as a
-fallback: its 5 MB TTF is parsed and subset each time) and a Japanese-language receipt.
+fallback: its 5 MB TTF is parsed and subset each time), a Japanese-language receipt, a Korean name
+(Noto Sans KR) and an Arabic one (Noto Sans Arabic, shaped by HarfBuzz).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ CASES = {
     "latin name, English": ("en", "Ana María Núñez", "eSIM Japan 3 GB · 30 days"),
     "Japanese name, English": ("en", "山田 太郎", "eSIM Japan 3 GB · 30 days"),
     "Japanese name, Japanese": ("ja", "山田 太郎", "eSIM 日本 3 GB・30日間"),
+    "Korean name, English": ("en", "김민준", "eSIM Japan 3 GB · 30 days"),
+    "Arabic name, English (shaped)": ("en", "محمد العلي", "eSIM Japan 3 GB · 30 days"),
 }
 
 
