@@ -30,13 +30,21 @@ def test_the_page_fetches_its_modules_only_after_its_first_frame(tmp_path: pathl
     html = (static_dir / "index.html").read_text()
     assert "modulepreload\" href" not in html and "import " not in html  # nothing fetched while parsing
     assert "<h1>Japan</h1>" in html and '<script>window.__reactRouterContext = {};</script>' in html
-    starter = re.search(r"<script>(\(\(\) => .*?)</script>", html).group(1)
-    assert "requestAnimationFrame(() => setTimeout(start))" in starter
+    starter = re.search(r"<script>(\(\(\) => .*?)</script>", html, re.DOTALL).group(1)
+    assert "else if (!true)" in starter and 'getEntriesByName("first-contentful-paint")' in starter
     assert json.dumps(["/assets/manifest-1.js", "/assets/root-2.js"]) in starter
     boot = re.search(r'boot.src = "/(assets/boot-[0-9a-f]{12}\.js)"', starter).group(1)
     assert (static_dir / boot).read_text() == BOOTSTRAP  # React Router's own start, unchanged
     assert gzip.decompress((static_dir / "index.html.gz").read_bytes()).decode() == html
     assert not (static_dir / "index.html.br").exists()
+
+
+def test_the_shell_of_routes_with_parameters_starts_after_its_first_frame(tmp_path: pathlib.Path) -> None:
+    static_dir = _built(tmp_path)
+    shell = PAGE.replace("window.__reactRouterContext = {};", 'window.__reactRouterContext = {"isSpaMode":true};')
+    (static_dir / "__spa-fallback.html").write_text(shell)
+    PaintFirst().post_build(static_dir=static_dir)
+    assert "else if (!false) requestAnimationFrame" in (static_dir / "__spa-fallback.html").read_text()
 
 
 def test_a_page_without_react_routers_start_is_left_alone(tmp_path: pathlib.Path) -> None:
