@@ -120,6 +120,7 @@ def choose_bulk_plan(page: Page, plan: Package, quantity: int) -> None:
     expect(page.get_by_test_id("order-plan").locator(f"option[value='{plan.id}']")).to_have_count(1)
     page.get_by_test_id("order-plan").select_option(str(plan.id))
     page.get_by_test_id("order-quantity").fill(str(quantity))
+    expect(page.get_by_test_id("order-price")).to_contain_text("total")  # the server priced the choice
 
 
 def enter_card(page: Page, number: str) -> None:

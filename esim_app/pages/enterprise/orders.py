@@ -69,13 +69,17 @@ def _new_order_form() -> rx.Component:
                         ),
                         spacing="4", flex_wrap="wrap", align="end",
                     ),
-                    rx.cond(
-                        BulkOrdersState.unit_price != "",
-                        rx.el.p("Unit price ", rx.el.strong(BulkOrdersState.unit_price),
-                                rx.cond(BulkOrdersState.discount != "",
-                                        " (volume discount " + BulkOrdersState.discount + " %)", ""),
-                                " · total ", rx.el.strong(BulkOrdersState.line_total),
-                                custom_attrs={"data-testid": "order-price"}, aria_live="polite"),
+                    # always in the page, so the button below does not jump when the price arrives
+                    rx.el.p(
+                        rx.cond(
+                            BulkOrdersState.unit_price != "",
+                            rx.fragment("Unit price ", rx.el.strong(BulkOrdersState.unit_price),
+                                        rx.cond(BulkOrdersState.discount != "",
+                                                " (volume discount " + BulkOrdersState.discount + " %)", ""),
+                                        " · total ", rx.el.strong(BulkOrdersState.line_total)),
+                            "Choose a plan to see its price.",
+                        ),
+                        custom_attrs={"data-testid": "order-price"}, aria_live="polite",
                     ),
                     button(rx.cond(BulkOrdersState.busy, "Placing…", "Place order"), type="submit",
                            disabled=BulkOrdersState.busy, custom_attrs={"data-testid": "place-order"}),
