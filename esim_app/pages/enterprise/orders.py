@@ -31,6 +31,22 @@ def _plan_option(plan: PlanChoice) -> rx.Component:
     return rx.el.option(plan.label + " — " + plan.price, value=plan.id.to_string())
 
 
+def _price_line() -> rx.Component:
+    """Unit price, volume discount and total of the choice; always in the page (a hint until a plan is
+    chosen), so the button below does not jump when the price arrives."""
+    return rx.el.p(
+        rx.cond(
+            BulkOrdersState.unit_price != "",
+            rx.fragment("Unit price ", rx.el.strong(BulkOrdersState.unit_price),
+                        rx.cond(BulkOrdersState.discount != "",
+                                " (volume discount " + BulkOrdersState.discount + " %)", ""),
+                        " · total ", rx.el.strong(BulkOrdersState.line_total)),
+            "Choose a plan to see its price.",
+        ),
+        custom_attrs={"data-testid": "order-price"}, aria_live="polite",
+    )
+
+
 def _new_order_form() -> rx.Component:
     return card(
         rx.vstack(
@@ -69,18 +85,7 @@ def _new_order_form() -> rx.Component:
                         ),
                         spacing="4", flex_wrap="wrap", align="end",
                     ),
-                    # always in the page, so the button below does not jump when the price arrives
-                    rx.el.p(
-                        rx.cond(
-                            BulkOrdersState.unit_price != "",
-                            rx.fragment("Unit price ", rx.el.strong(BulkOrdersState.unit_price),
-                                        rx.cond(BulkOrdersState.discount != "",
-                                                " (volume discount " + BulkOrdersState.discount + " %)", ""),
-                                        " · total ", rx.el.strong(BulkOrdersState.line_total)),
-                            "Choose a plan to see its price.",
-                        ),
-                        custom_attrs={"data-testid": "order-price"}, aria_live="polite",
-                    ),
+                    _price_line(),
                     button(rx.cond(BulkOrdersState.busy, "Placing…", "Place order"), type="submit",
                            disabled=BulkOrdersState.busy, custom_attrs={"data-testid": "place-order"}),
                     spacing="3", align="stretch",
