@@ -7,9 +7,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from providers.registry import ProviderRegistry
 from services.accounts.sessions import Identity
 from services.core import db
 from services.core.models import EnterpriseAccount, Package, Role
+from services.enterprise import provisioning, purchasing
+from services.enterprise.bulk import BulkLine
 from tests.support.enterprise import company_user
 from tests.support.orders import (  # noqa: F401  (fixtures)
     best_offer,
@@ -48,3 +51,23 @@ def plan(sandbox) -> Package:  # noqa: F811
 def count(sql: str, **params: object) -> int:
     with db.get_engine().connect() as conn:
         return int(conn.execute(sa.text(sql), params).scalar())
+
+
+async def company_with_esims(plan: Package, registry: ProviderRegistry, quantity: int,  # noqa: F811
+                             credit_cents: int) -> tuple[Identity, list[str]]:
+    """A new company with `credit_cents` of credit that bought `quantity` eSIMs of `plan` on account,
+    provisioned; the company and the eSIMs' references."""
+    who = new_company(credit_limit_cents=credit_cents)
+    view = purchasing.place(who, [BulkLine(plan.id, quantity)], payment="account", key=uuid.uuid4().hex)  # type: ignore[arg-type]
+    assert (await provisioning.provision(view.id, registry=registry)).ready == quantity
+    with db.get_engine().connect() as conn:
+        refs = list(conn.execute(sa.text("SELECT e.display_id FROM esims e JOIN orders o ON o.id = e.order_id"
+                                         " WHERE o.bulk_order_id = :b ORDER BY e.id"), {"b": view.id}).scalars())
+    return who, refs
+
+
+def total_mb(refs: list[str]) -> list[int]:
+    """The data allowance of each eSIM in `refs`, in their order."""
+    with db.get_engine().connect() as conn:
+        return list(conn.execute(sa.text("SELECT total_mb FROM esims WHERE display_id = ANY(:r) ORDER BY id"),
+                                 {"r": refs}).scalars())

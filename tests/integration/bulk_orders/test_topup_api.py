@@ -4,7 +4,6 @@ eSIM, and clear JSON refusals for bad input."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -18,9 +17,8 @@ from services.core import db
 from services.core.models import Package
 from services.core.settings import Settings
 from services.enterprise import provisioning, purchasing
-from services.enterprise.bulk import BulkLine
 from services.enterprise.faces import company as company_face
-from tests.integration.bulk_orders.conftest import count, new_company
+from tests.integration.bulk_orders.conftest import company_with_esims, count, total_mb
 from tests.support.business_api import bearer, new_key
 from tests.support.http_server import serve
 
@@ -36,27 +34,11 @@ def api(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.Cli
         yield client
 
 
-async def _esims(plan: Package, registry: ProviderRegistry, credit_cents: int):
-    who = new_company(credit_limit_cents=credit_cents)
-    view = purchasing.place(who, [BulkLine(plan.id, 2)], payment="account", key=uuid.uuid4().hex)  # type: ignore[arg-type]
-    assert (await provisioning.provision(view.id, registry=registry)).ready == 2
-    with db.get_engine().connect() as conn:
-        refs = list(conn.execute(sa.text("SELECT e.display_id FROM esims e JOIN orders o ON o.id = e.order_id"
-                                         " WHERE o.bulk_order_id = :b ORDER BY e.id"), {"b": view.id}).scalars())
-    return who, refs
-
-
-def _total_mb(refs: list[str]) -> list[int]:
-    with db.get_engine().connect() as conn:
-        return list(conn.execute(sa.text("SELECT total_mb FROM esims WHERE display_id = ANY(:r) ORDER BY id"),
-                                 {"r": refs}).scalars())
-
-
 async def test_a_top_up_through_the_api_is_charged_once_and_adds_the_data(
         sandbox: Sandbox, registry: ProviderRegistry, plan: Package, api: httpx.Client) -> None:
     # given a company's two eSIMs and a key that may order
-    who, refs = await _esims(plan, registry, plan.price_cents * 100)
-    key, before = bearer(new_key(who, "order")), _total_mb(refs)
+    who, refs = await company_with_esims(plan, registry, 2, plan.price_cents * 100)
+    key, before = bearer(new_key(who, "order")), total_mb(refs)
     # when it lists the top-ups of one and tops both up with the cheapest, twice with one idempotency key
     listed = api.get(f"/esims/{refs[0]}/topups", headers=key)
     assert listed.status_code == 200, listed.text
@@ -73,12 +55,12 @@ async def test_a_top_up_through_the_api_is_charged_once_and_adds_the_data(
     assert (await provisioning.provision(order_id, registry=registry)).ready == 2
     with db.session() as s:
         added = s.exec(sa.select(Package.data_mb).where(Package.slug == offer["plan_ref"])).scalar_one()  # type: ignore[call-overload]
-    assert _total_mb(refs) == [mb + added for mb in before]
+    assert total_mb(refs) == [mb + added for mb in before]
 
 
 async def test_bad_top_ups_are_refused_with_clear_json_errors(
         sandbox: Sandbox, registry: ProviderRegistry, plan: Package, api: httpx.Client) -> None:
-    who, refs = await _esims(plan, registry, plan.price_cents * 2)  # the credit is used up
+    who, refs = await company_with_esims(plan, registry, 2, plan.price_cents * 2)  # the credit is used up
     key = bearer(new_key(who, "order"))
     fits = api.get(f"/esims/{refs[0]}/topups", headers=key).json()["offers"][0]["plan_ref"]
     cases = {  # body -> (status, error code)

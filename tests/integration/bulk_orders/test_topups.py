@@ -16,38 +16,21 @@ from services.accounts import passwords
 from services.core import db
 from services.core.models import Package
 from services.enterprise import card, provisioning, purchasing, topups
-from services.enterprise.bulk import BulkLine
 from services.enterprise.distribution_errors import CompanyEsimNotFound
 from services.enterprise.errors import CreditLimitExceeded, NotAllowed
 from services.enterprise.faces.company import topup_offers
-from tests.integration.bulk_orders.conftest import count, new_company, teammate
+from tests.integration.bulk_orders.conftest import company_with_esims, count, new_company, teammate, total_mb
 from tests.support.enterprise import company_user
 from tests.support.orders import rival_topup
 from tests.support.payments import SECRET_KEY, card_token
 from tests.support.tabs import exchange, tab
 
 
-async def _company_with_esims(plan: Package, registry: ProviderRegistry, quantity: int, credit: int):
-    who = new_company(credit_limit_cents=credit)
-    view = purchasing.place(who, [BulkLine(plan.id, quantity)], payment="account", key=uuid.uuid4().hex)  # type: ignore[arg-type]
-    assert (await provisioning.provision(view.id, registry=registry)).ready == quantity
-    with db.get_engine().connect() as conn:
-        refs = list(conn.execute(sa.text("SELECT e.display_id FROM esims e JOIN orders o ON o.id = e.order_id"
-                                         " WHERE o.bulk_order_id = :b ORDER BY e.id"), {"b": view.id}).scalars())
-    return who, refs
-
-
-def _total_mb(refs: list[str]) -> list[int]:
-    with db.get_engine().connect() as conn:
-        return list(conn.execute(sa.text("SELECT total_mb FROM esims WHERE display_id = ANY(:r) ORDER BY id"),
-                                 {"r": refs}).scalars())
-
-
 async def test_two_esims_are_topped_up_once_each_and_charged_once(
         sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
     # given a company with two eSIMs of one plan and credit for more
-    who, refs = await _company_with_esims(plan, registry, 2, plan.price_cents * 100)
-    before = _total_mb(refs)
+    who, refs = await company_with_esims(plan, registry, 2, plan.price_cents * 100)
+    before = total_mb(refs)
     # when an operations user asks which top-ups fit both, and orders the cheapest twice (a double click)
     ops = teammate(who, "operations")
     offers = await topup_offers(ops, refs, registry=registry)
@@ -65,7 +48,7 @@ async def test_two_esims_are_topped_up_once_each_and_charged_once(
     assert (state.total, state.ready) == (2, 2)
     await provisioning.provision(first.order_id, registry=registry)
     package = _package(offers[0].slug)
-    assert _total_mb(refs) == [mb + package.data_mb for mb in before]
+    assert total_mb(refs) == [mb + package.data_mb for mb in before]
     assert purchasing.get_order(who, first.order_ref).progress_text == "2 of 2"
     assert count("SELECT count(*) FROM audit_log WHERE action = 'topup_ordered' AND enterprise_account_id = :c",
                  c=who.company_id) == 1
@@ -78,7 +61,7 @@ def _package(slug: str) -> Package:
 
 async def test_a_top_up_over_the_credit_limit_or_of_others_esims_is_refused(
         sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
-    who, refs = await _company_with_esims(plan, registry, 1, plan.price_cents)  # the credit is used up
+    who, refs = await company_with_esims(plan, registry, 1, plan.price_cents)  # the credit is used up
     offers = await topup_offers(who, refs, registry=registry)
     with pytest.raises(CreditLimitExceeded):
         topups.place(who, topups.targets(who, refs), offers[0], key=uuid.uuid4().hex, ip=None)
@@ -106,7 +89,7 @@ async def test_the_top_up_handlers_refuse_a_viewer(plan: Package) -> None:
 async def test_a_refused_company_top_up_stays_with_the_provider_of_the_esim(
         sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
     # given a company's Airalo eSIM, a top-up Airalo says fits it, and a cheaper equivalent of another provider
-    who, refs = await _company_with_esims(plan, registry, 1, plan.price_cents * 100)
+    who, refs = await company_with_esims(plan, registry, 1, plan.price_cents * 100)
     offer = (await topup_offers(who, refs, registry=registry))[0]
     package = _package(offer.slug)
     placed = topups.place(who, topups.targets(who, refs), offer, key=uuid.uuid4().hex, ip=None)
@@ -125,8 +108,8 @@ async def test_a_refused_company_top_up_stays_with_the_provider_of_the_esim(
 async def test_a_top_up_by_card_is_one_payment_for_the_total_then_tops_up_each_esim(
         stripe_sandbox, webhooks, sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
     # given a company with two eSIMs and no credit left
-    who, refs = await _company_with_esims(plan, registry, 2, plan.price_cents * 2)
-    before = _total_mb(refs)
+    who, refs = await company_with_esims(plan, registry, 2, plan.price_cents * 2)
+    before = total_mb(refs)
     offer = (await topup_offers(who, refs, registry=registry))[0]
     # when it orders a top-up of both by card: nothing is charged or queued until the card pays
     placed = topups.place(who, topups.targets(who, refs), offer, payment="card", key=uuid.uuid4().hex, ip=None)
@@ -143,6 +126,6 @@ async def test_a_top_up_by_card_is_one_payment_for_the_total_then_tops_up_each_e
     assert count("SELECT count(*) FROM ledger_entries WHERE bulk_order_id = :b", b=placed.order_id) == 0
     state = await provisioning.provision(placed.order_id, registry=registry)
     assert (state.total, state.ready) == (2, 2)
-    assert _total_mb(refs) == [mb + _package(offer.slug).data_mb for mb in before]
+    assert total_mb(refs) == [mb + _package(offer.slug).data_mb for mb in before]
     assert count("SELECT count(*) FROM orders WHERE bulk_order_id = :b AND kind = 'topup'"
                  " AND topup_of_esim_id IS NOT NULL", b=placed.order_id) == 2
