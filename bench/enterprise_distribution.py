@@ -12,7 +12,9 @@
    waiting for the GIL while other threads run theirs (the CPU per request is printed). The pool keeps a
    connection per client, opened before timing (the count of connections opened while timing shows it).
    Each round runs again with the clients split over `--processes` processes (as several web workers
-   would serve them), each with its own GIL.
+   would serve them), each with its own GIL. Besides the clients' CPU, the CPU of their PostgreSQL
+   backends per request, and (in the one-client round, from a libpq trace) the round trips per request:
+   figures that do not depend on what else the machine runs.
 2. Export: `--rows` eSIMs with allocations, streamed as CSV (server-side cursor, batches); rows/s, and
    the peak of extra memory (tracemalloc in a second pass; RSS sampled in the first). Goals:
    >= 50,000 rows/s, <= 50 MB.
@@ -21,9 +23,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import statistics
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -51,11 +55,35 @@ def _use_database(url: str, *, clients: int) -> None:
     db.reset_engine()
 
 
+_BACKENDS: list[int] = []  # the PostgreSQL backend process of each of the clients' connections
+
+
 def _warm_pool(clients: int) -> None:
     """Open the clients' connections before timing, as a running web process has them."""
     with ExitStack() as stack:
-        for _ in range(clients):
-            stack.enter_context(db.get_engine().connect())
+        conns = [stack.enter_context(db.get_engine().connect()) for _ in range(clients)]
+        _BACKENDS[:] = [c.connection.dbapi_connection.info.backend_pid for c in conns]  # type: ignore[union-attr]
+
+
+def _backends_cpu() -> float:
+    """CPU seconds used so far by the backends of this process's connections (same machine)."""
+    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in _BACKENDS)
+
+
+def _round_trips(request: Callable[[], object], count: int) -> float:
+    """Round trips to the server per call of `request` (one pooled connection, libpq's trace of it):
+    each simple query and each extended-protocol Sync waits for an answer."""
+    db.get_engine().dispose()  # one connection in the pool from now on: the traced one
+    with tempfile.TemporaryFile("w+") as trace:
+        with db.get_engine().connect() as conn:  # the pool's connection the requests will reuse
+            conn.connection.dbapi_connection.pgconn.trace(trace.fileno())  # type: ignore[union-attr]
+        for _ in range(count):
+            request()
+        with db.get_engine().connect() as conn:
+            conn.connection.dbapi_connection.pgconn.untrace()  # type: ignore[union-attr]
+        trace.seek(0)
+        sent = [line.split("\t")[3] for line in trace if line.split("\t")[1:2] == ["F"]]
+    return sum(message.split()[0] in ("Query", "Sync") for message in sent) / count
 
 
 def _connections_opened() -> Callable[[], int]:
@@ -84,15 +112,30 @@ def _one(i: int) -> tuple[float, bool]:
     return (time.perf_counter() - start) * 1000, won
 
 
-def _client(part: int, processes: int, threads: int) -> tuple[list[tuple[float, bool]], float]:
-    """One client process's share of the requests on `threads` threads; (latencies, its CPU seconds)."""
+def _client(part: int, processes: int, threads: int) -> tuple[list[tuple[float, bool]], float, float]:
+    """One client process's share of the requests on `threads` threads; (latencies, its CPU seconds,
+    its backends' CPU seconds)."""
     if processes > 1:
         db.get_engine().dispose(close=False)  # forked: the parent's connections are not this process's
         _warm_pool(threads)
-    cpu = time.process_time()
+    cpu, server = time.process_time(), _backends_cpu()
     with ThreadPoolExecutor(threads) as pool:
         results = list(pool.map(_one, range(part, len(_ROUND[1]), processes)))
-    return results, time.process_time() - cpu
+    return results, time.process_time() - cpu, _backends_cpu() - server
+
+
+def _count_round_trips(count: int = 20) -> None:
+    admin = member("operations")
+    refs = company_esims(admin.org_id, count)  # type: ignore[arg-type]
+    calls = iter(range(2 * count))
+
+    def request() -> None:
+        i = next(calls)
+        with contextlib.suppress(ServiceError):
+            allocation.assign(admin, [Recipient(f"R {i}", f"r{i}@example.com")], esim_refs=[refs[i % count]])
+
+    won, refused = _round_trips(request, count), _round_trips(request, count)
+    print(f"  round trips to PostgreSQL per request, one client: {won:.2f} won, {refused:.2f} refused")
 
 
 def _assign_round(label: str, esims: int, per_esim: int, clients: int, processes: int = 1) -> None:
@@ -110,7 +153,8 @@ def _assign_round(label: str, esims: int, per_esim: int, clients: int, processes
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             parts = pool.starmap(_client, [(k, processes, clients // processes) for k in range(processes)])
     elapsed = time.perf_counter() - start
-    results, cpu = [r for part, _ in parts for r in part], sum(c for _, c in parts)
+    results = [r for part, _, _ in parts for r in part]
+    cpu, server = sum(c for _, c, _ in parts), sum(b for _, _, b in parts)
     with db.get_engine().connect() as conn:
         live = conn.execute(sa.text("SELECT count(*) FROM esim_allocations WHERE enterprise_account_id = :c"
                                     " AND revoked_at IS NULL"), {"c": admin.org_id}).scalar()
@@ -124,8 +168,9 @@ def _assign_round(label: str, esims: int, per_esim: int, clients: int, processes
           f" won {sum(w for _, w in results)}, refused {sum(not w for _, w in results)};"
           f" allocations {live} = eSIMs {esims}: {live == esims}; eSIMs with two recipients: {doubles};"
           f" connections opened while timing (this process): {opened()}; client processes' CPU"
-          f" {cpu * 1000 / len(targets):.1f} ms a request (a process's threads share one GIL:"
-          f" {cpu / elapsed / processes:.0%} of the elapsed time each)")
+          f" {cpu * 1000 / len(targets):.2f} ms a request (a process's threads share one GIL:"
+          f" {cpu / elapsed / processes:.0%} of the elapsed time each), their PostgreSQL backends' CPU"
+          f" {server * 1000 / len(targets):.2f} ms a request")
 
 
 def _seed_export(rows: int) -> Identity:
@@ -197,6 +242,7 @@ def main() -> None:
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other processes share them)")
         print("Assignment (one recipient per request):")
         _assign_round("baseline, one client", 200, 1, 1)
+        _count_round_trips()  # in a warm process (the first request loads and caches the store's settings)
         for processes in sorted({1, args.processes}):
             _assign_round("A, one request per eSIM", args.requests, 1, args.clients, processes)
             _assign_round("B, ten requests per eSIM", args.requests // 10, 10, args.clients, processes)
