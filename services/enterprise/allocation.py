@@ -3,8 +3,10 @@
 One statement per request (`_ASSIGN`, one round trip): (1) claim the wanted in-stock eSIMs with
 `SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent requests never wait on each other's rows; (2) insert
 one allocation per eSIM with `ON CONFLICT DO NOTHING` on the unique partial index (one live recipient
-per eSIM, enforced by the database) and its audit row; (3) verify the count from its answer; the
-emails follow in one INSERT of the same transaction. A request that cannot be satisfied whole is refused whole
+per eSIM, enforced by the database) and its audit row, only when every recipient got an eSIM;
+(3) verify the count from its answer, which also says why a request came short (suspended company,
+too few in stock, or taken meanwhile), so a refusal needs no second query; the emails follow in one
+INSERT of the same transaction. A request that cannot be satisfied whole is refused whole
 (`AllocationConflict`, "Some eSIMs were already allocated. Please refresh.", HTTP 409 in the API):
 the transaction rolls back and nobody is emailed. Otherwise each recipient is emailed a private,
 expiring install link (`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills
@@ -18,6 +20,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -25,11 +28,13 @@ from sqlmodel import Session, col, select
 from services.accounts.sessions import Identity
 from services.accounts.validation import clip
 from services.core import db
+from services.core.errors import ServiceError
 from services.core.models import Esim, EsimAllocation, EsimStatus
 from services.core.settings import get_settings
 from services.enterprise import recipients as parsing
 from services.enterprise.access import ASSIGN_ROLES, company_for, require_active
 from services.enterprise.audit import record
+from services.enterprise.errors import NotAllowed
 from services.enterprise.distribution_errors import (
     AllocationConflict,
     CompanyEsimNotFound,
@@ -60,15 +65,6 @@ class AssignResult:
     skipped: tuple[RowProblem, ...] = ()  # rows left out when the caller asked to skip invalid ones
 
 
-@dataclass(frozen=True, slots=True)
-class _Claimed:
-    id: int
-    ref: str
-    iccid: str
-    plan_name: str
-    company_name: str
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -81,17 +77,11 @@ def install_url(token: str) -> str:
     return f"{get_settings().public_url.rstrip('/')}{INSTALL_PATH}{token}"
 
 
-def claimable(company_id: int, now: dt.datetime) -> tuple[sa.ColumnElement[bool], ...]:
-    """Conditions of an eSIM of the company that is in stock: unused, unexpired, nobody's."""
-    live = (select(EsimAllocation.id).where(col(EsimAllocation.esim_id) == Esim.id)
-            .where(col(EsimAllocation.revoked_at).is_(None)).exists())
-    return (col(Esim.enterprise_account_id) == company_id, col(Esim.status) == EsimStatus.NOT_INSTALLED,
-            sa.or_(col(Esim.expires_at).is_(None), col(Esim.expires_at) > now), ~live)
-
-
 # One statement claims the eSIMs (FOR UPDATE SKIP LOCKED), pairs them with the recipients in order,
 # inserts the allocations (ON CONFLICT DO NOTHING on the live-recipient index) and their audit rows,
-# and answers one row per claimed eSIM saying whether its allocation went in: one round trip.
+# only when every recipient got an eSIM, and answers one row per claimed eSIM saying whether its
+# allocation went in (or one row with no eSIM when none was claimed), each with what a refusal needs:
+# whether the company is active and, when a request for any eSIMs came short, how many are in stock.
 _ASSIGN = sa.text("""
 WITH wanted AS (
     SELECT e.id, e.display_id, e.iccid, e.order_id FROM esims e
@@ -111,6 +101,7 @@ WITH wanted AS (
     INSERT INTO esim_allocations (esim_id, enterprise_account_id, recipient_name, recipient_email, token_hash,
                                   expires_at, created_by)
     SELECT c.id, :company, p.name, p.email, p.token_hash, :expires, :actor FROM claimed c JOIN people p USING (n)
+    WHERE (SELECT count(*) FROM claimed) = :wanted
     ON CONFLICT (esim_id) WHERE revoked_at IS NULL DO NOTHING
     RETURNING esim_id, recipient_name, recipient_email, token_hash
 ), audited AS (
@@ -120,30 +111,37 @@ WITH wanted AS (
                               'after', jsonb_build_object('recipient', i.recipient_name, 'email', i.recipient_email)),
            :ip, :company
     FROM inserted i JOIN claimed c ON c.id = i.esim_id
+), answer AS (
+    SELECT c.id, c.display_id, c.iccid, pk.name AS plan_name, i.token_hash
+    FROM claimed c LEFT JOIN inserted i ON i.esim_id = c.id
+    JOIN orders o ON o.id = c.order_id JOIN packages pk ON pk.id = o.package_id
 )
-SELECT c.id, c.display_id, c.iccid, pk.name, co.company_name, i.token_hash IS NOT NULL AS inserted,
-       i.token_hash
-FROM claimed c LEFT JOIN inserted i ON i.esim_id = c.id
-JOIN orders o ON o.id = c.order_id JOIN packages pk ON pk.id = o.package_id
-JOIN enterprise_accounts co ON co.id = :company
-ORDER BY c.id
+SELECT co.company_name, co.status = 'active' AS active, a.id, a.display_id, a.iccid, a.plan_name, a.token_hash,
+       CASE WHEN CAST(:refs AS text[]) IS NULL AND (SELECT count(*) FROM claimed) < :wanted THEN
+           (SELECT count(*) FROM esims e WHERE e.enterprise_account_id = :company AND e.status = 'not_installed'
+              AND (e.expires_at IS NULL OR e.expires_at > :now)
+              AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL))
+       END AS in_stock
+FROM enterprise_accounts co LEFT JOIN answer a ON true
+WHERE co.id = :company
+ORDER BY a.id
 """)
 
 
-class _Short(Exception):
-    """Fewer eSIMs were claimed than wanted (the transaction rolls back before the reason is looked up)."""
-
-
-def _refuse_short(company_id: int, wanted: int, refs: Sequence[str] | None) -> None:
-    """Why fewer eSIMs were claimed than wanted: a suspended company, taken by a concurrent request,
-    or not in stock at all."""
-    with db.session() as s:
-        require_active(s, company_id)
-        if refs is None:
-            in_stock = s.exec(select(sa.func.count()).select_from(Esim).where(*claimable(company_id, utcnow()))).one()
-            if in_stock < wanted:
-                raise NotEnoughStock(f"{in_stock} in stock, {wanted} wanted", available=in_stock, wanted=wanted)
-    raise AllocationConflict("some of the wanted eSIMs are allocated or locked by another request")
+def _refusal(rows: Sequence[sa.Row[Any]], wanted: int) -> ServiceError | None:
+    """Why the statement's answer does not give every recipient an eSIM (None when it does): a company
+    that is gone or suspended, not enough in stock, or eSIMs taken by a concurrent request."""
+    if not rows or not rows[0].active:
+        return NotAllowed("the company is not active")
+    claimed = sum(row.id is not None for row in rows)
+    if claimed < wanted and rows[0].in_stock is not None and rows[0].in_stock < wanted:
+        return NotEnoughStock(f"{rows[0].in_stock} in stock, {wanted} wanted", available=rows[0].in_stock,
+                              wanted=wanted)
+    if claimed < wanted:
+        return AllocationConflict("some of the wanted eSIMs are allocated or locked by another request")
+    if not all(row.token_hash for row in rows):
+        return AllocationConflict(f"{sum(not row.token_hash for row in rows)} of the eSIMs got another recipient first")
+    return None
 
 
 def _assign_in(s: Session, company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
@@ -153,33 +151,18 @@ def _assign_in(s: Session, company_id: int, people: Sequence[Recipient], refs: S
     now = utcnow()
     if refs is not None and len(set(refs)) != len(people):
         raise AllocationConflict("one eSIM per recipient")
-    tokens = [secrets.token_urlsafe(32) for _ in people]
+    tokens = {hash_token(t): t for t in (secrets.token_urlsafe(32) for _ in people)}
     rows = s.execute(_ASSIGN, {
         "company": company_id, "now": now, "refs": list(refs) if refs is not None else None, "wanted": len(people),
-        "names": [p.name for p in people], "emails": [p.email for p in people],
-        "hashes": [hash_token(t) for t in tokens], "expires": now + LINK_LIFETIME, "actor": actor_id,
-        "ip": clip(ip, 64)}).all()
-    if len(rows) < len(people):
-        raise _Short
-    if not all(row.inserted for row in rows):
-        raise AllocationConflict(f"{sum(not row.inserted for row in rows)} of the eSIMs got another recipient first")
-    by_hash = {hash_token(t): t for t in tokens}
-    claimed = [_Claimed(row.id, row.display_id, row.iccid, row.name, row.company_name) for row in rows]
+        "names": [p.name for p in people], "emails": [p.email for p in people], "hashes": list(tokens),
+        "expires": now + LINK_LIFETIME, "actor": actor_id, "ip": clip(ip, 64)}).all()
+    if refused := _refusal(rows, len(people)):
+        raise refused
     enqueue_emails(s, "esim_assigned", [
-        (p.email, {"company_name": c.company_name, "recipient_name": p.name, "plan_name": c.plan_name,
-                   "link": install_url(by_hash[row.token_hash]), "valid_days": LINK_LIFETIME.days})
-        for c, p, row in zip(claimed, people, rows, strict=True)])
-    return tuple(AssignedEsim(c.ref, c.iccid, p.name, p.email) for c, p in zip(claimed, people, strict=True))
-
-
-def _assign_or_refuse(company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
-                      actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
-    try:
-        with db.session() as s, s.begin():
-            return _assign_in(s, company_id, people, refs, actor_id, ip)
-    except _Short:
-        _refuse_short(company_id, len(people), refs)
-        raise
+        (p.email, {"company_name": row.company_name, "recipient_name": p.name, "plan_name": row.plan_name,
+                   "link": install_url(tokens[row.token_hash]), "valid_days": LINK_LIFETIME.days})
+        for p, row in zip(people, rows, strict=True)])
+    return tuple(AssignedEsim(row.display_id, row.iccid, p.name, p.email) for p, row in zip(people, rows, strict=True))
 
 
 def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequence[str] | None = None,
@@ -191,7 +174,8 @@ def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequen
         return AssignResult(())
     if len(people) > parsing.MAX_ROWS:
         raise TooManyRecipients(f"more than {parsing.MAX_ROWS}", max_rows=parsing.MAX_ROWS)
-    return AssignResult(_assign_or_refuse(company_id, people, esim_refs, identity.principal_id, ip))
+    with db.session() as s, s.begin():
+        return AssignResult(_assign_in(s, company_id, people, esim_refs, identity.principal_id, ip))
 
 
 def assign_text(identity: Identity, text: str, *, skip_invalid: bool = False, ip: str | None = None) -> AssignResult:
@@ -253,13 +237,10 @@ def reassign(identity: Identity, esim_ref: str, name: str, email: str, *, ip: st
     """Revoke an unused eSIM and give it to someone else, in one transaction (the old link dies)."""
     company_id = company_for(identity, ASSIGN_ROLES)
     person = parsing.usable(parsing.parse_rows([[name, email]]))[0]
-    try:
-        with db.session() as s, s.begin():
-            require_active(s, company_id)
-            _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
-            return _assign_in(s, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
-    except _Short:  # expired meanwhile, or the company was suspended: nothing changed
-        raise AllocationConflict(f"eSIM {esim_ref} cannot be given again") from None
+    with db.session() as s, s.begin():  # refused (expired meanwhile, say): the revocation rolls back too
+        require_active(s, company_id)
+        _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
+        return _assign_in(s, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
 
 
 def end_link(identity: Identity, esim_ref: str, *, ip: str | None = None) -> None:
