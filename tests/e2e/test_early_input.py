@@ -1,0 +1,68 @@
+"""What a visitor does in the search box before the landing page's app has started is not lost.
+
+The built pages are painted before their JavaScript is fetched (`esim_app.plugins.PaintFirst`), so on
+a slow phone a traveller can type in the search box, or type and press Enter, before the app runs.
+The tests hold the page's boot script (`/assets/boot-*.js`) until then, and let the app start: the
+results for what was typed must appear without another keystroke.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, Route, expect
+
+BOOT_SCRIPT = "**/assets/boot-*.js"
+
+
+class HeldBoot:
+    """Holds every page's boot script until `release`."""
+
+    def __init__(self, page: Page) -> None:
+        self.page, self.held = page, []
+        page.route(BOOT_SCRIPT, self._hold)
+
+    def _hold(self, route: Route) -> None:
+        self.held.append(route)
+
+    def open(self, url: str) -> None:
+        """Open `url` and return once its boot script is asked for (and held): the page is drawn, its
+        app not started. Not `page.goto`: the e2e fixtures' `goto` waits for the app to run."""
+        self.page.evaluate("url => { window.location.href = url; }", url)
+        self.page.wait_for_url(url)
+        self.wait()
+
+    def wait(self) -> None:
+        """Until the page now shown has asked for its boot script."""
+        self.page.wait_for_function("() => !!document.querySelector('script[src*=\"/assets/boot-\"]')")
+
+    def release(self) -> None:
+        """Let the page now shown start its app (a page navigated away from keeps its request unanswered)."""
+        assert self.held, "the page asked for its boot script"
+        assert self.page.evaluate("document.documentElement.dataset.language") is None, "the app had not started"
+        self.held.pop().continue_()
+        self.held.clear()
+        expect(self.page.locator("html")).to_have_attribute("data-language", "en")
+
+
+def test_text_typed_before_the_app_started_is_searched(app_url: str, page: Page) -> None:
+    boot = HeldBoot(page)
+    boot.open(app_url + "/")
+    search = page.get_by_test_id("destination-search")
+    search.press_sequentially("jap")
+    boot.release()
+    expect(page.get_by_test_id("search-result").first).to_contain_text("Japan")
+    expect(search).to_have_value("jap")
+
+
+def test_enter_pressed_before_the_app_started_keeps_the_text_and_searches(app_url: str, page: Page) -> None:
+    boot = HeldBoot(page)
+    boot.open(app_url + "/")
+    search = page.get_by_test_id("destination-search")
+    search.press_sequentially("germ")
+    search.press("Enter")  # no app yet: the browser submits the form itself, to /?destination=germ
+    page.wait_for_url(re.compile(r"/\?destination=germ$"))
+    boot.wait()
+    boot.release()
+    expect(search).to_have_value("germ")
+    expect(page.get_by_test_id("search-result").first).to_contain_text("Germany")
