@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import httpx
 import psutil
 import redis
+from sqlalchemy.engine import make_url
 
 from bench.load_clients import Figures, bare_journey, initial_state_hashes, reflex_journey, run_sessions
 from tests.support.database import fresh_database
@@ -56,6 +57,7 @@ class Result:
     idle_rss: int
     peak_rss: int
     client_cpu: float  # CPU seconds this process (the simulated browsers) used during the run
+    server_cpu: dict[str, float]  # CPU seconds used during the run: app (server processes), postgres, redis
 
 
 def _prepare(url: str) -> None:
@@ -123,6 +125,41 @@ def _tree_rss(pid: int) -> int:
     return 0
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process `pid` and its descendants."""
+    with contextlib.suppress(psutil.Error):
+        root = psutil.Process(pid)
+        total = 0.0
+        for p in (root, *root.children(recursive=True)):
+            with contextlib.suppress(psutil.Error):
+                times = p.cpu_times()
+                total += times.user + times.system
+        return total
+    return 0.0
+
+
+def _database_cpu(db_name: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving database `db_name`."""
+    total = 0.0
+    for p in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if f" {db_name} " in " ".join(p.info["cmdline"] or ()) + " ":
+                times = p.cpu_times()
+                total += times.user + times.system
+    return total
+
+
+def _redis_cpu(url: str | None) -> float:
+    if not url:
+        return 0.0
+    info = redis.Redis.from_url(url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def _server_cpu(pid: int, db_name: str, redis_url: str | None) -> dict[str, float]:
+    return {"app": _tree_cpu(pid), "postgres": _database_cpu(db_name), "redis": _redis_cpu(redis_url)}
+
+
 def _redis_memory(url: str | None) -> int:
     return int(redis.Redis.from_url(url).info("memory")["used_memory"]) if url else 0
 
@@ -135,7 +172,8 @@ def _redis_calls(url: str | None) -> dict[str, int]:
     return {k.removeprefix("cmdstat_"): v["calls"] for k, v in stats.items() if k != "cmdstat_info"}
 
 
-def _measure(journey: Callable, url: str, pid: int, redis_url: str | None, args: argparse.Namespace) -> Result:
+def _measure(journey: Callable, url: str, pid: int, redis_url: str | None, db_name: str,
+             args: argparse.Namespace) -> Result:
     """Warm up, then run the sessions while sampling the servers' RSS every half second."""
     asyncio.run(run_sessions(journey, url, sessions=2, seconds=1, think=0, ramp=0))
     idle = _tree_rss(pid)
@@ -149,16 +187,17 @@ def _measure(journey: Callable, url: str, pid: int, redis_url: str | None, args:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     calls, memory, started = _redis_calls(redis_url), _redis_memory(redis_url), time.perf_counter()
-    cpu = time.process_time()
+    cpu, server_cpu = time.process_time(), _server_cpu(pid, db_name, redis_url)
     figures = asyncio.run(run_sessions(journey, url, sessions=args.sessions, seconds=args.seconds,
                                        think=args.think, ramp=args.ramp))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server_cpu = {k: v - server_cpu[k] for k, v in _server_cpu(pid, db_name, redis_url).items()}
     after = _redis_calls(redis_url)
     calls = {k: n - calls.get(k, 0) for k, n in after.items() if n > calls.get(k, 0)}
     memory = _redis_memory(redis_url) - memory
     done.set()
     sampler.join()
-    return Result(figures, seconds, calls, memory, idle, peak[0], cpu)
+    return Result(figures, seconds, calls, memory, idle, peak[0], cpu, server_cpu)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -179,6 +218,13 @@ def _line(name: str, workers: int, r: Result, sessions: int) -> str:
             f"the browsers used {100 * r.client_cpu / r.seconds:.0f} % of a CPU")
 
 
+def _cpu(r: Result) -> str:
+    """Server CPU per event: a load-independent cost (wall-clock latency depends on the machine's load)."""
+    events = max(1, len(r.figures.latencies))
+    parts = ", ".join(f"{k} {1000 * v / events:.1f}" for k, v in r.server_cpu.items())
+    return f"server CPU {1000 * sum(r.server_cpu.values()) / events:.1f} ms/event ({parts})"
+
+
 def _kinds(r: Result) -> str:
     return ", ".join(f"{k} p50 {_pct(v, .5):.0f}/p95 {_pct(v, .95):.0f} ms"
                      for k, v in sorted(r.figures.by_kind.items()))
@@ -193,11 +239,13 @@ def _commands(r: Result) -> str:
 def _report(workers: int, reflex: Result, bare: Result, sessions: int) -> None:
     print(_line("reflex", workers, reflex, sessions))
     print(f"       by event: {_kinds(reflex)}")
+    print(f"       {_cpu(reflex)}; load average {os.getloadavg()[0]:.1f}")
     visitors = max(1, len(reflex.figures.by_kind.get("hydrate", [])))
     print(f"       Redis commands per event: {_commands(reflex)}; Redis memory +{reflex.redis_bytes / 2**20:.1f} MB "
           f"for {visitors} visitors ({reflex.redis_bytes / visitors / 1024:.0f} KB each, kept until they expire)")
     print(_line("bare", workers, bare, sessions))
     print(f"       by request: {_kinds(bare)}")
+    print(f"       {_cpu(bare)}")
     ratios = [_pct(reflex.figures.latencies, q) / _pct(bare.figures.latencies, q) for q in (.5, .95, .99)]
     print(f"Reflex / bare latency, {workers} worker(s): p50 {ratios[0]:.1f}x, p95 {ratios[1]:.1f}x, "
           f"p99 {ratios[2]:.1f}x", flush=True)
@@ -227,6 +275,7 @@ def main() -> None:
     with fresh_database("esim_load") as db_url, redis_server() as redis_url, \
             tempfile.TemporaryDirectory(prefix="esim-load-") as data_dir:
         _prepare(db_url)
+        db_name = make_url(db_url).database or ""
         journey = functools.partial(reflex_journey, hashes=initial_state_hashes())
         env = {**os.environ, "DATABASE_URL": db_url, "ESIM_ENV": "test", "SCHEDULER": "off", "DATA_DIR": data_dir,
                "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), "REFLEX_TELEMETRY_ENABLED": "false",
@@ -235,9 +284,9 @@ def main() -> None:
         for workers in (int(w) for w in args.workers.split(",")):
             redis.Redis.from_url(redis_url).flushdb()
             with _server("reflex", workers, reflex_env, logs / f"load-reflex-{workers}.log") as (url, pid):
-                reflex = _measure(journey, url, pid, redis_url, args)
+                reflex = _measure(journey, url, pid, redis_url, db_name, args)
             with _server("bare", workers, env, logs / f"load-bare-{workers}.log") as (url, pid):
-                bare = _measure(bare_journey, url, pid, None, args)
+                bare = _measure(bare_journey, url, pid, None, db_name, args)
             _report(workers, reflex, bare, args.sessions)
 
 

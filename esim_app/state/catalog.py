@@ -7,6 +7,7 @@ prices in the visitor's currency come from the service, and checkout charges exa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import reflex as rx
@@ -56,10 +57,12 @@ class Option:
     label: str
 
 
+@functools.lru_cache(maxsize=8192)
 def plan_card_of(o: catalog.OfferView, currency: str, display_cents: int | None = None, *,
                  best_value: bool = False, lang: str = DEFAULT_LANGUAGE) -> PlanCard:
     """The card a page shows for an offer in `lang`, priced as checkout charges it: `display_cents` in
-    `currency` when that is not the offer's own currency."""
+    `currency` when that is not the offer's own currency. Cached (a pure function of its arguments):
+    every visitor of a list gets the same cards, and a new price is a new `OfferView`."""
     price, shown_in = (display_cents, currency) if display_cents is not None else (o.price_cents, o.currency)
     per_gb_cents = catalog.per_gb_cents(price, o.data_mb, o.unlimited)
     per_gb = "" if per_gb_cents is None else translate(
@@ -330,5 +333,7 @@ class LandingState(rx.State):
     async def load(self) -> None:
         landing, lang = await catalog.get_landing(), await reader_language(self)
         self.names = {d.code: country_name(d.code, lang, english=d.name) for d in catalog.POPULAR_DESTINATIONS}
-        self.from_prices = {d.code: translate(lang, "From {price}", price=money_text(lang, d.min_price_cents, d.currency))
-                            for d in landing.destinations}
+        cheapest = {d.code: d for d in landing.destinations}
+        self.from_prices = {  # the page shows the popular destinations only
+            d.code: translate(lang, "From {price}", price=money_text(lang, c.min_price_cents, c.currency))
+            for d in catalog.POPULAR_DESTINATIONS if (c := cheapest.get(d.code)) is not None}

@@ -9,6 +9,7 @@ store's (USD). Jobs, the CLI and tests use the synchronous modules: `sync`
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from services.catalog import devices, pages
 from services.catalog.devices import DeviceModel, DevicesView, MakerDevices
@@ -44,7 +45,13 @@ async def get_landing() -> LandingView:
 
 async def search(query: str) -> tuple[Destination, ...]:
     """Countries matching what a traveller typed (prefix, alias, code or a small typo), best first."""
-    return tuple(search_destinations(query[:MAX_SEARCH_LENGTH]))
+    return _search(query[:MAX_SEARCH_LENGTH])
+
+
+@functools.lru_cache(maxsize=2048)
+def _search(query: str) -> tuple[Destination, ...]:
+    """The destinations are fixed, so a query's answer is too; travellers type the same few prefixes."""
+    return tuple(search_destinations(query))
 
 
 async def list_devices(query: str = "") -> DevicesView:
