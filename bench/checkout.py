@@ -233,12 +233,13 @@ def bulk(count: int, latency: float, urls: dict[str, str], *, workers: int, limi
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
     finally:
-        peaks = [_stop(p) for p in procs]
+        stopped = [_stop(p) for p in procs]
     completed = _scalar(sa.text("SELECT count(*) FROM orders WHERE id = ANY(:ids) AND status = 'completed'"), ids)
     label = "documented rate limits" if limited else "rate limits lifted"
     line = (f"{count} paid orders, {latency * 1000:.0f} ms provider latency, {label}, {workers} job worker"
             f"{'s' if workers > 1 else ''}: {elapsed:.1f} s, {completed} completed ({done - completed} failed), "
-            f"peak RSS per worker {max(peaks) / 2**20:.0f} MiB")
+            f"peak RSS per worker {max(rss for rss, _ in stopped) / 2**20:.0f} MiB, job workers' CPU "
+            f"{sum(cpu for _, cpu in stopped) * 1000 / count:.1f} ms per order")
     if limited:
         requests = {pid: n - served[pid] for pid, n in _requests_served(urls).items()}
         floor = _floor(requests, latency)
@@ -252,10 +253,12 @@ def _scalar(query: sa.TextClause, ids: list[int]) -> int:
         return conn.execute(query, {"ids": ids}).scalar_one()
 
 
-def _stop(proc: subprocess.Popen[str]) -> int:
+def _stop(proc: subprocess.Popen[str]) -> tuple[int, float]:
+    """Stop a job worker; its peak RSS (bytes) and the CPU seconds it spent after `ready`."""
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=60)
-    return int(out.split()[-1]) if out.strip() else 0
+    words = out.split()
+    return (int(words[-3]), float(words[-1])) if len(words) >= 4 else (0, 0.0)
 
 
 def main() -> None:
