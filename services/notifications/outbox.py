@@ -104,13 +104,13 @@ FROM unnest(CAST(:to AS text[]), CAST(:subjects AS text[]), CAST(:texts AS text[
 """)
 
 
-def enqueue_emails(session: Session, template: str, messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
+def enqueue_emails(conn: sa.Connection, template: str, messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
     """`enqueue_email` (in English) for many (address, context) pairs of one template, in one statement
     whatever their number (prepared once per connection; the ORM's bulk insert cost more CPU than the rest
     of an assignment request)."""
     rendered = [render_email(template, context) for _, context in messages]
     if rendered:
-        session.execute(_ENQUEUE_MANY, {
+        conn.execute(_ENQUEUE_MANY, {
             "template": template, "status": OutboxStatus.PENDING, "to": [to for to, _ in messages],
             "subjects": [r.subject for r in rendered], "texts": [r.text for r in rendered],
             "htmls": [r.html for r in rendered]})
