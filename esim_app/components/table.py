@@ -22,6 +22,8 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
+from esim_app.i18n import t
+
 
 @dataclass(frozen=True)
 class Column:
@@ -71,7 +73,7 @@ class TableState(rx.State, mixin=True):
 def _header_cell(state: type[TableState], column: Column) -> rx.Component:
     if not column.key:
         empty = isinstance(column.label, str) and not column.label  # a label may be a translated Var
-        return rx.table.column_header_cell(rx.el.span("Actions", class_name="sr-only") if empty else column.label)
+        return rx.table.column_header_cell(rx.el.span(t("Actions"), class_name="sr-only") if empty else column.label)
     arrow = rx.cond(
         state.sort_key == column.key,
         rx.cond(state.descending, rx.icon("arrow-down", size=14), rx.icon("arrow-up", size=14)),
@@ -89,12 +91,12 @@ def _pager(state: type[TableState]) -> rx.Component:
     return rx.cond(
         state.page_count > 1,
         rx.hstack(
-            rx.el.button(rx.icon("chevron-left", size=16), "Previous", type="button",
+            rx.el.button(rx.icon("chevron-left", size=16), t("Previous"), type="button",
                          class_name="btn btn-ghost btn-sm", disabled=state.page == 0,
                          on_click=state.go_to_page(state.page - 1), custom_attrs={"data-testid": "page-previous"}),
-            rx.el.span("Page ", state.page + 1, " of ", state.page_count, class_name="t-secondary",
+            rx.el.span(t("Page {page} of {pages}", page=state.page + 1, pages=state.page_count), class_name="t-secondary",
                        custom_attrs={"data-testid": "page-position"}),
-            rx.el.button("Next", rx.icon("chevron-right", size=16), type="button",
+            rx.el.button(t("Next"), rx.icon("chevron-right", size=16), type="button",
                          class_name="btn btn-ghost btn-sm", disabled=state.page + 1 >= state.page_count,
                          on_click=state.go_to_page(state.page + 1), custom_attrs={"data-testid": "page-next"}),
             spacing="3",

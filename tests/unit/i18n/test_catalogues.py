@@ -35,6 +35,8 @@ def test_the_storefront_speaks_five_languages() -> None:
 def test_extraction_finds_the_storefront_messages(template) -> None:
     ids = {m.id for m in template if m.id}
     assert {"Buy now", "Popular destinations", "Sign in or create your account"} <= ids
+    # the shared table's words: its screen-reader "Actions" header and its pager
+    assert {"Actions", "Previous", "Next", "Page {page} of {pages}"} <= ids
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
