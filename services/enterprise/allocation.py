@@ -82,12 +82,16 @@ def install_url(token: str) -> str:
 # only when every recipient got an eSIM, and answers one row per claimed eSIM saying whether its
 # allocation went in (or one row with no eSIM when none was claimed), each with what a refusal needs:
 # whether the company is active and, when a request for any eSIMs came short, how many are in stock.
+# `OFFSET 0` keeps the live-allocation check a subquery run per candidate eSIM (an index probe): as an
+# anti-join, with statistics that predate a bulk order (a generic plan keeps them), PostgreSQL chose a
+# merge join that read the live-recipient index from its start, all companies' allocations, per request.
 _ASSIGN = sa.text("""
 WITH wanted AS (
     SELECT e.id, e.display_id, e.iccid, e.order_id FROM esims e
     WHERE e.enterprise_account_id = :company AND e.status = 'not_installed'
       AND (e.expires_at IS NULL OR e.expires_at > :now)
-      AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL
+                      OFFSET 0)  -- a probe per candidate, never a join over every company's allocations
       AND (CAST(:refs AS text[]) IS NULL OR e.display_id = ANY(CAST(:refs AS text[])))
       AND EXISTS (SELECT 1 FROM enterprise_accounts c WHERE c.id = :company AND c.status = 'active')
     ORDER BY e.id LIMIT :wanted
