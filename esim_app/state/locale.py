@@ -1,7 +1,8 @@
 """The reader's language: negotiated on every storefront and account page load, chosen in the header.
 
 `?lang=` wins, then the signed-in customer's profile, then the language chosen before (a cookie),
-then the browser's `Accept-Language` (`services.core.negotiate`). Page text follows
+then the browser's `Accept-Language` (`services.core.negotiate`). What `?lang=` or the profile
+decides is written to the cookie, which the switcher also sets. Page text follows
 `LocaleState.lang` in the browser (`esim_app.i18n.t`); handlers translate what they build with
 `reader_language(self)`.
 """
@@ -44,8 +45,11 @@ class LocaleState(rx.State):
         query = str(self.router.url.query_parameters.get("lang", ""))[:8]
         lang = negotiate(query=query, profile=auth._language, cookie=self.chosen[:8],
                               accept_language=self.router.headers.accept_language[:400])
-        if is_language(query.lower()):
-            self.chosen = lang  # a link to a language sticks, like choosing it
+        if self.chosen != lang and any(is_language(code.strip().lower()) for code in (query, auth._language)):
+            # A link to a language sticks, like choosing it; so does the signed-in customer's profile
+            # (set at sign-in, or changed elsewhere): the head script (`esim_app.i18n.language_guard`)
+            # cannot see the profile, only this cookie, when it decides whether to hide English.
+            self.chosen = lang
         self.alternates = alternates(self.router.url.path)
         return self._apply(lang)
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from services.core import db
+from services.core.models import User
 from services.payments.stripe_payments import stripe_client
 from tests.e2e.test_admin_refunds import app_stripe  # noqa: F401  (fixture)
 from tests.e2e.test_currency import yen  # noqa: F401  (fixture)
@@ -148,3 +149,42 @@ def test_a_japanese_traveller_buys_in_yen_in_japanese_and_gets_the_japanese_esim
     expect(ready).to_have_count(1)
     for words in ("日本", "インストール方法", plan_price):
         expect(ready).to_contain_text(words)
+
+
+def _lang_cookie(page: Page) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "lang"), None)
+
+
+def test_a_customers_profile_language_is_known_before_the_app_starts_on_the_next_visit(
+        app_url: str, page: Page) -> None:
+    """The head script (`esim_app.i18n.language_guard`) cannot see the profile, only `?lang=`, the `lang`
+    cookie and the browser's languages: signing in, and changing the profile's language, leave the
+    profile's language in that cookie, so an English browser never shows a Japanese customer English first."""
+    email = f"kenji-{uuid.uuid4().hex[:8]}@example.com"
+    with db.session() as s:
+        s.add(User(email=email, language="ja", is_verified=True))
+        s.commit()
+    page.goto(app_url + "/login?next=%2Faccount%2Fprofile")
+    page.get_by_test_id("email-input").fill(email)
+    page.get_by_test_id("send-code").click()
+    inbox = page.context.new_page()
+    inbox.goto(app_url + "/sandbox/inbox")
+    code_mail = inbox.get_by_test_id("inbox-message").filter(has_text=email).first
+    page.get_by_test_id("code-input").fill(CODE.search(code_mail.inner_text()).group(1))
+    page.get_by_test_id("verify-code").click()
+    expect(page.locator("html")).to_have_attribute("data-language", "ja")  # the profile decides
+    expect(page.get_by_test_id("profile-save")).to_be_visible()
+    assert _lang_cookie(page) == "ja"
+    page.add_init_script(SEES_ENGLISH)
+    page.goto(app_url + "/")
+    expect(page.get_by_role("heading", name="人気の渡航先")).to_be_visible()
+    assert page.evaluate("window.sawEnglish") is False
+    # a new language in the profile is remembered the same way
+    page.goto(app_url + "/account/profile")
+    page.locator("select[name=language]").select_option("de")
+    page.get_by_test_id("profile-save").click()
+    expect(page.locator("html")).to_have_attribute("data-language", "de")
+    assert _lang_cookie(page) == "de"
+    page.goto(app_url + "/")
+    expect(page.get_by_role("heading", name="Beliebte Reiseziele")).to_be_visible()
+    assert page.evaluate("window.sawEnglish") is False
