@@ -1,7 +1,10 @@
 """eSIM-capable phones by maker, for the compatibility checker: a curated file, searched in memory.
 
 `data/esim_devices.json` lists makers (with a caveat that applies to all their models, such as
-phones sold in mainland China) and their models (each with an optional caveat). A search matches
+phones sold in mainland China) and their models (each with an optional caveat); its `source` says
+where the list comes from and `updated` the month it was last checked. To update it, edit the file
+(no code changes): a new caveat also goes into `esim_app/state/devices.NOTES`, then `make
+translations` and the translators' entries (the unit tests say what is missing). A search matches
 every word the traveller typed, ignoring case, spaces and punctuation, against maker and model, so
 "iphone15", "Galaxy s24" and "pixel 8 pro" all find their phone.
 """

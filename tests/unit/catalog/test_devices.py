@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from services.catalog.devices import DATA_FILE, find_devices
@@ -48,3 +49,11 @@ def test_every_caveat_in_the_data_file_is_marked_for_translation() -> None:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     notes = {m["note"] for m in data["makers"]} | {d.get("note", "") for m in data["makers"] for d in m["models"]}
     assert notes - {""} <= set(NOTES), "add the new note to esim_app/state/devices.NOTES and run make translations"
+
+
+def test_the_data_file_says_where_the_list_comes_from_and_when_it_was_checked() -> None:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    assert len(data["source"]) > 80  # how it was made and how to check it, for the next person to update it
+    year, month = map(int, data["updated"].split("-"))
+    assert 2026 <= year and 1 <= month <= 12
+    assert (year, month) <= (dt.date.today().year, dt.date.today().month), "updated lies in the future"
