@@ -25,8 +25,8 @@ from esim_app.components.layout import (
     storefront_shell,
 )
 from esim_app.state.auth import AuthState
-from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.locale import LocaleState
+from esim_app.state.storefront import StorefrontState
 from services.core import get_settings
 
 Page = Callable[[], rx.Component]
@@ -59,7 +59,7 @@ def storefront_page(route: str, title: str | rx.Var[str], *on_load: EventType[()
         _named_after(page, body)
         rx.page(route=route, title=_branded(title) if branded else title, description=description,
                 meta=None if indexed else NOINDEX,
-                on_load=[AuthState.identify, LocaleState.negotiate, DisplayCurrencyState.load, *on_load])(page)
+                on_load=[StorefrontState.visit, *on_load])(page)
         return body
 
     return register

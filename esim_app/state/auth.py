@@ -100,11 +100,6 @@ class AuthState(rx.State):
         return (await self._require(role, tuple(roles)))[1]
 
     @rx.event
-    async def identify(self) -> None:
-        """Public pages: learn whether a customer is signed in, for the header (no redirect)."""
-        await self._current()
-
-    @rx.event
     async def logout(self):
         """Revoke this session, clear every account and portal state of the tab, clear the cookie."""
         role, token = self.role or "customer", self._token()

@@ -141,12 +141,15 @@ class DisplayCurrencyState(rx.State):
 
     @rx.event
     async def load(self) -> None:
+        await self._load(await (await self.get_state(AuthState))._current())
+
+    async def _load(self, identity: accounts.Identity | None) -> None:
+        """The admin's choices, and (until the visitor chooses) the currency of `identity`'s profile."""
         settings = await store.get_display_settings()
         self.currencies = list(settings.currencies)
         self.refund_days = settings.refund_window_days
         self.notice = settings.notice
         if not self.currency:
-            identity = await (await self.get_state(AuthState))._current()
             if identity is not None and identity.role == "customer":
                 page = await accounts.get_profile_page(identity)
                 self.currency = page.profile.currency if page.profile.currency in self.currencies else ""

@@ -40,8 +40,12 @@ class LocaleState(rx.State):
 
     @rx.event
     async def negotiate(self):
-        """On load, after `AuthState.identify` or the portal guard resolved the session."""
-        auth = await self.get_state(AuthState)
+        """A portal page's on load, after its guard resolved the session (storefront pages:
+        `StorefrontState.visit`)."""
+        return self._negotiate(await self.get_state(AuthState))
+
+    def _negotiate(self, auth: AuthState) -> rx.event.EventSpec:
+        """Settle the tab's language once `auth` has resolved the session."""
         query = str(self.router.url.query_parameters.get("lang", ""))[:8]
         lang = negotiate(query=query, profile=auth._language, cookie=self.chosen[:8],
                               accept_language=self.router.headers.accept_language[:400])

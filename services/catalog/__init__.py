@@ -1,7 +1,8 @@
 """The catalogue's public face: one async function per storefront page load or action.
 
 The UI imports only this module. Each function owns its thread and database reads (cached per
-process, see `services.core.cache`). `currency` is the one the visitor pays in; None is the
+process, see `services.core.cache`; the views below are cached whole too, so a page load that finds
+its view answers without leaving the event loop). `currency` is the one the visitor pays in; None is the
 store's (USD). Jobs, the CLI and tests use the synchronous modules: `sync`
 (catalogue sync), `queries` (storefront reads), `overrides` (admin choices), `pages` (page views).
 """
@@ -12,6 +13,7 @@ import asyncio
 import functools
 
 from services.catalog import devices, pages
+from services.core import cache
 from services.catalog.devices import DeviceModel, DevicesView, MakerDevices
 from services.catalog.overrides import OfferNotFound
 from services.catalog.pages import (
@@ -40,7 +42,7 @@ MAX_SEARCH_LENGTH = 60
 
 async def get_landing() -> LandingView:
     """The landing page: countries with plans and their cheapest price."""
-    return await asyncio.to_thread(pages.landing)
+    return await cache.read(("view", "landing"), pages.landing)
 
 
 async def search(query: str) -> tuple[Destination, ...]:
@@ -64,22 +66,25 @@ async def list_country_plans(
 ) -> PlanListView:
     """A country's plans (ISO code or slug), unfiltered by default; raises `UnknownDestination`,
     `InvalidSort`, `InvalidFilter`, `UnknownCurrency`."""
-    return await asyncio.to_thread(pages.country_plans, country, filters or PlanFilters(), currency=currency)
+    chosen = filters or PlanFilters()
+    return await cache.read(("view", "country", country, chosen, currency),
+                            lambda: pages.country_plans(country, chosen, currency=currency))
 
 
 async def list_region_plans(region: str, *, sort: str = "price", currency: str | None = None) -> PlanListView:
     """A region's plans and every country they cover; raises `UnknownDestination`, `InvalidSort`, ..."""
-    return await asyncio.to_thread(pages.region_plans, region, sort=sort, currency=currency)
+    return await cache.read(("view", "region", region, sort, currency),
+                            lambda: pages.region_plans(region, sort=sort, currency=currency))
 
 
 async def list_global_plans(*, sort: str = "price", currency: str | None = None) -> PlanListView:
     """The global plans and every country they cover; raises `InvalidSort` or `UnknownCurrency`."""
-    return await asyncio.to_thread(pages.global_plans, sort=sort, currency=currency)
+    return await cache.read(("view", "global", sort, currency), lambda: pages.global_plans(sort=sort, currency=currency))
 
 
 async def get_plan(slug: str, *, currency: str | None = None) -> PlanDetailView | None:
     """One plan on sale with its coverage; None when unknown or no longer sold."""
-    return await asyncio.to_thread(pages.plan_detail, slug, currency=currency)
+    return await cache.read(("view", "plan", slug, currency), lambda: pages.plan_detail(slug, currency=currency))
 
 
 async def list_packages(destination: str, *, sort: str = "price", include_multi: bool = False) -> PlanListView:

@@ -6,15 +6,14 @@ Reading and changing the settings themselves (margins, rounding, rates, refund w
 
 from __future__ import annotations
 
-import asyncio
-
+from services.core import cache
 from services.store.display import DisplaySettingsView, display_settings
 from services.store.settings import STORE_CURRENCY, InvalidSetting
 
 
 async def get_display_settings() -> DisplaySettingsView:
     """Display currencies (store currency first) and the refund window, for every storefront page."""
-    return await asyncio.to_thread(display_settings)
+    return await cache.read(("view", "display_settings"), display_settings)
 
 
 __all__ = ["STORE_CURRENCY", "DisplaySettingsView", "InvalidSetting", "get_display_settings"]

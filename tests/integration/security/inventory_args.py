@@ -24,7 +24,7 @@ ROUTE_ARGS = ("country_slug", "region_slug", "plan_ref", "order_ref", "esim_ref"
 
 # Public by design: no session needed. Still called with none, and still must not leak Alice's data.
 PUBLIC = {
-    "AuthState.guard", "AuthState.identify", "AuthState.logout",
+    "AuthState.guard", "AuthState.logout", "StorefrontState.visit",
     "CodeLoginState.send_code", "CodeLoginState.verify_code", "CodeLoginState.change_email",
     "PasswordLoginState.login_enterprise", "PasswordLoginState.read_reason",
     "StaffLoginState.submit_password", "StaffLoginState.confirm_enrolment", "StaffLoginState.finish_enrolment",
