@@ -41,6 +41,7 @@ def _environment(lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # the templates ship with the code: no stat() of each file on every render
     )
     env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: whitespace runs collapsed
     env.install_gettext_callables(  # type: ignore[attr-defined]  (added by the i18n extension)
