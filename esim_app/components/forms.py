@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
+
+# React records a box's value at hydration and calls `on_change` only for an `input` event that differs
+# from it: the record is set to "" through the element, the text is put back past it with the DOM's own
+# setter, and the event then reads as the visitor's typing (debounced like any keystroke).
+_TAKE_UP = """(() => {{ const box = document.getElementById({box});
+  const text = box && (box.value || (box.name && new URLSearchParams(window.location.search).get(box.name)) || "");
+  if (!text) return;
+  box.value = "";
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(box, text);
+  box.dispatchEvent(new Event("input", {{bubbles: true}})); }})()"""
+
+
+def take_up_early_text(box_id: str) -> rx.event.EventSpec:
+    """The `on_mount` of an uncontrolled text box on a prerendered page, which can be typed in before the
+    app starts (`esim_app.plugins.PaintFirst`) while no handler listens: hands the text typed then, or the
+    box's `?name=` left by pressing Enter then (the browser's own form submission), to its `on_change`."""
+    return rx.call_script(_TAKE_UP.format(box=json.dumps(box_id)))
 
 
 def field(label: str | rx.Var[str], name: str, *, type_: str = "text", testid: str = "", **props) -> rx.Component:

@@ -4,30 +4,19 @@ The input is uncontrolled: the browser owns its text, and the server's answers o
 results. A box bound to `query` was set back to whatever the server had last seen, so under load it
 dropped the characters typed meanwhile. Keystrokes reach the server debounced (one search per pause).
 
-The prerendered page can be typed in before its app starts (`esim_app.plugins.PaintFirst`), when no
-handler listens: once mounted, the box hands text typed early, or sent by pressing Enter then (a plain
-form submission to `/?destination=`), to its own change handler (`TAKE_UP_EARLY_TEXT`).
+Text typed before the app started, or sent by pressing Enter then (the browser's own submission to
+`/?destination=`), is searched once the box is mounted (`take_up_early_text`).
 """
-
-import json
 
 import reflex as rx
 
+from esim_app.components.forms import take_up_early_text
 from esim_app.components.ui import card
 from esim_app.i18n import t
 from esim_app.state.search import DestinationSearchState, SearchResult
 
 SEARCH_DEBOUNCE_MS = 150
 BOX_ID = "destination-search"
-# React records an input's value at hydration and calls `on_change` only for an `input` event that
-# differs from it: the record is set to "" through the element, the text is put back past it with the
-# DOM's own setter, and the event then reads as the visitor's typing (debounced like any keystroke).
-TAKE_UP_EARLY_TEXT = f"""(() => {{ const box = document.getElementById({json.dumps(BOX_ID)});
-  const text = box && (box.value || new URLSearchParams(window.location.search).get(box.name) || "");
-  if (!text) return;
-  box.value = "";
-  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(box, text);
-  box.dispatchEvent(new Event("input", {{bubbles: true}})); }})()"""
 
 
 def _result(result: SearchResult) -> rx.Component:
@@ -50,7 +39,7 @@ def destination_search() -> rx.Component:
             rx.el.input(
                 default_value=DestinationSearchState.query,
                 on_change=DestinationSearchState.set_query.debounce(SEARCH_DEBOUNCE_MS),
-                on_mount=rx.call_script(TAKE_UP_EARLY_TEXT),
+                on_mount=take_up_early_text(BOX_ID),
                 placeholder=t("Where are you going? Try “Japan” or “USA”"),
                 aria_label=t("Search destinations"),
                 auto_complete="off",

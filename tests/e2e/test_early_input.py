@@ -1,9 +1,9 @@
-"""What a visitor does in the search box before the landing page's app has started is not lost.
+"""What a visitor types in a search box before the page's app has started is not lost.
 
 The built pages are painted before their JavaScript is fetched (`esim_app.plugins.PaintFirst`), so on
-a slow phone a traveller can type in the search box, or type and press Enter, before the app runs.
-The tests hold the page's boot script (`/assets/boot-*.js`) until then, and let the app start: the
-results for what was typed must appear without another keystroke.
+a slow phone a traveller can type in the landing page's or the device checker's search box, or type
+and press Enter, before the app runs. The tests hold the page's boot script (`/assets/boot-*.js`)
+until then, and let the app start: the results for what was typed must appear without another keystroke.
 """
 
 from __future__ import annotations
@@ -66,3 +66,13 @@ def test_enter_pressed_before_the_app_started_keeps_the_text_and_searches(app_ur
     boot.release()
     expect(search).to_have_value("germ")
     expect(page.get_by_test_id("search-result").first).to_contain_text("Germany")
+
+
+def test_a_phone_typed_in_the_device_checker_before_the_app_started_is_searched(app_url: str, page: Page) -> None:
+    boot = HeldBoot(page)
+    boot.open(app_url + "/devices")
+    search = page.get_by_test_id("device-search")
+    search.press_sequentially("pixel 8 pro")
+    boot.release()
+    expect(search).to_have_value("pixel 8 pro")  # a box bound to the server's empty query was cleared
+    expect(page.get_by_test_id("device-model")).to_have_text(["Pixel 8 Pro"])

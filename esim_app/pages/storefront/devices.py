@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app import routes
+from esim_app.components.forms import take_up_early_text
 from esim_app.components.ui import button_link, card, section
 from esim_app.i18n import t
 from esim_app.pages.templates import storefront_page
@@ -44,10 +45,10 @@ def _search() -> rx.Component:
         rx.box(
             rx.icon("search", size=20, position="absolute", left="1rem", top="50%", transform="translateY(-50%)",
                     class_name="t-muted"),
-            rx.el.input(
+            rx.el.input(  # uncontrolled, like the landing page's search: the browser owns the text
                 id="device-search",
-                value=DevicesState.query,
                 on_change=DevicesState.set_query.debounce(200),
+                on_mount=take_up_early_text("device-search"),
                 placeholder=t("e.g. iPhone 13, Galaxy S23, Pixel 8"),
                 auto_complete="off",
                 type="search",
