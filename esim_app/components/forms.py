@@ -10,7 +10,7 @@ import reflex as rx
 # from it: the record is set to "" through the element, the text is put back past it with the DOM's own
 # setter, and the event then reads as the visitor's typing (debounced like any keystroke).
 _TAKE_UP = """(() => {{ const box = document.getElementById({box});
-  const text = box && (box.value || (box.name && new URLSearchParams(window.location.search).get(box.name)) || "");
+  const text = box && box.value;
   if (!text) return;
   box.value = "";
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(box, text);
@@ -19,8 +19,8 @@ _TAKE_UP = """(() => {{ const box = document.getElementById({box});
 
 def take_up_early_text(box_id: str) -> rx.event.EventSpec:
     """The `on_mount` of an uncontrolled text box on a prerendered page, which can be typed in before the
-    app starts (`esim_app.plugins.PaintFirst`) while no handler listens: hands the text typed then, or the
-    box's `?name=` left by pressing Enter then (the browser's own form submission), to its `on_change`."""
+    app starts (`esim_app.plugins.PaintFirst`) while no handler listens: hands the text typed then to
+    its `on_change`."""
     return rx.call_script(_TAKE_UP.format(box=json.dumps(box_id)))
 
 
@@ -54,3 +54,16 @@ SELECT_STYLE = {"width": "100%", "padding": "0.625rem 0.75rem", "border_radius":
 def native_select(name: str, *options: rx.Component, **props) -> rx.Component:
     """A plain <select> (it can offer an empty choice, which Radix's cannot)."""
     return rx.el.select(*options, name=name, id=name, style=SELECT_STYLE, **props)
+
+
+# The browser never submits a form without an `action` itself: each is the app's, whose `on_submit`
+# cancels the browser's submission once the app runs, but a prerendered page shows its forms before
+# then (`esim_app.plugins.PaintFirst`), and Enter there sent the fields in the address
+# (`/business/login?email=…&password=…`: browser history, proxy logs). What was typed stays in the boxes.
+_NO_NATIVE_SUBMIT = """document.addEventListener("submit", (event) => {
+  if (!event.target.hasAttribute("action")) event.preventDefault(); }, true);"""
+
+
+def native_submit_guard() -> rx.Component:
+    """The inline script (for the app's head) that keeps a form from being sent before the app runs."""
+    return rx.el.script(_NO_NATIVE_SUBMIT)

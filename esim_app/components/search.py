@@ -4,8 +4,8 @@ The input is uncontrolled: the browser owns its text, and the server's answers o
 results. A box bound to `query` was set back to whatever the server had last seen, so under load it
 dropped the characters typed meanwhile. Keystrokes reach the server debounced (one search per pause).
 
-Text typed before the app started, or sent by pressing Enter then (the browser's own submission to
-`/?destination=`), is searched once the box is mounted (`take_up_early_text`).
+Text typed before the app started is searched once the box is mounted (`take_up_early_text`); Enter
+pressed then does nothing (`native_submit_guard`), and the text stays.
 """
 
 import reflex as rx
