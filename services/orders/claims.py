@@ -5,13 +5,15 @@ plan's group, a top-up's eSIM, and every live offer of that group, cheapest firs
 that wins an order has everything in hand and nobody else can take it:
 
 - `claim_paid`: paid → provisioning, for one order (the web process right after a payment);
-- `claim_stuck`: the provisioning lease of an order nobody has touched since `stale_before`;
+- `claim_stuck`: the provisioning lease of an order nobody has touched for `lease`;
 - `claim_batch`: up to `limit` of both kinds that no other worker holds (FOR UPDATE SKIP LOCKED),
   for the job workers' fulfilment loop.
 Single statements run in autocommit: there is nothing to BEGIN or COMMIT around them.
 
 The lease is the order's `last_status_check`: the claim sets it, and the winner renews it through its
-`Lease`, a guarded UPDATE that matches only the value it last wrote. Once another worker took the
+`Lease`, a guarded UPDATE that matches only the value it last wrote. Both write the database's `now()`,
+and whether a lease ran out is decided on that same clock, never on a worker's: a worker whose clock
+runs ahead would otherwise take over orders another worker still holds. Once another worker took the
 order over (the lease had run out, or a provider webhook released it), renewing fails, and the
 first worker must leave the order alone: above all, never place it at a provider.
 """
@@ -121,7 +123,7 @@ def _run(kind: str, **params: object) -> list[Claim]:
 
 
 _ORDER_ID = sa.bindparam("order_id")
-_STALE_BEFORE = sa.bindparam("stale_before", type_=sa.DateTime(timezone=True))
+_LEASE = sa.bindparam("lease", type_=sa.Interval())
 _LIMIT = sa.bindparam("limit")
 _TAKE = {"status": OrderStatus.PROVISIONING, "last_status_check": sa.func.now()}
 _RENEW = {"last_status_check": sa.func.now()}
@@ -132,8 +134,9 @@ def _paid() -> sa.ColumnElement[bool]:
 
 
 def _stuck() -> sa.ColumnElement[bool]:
+    """Provisioning with no news for `lease`, on the database's clock (the one that wrote the lease)."""
     return sa.and_(Order.status == OrderStatus.PROVISIONING,
-                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < _STALE_BEFORE))
+                   sa.or_(Order.last_status_check.is_(None), Order.last_status_check < sa.func.now() - _LEASE))
 
 
 @functools.cache
@@ -155,13 +158,13 @@ def claim_paid(order_id: int) -> Claim | None:
     return next(iter(_run("paid", order_id=order_id)), None)
 
 
-def claim_stuck(order_id: int, *, stale_before: dt.datetime) -> Claim | None:
-    """Take over an order left in provisioning with no news since `stale_before`; None if it is not."""
-    return next(iter(_run("stuck", order_id=order_id, stale_before=stale_before)), None)
+def claim_stuck(order_id: int, *, lease: dt.timedelta) -> Claim | None:
+    """Take over an order left in provisioning with no news for `lease`; None if it is not."""
+    return next(iter(_run("stuck", order_id=order_id, lease=lease)), None)
 
 
-def claim_batch(limit: int, *, stale_before: dt.datetime) -> list[Claim]:
+def claim_batch(limit: int, *, lease: dt.timedelta) -> list[Claim]:
     """Up to `limit` orders no other worker holds: paid ones, and provisioning ones whose lease ran out."""
     if limit <= 0:
         return []
-    return _run("batch", limit=limit, stale_before=stale_before)
+    return _run("batch", limit=limit, lease=lease)

@@ -15,7 +15,6 @@ reconciliation, and one provider turns orders of more than 5 plans asynchronous.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -59,9 +58,8 @@ class FulfilmentWorker:
         free = self._in_flight - len(self._tasks)
         if free <= 0:
             return 0
-        stale_before = dt.datetime.now(dt.UTC) - ordering.reclaim_after()
         try:
-            batch = await asyncio.to_thread(claims.claim_batch, free, stale_before=stale_before)
+            batch = await asyncio.to_thread(claims.claim_batch, free, lease=ordering.reclaim_after())
         except sa.exc.OperationalError as exc:  # the database is away: try again at the next poll
             log.warning("fulfilment worker: cannot claim orders (%s)", type(exc.orig).__name__)
             return 0

@@ -69,10 +69,6 @@ class FulfilmentResult:
     changed: bool = True
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def create_order(user_id: int, *, plan_slug: str, topup_of_esim_id: int | None = None, key: str | None = None,
                  currency: str = STORE_CURRENCY, shown_price_cents: int | None = None,
                  shown_usd_cents: int | None = None) -> CreatedOrder:
@@ -267,7 +263,7 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
     Database steps run in worker threads so the event loop (the web process's) never waits on them.
     """
     if resume:
-        claim = await asyncio.to_thread(claims.claim_stuck, order_id, stale_before=_now() - reclaim_after())
+        claim = await asyncio.to_thread(claims.claim_stuck, order_id, lease=reclaim_after())
     else:
         claim = await asyncio.to_thread(claims.claim_paid, order_id)
     if claim is None:

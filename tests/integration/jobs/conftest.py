@@ -8,13 +8,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from providers.registry import ProviderRegistry, build_registry
 from providers.sandbox.server import Sandbox, run_simulators
 from services.catalog.sync import run_sync_packages
 from services.core import db
-from services.core.models import Package, User
+from services.core.models import Order, OrderStatus, Package, User
 from services.core.settings import Settings, get_settings
 from services.orders import ordering as orders
 from services.orders import payment_state
@@ -79,21 +80,24 @@ def calm_simulators(sandbox: Sandbox) -> Iterator[None]:
 
 
 class FakeClock:
-    """The jobs' `now`, also used by `orders` for its provisioning lease."""
+    """The jobs' `now`. The provisioning leases are judged on the database's clock, which no fake
+    reaches: advancing also ages them, as if that time had passed since each was written."""
 
     def __init__(self) -> None:
         self.now = dt.datetime.now(dt.UTC)
 
     def advance(self, **delta: float) -> dt.datetime:
-        self.now += dt.timedelta(**delta)
+        step = dt.timedelta(**delta)
+        self.now += step
+        with db.session() as s, s.begin():
+            s.execute(sa.update(Order).where(Order.status == OrderStatus.PROVISIONING)
+                      .values(last_status_check=Order.last_status_check - step))
         return self.now
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(orders, "_now", lambda: fake.now)
-    return fake
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def _attempt_recorded(order_id: int) -> bool:
 
 def _take_over(order_id: int) -> claims.Claim | None:
     """What a second worker does once the lease has run out (here: at once)."""
-    return claims.claim_stuck(order_id, stale_before=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    return claims.claim_stuck(order_id, lease=dt.timedelta(hours=-1))
 
 
 async def test_a_worker_that_lost_its_lease_while_waiting_for_the_rate_limit_does_not_order(
@@ -69,7 +69,7 @@ async def _claims_while(task: asyncio.Task, order_id: int, lease: dt.timedelta) 
     """How often a second worker, honouring the lease, could take the order over while `task` runs."""
     taken = 0
     while not task.done():
-        taken += claims.claim_stuck(order_id, stale_before=dt.datetime.now(dt.UTC) - lease) is not None
+        taken += claims.claim_stuck(order_id, lease=lease) is not None
         await asyncio.wait({task}, timeout=0.2)
     return taken
 
@@ -92,3 +92,22 @@ async def test_a_dripping_provider_answer_is_cut_off_before_the_lease_ends(sandb
     assert sandbox.orders_received("airalo", _reference(order_id, "airalo")) == 1
     assert esim_count(order_id) == 1
     await registry.aclose()
+
+
+def _age_lease(order_id: int, seconds: int) -> None:
+    """Write the order's lease `seconds` ago on the database's clock."""
+    with db.get_engine().begin() as conn:
+        conn.execute(sa.text("UPDATE orders SET last_status_check = now() - make_interval(secs => :s) WHERE id = :id"),
+                     {"s": seconds, "id": order_id})
+
+
+async def test_a_lease_runs_out_on_the_databases_clock(sandbox: Sandbox, customer: int) -> None:
+    # given an order a worker claimed, its lease last written 5 s ago by the database's clock
+    order_id = paid_order(customer, best_offer("airalo"))
+    assert claims.claim_paid(order_id) is not None
+    _age_lease(order_id, 5)
+    # then a worker honouring a 10 s lease leaves it alone, whatever its own clock says,
+    assert claims.claim_stuck(order_id, lease=dt.timedelta(seconds=10)) is None
+    # and one honouring a 3 s lease takes it over, renewing the lease (so nobody else can at once)
+    assert claims.claim_stuck(order_id, lease=dt.timedelta(seconds=3)) is not None
+    assert claims.claim_stuck(order_id, lease=dt.timedelta(seconds=3)) is None
