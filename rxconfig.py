@@ -4,7 +4,7 @@ import os
 
 import reflex as rx
 
-from esim_app.plugins import PaintFirst, SelfHostedFont
+from esim_app.plugins import PaintFirst, PlaceTables, PrerenderPaths, SelfHostedFont
 from services.core.settings import get_settings
 
 _settings = get_settings()
@@ -27,6 +27,8 @@ config = rx.Config(
     plugins=[
         SelfHostedFont(),
         PaintFirst(),
+        PrerenderPaths(),
+        PlaceTables(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", has_background=True)
         ),

@@ -15,7 +15,13 @@ from esim_app.pages import admin, enterprise  # noqa: F401  (every module in the
 from esim_app.pages.checkout import checkout_page
 from esim_app.pages.storefront import devices  # noqa: F401  (registers /devices)
 from esim_app.pages.storefront.landing import landing_page
-from esim_app.pages.storefront.plans import plan_detail_page, plan_list_page
+from esim_app.components.places import route_place
+from esim_app.pages.storefront.plans import (
+    country_plans_page,
+    global_plans_page,
+    plan_detail_page,
+    region_plans_page,
+)
 from esim_app.pages.templates import account_page, storefront_page
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
 from esim_app.state.catalog import DisplayCurrencyState, LandingState, PlanDetailState, PlanListState
@@ -41,12 +47,12 @@ storefront_page(routes.HOME, t("{brand} · Travel eSIM data plans for 190+ count
                 LandingState.load, branded=False,
                 description=t("Prepaid eSIM data plans for travellers: compare networks, pay securely, "
                               "install in a minute."))(landing_page)
-storefront_page(routes.DESTINATION, PlanListState.title, PlanListState.load_country,
-                description=PlanListState.description)(plan_list_page)
-storefront_page(routes.REGION, PlanListState.title, PlanListState.load_region,
-                description=PlanListState.description)(plan_list_page)
+storefront_page(routes.DESTINATION, route_place("local").title(), PlanListState.load_country,
+                description=route_place("local").description())(country_plans_page)
+storefront_page(routes.REGION, route_place("regional").title(), PlanListState.load_region,
+                description=route_place("regional").description())(region_plans_page)
 storefront_page(routes.GLOBAL, t("Global eSIM plans"), PlanListState.load_global,
-                description=PlanListState.description)(plan_list_page)
+                description=PlanListState.description)(global_plans_page)
 storefront_page("/plans/[plan_ref]", PlanDetailState.title, PlanDetailState.load,
                 description=PlanDetailState.description)(plan_detail_page)
 

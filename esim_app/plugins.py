@@ -9,6 +9,7 @@ import pathlib
 import re
 from typing import Any
 
+from reflex_base.constants import ReactRouter
 from reflex_base.plugins.base import Plugin
 
 FONT_PACKAGE = "@fontsource-variable/plus-jakarta-sans@5.3.0"
@@ -98,3 +99,38 @@ class PaintFirst(Plugin):
                                       contentful=json.dumps(_SPA_SHELL not in html))
             html = html.replace(bootstrap.group(0), starter, 1)
             write_page(page, _MODULE_PRELOAD.sub("", html))
+
+
+_PRERENDER_ALL_STATIC = '"prerender": true'  # how Reflex's production build asks for the static routes
+
+
+class PrerenderPaths(Plugin):
+    """React Router prerenders the addresses of routes with parameters listed by `esim_app.routes.prerendered`.
+
+    Reflex asks React Router to prerender every static route (`prerender: true`); a route with a
+    parameter is built only as the empty SPA fallback, which a phone paints after ~350 KB of
+    JavaScript and a websocket round trip. React Router's `prerender` also takes concrete addresses
+    of such routes: this adds them to the config Reflex writes (in development there is no prerender).
+    """
+
+    def pre_compile(self, **context: Any) -> None:
+        context["add_modify_task"](ReactRouter.CONFIG_FILE, with_prerendered_paths)
+
+
+def with_prerendered_paths(config: str) -> str:
+    """`react-router.config.js` prerendering the static routes and the addresses of `prerendered()`."""
+    from esim_app.routes import prerendered
+
+    paths = json.dumps(sorted(set(prerendered())))
+    return config.replace(_PRERENDER_ALL_STATIC,
+                          f'"prerender": ({{getStaticPaths}}) => [...getStaticPaths(), ...{paths}]', 1)
+
+
+class PlaceTables(Plugin):
+    """Writes the module of place names and flags by slug that country and region pages import
+    (`esim_app.components.places`)."""
+
+    def get_static_assets(self, **context: Any) -> tuple[tuple[pathlib.Path, str], ...]:
+        from esim_app.components.places import TABLES_MODULE, tables_module
+
+        return ((pathlib.Path(TABLES_MODULE), tables_module()),)

@@ -29,6 +29,11 @@ BUSINESS_ORDERS = "/business/orders"
 BUSINESS_ORDER = "/business/orders/[order_ref]"
 BUSINESS_BILLING = "/business/billing"
 BUSINESS_STATEMENT = "/business/billing/[statement_month]"
+PLAN = "/plans/[plan_ref]"
+CHECKOUT = "/checkout/[plan_ref]"
+# The address a route's shell is prerendered at when its values are not known when building (plans come
+# from the database): `esim_app.http.built_pages` serves it for every other address of that route.
+SHELL = "_shell"
 
 
 def destination(slug: str) -> str:
@@ -37,6 +42,23 @@ def destination(slug: str) -> str:
 
 def region(slug: str) -> str:
     return f"/regions/{slug}"
+
+
+def plan(slug: str) -> str:
+    return f"/plans/{slug}"
+
+
+def checkout(slug: str) -> str:
+    return f"/checkout/{slug}"
+
+
+def prerendered() -> list[str]:
+    """The addresses of routes with parameters that the build prerenders (`esim_app.plugins.PrerenderPaths`):
+    every country's and region's plan list, and the shells of the plan and checkout pages."""
+    from services.catalog import REGIONS, all_destinations
+
+    return ([destination(d.slug) for d in all_destinations()] + [region(r.slug) for r in REGIONS]
+            + [plan(SHELL), checkout(SHELL)])
 
 
 def business_quote(ref: str) -> str:

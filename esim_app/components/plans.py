@@ -107,18 +107,19 @@ def currency_select(on_change: rx.EventHandler = DisplayCurrencyState.set_curren
     )
 
 
-def plan_controls() -> rx.Component:
-    local = PlanListState.data_options.length() > 0  # only country lists have filters
+def plan_controls(*, local: bool) -> rx.Component:
+    """Sort, the currency and, on a country's list (`local`), its filters: drawn in the prerendered page."""
+    filters = [
+        _select(t("Data"), PlanListState.data_options, PlanListState.data_filter, PlanListState.set_data_filter),
+        _select(t("Duration"), PlanListState.day_options, PlanListState.days_filter, PlanListState.set_days_filter),
+        _switch(t("Unlimited only"), t("Unlimited plans only"), PlanListState.unlimited_only,
+                PlanListState.set_unlimited_only),
+        _switch(t("Regional & global"), t("Include regional and global plans"), PlanListState.include_multi,
+                PlanListState.set_include_multi),
+    ] if local else []
     return rx.flex(
         _select(t("Sort by"), PlanListState.sort_options, PlanListState.sort, PlanListState.set_sort),
-        rx.cond(local, _select(t("Data"), PlanListState.data_options, PlanListState.data_filter,
-                               PlanListState.set_data_filter)),
-        rx.cond(local, _select(t("Duration"), PlanListState.day_options, PlanListState.days_filter,
-                               PlanListState.set_days_filter)),
-        rx.cond(local, _switch(t("Unlimited only"), t("Unlimited plans only"), PlanListState.unlimited_only,
-                               PlanListState.set_unlimited_only)),
-        rx.cond(local, _switch(t("Regional & global"), t("Include regional and global plans"),
-                               PlanListState.include_multi, PlanListState.set_include_multi)),
+        *filters,
         rx.spacer(),
         currency_select(),
         wrap="wrap",

@@ -3,7 +3,11 @@
 The card form is never taken out of the page, only hidden: a websocket reconnect (its web worker
 died, the tab moved to another) sends the tab's state again and re-runs on_load, and for a moment
 that state can lack the plan (a worker keeps a tab's newest state in memory for a few seconds); an
-`rx.cond` would then unmount the card fields and mount empty ones, losing what the customer typed."""
+`rx.cond` would then unmount the card fields and mount empty ones, losing what the customer typed.
+
+The order summary is drawn before the plan is loaded, its words without the plan's figures: the page is
+prerendered once as a shell for every plan (`esim_app.routes.SHELL`), and a phone paints it before any
+JavaScript runs; the figures fill their lines, kept for them, when the state arrives."""
 
 from __future__ import annotations
 
@@ -19,23 +23,25 @@ from esim_app.state.checkout import CARD_SELECTOR, CheckoutState, stripe_js_url
 CARD_LABEL = "card-details-label"  # names the group Stripe's card fields are mounted in
 
 
+def _line(label: str | rx.Var[str], value: rx.Var | str, **attrs) -> rx.Component:
+    """A label and its value, a line high before the value is known."""
+    return rx.hstack(rx.el.span(label, class_name="t-secondary"), rx.spacer(),
+                     rx.el.span(value, min_height="1lh", **attrs), width="100%", align="start")
+
+
 def _summary() -> rx.Component:
     plan = CheckoutState.plan
     return card(
         rx.vstack(
             rx.el.span(t("Your order"), class_name="t-caption"),
-            rx.el.h2(plan.name, class_name="t-card"),
-            rx.hstack(rx.el.span(t("Data"), class_name="t-secondary"), rx.spacer(), rx.el.span(plan.data), width="100%"),
-            rx.hstack(rx.el.span(t("Validity"), class_name="t-secondary"), rx.spacer(), rx.el.span(plan.validity),
-                      width="100%"),
-            rx.hstack(rx.el.span(t("Works in"), class_name="t-secondary"), rx.spacer(),
-                      rx.el.span(CheckoutState.coverage_text, text_align="right"), width="100%", align="start"),
-            rx.hstack(rx.el.span(t("Top-ups"), class_name="t-secondary"), rx.spacer(),
-                      rx.el.span(rx.cond(CheckoutState.supports_topup, t("Available"), t("Not available"))),
-                      width="100%"),
+            rx.el.h2(plan.name, class_name="t-card", min_height="1lh"),
+            _line(t("Data"), plan.data),
+            _line(t("Validity"), plan.validity),
+            _line(t("Works in"), CheckoutState.coverage_text, text_align="right"),
+            _line(t("Top-ups"), rx.cond(plan, rx.cond(CheckoutState.supports_topup, t("Available"), t("Not available")), "")),
             rx.divider(),
             rx.hstack(rx.el.span(t("Total"), font_weight="700"), rx.spacer(),
-                      rx.el.span(plan.price, class_name="price", font_size="1.75rem",
+                      rx.el.span(plan.price, class_name="price", font_size="1.75rem", min_height="1lh",
                                  custom_attrs={"data-testid": "checkout-total"}), width="100%", align="center"),
             rx.hstack(rx.spacer(), currency_select(CheckoutState.set_currency), width="100%"),
             rx.el.p(t("Validity starts when the eSIM first connects at your destination. Unused eSIMs can be "
@@ -92,17 +98,13 @@ def _sign_in() -> rx.Component:
 
 
 def _without_plan() -> rx.Component:
-    """Loading, a plan no longer on sale (or an error), or sign-in for a top-up."""
+    """A plan no longer on sale (or an error), or sign-in for a top-up."""
     return rx.cond(
-        CheckoutState.loaded,
-        rx.cond(
-            CheckoutState.signed_in | (CheckoutState.topup_for == ""),
-            card(rx.vstack(rx.el.p(rx.cond(CheckoutState.error != "", CheckoutState.error,
-                                           t("This plan is no longer on sale.")), class_name="t-body"),
-                           button_link(t("Find another plan"), "/", size="sm"), spacing="3", align="start")),
-            _sign_in(),
-        ),
-        rx.center(rx.spinner(size="3"), padding="4rem"),
+        CheckoutState.signed_in | (CheckoutState.topup_for == ""),
+        card(rx.vstack(rx.el.p(rx.cond(CheckoutState.error != "", CheckoutState.error,
+                                       t("This plan is no longer on sale.")), class_name="t-body"),
+                       button_link(t("Find another plan"), "/", size="sm"), spacing="3", align="start")),
+        _sign_in(),
     )
 
 
@@ -113,7 +115,8 @@ def checkout_page() -> rx.Component:
         section(
             rx.el.h1(t("Checkout"), class_name="t-section", margin_bottom="1.5rem"),
             rx.grid(
-                rx.cond(CheckoutState.plan, _summary(), rx.box(_without_plan(), grid_column="1 / -1")),
+                rx.cond(CheckoutState.plan | ~CheckoutState.loaded, _summary(),
+                        rx.box(_without_plan(), grid_column="1 / -1")),
                 rx.cond(CheckoutState.plan & ~CheckoutState.signed_in, _sign_in()),
                 rx.box(_payment(), display=rx.cond(CheckoutState.plan & CheckoutState.signed_in, "block", "none")),
                 columns=rx.breakpoints(initial="1", md="2"),

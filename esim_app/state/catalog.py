@@ -177,6 +177,7 @@ class DisplayCurrencyState(rx.State):
 class PlanListState(rx.State):
     """A country, region or the global list, with sorting and (for countries) filters."""
 
+    slug: str = ""  # the address's slug of the list held (`esim_app.components.places`)
     title: str = ""
     flag: str = ""
     subtitle: str = ""
@@ -211,7 +212,8 @@ class PlanListState(rx.State):
     async def _show(self, view: catalog.PlanListView) -> None:
         currency, lang = await self._display_currency(), await reader_language(self)
         place = place_name(lang, view.kind, view.code, view.name)
-        self._code, self.title, self.flag = view.code, translate(lang, "{place} eSIM plans", place=place), view.flag
+        self._code, self.slug, self.flag = view.code, view.slug, view.flag
+        self.title = translate(lang, "{place} eSIM plans", place=place)
         self.plans = [plan_card_of(o, currency, view.display_prices.get(o.slug), best_value=o.slug in view.best_value,
                                    lang=lang) for o in view.offers]
         self.covered = _countries(view.coverage, lang)
@@ -232,7 +234,7 @@ class PlanListState(rx.State):
         try:
             view = await self._fetch(key)
         except catalog.UnknownDestination:
-            self.plans, self.covered, self.not_found = [], [], True
+            self.plans, self.covered, self.not_found, self.slug = [], [], True, ""
             self.title = translate(await reader_language(self),
                                    N_("Region not found") if kind == "regional" else N_("Destination not found"))
             return None

@@ -34,7 +34,7 @@ from services.catalog.queries import (
     UnknownDestination,
     per_gb_cents,
 )
-from services.core.destinations import REGIONS, Destination, Region, search_destinations
+from services.core.destinations import REGIONS, Destination, Region, all_destinations, search_destinations
 from services.store.currencies import UnknownCurrency
 
 MAX_SEARCH_LENGTH = 60
@@ -101,6 +101,6 @@ __all__ = [
     "POPULAR_DESTINATIONS", "REGIONS", "Choice", "CoverageCountry", "Destination", "DestinationOffersView",
     "DeviceModel", "DevicesView", "MakerDevices", "list_devices",
     "InvalidFilter", "InvalidSort", "LandingView", "OfferNotFound", "OfferView", "PlanDetailView", "PlanFilters",
-    "PlanListView", "Region", "SitemapView", "UnknownCurrency", "UnknownDestination", "get_landing", "get_plan",
+    "PlanListView", "Region", "SitemapView", "UnknownCurrency", "UnknownDestination", "all_destinations", "get_landing", "get_plan",
     "get_sitemap", "list_country_plans", "list_global_plans", "list_packages", "list_region_plans", "per_gb_cents", "search",
 ]

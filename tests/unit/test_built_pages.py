@@ -1,4 +1,5 @@
-"""A prerendered page answers at its own address, without a redirect to the address with a slash."""
+"""A prerendered page answers at its own address, without a redirect to the address with a slash; the
+other addresses of a route prerendered as a shell are answered with that shell."""
 
 from __future__ import annotations
 
@@ -37,3 +38,16 @@ def test_other_paths_are_left_to_the_app(tmp_path: pathlib.Path) -> None:
     assert client.get("/destinations/japan").status_code == 404  # no such page in this build
     assert not BuiltPageAddresses(client.app, build_dir=tmp_path / "client")._built("/../secret")
     assert client.post("/login").status_code != 200  # only GET and HEAD are rewritten
+
+
+def test_a_routes_shell_answers_its_addresses_not_prerendered(tmp_path: pathlib.Path) -> None:
+    client = _client(tmp_path / "client")
+    (tmp_path / "client" / "plans" / "_shell").mkdir(parents=True)
+    (tmp_path / "client" / "plans" / "_shell" / "index.html").write_text("<h1>A plan</h1>")
+    (tmp_path / "client" / "plans" / "jp-1gb").mkdir()
+    (tmp_path / "client" / "plans" / "jp-1gb" / "index.html").write_text("<h1>Japan 1 GB</h1>")
+    assert client.get("/plans/de-5gb-30d").text == "<h1>A plan</h1>"
+    assert client.get("/plans/de-5gb-30d?currency=EUR").text == "<h1>A plan</h1>"
+    assert client.get("/plans/jp-1gb").text == "<h1>Japan 1 GB</h1>"  # a page of its own wins
+    assert client.get("/checkout/de-5gb-30d").status_code == 404  # that route has no shell in this build
+    assert client.get("/plans/de-5gb-30d/extra").status_code == 404  # nor does the route below it

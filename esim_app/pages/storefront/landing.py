@@ -20,6 +20,10 @@ STEPS = (
      N_("Scan the QR code or tap “Install” on iPhone. Switch on data roaming when you land.")),
 )
 
+# Also the lead of each plan's page.
+INSTALL_ADVICE = N_("Install it before you leave, while you have Wi-Fi. The validity period of most plans starts when "
+                    "the eSIM first connects to a network at your destination, not when you install it.")
+
 FAQ = (
     (N_("What is an eSIM?"),
      N_("An eSIM is a digital SIM card built into your phone. You install a data plan by scanning a QR code, "
@@ -28,9 +32,7 @@ FAQ = (
      N_("Most phones from 2019 onwards support eSIM: iPhone XS and later, Google Pixel 3 and later, Samsung "
      "Galaxy S20 and later, among others. The phone must be carrier-unlocked. Dial *#06# — if you see an "
      "EID number, your phone supports eSIM.")),
-    (N_("When should I install it?"),
-     N_("Install it before you leave, while you have Wi-Fi. The validity period of most plans starts when the "
-     "eSIM first connects to a network at your destination, not when you install it.")),
+    (N_("When should I install it?"), INSTALL_ADVICE),
     (N_("Can I keep my WhatsApp number?"),
      N_("Yes. WhatsApp, iMessage and FaceTime stay on your usual number; the eSIM only carries your data.")),
     (N_("What if I run out of data?"),
