@@ -40,7 +40,8 @@ def _header(place: RoutePlace) -> rx.Component:
 
 def _plan_list(kind: str) -> rx.Component:
     """A country, region or the global list; the page's on_load handler loads it. Until the state holds
-    this place the grid keeps the room of a few cards, so the footer is not drawn where they will be."""
+    this place (not the one of the page before) its plans keep the room of a few cards, so the footer is
+    not drawn where they will be."""
     place = route_place(kind)
     return rx.fragment(
         section(
@@ -50,9 +51,10 @@ def _plan_list(kind: str) -> rx.Component:
                 rx.fragment(
                     _header(place),
                     plan_controls(local=kind == "local"),
-                    rx.box(plan_grid(PlanListState.plans), min_height=rx.cond(place.current, "0", "40rem")),
+                    rx.box(rx.cond(place.current, plan_grid(PlanListState.plans)),
+                           min_height=rx.cond(place.current, "0", "40rem")),
                     rx.cond(
-                        PlanListState.covered.length() > 0,
+                        place.current & (PlanListState.covered.length() > 0),
                         rx.vstack(rx.el.h2(t("Countries covered"), class_name="t-card"),
                                   covered_countries(PlanListState.covered), spacing="3", align="start",
                                   margin_top="2.5rem"),
