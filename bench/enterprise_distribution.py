@@ -62,7 +62,8 @@ def _warm_pool(clients: int) -> None:
     """Open the clients' connections before timing, as a running web process has them."""
     with ExitStack() as stack:
         conns = [stack.enter_context(db.get_engine().connect()) for _ in range(clients)]
-        _BACKENDS[:] = [c.connection.dbapi_connection.info.backend_pid for c in conns]  # type: ignore[union-attr]
+        _BACKENDS[:] = [c.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+                        for c in conns]
 
 
 def _backends_cpu() -> float:

@@ -144,12 +144,14 @@ def _refusal(rows: Sequence[sa.Row[Any]], wanted: int) -> ServiceError | None:
     if claimed < wanted:
         return AllocationConflict("some of the wanted eSIMs are allocated or locked by another request")
     if not all(row.token_hash for row in rows):
-        return AllocationConflict(f"{sum(not row.token_hash for row in rows)} of the eSIMs got another recipient first")
+        taken = sum(not row.token_hash for row in rows)
+        return AllocationConflict(f"{taken} of the eSIMs got another recipient first")
     return None
 
 
 def _assign_in(conn: sa.Connection, company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
-               actor_id: int | None, ip: str | None, own: sa.RootTransaction | None = None) -> tuple[AssignedEsim, ...]:
+               actor_id: int | None, ip: str | None,
+               own: sa.RootTransaction | None = None) -> tuple[AssignedEsim, ...]:
     """Claim, allocate and audit in one statement; refuse the whole request unless every recipient got
     an eSIM (the verified count); then queue one email per recipient. A refusal that claimed nothing
     commits `own` (the transaction holds no lock and wrote nothing) rather than roll it back: psycopg
@@ -171,7 +173,8 @@ def _assign_in(conn: sa.Connection, company_id: int, people: Sequence[Recipient]
         (p.email, {"company_name": row.company_name, "recipient_name": p.name, "plan_name": row.plan_name,
                    "link": install_url(tokens[row.token_hash]), "valid_days": LINK_LIFETIME.days})
         for p, row in zip(people, rows, strict=True)])
-    return tuple(AssignedEsim(row.display_id, row.iccid, p.name, p.email) for p, row in zip(people, rows, strict=True))
+    return tuple(AssignedEsim(row.display_id, row.iccid, p.name, p.email)
+                 for p, row in zip(people, rows, strict=True))
 
 
 def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequence[str] | None = None,
@@ -183,8 +186,8 @@ def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequen
         return AssignResult(())
     if len(people) > parsing.MAX_ROWS:
         raise TooManyRecipients(f"more than {parsing.MAX_ROWS}", max_rows=parsing.MAX_ROWS)
-    with db.get_engine().connect() as conn, conn.begin() as transaction:  # Core: an ORM session costs more CPU
-        return AssignResult(_assign_in(conn, company_id, people, esim_refs, identity.principal_id, ip, transaction))
+    with db.get_engine().connect() as conn, conn.begin() as own:  # Core: an ORM session costs more CPU
+        return AssignResult(_assign_in(conn, company_id, people, esim_refs, identity.principal_id, ip, own))
 
 
 def assign_text(identity: Identity, text: str, *, skip_invalid: bool = False, ip: str | None = None) -> AssignResult:

@@ -104,7 +104,8 @@ FROM unnest(CAST(:to AS text[]), CAST(:subjects AS text[]), CAST(:texts AS text[
 """)
 
 
-def enqueue_emails(conn: sa.Connection, template: str, messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
+def enqueue_emails(conn: sa.Connection, template: str,
+                   messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
     """`enqueue_email` (in English) for many (address, context) pairs of one template, in one statement
     whatever their number (prepared once per connection; the ORM's bulk insert cost more CPU than the rest
     of an assignment request)."""
