@@ -12,14 +12,10 @@ that tab's state in memory, for a few seconds after an event (Reflex's opportuni
 `REFLEX_OPLOCK_ENABLED`), instead of locking, reading and writing the state in Redis for every
 event: a tab's events all reach the worker holding its websocket, and another worker that needs the
 state (a reconnected tab) asks the holder to write it back. `bench/load.py` measured 34 Redis round
-trips per event without it, 4.5 with it. A worker holds a tab for `REFLEX_OPLOCK_HOLD_TIME` (7 s
-here, Reflex's default is half the lock's 10 s expiry) from the event that took the lock, then writes
-the state back: long enough for a visitor's landing-search-destination-plan visit to be one hold (one
-write instead of two and no re-read), short of the expiry by a margin for a busy event loop.
-bench.load: 7.0 -> 4.3 Redis round trips and -10 % server CPU per event, 5 s -> 8 s. The price: if a
-worker is killed, its tabs lose the page state of their last few seconds (never data: orders, payments
-and accounts are in PostgreSQL, and the pages' on_load rebuild the rest) and wait for the lock to
-expire (`redis_lock_expiration`, 10 s) before the other worker serves them.
+trips per event without it, 4.5 with it. The price: if a worker is killed, its tabs lose the page
+state of their last few seconds (never data: orders, payments and accounts are in PostgreSQL, and the
+pages' on_load rebuild the rest) and wait for the lock to expire (`redis_lock_expiration`, 10 s)
+before the other worker serves them.
 """
 
 from __future__ import annotations
@@ -42,7 +38,6 @@ def main() -> int:
     """Run Reflex's command line (its production server looks `granian.server.Server` up when it starts)."""
     granian.server.Server = RespawningServer
     os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
-    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "7s")
     from reflex.reflex import cli
 
     sys.argv[0] = "reflex"
