@@ -104,8 +104,8 @@ def _buy_card() -> rx.Component:
 
 def _fact(icon: str, label: str | rx.Var[str], value: rx.Var | str) -> rx.Component:
     return rx.hstack(
-        rx.icon(icon, size=18, class_name="t-muted"),
-        rx.el.span(label, class_name="t-secondary", min_width="9rem"),
+        rx.icon(icon, size=18, class_name="t-muted", flex_shrink="0"),  # not squeezed by a long value
+        rx.el.span(label, class_name="t-secondary", min_width=rx.breakpoints(initial="6.5rem", sm="9rem")),
         rx.el.span(value, font_weight="600", min_height="1lh"),
         spacing="3",
         align="center",
