@@ -12,8 +12,10 @@ open `/`, search "jap", open Japan, filter, open a plan, with `--think` seconds 
 steps. Then the same journeys go to bench/bare_app.py (the same service calls behind bare
 Starlette endpoints, also on Granian with as many workers). Per worker count it prints sessions,
 events/s, p50/p95/p99 event latency, errors, Redis round trips per event (INFO commandstats calls
-during the run / events), RSS per session ((peak - idle) RSS of the server's processes / sessions)
-and Reflex's latency over the bare endpoints'. The browsers run in this process, on the same
+during the run / events), RSS per session ((peak - idle) RSS of the server's processes / sessions),
+server CPU per event (CPU seconds of the server's processes, the run's PostgreSQL backends and Redis
+during the run / events: the cost to compare between runs on a shared machine, beside the load
+average; it still grows somewhat with the load) and Reflex's latency over the bare endpoints'. The browsers run in this process, on the same
 machine as the servers: on a small or shared machine they compete for the same cores.
 `--quick`: 20 sessions for 15 s.
 """
