@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from services.core.i18n import N_, translate
-from services.core.localize import money_text, package_title, place_name
+from services.core.localize import money_text, package_title, place_name, plan_title
 from services.core.models import Esim, Order, OrderKind, Package, User
 from services.core.settings import get_settings
 from services.notifications import Attachment, enqueue_email
@@ -19,16 +23,45 @@ UNDELIVERED_WORDS = {
 }
 UNDELIVERED_DEFAULT = N_("we could not deliver the eSIM")
 
+# What the 'your eSIM is ready' email says about its reader and plan, read beside the order (with
+# `users` and the order's `packages` row joined); `services.orders.completion` reads them in its close.
+COMPLETED_MAIL_COLUMNS = (
+    User.email.label("customer_email"), User.language.label("customer_language"),
+    Package.kind.label("plan_kind"), Package.destination_code.label("plan_code"),
+    Package.destination_name.label("plan_place"), Package.data_mb.label("plan_data_mb"),
+    Package.unlimited.label("plan_unlimited"), Package.validity_days.label("plan_days"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveredEsim:
+    """An eSIM as the 'your eSIM is ready' email shows it."""
+
+    display_id: str
+    iccid: str
+    lpa: str
+    smdp_address: str
+    matching_id: str
+
 
 def queue_order_completed(session: Session, order: Order) -> None:
-    """The 'your eSIM is ready' email with the QR code inline, for a customer's eSIM order."""
+    """The 'your eSIM is ready' email with the QR code inline, for a customer's eSIM order, again."""
     if order.user_id is None or order.kind != OrderKind.ESIM:
         return
-    email, lang, package = session.execute(
-        select(User.email, User.language, Package)
-        .join(Package, Package.id == order.package_id).where(User.id == order.user_id)).one()
-    session.flush()  # the new eSIM rows get their display ids, which the next query loads
+    facts = session.execute(sa.select(*COMPLETED_MAIL_COLUMNS).join(Package, Package.id == order.package_id)
+                            .where(User.id == order.user_id)).one()
     esims = session.exec(select(Esim).where(Esim.order_id == order.id).order_by(Esim.id)).all()
+    delivered = [DeliveredEsim(e.display_id or "", e.iccid, e.lpa, e.smdp_address, e.matching_id)
+                 for e in esims]
+    enqueue_order_completed(session, facts, order_ref=order.display_id or "", price_cents=order.price_cents,
+                            currency=order.currency, esims=delivered)
+
+
+def enqueue_order_completed(session: Session, facts: sa.Row, *, order_ref: str, price_cents: int,
+                            currency: str, esims: Sequence[DeliveredEsim]) -> None:
+    """Queue the 'your eSIM is ready' email of an order to `facts.customer_email`, in its language
+    (`facts` holds `COMPLETED_MAIL_COLUMNS`)."""
+    lang = facts.customer_language
     context_esims, attachments = [], []
     for esim in esims:
         cid = f"qr-{esim.display_id}@esim"
@@ -40,13 +73,15 @@ def queue_order_completed(session: Session, order: Order) -> None:
     public_url = get_settings().public_url.rstrip("/")
     enqueue_email(
         session,
-        to=email,
+        to=facts.customer_email,
         template="order_completed",
         context={
-            "order_ref": order.display_id,
-            "plan_name": package_title(package, lang),
-            "destination_name": place_name(lang, package.kind, package.destination_code, package.destination_name),
-            "price": money_text(lang, order.price_cents, order.currency),
+            "order_ref": order_ref,
+            "plan_name": plan_title(lang, kind=facts.plan_kind, destination_code=facts.plan_code,
+                                    destination_name=facts.plan_place, data_mb=facts.plan_data_mb,
+                                    unlimited=facts.plan_unlimited, days=facts.plan_days),
+            "destination_name": place_name(lang, facts.plan_kind, facts.plan_code, facts.plan_place),
+            "price": money_text(lang, price_cents, currency),
             "esims": context_esims,
             "account_url": f"{public_url}/account/esims" if public_url else "/account/esims",
         },

@@ -24,7 +24,7 @@ from providers.registry import ProviderRegistry
 from services.core import db
 from services.core.cache import cached
 from services.core.settings import get_settings
-from services.core.models import AuditLog, Esim, EsimStatus, Order, OrderKind, OrderStatus, Package
+from services.core.models import AuditLog, Esim, Order, OrderKind, OrderStatus, Package
 from services.orders.errors import (
     CheckoutExpired,
     DeliveryDelayed,
@@ -173,42 +173,11 @@ def _record_attempt(lease: claims.Lease, candidate: Offer, quantity: int) -> boo
 
 
 def _complete(claim: Claim, candidate: Offer, provider_order: pb.Order) -> FulfilmentResult:
-    """Store the eSIMs (or the top-up) and close the order, once."""
-    with db.session() as s, s.begin():
-        order = s.execute(  # the guarded close; it also locks the order until the eSIMs are stored
-            sa.update(Order).where(Order.id == claim.order_id, Order.status == OrderStatus.PROVISIONING)
-            .values(status=OrderStatus.COMPLETED, provider_order_id=provider_order.provider_order_id,
-                    failure_reason=None).returning(Order)
-        ).scalar_one_or_none()
-        if order is None:
-            status = s.execute(sa.select(Order.status).where(Order.id == claim.order_id)).scalar_one()
-            return FulfilmentResult(claim.ref, OrderStatus(status), changed=False)
-        if claim.topup_iccid:
-            esim = s.get(Esim, order.topup_of_esim_id)
-            if esim.total_mb is not None and candidate.data_mb is not None:
-                esim.total_mb += candidate.data_mb
-            esim.unlimited = esim.unlimited or candidate.unlimited
-            iccids: tuple[str, ...] = (esim.iccid,)
-        else:
-            for sim in provider_order.esims:
-                s.add(Esim(order_id=order.id, user_id=order.user_id, enterprise_account_id=order.enterprise_account_id,
-                           provider_id=candidate.provider_id, iccid=sim.iccid, provider_esim_ref=sim.provider_esim_ref,
-                           lpa=sim.lpa, smdp_address=sim.smdp_address, matching_id=sim.matching_id,
-                           status=EsimStatus.NOT_INSTALLED, total_mb=candidate.data_mb,
-                           unlimited=candidate.unlimited, raw=sim.raw))
-            iccids = tuple(sim.iccid for sim in provider_order.esims)
-        s.add(AuditLog(actor_type="system", action="order.completed", entity_type="order",
-                       entity_id=claim.ref, details={"provider": candidate.provider_id, "iccids": list(iccids)}))
-        _order_completed_hook(s, order)
-    log.info("order %s completed with %s (%d eSIMs)", claim.ref, candidate.provider_id, len(iccids))
-    return FulfilmentResult(claim.ref, OrderStatus.COMPLETED, iccids)
+    """Store the eSIMs (or the top-up) and close the order, once (`services.orders.completion`)."""
+    from services.orders import completion  # local: notifications import orders' views
 
-
-def _order_completed_hook(session, order: Order) -> None:
-    """Side effects in the completing transaction (the confirmation email is queued here)."""
-    from services.orders import emails as order_emails  # local: notifications import orders' views
-
-    order_emails.queue_order_completed(session, order)
+    status, iccids, changed = completion.complete(claim, candidate, provider_order)
+    return FulfilmentResult(claim.ref, status, iccids, changed=changed)
 
 
 def _fail(claim: Claim, reason: str, detail: str) -> FulfilmentResult:

@@ -7,12 +7,13 @@ import logging
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import select
 
 from providers.registry import ProviderRegistry
 from providers.sandbox.server import Sandbox
 from services.admin import order_detail
 from services.core import crypto, db
-from services.core.models import OrderStatus, Package
+from services.core.models import AuditLog, Esim, EsimStatus, OrderStatus, Package
 from services.orders import claims, payment_state, topups
 from services.orders import ordering as orders
 from services.store.settings import get_store_settings
@@ -39,6 +40,15 @@ async def test_paid_order_buys_one_esim_and_queues_the_email(sandbox: Sandbox, r
     assert order_row(order_id).display_id in mail.subject
     assert lpa in mail.text_body
     assert mail.attachments[0]["content_type"] == "image/png" and mail.attachments[0]["cid"]
+    with db.session() as s:  # what the ORM reads back (decrypted), and the ref the database made
+        stored = s.exec(select(Esim).where(Esim.order_id == order_id)).one()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "order.completed",
+                                              AuditLog.entity_id == order_row(order_id).display_id)).one()
+    assert (stored.lpa, stored.matching_id, stored.iccid) == (lpa, matching_id, result.iccids[0])
+    assert stored.display_id and mail.attachments[0]["filename"] == f"{stored.display_id}-qr.png"
+    assert stored.status == EsimStatus.NOT_INSTALLED and stored.user_id == customer
+    assert isinstance(stored.raw, dict) and stored.used_mb == 0
+    assert audit.details == {"provider": "airalo", "iccids": [stored.iccid]}
 
 
 async def test_fulfilling_twice_places_one_provider_order(sandbox: Sandbox, registry: ProviderRegistry,
