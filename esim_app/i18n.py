@@ -27,7 +27,8 @@ def t(message: str, **params: rx.Var | str | int) -> rx.Var[str] | str:
 
 # In <head>: the language the server will negotiate (`?lang=`, the chosen-language cookie, the
 # browser's languages; the profile is not known here) hides the English prerendered page until
-# `LocaleState.negotiate` reveals it in that language, or for at most 3 s if the app does not start.
+# the page's language step (`StorefrontState.visit`, `LocaleState.negotiate` on portal pages) reveals
+# it in that language, or for at most 3 s if the app does not start.
 _GUARD = """(() => {{ try {{
   const known = {known}, root = document.documentElement;
   const chosen = (document.cookie.match(/(?:^|; )lang=([^;]*)/) || [])[1];

@@ -253,8 +253,11 @@ class PlanListState(rx.State):
             return rx.redirect(f"/destinations/{view.slug}", replace=True)
 
     @rx.event
-    async def load_region(self) -> None:
-        await self._open("regional", str(self.region_slug))  # type: ignore[attr-defined]  (route argument)
+    async def load_region(self):
+        slug = str(self.region_slug)  # type: ignore[attr-defined]  (route argument)
+        view = await self._open("regional", slug)
+        if view is not None and slug != view.slug:  # /regions/Europe → /regions/europe (the page matches the address)
+            return rx.redirect(f"/regions/{view.slug}", replace=True)
 
     @rx.event
     async def load_global(self) -> None:

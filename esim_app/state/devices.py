@@ -54,7 +54,8 @@ class DevicesState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        self.query = ""
+        """The list for the query the tab holds (kept across a reconnect, which runs this again, so the
+        list keeps matching the text the search box still shows)."""
         await self._show()
 
     @rx.event

@@ -8,11 +8,15 @@ overhead as a large part of a page load's server CPU.
 
 from __future__ import annotations
 
+import logging
+
 import reflex as rx
 
 from esim_app.state.auth import AuthState
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.locale import LocaleState
+
+log = logging.getLogger(__name__)
 
 
 class StorefrontState(rx.State):
@@ -23,5 +27,8 @@ class StorefrontState(rx.State):
         auth = await self.get_state(AuthState)
         identity = await auth._current()
         language = (await self.get_state(LocaleState))._negotiate(auth)
-        await (await self.get_state(DisplayCurrencyState))._load(identity)
+        try:
+            await (await self.get_state(DisplayCurrencyState))._load(identity)
+        except Exception:  # the database is away: the page keeps its default currency, and still its language
+            log.exception("storefront visit: the display currencies did not load")
         return language

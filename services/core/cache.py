@@ -26,6 +26,7 @@ MAX_ENTRIES = 4096
 
 _lock = threading.Lock()
 _entries: dict[Hashable, tuple[float, object]] = {}
+_generation = 0  # counts forgets: a value loaded across one is not stored (it may predate the change)
 
 
 def cached(key: Hashable, load: Callable[[], T], *, ttl: float = TTL_SECONDS) -> T:
@@ -33,8 +34,11 @@ def cached(key: Hashable, load: Callable[[], T], *, ttl: float = TTL_SECONDS) ->
     now = time.monotonic()
     if (hit := _fresh(key, now)) is not _MISSING:
         return hit  # type: ignore[return-value]
+    generation = _generation
     value = load()
     with _lock:
+        if generation != _generation:  # invalidated while loading: the change may have come after the read
+            return value
         if len(_entries) >= MAX_ENTRIES:
             _evict(now)
         _entries[key] = (now + ttl, value)
@@ -65,8 +69,10 @@ def invalidate_catalog_cache() -> None:
 
 def forget_local() -> None:
     """Forget every cached read of this process (what a notification from another process asks)."""
+    global _generation
     with _lock:
         _entries.clear()
+        _generation += 1
 
 
 def _evict(now: float) -> None:

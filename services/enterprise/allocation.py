@@ -8,7 +8,7 @@ per eSIM, enforced by the database) and its audit row, only when every recipient
 too few in stock, or taken meanwhile), so a refusal needs no second query; the emails follow in one
 INSERT of the same transaction. A request that cannot be satisfied whole is refused whole
 (`AllocationConflict`, "Some eSIMs were already allocated. Please refresh.", HTTP 409 in the API):
-the transaction rolls back and nobody is emailed. Otherwise each recipient is emailed a private,
+nothing is written and nobody is emailed. Listed eSIMs go to the recipients in the order listed. Otherwise each recipient is emailed a private,
 expiring install link (`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills
 its link and puts it back in stock.
 """
@@ -96,8 +96,9 @@ WITH wanted AS (
       AND EXISTS (SELECT 1 FROM enterprise_accounts c WHERE c.id = :company AND c.status = 'active')
     ORDER BY e.id LIMIT :wanted
     FOR UPDATE OF e SKIP LOCKED
-), claimed AS (
-    SELECT w.*, row_number() OVER (ORDER BY w.id) AS n FROM wanted w
+), claimed AS (  -- numbered as the recipients: in the order of the listed eSIMs, when listed
+    SELECT w.*, row_number() OVER (ORDER BY array_position(CAST(:refs AS text[]), w.display_id), w.id) AS n
+    FROM wanted w
 ), people AS (
     SELECT * FROM unnest(CAST(:names AS text[]), CAST(:emails AS text[]), CAST(:hashes AS text[]))
         WITH ORDINALITY AS p(name, email, token_hash, n)
@@ -116,7 +117,7 @@ WITH wanted AS (
            :ip, :company
     FROM inserted i JOIN claimed c ON c.id = i.esim_id
 ), answer AS (
-    SELECT c.id, c.display_id, c.iccid, pk.name AS plan_name, i.token_hash
+    SELECT c.n, c.id, c.display_id, c.iccid, pk.name AS plan_name, i.token_hash
     FROM claimed c LEFT JOIN inserted i ON i.esim_id = c.id
     JOIN orders o ON o.id = c.order_id JOIN packages pk ON pk.id = o.package_id
 )
@@ -124,11 +125,12 @@ SELECT co.company_name, co.status = 'active' AS active, a.id, a.display_id, a.ic
        CASE WHEN CAST(:refs AS text[]) IS NULL AND (SELECT count(*) FROM claimed) < :wanted THEN
            (SELECT count(*) FROM esims e WHERE e.enterprise_account_id = :company AND e.status = 'not_installed'
               AND (e.expires_at IS NULL OR e.expires_at > :now)
-              AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL))
+              AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL
+                              OFFSET 0))  -- a probe per eSIM, as in `wanted`
        END AS in_stock
 FROM enterprise_accounts co LEFT JOIN answer a ON true
 WHERE co.id = :company
-ORDER BY a.id
+ORDER BY a.n
 """)
 
 

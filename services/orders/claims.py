@@ -163,6 +163,14 @@ def claim_stuck(order_id: int, *, lease: dt.timedelta) -> Claim | None:
     return next(iter(_run("stuck", order_id=order_id, lease=lease)), None)
 
 
+def stuck_ids(limit: int, *, lease: dt.timedelta) -> list[int]:
+    """Up to `limit` orders in provisioning whose lease ran out, the oldest news first (not claimed)."""
+    query = (sa.select(Order.id).where(_stuck()).order_by(Order.last_status_check.asc().nulls_first(), Order.id)
+             .limit(limit))
+    with db.get_engine().connect() as conn:
+        return list(conn.execute(query, {"lease": lease}).scalars())
+
+
 def claim_batch(limit: int, *, lease: dt.timedelta) -> list[Claim]:
     """Up to `limit` orders no other worker holds: paid ones, and provisioning ones whose lease ran out."""
     if limit <= 0:

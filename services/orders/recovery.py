@@ -21,6 +21,7 @@ from providers.registry import ProviderRegistry
 from services.core import db
 from services.core.models import Order, OrderStatus
 from services.jobs.runs import JobResult
+from services.orders import claims
 from services.orders import emails as order_emails
 from services.orders import ordering as orders
 from services.orders import refund_ledger
@@ -68,10 +69,7 @@ async def check_pending_orders(*, registry: ProviderRegistry, now: dt.datetime |
     now = now or _now()
     paid = await asyncio.to_thread(_ids, sa.select(Order.id).where(Order.status == OrderStatus.PAID, Order.updated_at < now - PAID_GRACE)
                 .order_by(Order.id).limit(limit))
-    stuck = await asyncio.to_thread(_ids, sa.select(Order.id).where(
-        Order.status == OrderStatus.PROVISIONING,
-        sa.or_(Order.last_status_check.is_(None), Order.last_status_check < now - orders.reclaim_after()),
-    ).order_by(Order.last_status_check.asc().nulls_first(), Order.id).limit(limit))
+    stuck = await asyncio.to_thread(claims.stuck_ids, limit, lease=orders.reclaim_after())  # the database's clock
 
     async def fulfil(order_id: int) -> bool:
         return (await orders.fulfil_paid_order(order_id, registry=registry)).changed

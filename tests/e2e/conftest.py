@@ -30,7 +30,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
-# A built page of the app runs once its language is applied (`LocaleState.negotiate`); other documents at once.
+# A built page of the app runs once its language is applied (`StorefrontState.visit`, or
+# `LocaleState.negotiate` on portal pages); other documents at once.
 APP_RUNS = "() => !window.__reactRouterContext || !!document.documentElement.dataset.language"
 
 

@@ -77,6 +77,9 @@ def test_health_reports_the_database(app_url: str) -> None:
 def test_country_codes_redirect_and_the_sitemap_lists_public_pages_only(app_url: str, page: Page) -> None:
     page.goto(app_url + "/destinations/jp")
     expect(page).to_have_url(re.compile(r"/destinations/japan$"))
+    page.goto(app_url + "/regions/Europe")  # a region written otherwise goes to its address, and lists its plans
+    expect(page).to_have_url(re.compile(r"/regions/europe$"))
+    expect(page.get_by_test_id("plan-card").first).to_be_visible()
     sitemap = httpx.get(app_url + "/sitemap.xml").text
     assert "/destinations/japan</loc>" in sitemap and "/regions/europe</loc>" in sitemap
     assert "/account" not in sitemap and "/checkout" not in sitemap and "/sandbox" not in sitemap

@@ -47,6 +47,7 @@ def _search() -> rx.Component:
                     class_name="t-muted"),
             rx.el.input(  # uncontrolled, like the landing page's search: the browser owns the text
                 id="device-search",
+                default_value=DevicesState.query,  # the tab's query when the box mounts again on a return visit
                 on_change=DevicesState.set_query.debounce(200),
                 on_mount=take_up_early_text("device-search"),
                 placeholder=t("e.g. iPhone 13, Galaxy S23, Pixel 8"),

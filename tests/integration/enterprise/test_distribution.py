@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.core import db
-from services.core.models import AuditLog, EmailOutbox, EnterpriseAccount, EsimAllocation
+from services.core.models import AuditLog, EmailOutbox, EnterpriseAccount, Esim, EsimAllocation
 from services.enterprise import allocation, billing, installs, inventory
 from services.enterprise.distribution_errors import (
     ALREADY_ALLOCATED,
@@ -23,6 +23,7 @@ from services.enterprise.distribution_errors import (
     RecipientsInvalid,
 )
 from services.enterprise.errors import NotAllowed
+from services.enterprise.recipients import Recipient
 from tests.support.enterprise import company_esims, member
 
 LINK = re.compile(r"/install/([A-Za-z0-9_-]+)")
@@ -231,3 +232,20 @@ def test_the_install_page_names_the_plan_and_the_last_day_in_the_employees_langu
     english, japanese = installs.open_install(token), installs.open_install(token, lang="ja")
     assert "days" in english.plan_name and "日間" in japanese.plan_name and "days" not in japanese.plan_name
     assert english.link_expires_on != japanese.link_expires_on and "/" in japanese.link_expires_on
+
+
+def test_listed_esims_go_to_the_recipients_in_the_order_listed(database_url: str) -> None:
+    admin = member("operations")
+    first, second, third = company_esims(admin.org_id, 3)  # type: ignore[arg-type]
+    people = [Recipient("Ada Lovelace", "ada-order@example.com"),
+              Recipient("Bob Baker", "bob-order@example.com")]
+    result = allocation.assign(admin, people, esim_refs=[third, first])
+    assert [(a.esim_ref, a.recipient_email) for a in result.assigned] == [
+        (third, "ada-order@example.com"), (first, "bob-order@example.com")]
+    with db.session() as s:  # the database agrees with the answer, and each email names its own eSIM's link
+        held = dict(s.exec(select(EsimAllocation.recipient_email, Esim.display_id)
+                           .join(Esim, col(Esim.id) == EsimAllocation.esim_id)
+                           .where(EsimAllocation.enterprise_account_id == admin.org_id)).all())
+    assert held == {"ada-order@example.com": third, "bob-order@example.com": first}
+    assert second not in held.values()
+    assert installs.open_install(_link("ada-order@example.com")).iccid == result.assigned[0].iccid
