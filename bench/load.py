@@ -116,28 +116,25 @@ def _server(kind: str, workers: int, env: dict[str, str], log: pathlib.Path) -> 
         stop_group(proc, 30)
 
 
-def _tree_rss(pid: int) -> int:
-    with contextlib.suppress(psutil.Error):
-        root = psutil.Process(pid)
-        total = 0
-        for p in (root, *root.children(recursive=True)):
-            with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
-        return total
-    return 0
-
-
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by process `pid` and its descendants."""
+def _tree_sum(pid: int, measure: Callable[[psutil.Process], float]) -> float:
+    """`measure` summed over process `pid` and its descendants (those gone meanwhile count 0)."""
     with contextlib.suppress(psutil.Error):
         root = psutil.Process(pid)
         total = 0.0
         for p in (root, *root.children(recursive=True)):
             with contextlib.suppress(psutil.Error):
-                times = p.cpu_times()
-                total += times.user + times.system
+                total += measure(p)
         return total
     return 0.0
+
+
+def _tree_rss(pid: int) -> int:
+    return int(_tree_sum(pid, lambda p: p.memory_info().rss))
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process `pid` and its descendants."""
+    return _tree_sum(pid, lambda p: sum(p.cpu_times()[:2]))
 
 
 def _database_cpu(db_name: str) -> float:
