@@ -16,7 +16,7 @@ NOTES = (
     N_("Not iPhones bought in mainland China; in Hong Kong and Macao only the iPhone XS, SE (2nd gen), "
        "12 mini and 13 mini have eSIM."),
     N_("Wi-Fi + Cellular models"),
-    N_("Models sold in South Korea, and some carrier models, have no eSIM."),
+    N_("Models sold in mainland China, Hong Kong, Macao or Taiwan, and some carrier models, have no eSIM."),
     N_("Not models sold in the United States"),
     N_("Not every country's version"),
     N_("Not every country's or carrier's version"),
