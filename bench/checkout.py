@@ -1,6 +1,7 @@
 """Checkout and fulfilment figures (prints, asserts nothing).
 
-    .venv/bin/python -m bench.checkout [--quick] [--webhooks 40] [--orders 500] [--limited-orders 500] [--latency 0.2]
+    .venv/bin/python -m bench.checkout [--quick] [--webhooks 40] [--orders 500] [--workers 1 2]
+                                       [--limited-orders 500] [--latency 0.2]
 
 1. Webhook to eSIM: real card payments against localstripe, whose signed webhooks reach our
    route on a local server; p50/p95 from the webhook's arrival (stripe_events.received_at) to the
@@ -11,7 +12,8 @@
    `--latency` seconds added to every provider answer (simulators in a child process, as remote
    providers) and rate limits lifted; then by one worker under the providers' documented limits,
    beside the floor those limits set for the requests made (counted by the simulators); with peak
-   memory per worker.
+   memory per worker and the CPU per order of the job workers, the simulators and PostgreSQL (the
+   server processes of the bench's database), which share the machine.
 `--quick` skips the webhooks and runs 100 orders (40 under the limits).
 """
 
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -31,6 +35,7 @@ import time
 import uuid
 
 import httpx
+import psutil
 import sqlalchemy as sa
 import uvicorn
 
@@ -217,13 +222,42 @@ def _start_workers(n: int, urls: dict[str, str], *, limited: bool) -> list[subpr
     return workers
 
 
+def _cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each process has used so far; gone processes are left out."""
+    spent = {}
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            spent[pid] = sum(psutil.Process(pid).cpu_times()[:2])
+    return spent
+
+
+def _simulators_pid() -> int:
+    """The simulators' child process (`bench.catalog_sync.simulators`)."""
+    return next(p.pid for p in psutil.Process().children() if "providers.sandbox" in " ".join(p.cmdline()))
+
+
+def _backends() -> list[int]:
+    """PostgreSQL's server processes for this database's connections (the job workers' included)."""
+    with db.get_engine().connect() as conn:
+        return list(conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+                    .scalars())
+
+
+def _cpu_per_order(before: dict[int, float], after: dict[int, float], count: int) -> float:
+    """Milliseconds of CPU per order the processes spent between two `_cpu` readings (new ones from zero)."""
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items()) * 1000 / count
+
+
 def bulk(count: int, latency: float, urls: dict[str, str], *, workers: int, limited: bool) -> None:
-    """`count` orders paid at once (one UPDATE), fulfilled by `workers` job worker processes."""
+    """`count` orders paid at once (one UPDATE), fulfilled by `workers` job worker processes; CPU per order
+    of the job workers, of the simulators and of PostgreSQL (this database's server processes)."""
     ids, _ = _orders(count)
     procs = _start_workers(workers, urls, limited=limited)
     served = _requests_served(urls)
+    sim = _simulators_pid()
     try:
         since = time.time()
+        cpu_before = {"workers": _cpu([p.pid for p in procs]), "sim": _cpu([sim]), "pg": _cpu(_backends())}
         with db.get_engine().begin() as conn:
             conn.execute(sa.text("UPDATE orders SET status = 'paid', payment_status = 'succeeded' "
                                  "WHERE id = ANY(:ids)"), {"ids": ids})
@@ -232,14 +266,16 @@ def bulk(count: int, latency: float, urls: dict[str, str], *, workers: int, limi
         while (done := _scalar(query, ids)) < count and time.perf_counter() - started < 600:
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
+        cpu = {"workers": _cpu([p.pid for p in procs]), "sim": _cpu([sim]), "pg": _cpu(_backends())}
     finally:
-        stopped = [_stop(p) for p in procs]
+        peaks = [_stop(p) for p in procs]
     completed = _scalar(sa.text("SELECT count(*) FROM orders WHERE id = ANY(:ids) AND status = 'completed'"), ids)
+    per_order = {k: _cpu_per_order(cpu_before[k], cpu[k], count) for k in cpu}
     label = "documented rate limits" if limited else "rate limits lifted"
     line = (f"{count} paid orders, {latency * 1000:.0f} ms provider latency, {label}, {workers} job worker"
             f"{'s' if workers > 1 else ''}: {elapsed:.1f} s, {completed} completed ({done - completed} failed), "
-            f"peak RSS per worker {max(rss for rss, _ in stopped) / 2**20:.0f} MiB, job workers' CPU "
-            f"{sum(cpu for _, cpu in stopped) * 1000 / count:.1f} ms per order")
+            f"peak RSS per worker {max(peaks) / 2**20:.0f} MiB; CPU per order: job workers "
+            f"{per_order['workers']:.1f} ms, simulators {per_order['sim']:.1f} ms, PostgreSQL {per_order['pg']:.1f} ms")
     if limited:
         requests = {pid: n - served[pid] for pid, n in _requests_served(urls).items()}
         floor = _floor(requests, latency)
@@ -253,20 +289,25 @@ def _scalar(query: sa.TextClause, ids: list[int]) -> int:
         return conn.execute(query, {"ids": ids}).scalar_one()
 
 
-def _stop(proc: subprocess.Popen[str]) -> tuple[int, float]:
-    """Stop a job worker; its peak RSS (bytes) and the CPU seconds it spent after `ready`."""
+def _stop(proc: subprocess.Popen[str]) -> int:
+    """Stop a job worker; its peak RSS in bytes (a worker that does not report one fails the bench, rather
+    than counting as 0)."""
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=60)
-    words = out.split()
-    return (int(words[-3]), float(words[-1])) if len(words) >= 4 else (0, 0.0)
+    match = re.search(r"^peak_rss (\d+)", out, re.MULTILINE)
+    if match is None:
+        raise RuntimeError(f"job worker {proc.pid} ended ({proc.returncode}) without its figures: {out[-200:]!r}")
+    return int(match[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--webhooks", type=int, default=40, help="0 skips the webhook figures")
     parser.add_argument("--orders", type=int, default=500)
-    parser.add_argument("--limited-orders", type=int, default=500, help="orders of the documented-limits run")
+    parser.add_argument("--limited-orders", type=int, default=500,
+                        help="orders of the documented-limits run (0 skips it)")
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="job workers of each lifted run")
     parser.add_argument("--quick", action="store_true", help="no webhooks, 100 orders, 40 under the limits")
     args = parser.parse_args()
     if args.quick:
@@ -284,9 +325,10 @@ def main() -> None:
                   f"before: {ROUND_TRIPS_BEFORE}", flush=True)
             for provider_url in urls.values():
                 httpx.post(f"{provider_url}/_sandbox/faults", json={"latency": args.latency}).raise_for_status()
-            for workers in (1, 2):
+            for workers in args.workers:
                 bulk(args.orders, args.latency, urls, workers=workers, limited=False)
-            bulk(args.limited_orders, args.latency, urls, workers=1, limited=True)
+            if args.limited_orders:
+                bulk(args.limited_orders, args.latency, urls, workers=1, limited=True)
         db.reset_engine()
 
 

@@ -1,6 +1,7 @@
 """A job worker for `bench.checkout`: the fulfilment worker every `esim jobs` process runs (without the
 schedule), against the bench's simulators (SANDBOX_URLS). With LIFT_LIMITS=1 the providers' documented
-rate limits are lifted in this process; IN_FLIGHT sets how many orders it keeps in fulfilment. Prints `ready`, then `peak_rss <bytes> cpu <seconds>` (CPU time since ready) when SIGTERM stops it."""
+rate limits are lifted in this process; IN_FLIGHT sets how many orders it keeps in fulfilment. Prints
+`ready`, then `peak_rss <bytes>` when SIGTERM stops it (the bench reads its CPU time from outside)."""
 
 from __future__ import annotations
 
@@ -41,13 +42,12 @@ async def main() -> None:
             await asyncio.sleep(0.05)
 
     sampler = asyncio.create_task(sample())
-    cpu = sum(process.cpu_times()[:2])
     print("ready", flush=True)
     in_flight = int(os.environ.get("IN_FLIGHT") or 0) or IN_FLIGHT
     await FulfilmentWorker(lambda: registry, in_flight=in_flight).run(stop)
     await sampler
     await registry.aclose()
-    print(f"peak_rss {peak} cpu {sum(process.cpu_times()[:2]) - cpu:.3f}", flush=True)
+    print(f"peak_rss {peak}", flush=True)
 
 
 if __name__ == "__main__":

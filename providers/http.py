@@ -43,11 +43,17 @@ from aiolimiter import AsyncLimiter
 
 from providers.base import OutcomeUnknown, ProviderError, RateLimited, SendRefused, TransientProviderError
 from providers.observe import note_response
+from providers.pool import ShardedTransport
 from providers.rate_store import SharedRates
 
 logger = logging.getLogger(__name__)
 
 ErrorMapper = Callable[[httpx.Response], ProviderError | None]
+
+MAX_CONNECTIONS = 100
+# An idle connection is let go a little before the common 5 s server default (uvicorn's, Apache's): one the
+# server is closing as we reuse it fails the request, and an order POST that failed so has an unknown outcome.
+KEEPALIVE_SECONDS = 4.0
 
 # Failures that prove the request never left this process.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -185,12 +191,10 @@ class ProviderHTTP:
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             # as many connections as a job worker has orders in flight: a call queued for a connection
-            # past the timeout failed the order (PoolTimeout) though nothing had been sent. Only 20 are kept
-            # alive: httpcore checks every idle connection on each request it places, and with 100 kept a
-            # job worker spent more CPU on that than the 20 reconnects saved (bench.checkout, one worker)
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            # past the timeout failed the order (PoolTimeout) though nothing had been sent
+            transport=transport or ShardedTransport(max_connections=MAX_CONNECTIONS,
+                                                    keepalive_expiry=KEEPALIVE_SECONDS),
             headers={"Accept": "application/json", **(headers or {})},
-            transport=transport,
         )
 
     async def request(
