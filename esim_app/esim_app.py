@@ -8,6 +8,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.forms import native_submit_guard
+from esim_app.components.preferences import early_choices_script
 from esim_app.http.api import api_transformers
 from esim_app.i18n import language_guard, t
 from esim_app.pages import account, business, login, profile, support  # noqa: F401  (pages register themselves)
@@ -38,7 +39,8 @@ app = rx.App(
     html_lang="en",
     stylesheets=["/theme.css"],
     toaster=rx.toast.provider(position="top-right", rich_colors=True, close_button=True),
-    head_components=[rx.el.meta(name="theme-color", content="#1e40af"), language_guard(), native_submit_guard()],
+    head_components=[rx.el.meta(name="theme-color", content="#1e40af"), language_guard(), native_submit_guard(),
+                     early_choices_script()],
 )
 app.register_lifespan_task(jobs.web_lifespan)  # logging; the jobs too when SCHEDULER=inline
 

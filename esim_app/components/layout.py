@@ -7,13 +7,14 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app import routes
+from esim_app.components.preferences import color_mode_toggle, language_select
 from esim_app.components.ui import button_link, logo
 from esim_app.i18n import t
 from esim_app.state.auth import AuthState
 from esim_app.state.catalog import DisplayCurrencyState
 from esim_app.state.locale import LocaleState
 from services.catalog import REGIONS
-from services.core import N_, get_settings, language_names
+from services.core import N_, get_settings
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,6 @@ ADMIN_NAV = (
 )
 
 
-def color_mode_toggle() -> rx.Component:
-    """Light/dark switch; the choice persists in the browser."""
-    return rx.color_mode.button(
-        variant="ghost", size="2", aria_label=t("Switch light or dark mode"),
-        custom_attrs={"data-testid": "color-mode-toggle"},
-    )
-
-
 def _mobile_menu(items: tuple[NavItem, ...]) -> rx.Component:
     return rx.box(
         rx.menu.root(
@@ -84,18 +77,6 @@ def _mobile_menu(items: tuple[NavItem, ...]) -> rx.Component:
             ),
         ),
         display=["flex", "flex", "none"],
-    )
-
-
-def language_select() -> rx.Component:
-    """The language switcher: each language named in itself."""
-    return rx.el.select(
-        *[rx.el.option(name, value=code, lang=code) for code, name in language_names().items()],
-        value=LocaleState.lang,
-        on_change=LocaleState.choose,
-        aria_label=t("Language"),
-        class_name="lang-select",
-        custom_attrs={"data-testid": "language-select"},
     )
 
 

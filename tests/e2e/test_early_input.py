@@ -35,13 +35,15 @@ class HeldBoot:
         """Until the page now shown has asked for its boot script."""
         self.page.wait_for_function("() => !!document.querySelector('script[src*=\"/assets/boot-\"]')")
 
-    def release(self) -> None:
-        """Let the page now shown start its app (a page navigated away from keeps its request unanswered)."""
+    def release(self, language: str = "en") -> None:
+        """Let the page now shown start its app, which applies `language` (a page navigated away from
+        keeps its request unanswered); the pages opened next start at once."""
         assert self.held, "the page asked for its boot script"
         assert self.page.evaluate("document.documentElement.dataset.language") is None, "the app had not started"
         self.held.pop().continue_()
         self.held.clear()
-        expect(self.page.locator("html")).to_have_attribute("data-language", "en")
+        self.page.unroute(BOOT_SCRIPT)
+        expect(self.page.locator("html")).to_have_attribute("data-language", language)
 
 
 def test_text_typed_before_the_app_started_is_searched(app_url: str, page: Page) -> None:

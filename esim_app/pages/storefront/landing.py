@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from esim_app import routes
+from esim_app.components.faq import faq_item, faq_list
 from esim_app.components.plans import device_check_link
 from esim_app.components.search import destination_search
 from esim_app.components.ui import button_link, card, section, section_title
@@ -242,17 +243,9 @@ def _how_it_works() -> rx.Component:
 def _faq() -> rx.Component:
     return section(
         section_title(t("Questions travellers ask"), eyebrow=t("FAQ")),
-        rx.accordion.root(
-            *[
-                rx.accordion.item(header=t(question), content=rx.el.p(t(answer), class_name="t-body t-muted"),
-                                  value=f"faq-{n}")
-                for n, (question, answer) in enumerate(FAQ)
-            ],
-            rx.accordion.item(header=t("Can I get a refund?"), content=_refund_answer(), value="faq-refund"),
-            type="multiple",
-            collapsible=True,
-            variant="ghost",
-            width="100%",
+        faq_list(
+            *[faq_item(t(question), rx.el.p(t(answer), class_name="t-body t-muted")) for question, answer in FAQ],
+            faq_item(t("Can I get a refund?"), _refund_answer()),
         ),
         rx.hstack(
             rx.el.p(t("Still unsure which plan fits your trip?"), class_name="t-body"),
