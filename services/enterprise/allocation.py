@@ -1,16 +1,18 @@
 """Handing a company's in-stock eSIMs to employees, race-safe (the seed's "Concurrency Safety").
 
-One statement per request (`_ASSIGN`, one round trip): (1) claim the wanted in-stock eSIMs with
-`SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent requests never wait on each other's rows; (2) insert
-one allocation per eSIM with `ON CONFLICT DO NOTHING` on the unique partial index (one live recipient
-per eSIM, enforced by the database) and its audit row, only when every recipient got an eSIM;
-(3) verify the count from its answer, which also says why a request came short (suspended company,
-too few in stock, or taken meanwhile), so a refusal needs no second query; the emails follow in one
-INSERT of the same transaction. A request that cannot be satisfied whole is refused whole
-(`AllocationConflict`, "Some eSIMs were already allocated. Please refresh.", HTTP 409 in the API):
-nothing is written and nobody is emailed. Listed eSIMs go to the recipients in the order listed. Otherwise each recipient is emailed a private,
-expiring install link (`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills
-its link and puts it back in stock.
+One statement per request (`allocation_statement`): it claims the wanted in-stock eSIMs (`FOR UPDATE
+SKIP LOCKED`), inserts their allocations (`ON CONFLICT DO NOTHING` on the one-live-recipient unique
+index) only when every recipient got an eSIM, and, only when every allocation went in, their audit rows
+and emails. The count is verified from its answer, which also says why a request came short (suspended
+company, too few in stock, or taken meanwhile), so a refusal needs no second query. A request that
+cannot be satisfied whole is refused whole (`AllocationConflict`, "Some eSIMs were already allocated.
+Please refresh.", HTTP 409 in the API): nothing is written and nobody is emailed. A one-recipient
+request runs in autocommit (one round trip: the statement is its own transaction, and its one allocation
+either went in with its audit row and email or nothing was written); several run in a transaction that
+a refusal rolls back, since some of their allocations may have gone in. Listed eSIMs go to the
+recipients in the order listed. Each recipient is emailed a private, expiring install link
+(`/install/<token>`; only its SHA-256 is stored). Revoking an unused eSIM kills its link and puts it
+back in stock.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
+import psycopg
 from sqlmodel import Session, col, select
 
 from services.accounts.sessions import Identity
@@ -31,6 +33,7 @@ from services.core import db
 from services.core.errors import ServiceError
 from services.core.models import Esim, EsimAllocation, EsimStatus
 from services.core.settings import get_settings
+from services.enterprise import allocation_statement as statement
 from services.enterprise import recipients as parsing
 from services.enterprise.access import ASSIGN_ROLES, company_for, require_active
 from services.enterprise.audit import record
@@ -45,7 +48,6 @@ from services.enterprise.distribution_errors import (
     TooManyRecipients,
 )
 from services.enterprise.recipients import Recipient
-from services.notifications.outbox import enqueue_emails
 
 LINK_LIFETIME = dt.timedelta(days=30)
 INSTALL_PATH = "/install/"
@@ -77,64 +79,7 @@ def install_url(token: str) -> str:
     return f"{get_settings().public_url.rstrip('/')}{INSTALL_PATH}{token}"
 
 
-# One statement claims the eSIMs (FOR UPDATE SKIP LOCKED), pairs them with the recipients in order,
-# inserts the allocations (ON CONFLICT DO NOTHING on the live-recipient index) and their audit rows,
-# only when every recipient got an eSIM, and answers one row per claimed eSIM saying whether its
-# allocation went in (or one row with no eSIM when none was claimed), each with what a refusal needs:
-# whether the company is active and, when a request for any eSIMs came short, how many are in stock.
-# `OFFSET 0` keeps the live-allocation check a subquery run per candidate eSIM (an index probe): as an
-# anti-join, with statistics that predate a bulk order (a generic plan keeps them), PostgreSQL chose a
-# merge join that read the live-recipient index from its start, all companies' allocations, per request.
-_ASSIGN = sa.text("""
-WITH wanted AS (
-    SELECT e.id, e.display_id, e.iccid, e.order_id FROM esims e
-    WHERE e.enterprise_account_id = :company AND e.status = 'not_installed'
-      AND (e.expires_at IS NULL OR e.expires_at > :now)
-      AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL
-                      OFFSET 0)  -- a probe per candidate, never a join over every company's allocations
-      AND (CAST(:refs AS text[]) IS NULL OR e.display_id = ANY(CAST(:refs AS text[])))
-      AND EXISTS (SELECT 1 FROM enterprise_accounts c WHERE c.id = :company AND c.status = 'active')
-    ORDER BY e.id LIMIT :wanted
-    FOR UPDATE OF e SKIP LOCKED
-), claimed AS (  -- numbered as the recipients: in the order of the listed eSIMs, when listed
-    SELECT w.*, row_number() OVER (ORDER BY array_position(CAST(:refs AS text[]), w.display_id), w.id) AS n
-    FROM wanted w
-), people AS (
-    SELECT * FROM unnest(CAST(:names AS text[]), CAST(:emails AS text[]), CAST(:hashes AS text[]))
-        WITH ORDINALITY AS p(name, email, token_hash, n)
-), inserted AS (
-    INSERT INTO esim_allocations (esim_id, enterprise_account_id, recipient_name, recipient_email, token_hash,
-                                  expires_at, created_by)
-    SELECT c.id, :company, p.name, p.email, p.token_hash, :expires, :actor FROM claimed c JOIN people p USING (n)
-    WHERE (SELECT count(*) FROM claimed) = :wanted
-    ON CONFLICT (esim_id) WHERE revoked_at IS NULL DO NOTHING
-    RETURNING esim_id, recipient_name, recipient_email, token_hash
-), audited AS (
-    INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, details, ip, enterprise_account_id)
-    SELECT 'enterprise', :actor, 'esim_assigned', 'esim', i.esim_id::text,
-           jsonb_build_object('entity', 'esim', 'iccid', c.iccid, 'before', jsonb_build_object('recipient', NULL),
-                              'after', jsonb_build_object('recipient', i.recipient_name, 'email', i.recipient_email)),
-           :ip, :company
-    FROM inserted i JOIN claimed c ON c.id = i.esim_id
-), answer AS (
-    SELECT c.n, c.id, c.display_id, c.iccid, pk.name AS plan_name, i.token_hash
-    FROM claimed c LEFT JOIN inserted i ON i.esim_id = c.id
-    JOIN orders o ON o.id = c.order_id JOIN packages pk ON pk.id = o.package_id
-)
-SELECT co.company_name, co.status = 'active' AS active, a.id, a.display_id, a.iccid, a.plan_name, a.token_hash,
-       CASE WHEN CAST(:refs AS text[]) IS NULL AND (SELECT count(*) FROM claimed) < :wanted THEN
-           (SELECT count(*) FROM esims e WHERE e.enterprise_account_id = :company AND e.status = 'not_installed'
-              AND (e.expires_at IS NULL OR e.expires_at > :now)
-              AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL
-                              OFFSET 0))  -- a probe per eSIM, as in `wanted`
-       END AS in_stock
-FROM enterprise_accounts co LEFT JOIN answer a ON true
-WHERE co.id = :company
-ORDER BY a.n
-""")
-
-
-def _refusal(rows: Sequence[sa.Row[Any]], wanted: int) -> ServiceError | None:
+def _refusal(rows: Sequence[Any], wanted: int) -> ServiceError | None:
     """Why the statement's answer does not give every recipient an eSIM (None when it does): a company
     that is gone or suspended, not enough in stock, or eSIMs taken by a concurrent request."""
     if not rows or not rows[0].active:
@@ -145,36 +90,27 @@ def _refusal(rows: Sequence[sa.Row[Any]], wanted: int) -> ServiceError | None:
                               wanted=wanted)
     if claimed < wanted:
         return AllocationConflict("some of the wanted eSIMs are allocated or locked by another request")
-    if not all(row.token_hash for row in rows):
-        taken = sum(not row.token_hash for row in rows)
+    if not all(row.allocated for row in rows):
+        taken = sum(not row.allocated for row in rows)
         return AllocationConflict(f"{taken} of the eSIMs got another recipient first")
     return None
 
 
-def _assign_in(conn: sa.Connection, company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
-               actor_id: int | None, ip: str | None,
-               own: sa.RootTransaction | None = None) -> tuple[AssignedEsim, ...]:
-    """Claim, allocate and audit in one statement; refuse the whole request unless every recipient got
-    an eSIM (the verified count); then queue one email per recipient. A refusal that claimed nothing
-    commits `own` (the transaction holds no lock and wrote nothing) rather than roll it back: psycopg
-    forgets a connection's prepared statements on every ROLLBACK, and planning the statement again
-    costs the server more than running it."""
-    now = utcnow()
+def _assign_in(pg: psycopg.Connection[Any], company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
+               actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
+    """Claim, allocate, audit and email in one statement (`allocation_statement`); refuse the whole
+    request unless every recipient got an eSIM (the verified count). A refused statement wrote nothing
+    unless some of several allocations went in: the caller's transaction must then roll back."""
     if refs is not None and len(set(refs)) != len(people):
         raise AllocationConflict("one eSIM per recipient")
-    tokens = {hash_token(t): t for t in (secrets.token_urlsafe(32) for _ in people)}
-    rows = conn.execute(_ASSIGN, {
-        "company": company_id, "now": now, "refs": list(refs) if refs is not None else None, "wanted": len(people),
-        "names": [p.name for p in people], "emails": [p.email for p in people], "hashes": list(tokens),
-        "expires": now + LINK_LIFETIME, "actor": actor_id, "ip": clip(ip, 64)}).all()
+    now = utcnow()
+    tokens = [secrets.token_urlsafe(32) for _ in people]
+    rows = statement.run(pg, company_id=company_id, refs=refs, names=[p.name for p in people],
+                         emails=[p.email for p in people], tokens=tokens, hashes=[hash_token(t) for t in tokens],
+                         now=now, expires=now + LINK_LIFETIME, actor_id=actor_id, ip=clip(ip, 64),
+                         mail=statement.mail_params(install_url(""), LINK_LIFETIME.days))
     if refused := _refusal(rows, len(people)):
-        if own is not None and not any(row.id for row in rows):
-            own.commit()
         raise refused
-    enqueue_emails(conn, "esim_assigned", [
-        (p.email, {"company_name": row.company_name, "recipient_name": p.name, "plan_name": row.plan_name,
-                   "link": install_url(tokens[row.token_hash]), "valid_days": LINK_LIFETIME.days})
-        for p, row in zip(people, rows, strict=True)])
     return tuple(AssignedEsim(row.display_id, row.iccid, p.name, p.email)
                  for p, row in zip(people, rows, strict=True))
 
@@ -188,8 +124,16 @@ def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequen
         return AssignResult(())
     if len(people) > parsing.MAX_ROWS:
         raise TooManyRecipients(f"more than {parsing.MAX_ROWS}", max_rows=parsing.MAX_ROWS)
-    with db.get_engine().connect() as conn, conn.begin() as own:  # Core: an ORM session costs more CPU
-        return AssignResult(_assign_in(conn, company_id, people, esim_refs, identity.principal_id, ip, own))
+    with db.get_engine().connect() as conn:  # no ORM session: its bookkeeping costs more CPU than the request
+        pg = conn.connection.driver_connection
+        if len(people) > 1:  # a refusal after some allocations went in must roll them back
+            with conn.begin():
+                return AssignResult(_assign_in(pg, company_id, people, esim_refs, identity.principal_id, ip))
+        pg.autocommit = True  # one allocation went in with its audit row and email, or nothing was written
+        try:
+            return AssignResult(_assign_in(pg, company_id, people, esim_refs, identity.principal_id, ip))
+        finally:
+            pg.autocommit = False  # as the pool hands connections out
 
 
 def assign_text(identity: Identity, text: str, *, skip_invalid: bool = False, ip: str | None = None) -> AssignResult:
@@ -254,7 +198,8 @@ def reassign(identity: Identity, esim_ref: str, name: str, email: str, *, ip: st
     with db.session() as s, s.begin():  # refused (expired meanwhile, say): the revocation rolls back too
         require_active(s, company_id)
         _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
-        return _assign_in(s.connection(), company_id, [person], [esim_ref], identity.principal_id, ip)[0]
+        pg = s.connection().connection.driver_connection
+        return _assign_in(pg, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
 
 
 def end_link(identity: Identity, esim_ref: str, *, ip: str | None = None) -> None:
