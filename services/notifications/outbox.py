@@ -94,27 +94,6 @@ def enqueue_email(
         "status": OutboxStatus.PENDING, "attempts": 0}).scalar_one()
 
 
-_ENQUEUE_MANY = sa.text("""
-INSERT INTO email_outbox (to_address, subject, text_body, html_body, template, attachments, status, attempts)
-SELECT m.to_address, m.subject, m.text_body, m.html_body, :template, '[]'::jsonb, :status, 0
-FROM unnest(CAST(:to AS text[]), CAST(:subjects AS text[]), CAST(:texts AS text[]), CAST(:htmls AS text[]))
-    AS m(to_address, subject, text_body, html_body)
-""")
-
-
-def enqueue_emails(conn: sa.Connection, template: str,
-                   messages: Sequence[tuple[str, dict[str, Any]]]) -> None:
-    """`enqueue_email` (in English) for many (address, context) pairs of one template, in one statement
-    whatever their number (prepared once per connection; the ORM's bulk insert cost more CPU than the rest
-    of an assignment request)."""
-    rendered = [render_email(template, context) for _, context in messages]
-    if rendered:
-        conn.execute(_ENQUEUE_MANY, {
-            "template": template, "status": OutboxStatus.PENDING, "to": [to for to, _ in messages],
-            "subjects": [r.subject for r in rendered], "texts": [r.text for r in rendered],
-            "htmls": [r.html for r in rendered]})
-
-
 def recipient_language(session: Session, address: str) -> str:
     """The preferred language of the customer with this email address; English for anyone else."""
     found = session.exec(select(User.language).where(col(User.email) == address.strip().lower())).first()
