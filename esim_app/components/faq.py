@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-Text = str | rx.Var[str]
+from esim_app.components.ui import Text
 
 
 def faq_item(question: Text, answer: rx.Component) -> rx.Component:
