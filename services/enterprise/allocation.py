@@ -96,8 +96,14 @@ def _refusal(rows: Sequence[Any], wanted: int) -> ServiceError | None:
     return None
 
 
+def _mail() -> dict[str, str]:
+    """The statement's email parameters; taken before a connection is, as on a miss they read the store's
+    settings (another connection)."""
+    return statement.mail_params(install_url(""), LINK_LIFETIME.days)
+
+
 def _assign_in(pg: psycopg.Connection[Any], company_id: int, people: Sequence[Recipient], refs: Sequence[str] | None,
-               actor_id: int | None, ip: str | None) -> tuple[AssignedEsim, ...]:
+               actor_id: int | None, ip: str | None, mail: dict[str, str]) -> tuple[AssignedEsim, ...]:
     """Claim, allocate, audit and email in one statement (`allocation_statement`); refuse the whole
     request unless every recipient got an eSIM (the verified count). A refused statement wrote nothing
     unless some of several allocations went in: the caller's transaction must then roll back."""
@@ -108,7 +114,7 @@ def _assign_in(pg: psycopg.Connection[Any], company_id: int, people: Sequence[Re
     rows = statement.run(pg, company_id=company_id, refs=refs, names=[p.name for p in people],
                          emails=[p.email for p in people], tokens=tokens, hashes=[hash_token(t) for t in tokens],
                          now=now, expires=now + LINK_LIFETIME, actor_id=actor_id, ip=clip(ip, 64),
-                         mail=statement.mail_params(install_url(""), LINK_LIFETIME.days))
+                         mail=mail)
     if refused := _refusal(rows, len(people)):
         raise refused
     return tuple(AssignedEsim(row.display_id, row.iccid, p.name, p.email)
@@ -124,14 +130,15 @@ def assign(identity: Identity, people: Sequence[Recipient], *, esim_refs: Sequen
         return AssignResult(())
     if len(people) > parsing.MAX_ROWS:
         raise TooManyRecipients(f"more than {parsing.MAX_ROWS}", max_rows=parsing.MAX_ROWS)
+    mail = _mail()
     with db.get_engine().connect() as conn:  # no ORM session: its bookkeeping costs more CPU than the request
         pg = conn.connection.driver_connection
         if len(people) > 1:  # a refusal after some allocations went in must roll them back
             with conn.begin():
-                return AssignResult(_assign_in(pg, company_id, people, esim_refs, identity.principal_id, ip))
+                return AssignResult(_assign_in(pg, company_id, people, esim_refs, identity.principal_id, ip, mail))
         pg.autocommit = True  # one allocation went in with its audit row and email, or nothing was written
         try:
-            return AssignResult(_assign_in(pg, company_id, people, esim_refs, identity.principal_id, ip))
+            return AssignResult(_assign_in(pg, company_id, people, esim_refs, identity.principal_id, ip, mail))
         finally:
             pg.autocommit = False  # as the pool hands connections out
 
@@ -195,11 +202,13 @@ def reassign(identity: Identity, esim_ref: str, name: str, email: str, *, ip: st
     """Revoke an unused eSIM and give it to someone else, in one transaction (the old link dies)."""
     company_id = company_for(identity, ASSIGN_ROLES)
     person = parsing.usable(parsing.parse_rows([[name, email]]))[0]
+    mail = _mail()
     with db.session() as s, s.begin():  # refused (expired meanwhile, say): the revocation rolls back too
         require_active(s, company_id)
         _revoke_in(s, company_id, esim_ref, identity.principal_id, ip)
+        s.flush()  # the revocation's audit row before the assignment's, which the statement writes
         pg = s.connection().connection.driver_connection
-        return _assign_in(pg, company_id, [person], [esim_ref], identity.principal_id, ip)[0]
+        return _assign_in(pg, company_id, [person], [esim_ref], identity.principal_id, ip, mail)[0]
 
 
 def end_link(identity: Identity, esim_ref: str, *, ip: str | None = None) -> None:

@@ -118,6 +118,10 @@ def test_revoking_kills_the_link_and_reassigning_gives_a_new_one(database_url: s
     with pytest.raises(InvalidInstallLink):
         installs.open_install(_link("bob-r@example.com"))
     assert inventory.list_inventory(admin).rows[0].status == "in_stock"
+    with db.session() as s:  # the company's log tells it in the order it happened
+        actions = s.exec(select(AuditLog.action).where(AuditLog.enterprise_account_id == admin.org_id)
+                         .order_by(col(AuditLog.id))).all()
+    assert actions == ["esim_assigned", "esim_revoked", "esim_assigned", "esim_revoked"]
 
 
 def test_an_installed_esim_cannot_be_taken_back(database_url: str) -> None:
