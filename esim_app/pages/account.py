@@ -11,6 +11,7 @@ from esim_app.components.ui import button_link, card, receipt_link
 from esim_app.i18n import t
 from esim_app.pages.refund import refund_panel
 from esim_app.state.account import AccountState, EsimCard, EsimPageState, OrderRow, OrderStatusState
+from esim_app.state.auth import AuthState
 from esim_app.state.topup import TopupState
 from services.core import N_
 
@@ -95,8 +96,8 @@ def _title(text: str | rx.Var[str]) -> rx.Component:
 def account_home() -> rx.Component:
     return rx.fragment(
         rx.vstack(
-            _title(rx.cond(AccountState.display_name.contains("@") | (AccountState.display_name == ""),
-                           t("Your account"), t("Hello, {name}", name=AccountState.display_name))),
+            _title(rx.cond(AuthState.display_name.contains("@") | (AuthState.display_name == ""),
+                           t("Your account"), t("Hello, {name}", name=AuthState.display_name))),
             rx.el.h2(t("Your eSIMs"), class_name="t-card"),
             _esim_grid(),
             rx.el.h2(t("Recent orders"), class_name="t-card", padding_top="1.5rem"),

@@ -88,10 +88,11 @@ class AuthState(rx.State):
 
     async def _end(self, role: str) -> rx.event.EventSpec:
         """Forget everything the tab's account and portal states hold, then clear the cookie."""
-        auth = await self.get_state(AuthState)
-        for state_class in _descendants(AuthState):
-            await self.get_state(state_class)  # loaded, so the reset below reaches it
-        auth.reset()
+        for base in (AuthState, *PORTAL_BASES):
+            top = await self.get_state(base)
+            for state_class in _descendants(base):
+                await self.get_state(state_class)  # loaded, so the reset below reaches it
+            top.reset()
         return navigate(session_cookie.end_url(LOGIN.get(role, routes.LOGIN)))
 
     @rx.event
@@ -108,16 +109,45 @@ class AuthState(rx.State):
         return await self._end(role)
 
 
-class CustomerState(AuthState):
+class PortalState(rx.State, mixin=True):
+    """What the portal bases share: the caller, resolved by the tab's `AuthState`.
+
+    The portal bases are children of the root state, not of `AuthState`: Reflex loads a state with
+    all its substates, so a storefront event that reads the session (`StorefrontState.visit` on every
+    page load) would otherwise load (and a fresh tab build) the ~50 portal states with it.
+    """
+
+    async def _auth(self) -> AuthState:
+        """The tab's `AuthState` (its session and header vars)."""
+        return await self.get_state(AuthState)
+
+    async def _current(self) -> accounts.Identity | None:
+        """`AuthState._current`: the caller's identity from the session cookie."""
+        return await (await self._auth())._current()
+
+    async def _require(
+        self, role: str, roles: tuple[str, ...] = ()
+    ) -> tuple[accounts.Identity | None, rx.event.EventSpec | None]:
+        """`AuthState._require`: (identity, None) for a caller with `role` (and one of `roles`), else (None, a redirect)."""
+        return await (await self._auth())._require(role, roles)
+
+    async def _end(self, role: str) -> rx.event.EventSpec:
+        """`AuthState._end`: forget the tab's account and portal states, then clear the cookie."""
+        return await (await self._auth())._end(role)
+
+
+class CustomerState(PortalState, rx.State):
     """Base of the customer account's states; every handler calls `self._require("customer")`."""
 
 
-class EnterpriseState(AuthState):
+class EnterpriseState(PortalState, rx.State):
     """Base of the enterprise portal's states; every handler calls `self._require("enterprise", ...)`,
     and the services take the company from the resolved identity, never from the page."""
 
 
-
-class AdminState(AuthState):
+class AdminState(PortalState, rx.State):
     """Base of the admin dashboard's states; every handler calls `self._require("admin", roles)` and
     passes the services only the staff id the session resolved to, never one sent by the page."""
+
+
+PORTAL_BASES: tuple[type[rx.State], ...] = (CustomerState, EnterpriseState, AdminState)

@@ -73,7 +73,7 @@ class ProfileState(CustomerState):
             return
         self._show(view)
         self.error, self.notice = "", translate(view.language, "Your profile was saved.")
-        self.display_name = " ".join(filter(None, (view.first_name, view.last_name))) or view.email
+        (await self._auth()).display_name = " ".join(filter(None, (view.first_name, view.last_name))) or view.email
         if view.language != await reader_language(self):  # the page follows the language just chosen
             return LocaleState.choose(view.language)
 

@@ -60,7 +60,7 @@ async def test_a_right_code_leaves_no_token_in_state_and_the_route_sets_an_httpo
     token = cookie.split(";")[0].split("=", 1)[1]
     # the next websocket carries the cookie: the handlers know the customer
     account = tab(AccountState, token)
-    assert await account.load() is None and account.role == "customer"
+    assert await account.load() is None and (await account.get_state(AuthState)).role == "customer"
     # the ticket is spent
     again = client.get(url, headers={"sec-fetch-site": "same-origin"})
     assert "set-cookie" not in again.headers and again.headers["location"] == "/login"
@@ -119,12 +119,13 @@ async def test_logout_revokes_the_session_clears_the_tab_and_the_cookie(
     await account.load()
     profile = await account.get_state(ProfileState)
     await profile.load()
-    assert profile.email == email and account.role == "customer"
+    auth = await account.get_state(AuthState)
+    assert profile.email == email and auth.role == "customer"
     # when the customer logs out
-    url = _navigated_to(await account.logout())
+    url = _navigated_to(await auth.logout())
     # then the session is dead, and nothing of the account is left in any state of the tab
     assert sessions.resolve_session(signed.token) is None
-    assert (profile.email, profile.sessions, account.role, account.display_name) == ("", [], "", "")
+    assert (profile.email, profile.sessions, auth.role, auth.display_name) == ("", [], "", "")
     # and the route clears the cookie and goes to sign in
     client.cookies.set("esim_session", signed.token)
     response = client.get(url)

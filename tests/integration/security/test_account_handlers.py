@@ -14,6 +14,7 @@ import reflex as rx
 import sqlalchemy as sa
 
 from esim_app.state.account import AccountState, EsimPageState, OrderStatusState
+from esim_app.state.auth import AuthState
 from esim_app.state.topup import TopupState
 from services.accounts import codes, sessions
 from services.core import db
@@ -113,7 +114,7 @@ async def test_a_revoked_session_is_sent_to_sign_in_at_its_next_event(alice) -> 
     sessions.revoke_session(session.token)
     redirect = await state.load()
     assert "/login" in str(redirect)
-    assert state.esims == [] and state.orders == [] and state.role == ""
+    assert state.esims == [] and state.orders == [] and (await state.get_state(AuthState)).role == ""
 
 
 async def test_no_session_means_no_data(alice) -> None:
