@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Response
@@ -67,8 +68,10 @@ def app_url(database_url: str) -> Iterator[str]:
     the provider simulators served by the app, and localstripe for payments."""
     port, stripe_port = free_port(), free_port()
     settings = Settings(_env_file=None, esim_env="test", app_port=port)
-    with sandbox.command_registry(settings) as registry:
-        run_sync_packages(registry)
+    with sandbox.command_registry(settings) as registry, ThreadPoolExecutor(1) as pool:
+        # on a thread of its own: once a test has started Playwright (whose sync API keeps an event
+        # loop running on this thread), `asyncio.run` here would fail
+        pool.submit(run_sync_packages, registry).result()
     invalidate_catalog_cache()
     env = {"DATABASE_URL": database_url, "ESIM_ENV": "test", "SCHEDULER": "off",
            **sandbox.stripe_env(settings, port=stripe_port)}
