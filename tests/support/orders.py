@@ -50,8 +50,8 @@ def calm_simulators(sandbox: Sandbox) -> Iterator[None]:
     yield
     for provider in sandbox.apps:
         sim = sandbox.sim(provider)
-        sim.faults.update({"latency": 0.0, "fail_next": 0, "hang_next": 0, "error_rate": 0.0,
-                           "failing_package_ids": [], "paths": [], "hang_phase": "after"})
+        sim.faults.update({"latency": 0.0, "fail_next": 0, "hang_next": 0, "error_rate": 0.0, "rate_limit_next": 0,
+                           "retry_after": 1.0, "failing_package_ids": [], "paths": [], "hang_phase": "after"})
 
 
 def new_customer() -> int:

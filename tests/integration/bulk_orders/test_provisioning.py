@@ -82,7 +82,10 @@ async def test_undeliverable_esims_are_listed_and_a_retry_delivers_them(
 
 async def test_the_jobs_sweep_closes_an_order_whose_esims_the_retry_job_delivered(
         sandbox: Sandbox, registry: ProviderRegistry, plan: Package) -> None:
-    sandbox.sim("airalo").faults.fail_next = 100  # the provider is down: every eSIM fails for now
+    # the provider turns every order away for now (busy: a transient failure, as when it is down); its
+    # sign-in still answers: failing sign-ins would spend Airalo's 3 tokens a minute, and the client
+    # would then wait 20 s before each further attempt (80 s of this test)
+    sandbox.sim("airalo").faults.update({"paths": ["POST /v2/orders"], "rate_limit_next": -1, "retry_after": 0.05})
     who, view = _place(plan, 2)
     with db.get_engine().begin() as conn:  # and no failover either
         conn.execute(sa.text("UPDATE packages SET is_enabled = false WHERE group_key = :g AND provider_id <> 'airalo'"),
@@ -92,7 +95,7 @@ async def test_the_jobs_sweep_closes_an_order_whose_esims_the_retry_job_delivere
     finally:
         with db.get_engine().begin() as conn:
             conn.execute(sa.text("UPDATE packages SET is_enabled = true WHERE group_key = :g"), {"g": plan.group_key})
-    sandbox.sim("airalo").faults.fail_next = 0
+    sandbox.sim("airalo").faults.update({"paths": [], "rate_limit_next": 0, "retry_after": 1.0})
     assert first.ready == 0 and purchasing.get_order(who, view.ref).status in ("failed", "provisioning")
     with db.get_engine().begin() as conn:  # what the failed-orders job does when their retry is due
         conn.execute(sa.text("UPDATE orders SET status = 'paid' WHERE bulk_order_id = :b AND status = 'failed'"),
