@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from services.core import db, migrations
 from services.core.cache import invalidate_catalog_cache
@@ -21,13 +22,28 @@ def use_database(url: str) -> None:
     db.reset_engine()
 
 
+_TEMPLATE: list[str] = []  # the name of the session's migrated template database, while it exists
+
+
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """An isolated, migrated PostgreSQL database for this test session."""
-    previous = os.environ.get("DATABASE_URL")
-    with fresh_database() as url:
+def migrated_template() -> Iterator[str]:
+    """A database migrated to head once per session, which each migrated database of the session is
+    copied from (never used itself: a template must have no connection when it is copied)."""
+    with fresh_database("esim_template") as url:
         use_database(url)
         migrations.upgrade()
+        db.reset_engine()
+        _TEMPLATE[:] = [make_url(url).database]
+        yield _TEMPLATE[0]
+        _TEMPLATE.clear()
+
+
+@pytest.fixture(scope="session")
+def database_url(migrated_template: str) -> Iterator[str]:
+    """An isolated, migrated PostgreSQL database for this test session."""
+    previous = os.environ.get("DATABASE_URL")
+    with fresh_database(template=migrated_template) as url:
+        use_database(url)
         yield url
         db.reset_engine()
     if previous is None:
@@ -41,9 +57,8 @@ def database_url() -> Iterator[str]:
 def own_database(prefix: str, *, restore: str) -> Iterator[str]:
     """A fresh migrated database for a test package whose tests change whole tables (the catalogue,
     every order); the session's database (`restore`) is used again afterwards."""
-    with fresh_database(prefix) as url:
+    with fresh_database(prefix, template=_TEMPLATE[0]) as url:
         use_database(url)
-        migrations.upgrade()
         yield url
         db.reset_engine()
     use_database(restore)
