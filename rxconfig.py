@@ -4,7 +4,7 @@ import os
 
 import reflex as rx
 
-from esim_app.plugins import PaintFirst, PlaceTables, PrerenderPaths, SelfHostedFont
+from esim_app.plugins import NoDynamicLibraries, PaintFirst, PlaceTables, PrerenderPaths, SelfHostedFont
 from services.core.settings import get_settings
 
 _settings = get_settings()
@@ -23,12 +23,16 @@ config = rx.Config(
     backend_host=_settings.bind_host,  # 127.0.0.1 unless BIND_HOST says otherwise
     cors_allowed_origins=list(_settings.allowed_origins),  # the app's own origin only
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # No `import * as` of whole libraries (all of Radix Themes) on every page for `rx.dynamic`, which we do not
+    # use: imported on demand instead, and NoDynamicLibraries drops that demand.
+    frontend_lazy_bundled_libraries=True,
     frontend_compression_formats=["brotli", "gzip"],  # precompressed at build time; browsers ask for br  # /sitemap.xml is served live (esim_app/http/sitemap.py)
     plugins=[
         SelfHostedFont(),
         PaintFirst(),
         PrerenderPaths(),
         PlaceTables(),
+        NoDynamicLibraries(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", has_background=True)
         ),

@@ -9,7 +9,7 @@ import pathlib
 import re
 from typing import Any
 
-from reflex_base.constants import ReactRouter
+from reflex_base.constants import Dirs, PageNames, ReactRouter
 from reflex_base.plugins.base import Plugin
 
 FONT_PACKAGE = "@fontsource-variable/plus-jakarta-sans@5.3.0"
@@ -124,6 +124,27 @@ def with_prerendered_paths(config: str) -> str:
     paths = json.dumps(sorted(set(prerendered())))
     return config.replace(_PRERENDER_ALL_STATIC,
                           f'"prerender": ({{getStaticPaths}}) => [...getStaticPaths(), ...{paths}]', 1)
+
+
+_LAZY_LOADERS = re.compile(r"const loaders = \{.*?\n  \};", re.DOTALL)
+
+
+class NoDynamicLibraries(Plugin):
+    """No page imports the whole of Radix Themes (nor the font package) for `rx.dynamic`, which we do not use.
+
+    Reflex keeps every plugin's front-end package available to components compiled in the browser: with
+    `frontend_lazy_bundled_libraries` (rxconfig.py) as `import()` of the package's every export in the app's
+    root. That whole-package import is what the bundler shares with each page, so each page loaded every
+    Radix component any page uses (~140 KB of JavaScript, a 275 KB chunk). This empties those loaders.
+    """
+
+    def pre_compile(self, **context: Any) -> None:
+        context["add_modify_task"](f"{Dirs.PAGES}/{PageNames.APP_ROOT}", without_lazy_loaders)
+
+
+def without_lazy_loaders(root: str) -> str:
+    """The app root's source with no dynamic-component library loaders."""
+    return _LAZY_LOADERS.sub("const loaders = {};", root, count=1)
 
 
 class PlaceTables(Plugin):

@@ -66,17 +66,23 @@ ADMIN_NAV = (
 )
 
 
+_CLOSE_MENU = rx.Var(_js_expr="((event) => event.currentTarget.closest('details')?.removeAttribute('open'))")
+
+
 def _mobile_menu(items: tuple[NavItem, ...]) -> rx.Component:
-    return rx.box(
-        rx.menu.root(
-            rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", size="3", aria_label=t("Open menu"))),
-            rx.menu.content(
-                *[rx.menu.item(rx.el.a(t(item.label), href=item.href, width="100%")) for item in items],
-                rx.menu.separator(),
-                rx.menu.item(rx.el.a(t("Log in"), href=routes.LOGIN, width="100%")),
-            ),
+    """The navigation on narrow screens: a native disclosure (no menu component to load and hydrate on
+    every page); following a link closes it."""
+    return rx.el.details(
+        rx.el.summary(rx.icon("menu", size=24), rx.el.span(t("Open menu"), class_name="sr-only"),
+                      class_name="menu-button"),
+        rx.el.div(
+            *[rx.el.a(t(item.label), href=item.href, class_name="menu-link") for item in items],
+            rx.el.hr(class_name="menu-separator"),
+            rx.el.a(t("Log in"), href=routes.LOGIN, class_name="menu-link"),
+            class_name="menu-panel",
+            custom_attrs={"onClick": _CLOSE_MENU},
         ),
-        display=["flex", "flex", "none"],
+        class_name="mobile-menu",
     )
 
 
@@ -114,25 +120,24 @@ def site_header() -> rx.Component:
 
 
 def _footer_column(title: str | rx.Var[str], links: list[tuple[str | rx.Var[str], str]]) -> rx.Component:
-    return rx.vstack(
+    return rx.el.div(
         rx.el.span(title, class_name="t-caption"),
         *[rx.el.a(label, href=href, class_name="t-secondary") for label, href in links],
-        spacing="2",
-        align="start",
+        class_name="footer-column",
     )
 
 
 def site_footer() -> rx.Component:
+    """Plain elements laid out by assets/theme.css (`.footer-grid`): nothing in it changes once drawn."""
     settings = get_settings()
     return rx.el.footer(
-        rx.box(
-            rx.grid(
-                rx.vstack(
+        rx.el.div(
+            rx.el.div(
+                rx.el.div(
                     logo(settings.brand_name),
                     rx.el.p(t("Prepaid travel data in 190+ countries, delivered to your phone in seconds."),
                             class_name="t-secondary", max_width="20rem"),
-                    spacing="3",
-                    align="start",
+                    class_name="footer-column footer-brand",
                 ),
                 _footer_column(t("Travel"), [(t(r.name), routes.region(r.slug)) for r in REGIONS[:4]]
                                + [(t("Global plans"), routes.GLOBAL)]),
@@ -141,16 +146,11 @@ def site_footer() -> rx.Component:
                                            (t("Contact support"), f"mailto:{settings.support_email}")]),
                 _footer_column(t("Company"), [(t("For business"), routes.BUSINESS_LOGIN),
                                               (t("My account"), routes.ACCOUNT)]),
-                columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                spacing="6",
-                width="100%",
+                class_name="footer-grid",
             ),
             rx.el.p(t("© 2026 {brand}. Prices include all fees. Payments by Stripe.", brand=settings.brand_name),
                     class_name="t-secondary", margin_top="2.5rem"),
-            max_width="72rem",
-            margin_x="auto",
-            padding_x=["1.25rem", "1.5rem", "2rem"],
-            padding_y="3rem",
+            class_name="container footer-inner",
         ),
         class_name="site-footer",
     )

@@ -27,58 +27,48 @@ def best_value_badge() -> rx.Component:
 
 
 def plan_card(plan: PlanCard, *, checkout_query: rx.Var[str] | str = "", details: bool = True) -> rx.Component:
-    """One offer. `checkout_query` is appended to the checkout link (top-ups name the eSIM there)."""
-    return card(
-        rx.vstack(
-            rx.hstack(
-                rx.el.span(plan.destination_name, class_name="t-caption"),
-                rx.spacer(),
-                rx.cond(plan.is_best_value, best_value_badge()),
-                width="100%",
-                align="center",
-            ),
-            rx.hstack(
-                rx.el.span(plan.data, class_name="t-card", custom_attrs=_tid("plan-data")),
-                rx.el.span("·", class_name="t-muted"),
-                rx.el.span(plan.validity, class_name="t-card", custom_attrs=_tid("plan-validity")),
-                spacing="2",
-                align="baseline",
-                wrap="wrap",
-            ),
-            rx.cond(plan.coverage != "", rx.el.span(plan.coverage, class_name="t-secondary")),
-            rx.vstack(
-                rx.el.span(plan.price, class_name="price", custom_attrs=_tid("plan-price")),
-                rx.cond(plan.per_gb != "", rx.el.span(plan.per_gb, class_name="t-secondary")),
-                spacing="0",
-                align="start",
-            ),
-            rx.hstack(
-                button_link(t("Buy now"), "/checkout/" + plan.slug + checkout_query, size="sm",
-                            custom_attrs=_tid("buy-button")),
-                *([rx.el.a(t("Details"), href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm")] if details else []),
-                spacing="2",
-                wrap="wrap",
-            ),
-            spacing="3",
-            align="start",
-            height="100%",
+    """One offer. `checkout_query` is appended to the checkout link (top-ups name the eSIM there).
+
+    Plain elements styled by `assets/theme.css` (`.plan-card`), not themed layout components: a list's
+    cards are drawn when its state arrives, in one uninterrupted render a phone must get through before
+    it responds again, and each themed box or stack costs a component and its style rules."""
+    return rx.el.div(
+        rx.el.div(
+            rx.el.span(plan.destination_name, class_name="t-caption"),
+            rx.cond(plan.is_best_value, best_value_badge()),
+            class_name="plan-card-row",
         ),
-        hover=True,
+        rx.el.div(
+            rx.el.span(plan.data, class_name="t-card", custom_attrs=_tid("plan-data")),
+            rx.el.span("·", class_name="t-muted"),
+            rx.el.span(plan.validity, class_name="t-card", custom_attrs=_tid("plan-validity")),
+            class_name="plan-card-size",
+        ),
+        rx.el.span(plan.coverage, class_name="t-secondary"),  # (hidden when empty)
+        rx.el.div(
+            rx.el.span(plan.price, class_name="price", custom_attrs=_tid("plan-price")),
+            rx.el.span(plan.per_gb, class_name="t-secondary"),
+            class_name="plan-card-price",
+        ),
+        rx.el.div(
+            button_link(t("Buy now"), "/checkout/" + plan.slug + checkout_query, size="sm",
+                        custom_attrs=_tid("buy-button")),
+            *([rx.el.a(t("Details"), href="/plans/" + plan.slug, class_name="btn btn-ghost btn-sm")] if details else []),
+            class_name="plan-card-actions",
+        ),
+        class_name="card card-hover plan-card",
         custom_attrs=_tid("plan-card"),
     )
 
 
-def _select(label: str | rx.Var[str], options: rx.Var[list[Option]], value: rx.Var[str], on_change: rx.EventHandler) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, class_name="t-caption"),
-        rx.select.root(
-            rx.select.trigger(aria_label=label, width="100%"),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.key))),
-            value=value,
-            on_change=on_change,
-        ),
-        spacing="1",
-        min_width="9rem",
+def _select(name: str, label: str | rx.Var[str], options: rx.Var[list[Option]], value: rx.Var[str],
+            on_change: rx.EventHandler) -> rx.Component:
+    """A native select: no popup component to load and draw for a choice among a few words."""
+    return rx.el.div(
+        rx.el.label(label, html_for=name, class_name="t-caption"),
+        rx.el.select(rx.foreach(options, lambda o: rx.el.option(o.label, value=o.key)), id=name, value=value,
+                     on_change=on_change, class_name="lang-select control-select"),
+        class_name="control",
     )
 
 
@@ -110,15 +100,15 @@ def currency_select(on_change: rx.EventHandler = DisplayCurrencyState.set_curren
 def plan_controls(*, local: bool) -> rx.Component:
     """Sort, the currency and, on a country's list (`local`), its filters: drawn in the prerendered page."""
     filters = [
-        _select(t("Data"), PlanListState.data_options, PlanListState.data_filter, PlanListState.set_data_filter),
-        _select(t("Duration"), PlanListState.day_options, PlanListState.days_filter, PlanListState.set_days_filter),
+        _select("data-filter", t("Data"), PlanListState.data_options, PlanListState.data_filter, PlanListState.set_data_filter),
+        _select("days-filter", t("Duration"), PlanListState.day_options, PlanListState.days_filter, PlanListState.set_days_filter),
         _switch(t("Unlimited only"), t("Unlimited plans only"), PlanListState.unlimited_only,
                 PlanListState.set_unlimited_only),
         _switch(t("Regional & global"), t("Include regional and global plans"), PlanListState.include_multi,
                 PlanListState.set_include_multi),
     ] if local else []
     return rx.flex(
-        _select(t("Sort by"), PlanListState.sort_options, PlanListState.sort, PlanListState.set_sort),
+        _select("sort", t("Sort by"), PlanListState.sort_options, PlanListState.sort, PlanListState.set_sort),
         *filters,
         rx.spacer(),
         currency_select(),
@@ -131,17 +121,13 @@ def plan_controls(*, local: bool) -> rx.Component:
 
 
 def plan_grid(plans: rx.Var[list[PlanCard]]) -> rx.Component:
-    return rx.grid(rx.foreach(plans, lambda plan: plan_card(plan)), columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4",
-                   width="100%")
+    return rx.el.div(rx.foreach(plans, lambda plan: plan_card(plan)), class_name="plan-grid")
 
 
 def covered_countries(countries: rx.Var[list[Country]]) -> rx.Component:
-    return rx.flex(
-        rx.foreach(
-            countries,
-            lambda c: rx.badge(c.flag + " " + c.name, variant="surface", size="2",
-                               custom_attrs=_tid("covered-country")),
-        ),
-        wrap="wrap",
-        gap="0.5rem",
+    """The countries a plan or region covers, as chips (plain elements: a region lists dozens)."""
+    return rx.el.div(
+        rx.foreach(countries, lambda c: rx.el.span(c.flag + " " + c.name, class_name="country-chip",
+                                                   custom_attrs=_tid("covered-country"))),
+        class_name="country-chips",
     )

@@ -22,48 +22,41 @@ def button(*children, variant: str = "primary", size: Size = "md", **props) -> r
 
 
 def section(*children, muted: bool = False, **props) -> rx.Component:
-    """A full-width band with centred, width-limited content."""
+    """A full-width band with centred, width-limited content (`.section`, `.container` in assets/theme.css).
+
+    The storefront's building blocks are plain elements with classes rather than themed layout components
+    with style props: every one of those is a component to hydrate and a style rule to compute in the
+    browser, on every page, while a phone's visitor waits for the page to respond."""
     return rx.el.section(
-        rx.box(*children, max_width="72rem", margin_x="auto", padding_x=["1.25rem", "1.5rem", "2rem"]),
-        class_name="section-muted" if muted else "",
-        padding_y=["3.5rem", "4rem", "5.5rem"],
+        rx.el.div(*children, class_name="container"),
+        class_name="section section-muted" if muted else "section",
         **props,
     )
 
 
 def section_title(title: Text, subtitle: Text | None = None, *, eyebrow: Text | None = None) -> rx.Component:
-    return rx.vstack(
+    return rx.el.div(
         *([rx.el.span(eyebrow, class_name="t-caption")] if eyebrow is not None else []),
         rx.el.h2(title, class_name="t-section"),
         *([rx.el.p(subtitle, class_name="t-body t-muted", max_width="40rem")] if subtitle is not None else []),
-        spacing="2",
-        margin_bottom="2.5rem",
-        align="start",
+        class_name="section-title",
     )
 
 
 def card(*children, hover: bool = False, class_name: str = "", **props) -> rx.Component:
-    props.setdefault("padding", "1.5rem")
-    classes = " ".join(filter(None, ("card", "card-hover" if hover else "", class_name)))
-    return rx.box(*children, class_name=classes, **props)
+    """A card; padded 1.5rem unless `padding` says otherwise."""
+    classes = " ".join(filter(None, ("card", "" if "padding" in props else "card-pad", "card-hover" if hover else "",
+                                     class_name)))
+    return rx.el.div(*children, class_name=classes, **props)
 
 
 def logo(brand: str, label: Text | None = None) -> rx.Component:
     """The brand mark, a link home; `label` is its accessible name (the brand's home by default)."""
     return rx.el.a(
-        rx.hstack(
-            rx.center(
-                rx.icon("globe", size=18, color="white"),
-                width="2rem",
-                height="2rem",
-                border_radius="0.625rem",
-                background="var(--brand-gradient)",
-            ),
-            rx.el.span(brand, font_weight="700", font_size="1.125rem", letter_spacing="-0.01em"),
-            spacing="2",
-            align="center",
-        ),
+        rx.el.span(rx.icon("globe", size=18, color="white"), class_name="logo-mark"),
+        rx.el.span(brand, class_name="logo-name"),
         href="/",
+        class_name="logo",
         aria_label=label if label is not None else f"{brand} home",
     )
 

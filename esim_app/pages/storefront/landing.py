@@ -48,35 +48,24 @@ def _refund_answer() -> rx.Component:
 
 
 def _phone_illustration() -> rx.Component:
-    """A stylised phone showing the delivered eSIM (decoration, hidden from screen readers)."""
-    return rx.center(
-        rx.box(
-            rx.vstack(
-                rx.hstack(rx.icon("signal", size=16), rx.spacer(), rx.icon("wifi", size=16),
-                          rx.icon("battery-full", size=16), width="100%", class_name="t-muted"),
-                rx.center(rx.icon("qr-code", size=120, stroke_width=1.25), padding="1.25rem",
-                          border_radius="1rem", background="var(--surface-muted)", width="100%"),
-                rx.el.span(t("Your eSIM is ready"), font_weight="700", font_size="1.125rem"),
-                rx.el.span(t("Scan the code or tap Install"), class_name="t-secondary"),
-                rx.el.span(t("Install eSIM"), class_name="btn btn-primary btn-sm", width="100%"),
-                spacing="3",
-                align="center",
-            ),
-            class_name="card",
-            width="16.5rem",
-            padding="1.25rem",
-            border_radius="2rem",
-            border="8px solid var(--surface-sunken)",
-            box_shadow="var(--shadow-2xl)",
-            transform="rotate(3deg)",
+    """A stylised phone showing the delivered eSIM (decoration, hidden from screen readers; wide screens only)."""
+    return rx.el.div(
+        rx.el.div(
+            rx.el.div(rx.icon("signal", size=16), rx.el.span(class_name="grow"), rx.icon("wifi", size=16),
+                      rx.icon("battery-full", size=16), class_name="phone-status t-muted"),
+            rx.el.div(rx.icon("qr-code", size=120, stroke_width=1.25), class_name="phone-qr"),
+            rx.el.span(t("Your eSIM is ready"), font_weight="700", font_size="1.125rem"),
+            rx.el.span(t("Scan the code or tap Install"), class_name="t-secondary"),
+            rx.el.span(t("Install eSIM"), class_name="btn btn-primary btn-sm", width="100%"),
+            class_name="card phone",
         ),
-        display=["none", "none", "none", "flex"],
+        class_name="hero-phone",
         aria_hidden="true",
     )
 
 
 def _hero_copy() -> rx.Component:
-    return rx.vstack(
+    return rx.el.div(
         rx.el.span(t("190+ destinations · Instant delivery"), class_name="t-caption"),
         rx.el.h1(
             t("Mobile data for every trip, "),
@@ -92,38 +81,28 @@ def _hero_copy() -> rx.Component:
             max_width="40rem",
         ),
         destination_search(),
-        rx.hstack(
+        rx.el.div(
             *[
-                rx.hstack(rx.icon(icon, size=16, color="var(--accent-emerald)"),
-                          rx.el.span(t(text), class_name="t-secondary"), spacing="2", align="center")
+                rx.el.div(rx.icon(icon, size=16, color="var(--accent-emerald)"),
+                          rx.el.span(t(text), class_name="t-secondary"), class_name="hero-point")
                 for icon, text in (
                     ("zap", N_("Delivered by email in seconds")),
                     ("shield-check", N_("Secure payment by Stripe")),
                     ("message-circle", N_("Keep your WhatsApp number")),
                 )
             ],
-            spacing="5",
-            wrap="wrap",
+            class_name="hero-points",
         ),
-        spacing="5",
-        align="start",
+        class_name="hero-copy",
     )
 
 
 def _hero() -> rx.Component:
+    """Plain elements laid out by assets/theme.css (`.hero-*`), as the other sections' cards: the page's
+    blocks are drawn in the prerendered HTML, and themed layout components would only add work to
+    hydrating them."""
     return rx.el.section(
-        rx.grid(
-            _hero_copy(),
-            _phone_illustration(),
-            columns=rx.breakpoints(initial="1", lg="minmax(0, 1fr) 20rem"),
-            spacing="8",
-            align="center",
-            max_width="72rem",
-            margin_x="auto",
-            padding_x=["1.25rem", "1.5rem", "2rem"],
-            padding_top=["3rem", "4rem", "6rem"],
-            padding_bottom=["3.5rem", "4rem", "6rem"],
-        ),
+        rx.el.div(_hero_copy(), _phone_illustration(), class_name="container hero-grid"),
         class_name="hero",
     )
 
@@ -132,19 +111,15 @@ def _destination_card(dest: Destination) -> rx.Component:
     code = dest.code
     return rx.el.a(
         card(
-            rx.vstack(
-                rx.el.span(dest.flag, class_name="flag", aria_hidden="true"),
-                rx.el.span(LandingState.names[code], font_weight="600", font_size="1.0625rem"),
-                rx.hstack(rx.el.span(rx.cond(LandingState.from_prices.contains(code),
-                                             LandingState.from_prices[code], t("See plans")),
-                                     class_name="t-secondary"),
-                          rx.icon("arrow-right", size=14, class_name="t-muted"), spacing="1", align="center"),
-                spacing="2",
-                align="start",
-            ),
+            rx.el.span(dest.flag, class_name="flag", aria_hidden="true"),
+            rx.el.span(LandingState.names[code], font_weight="600", font_size="1.0625rem"),
+            rx.el.div(rx.el.span(rx.cond(LandingState.from_prices.contains(code),
+                                         LandingState.from_prices[code], t("See plans")),
+                                 class_name="t-secondary"),
+                      rx.icon("arrow-right", size=14, class_name="t-muted"), class_name="card-more"),
             hover=True,
             padding="1.25rem",
-            height="100%",
+            class_name="card-stack",
         ),
         href=routes.destination(dest.slug),  # named by its text: the country and its lowest price
         custom_attrs={"data-testid": "popular-destination"},
@@ -155,11 +130,7 @@ def _popular() -> rx.Component:
     return section(
         section_title(t("Popular destinations"), t("Where our travellers are heading this season."),
                       eyebrow=t("Countries")),
-        rx.grid(
-            *[_destination_card(dest) for dest in POPULAR_DESTINATIONS],
-            columns=rx.breakpoints(initial="2", sm="3", md="4", lg="6"),
-            spacing="4",
-        ),
+        rx.el.div(*[_destination_card(dest) for dest in POPULAR_DESTINATIONS], class_name="grid popular-grid"),
         id="destinations",
     )
 
@@ -168,35 +139,23 @@ def _regions() -> rx.Component:
     region_cards = [
         rx.el.a(
             card(
-                rx.vstack(
-                    rx.el.span(r.icon, class_name="flag"),
-                    rx.el.h3(t(r.name), class_name="t-card"),
-                    rx.el.p(t(r.blurb), class_name="t-secondary"),
-                    spacing="2",
-                    align="start",
-                ),
+                rx.el.span(r.icon, class_name="flag"),
+                rx.el.h3(t(r.name), class_name="t-card"),
+                rx.el.p(t(r.blurb), class_name="t-secondary"),
                 hover=True,
-                height="100%",
+                class_name="card-stack",
             ),
             href=routes.region(r.slug),
         )
         for r in REGIONS
     ]
     global_card = rx.el.a(
-        rx.box(
-            rx.vstack(
-                rx.el.span("🌍", class_name="flag"),
-                rx.el.h3(t("Global"), class_name="t-card", color="white"),
-                rx.el.p(t("One eSIM for multi-country trips: 100+ countries on a single plan."),
-                        color="rgba(255,255,255,0.85)", font_weight="500", font_size="0.875rem"),
-                spacing="2",
-                align="start",
-            ),
-            class_name="card card-hover",
-            background="var(--brand-gradient)",
-            border="0",
-            padding="1.5rem",
-            height="100%",
+        rx.el.div(
+            rx.el.span("🌍", class_name="flag"),
+            rx.el.h3(t("Global"), class_name="t-card", color="white"),
+            rx.el.p(t("One eSIM for multi-country trips: 100+ countries on a single plan."),
+                    color="rgba(255,255,255,0.85)", font_weight="500", font_size="0.875rem"),
+            class_name="card card-hover card-pad card-stack card-global",
         ),
         href=routes.GLOBAL,
     )
@@ -204,8 +163,7 @@ def _regions() -> rx.Component:
         section_title(t("Travelling to several countries?"),
                       t("Regional and global plans cover every country on your route with one eSIM."),
                       eyebrow=t("Regions")),
-        rx.grid(*region_cards, global_card, columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
-                spacing="4"),
+        rx.el.div(*region_cards, global_card, class_name="grid regions-grid"),
         muted=True,
         id="regions",
     )
@@ -214,27 +172,18 @@ def _regions() -> rx.Component:
 def _how_it_works() -> rx.Component:
     return section(
         section_title(t("How it works"), t("From checkout to connected in three steps."), eyebrow=t("Simple")),
-        rx.grid(
+        rx.el.div(
             *[
                 card(
-                    rx.vstack(
-                        rx.hstack(
-                            rx.center(rx.icon(icon, size=22, color="white"), width="2.75rem", height="2.75rem",
-                                      border_radius="0.75rem", background="var(--brand-gradient)"),
-                            rx.el.span(t("Step {n}", n=n), class_name="t-caption"),
-                            spacing="3",
-                            align="center",
-                        ),
-                        rx.el.h3(t(title), class_name="t-card"),
-                        rx.el.p(t(text), class_name="t-body t-muted"),
-                        spacing="3",
-                        align="start",
-                    ),
+                    rx.el.div(rx.el.span(rx.icon(icon, size=22, color="white"), class_name="step-mark"),
+                              rx.el.span(t("Step {n}", n=n), class_name="t-caption"), class_name="step-head"),
+                    rx.el.h3(t(title), class_name="t-card"),
+                    rx.el.p(t(text), class_name="t-body t-muted"),
+                    class_name="card-stack step",
                 )
                 for n, (icon, title, text) in enumerate(STEPS, start=1)
             ],
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="5",
+            class_name="grid steps-grid",
         ),
         id="how-it-works",
     )

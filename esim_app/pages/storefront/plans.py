@@ -103,12 +103,12 @@ def _buy_card() -> rx.Component:
 
 
 def _fact(icon: str, label: str | rx.Var[str], value: rx.Var | str) -> rx.Component:
-    return rx.hstack(
-        rx.icon(icon, size=18, class_name="t-muted", flex_shrink="0"),  # not squeezed by a long value
-        rx.el.span(label, class_name="t-secondary", min_width=rx.breakpoints(initial="6.5rem", sm="9rem")),
-        rx.el.span(value, font_weight="600", min_height="1lh"),
-        spacing="3",
-        align="center",
+    """A labelled fact (`.fact` in assets/theme.css: the icon is not squeezed by a long value)."""
+    return rx.el.div(
+        rx.icon(icon, size=18, class_name="t-muted"),
+        rx.el.span(label, class_name="t-secondary fact-label"),
+        rx.el.span(value, class_name="fact-value"),
+        class_name="fact",
     )
 
 
@@ -121,7 +121,7 @@ def _plan_facts() -> rx.Component:
         return rx.cond(found, rx.cond(value != "", value, "—"), "")
 
     return card(
-        rx.vstack(
+        rx.el.div(
             _fact("database", t("Data"), plan.data),
             _fact("calendar", t("Validity"), plan.validity),
             _fact("clock", t("Validity starts"), t("When the eSIM first connects at your destination")),
@@ -131,8 +131,7 @@ def _plan_facts() -> rx.Component:
                                                                t("Not available for this plan")), "")),
             _fact("scale", t("Price per GB"), known(plan.per_gb)),
             _fact("phone", t("Calls and SMS"), t("Data only; keep your number for calls")),
-            spacing="3",
-            align="start",
+            class_name="facts",
         ),
         width="100%",
     )
