@@ -1,5 +1,6 @@
 """Closing a delivered order: its eSIMs (or the top-up), its audit row and the 'your eSIM is ready'
-email, in the one transaction of the guarded close (provisioning → completed, once).
+email, in the one transaction of the guarded close (provisioning → completed, once; the audit row is
+written by the closing statement itself).
 
 The rows go in with Core statements built once: the ORM's unit of work (flushing the new rows, the
 autoflush before the eSIMs were read back for the email, compiling ORM statements) was half of a job
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Session
 
 from providers import base as pb
@@ -33,13 +35,19 @@ _CLOSED = (
                Order.topup_of_esim_id, Order.price_cents, Order.currency, Order.package_id)
     .cte("closed")
 )
+# Its audit row goes in with it (a data-modifying CTE runs whether or not the query reads it): one round trip.
+_AUDIT = sa.insert(AuditLog.__table__).from_select(  # type: ignore[attr-defined]
+    ["actor_type", "action", "entity_type", "entity_id", "details"],
+    sa.select(sa.literal("system"), sa.literal("order.completed"), sa.literal("order"), _CLOSED.c.display_id,
+              sa.bindparam("audit_details", type_=pg.JSONB)).select_from(_CLOSED),
+).cte("audit")
 _CLOSE = (sa.select(_CLOSED, *order_emails.COMPLETED_MAIL_COLUMNS).select_from(_CLOSED)
-          .outerjoin(User, User.id == _CLOSED.c.user_id).join(Package, Package.id == _CLOSED.c.package_id))
+          .outerjoin(User, User.id == _CLOSED.c.user_id).join(Package, Package.id == _CLOSED.c.package_id)
+          .add_cte(_AUDIT))
 
 
 _INSERT_ESIMS = sa.insert(Esim.__table__).returning(  # type: ignore[attr-defined]
     Esim.__table__.c.display_id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-_INSERT_AUDIT = sa.insert(AuditLog.__table__)  # type: ignore[attr-defined]
 _STATUS = sa.select(Order.status).where(Order.id == sa.bindparam("order_id"))
 
 
@@ -56,35 +64,31 @@ def _store_esims(conn: sa.Connection, order: sa.Row, candidate: Offer,
             for ref, sim in zip(refs, sims, strict=True)]
 
 
-def _apply_topup(s: Session, order: sa.Row, candidate: Offer) -> str:
-    """Add the top-up's data to the eSIM it tops up; that eSIM's ICCID."""
+def _apply_topup(s: Session, order: sa.Row, candidate: Offer) -> None:
+    """Add the top-up's data to the eSIM it tops up."""
     esim = s.get(Esim, order.topup_of_esim_id)
     if esim.total_mb is not None and candidate.data_mb is not None:
         esim.total_mb += candidate.data_mb
     esim.unlimited = esim.unlimited or candidate.unlimited
-    return esim.iccid
 
 
 def complete(claim: Claim, candidate: Offer,
              provider_order: pb.Order) -> tuple[OrderStatus, tuple[str, ...], bool]:
     """Store the eSIMs (or the top-up) and close the order, once: its status after, the ICCIDs stored,
     and whether this call closed it (False when it was no longer provisioning: then nothing is written)."""
+    iccids = (claim.topup_iccid,) if claim.topup_iccid else tuple(sim.iccid for sim in provider_order.esims)
     with db.session() as s, s.begin():
         conn = s.connection()
-        order = conn.execute(_CLOSE, {"order_id": claim.order_id,
-                                        "placed_id": provider_order.provider_order_id}).one_or_none()
+        order = conn.execute(_CLOSE, {
+            "order_id": claim.order_id, "placed_id": provider_order.provider_order_id,
+            "audit_details": {"provider": candidate.provider_id, "iccids": list(iccids)}}).one_or_none()
         if order is None:
             return OrderStatus(conn.execute(_STATUS, {"order_id": claim.order_id}).scalar_one()), (), False
         delivered: list[order_emails.DeliveredEsim] = []
         if claim.topup_iccid:
-            iccids: tuple[str, ...] = (_apply_topup(s, order, candidate),)
+            _apply_topup(s, order, candidate)
         else:
             delivered = _store_esims(conn, order, candidate, provider_order.esims)
-            iccids = tuple(sim.iccid for sim in provider_order.esims)
-        conn.execute(_INSERT_AUDIT, {
-            "actor_type": "system", "action": "order.completed", "entity_type": "order",
-            "entity_id": claim.ref,
-            "details": {"provider": candidate.provider_id, "iccids": list(iccids)}})
         if order.user_id is not None and order.kind == OrderKind.ESIM:
             order_emails.enqueue_order_completed(s, order, order_ref=order.display_id,
                                                  price_cents=order.price_cents, currency=order.currency,

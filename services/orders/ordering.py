@@ -22,7 +22,7 @@ from providers.http import guard_unkeyed_sends
 from providers.polling import PENDING_STATES, wait_for_order
 from providers.registry import ProviderRegistry
 from services.core import db
-from services.core.cache import cached
+from services.core import cache
 from services.core.settings import get_settings
 from services.core.models import AuditLog, Esim, Order, OrderKind, OrderStatus, Package
 from services.orders.errors import (
@@ -243,7 +243,7 @@ async def fulfil_paid_order(order_id: int, *, registry: ProviderRegistry, resume
 async def fulfil_claim(claim: Claim, *, registry: ProviderRegistry) -> FulfilmentResult:
     """Fulfil an order this worker has claimed (`services.orders.claims`): the provider an earlier attempt
     may have reached is asked first, and only a confirmed absence allows a new order."""
-    settings = await asyncio.to_thread(cached, ("store_settings",), get_store_settings)
+    settings = await cache.read(("store_settings",), get_store_settings)
     candidates = _candidates(claim, min_margin_cents=settings.min_margin_cents,
                              enabled=_usable(registry, settings, claim))
     if claim.provider_id:  # an earlier attempt may have reached this provider: it goes first
