@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-SHARD_SIZE = 10
+SHARD_SIZE = 5
 
 
 class _Release(httpx.AsyncByteStream):
@@ -54,6 +54,11 @@ class ShardedTransport(httpx.AsyncBaseTransport):
             if busy < self._size:
                 return shard
         return min(range(len(self._busy)), key=self._busy.__getitem__)
+
+    @property
+    def busy(self) -> int:
+        """Calls holding a connection now (sent, their response not yet read)."""
+        return sum(self._busy)
 
     def release(self, shard: int) -> None:
         self._busy[shard] -= 1

@@ -55,7 +55,11 @@ def _bind(port: int) -> socket.socket:
 def serve(app: Starlette, *, port: int = 0) -> Iterator[str]:
     """Serve one ASGI app on 127.0.0.1 (a free port unless given) for the block; yields its base URL."""
     sock = _bind(port)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+    # idle connections are kept 60 s, as the load balancers in front of providers' APIs do, not uvicorn's 5 s:
+    # on a loaded machine a client reused a connection the server was closing, and an order POST so lost
+    # has an unknown outcome (a bench run waited 30 s for its reconciliation)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1,
+                            timeout_keep_alive=60)
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sandbox-server"
