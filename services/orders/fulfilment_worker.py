@@ -2,8 +2,9 @@
 
 Each process claims paid orders, and orders whose provisioning lease ran out (a worker died while a
 provider held the answer), in batches that no other process holds (`claims.claim_batch`: FOR UPDATE
-SKIP LOCKED), and keeps up to `IN_FLIGHT` of them in fulfilment at once, so throughput grows with
-the number of job processes and an orphaned order is resumed as soon as its lease ends.
+SKIP LOCKED), and keeps up to `IN_FLIGHT` of them in fulfilment at once, claiming again once a tenth
+of them finished (or at the idle poll), so throughput grows with the number of job processes and an
+orphaned order is resumed as soon as its lease ends.
 
 Provider orders are placed one per customer order, never batched, although two of the providers take
 several plans in one order call and the third a quantity of one plan (PROVIDER_APIS.md): exactly-once
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 IN_FLIGHT = 100  # orders in fulfilment per process (each has at most one provider call open)
 IDLE_POLL_SECONDS = 0.5  # how soon an idle worker sees a newly paid order
+CLAIM_BATCH_DIVISOR = 10  # with orders waiting, a worker claims again once a tenth of its slots are free
 
 
 class FulfilmentWorker:
@@ -38,6 +40,7 @@ class FulfilmentWorker:
         self._registry = registry
         self._in_flight = in_flight
         self._idle_poll = idle_poll
+        self._batch = max(1, in_flight // CLAIM_BATCH_DIVISOR)
         self._tasks: set[asyncio.Task] = set()
         self.fulfilled = 0
 
@@ -45,14 +48,26 @@ class FulfilmentWorker:
         stopping = asyncio.create_task(stop.wait())
         try:
             while not stop.is_set():
+                asked = self._in_flight - len(self._tasks)
                 started = await self._claim_and_start()
-                if started and len(self._tasks) < self._in_flight:
-                    continue  # there may be more waiting
-                await asyncio.wait({stopping, *self._tasks}, timeout=self._idle_poll,
-                                   return_when=asyncio.FIRST_COMPLETED)
+                await self._until_claim_worthwhile(stopping, more_waiting=started == asked)
         finally:
             stopping.cancel()
             await self._drain(grace)
+
+    async def _until_claim_worthwhile(self, stopping: asyncio.Task, *, more_waiting: bool) -> None:
+        """Wait until a batch of orders has finished when the last claim got all it asked for (more may be
+        waiting), at most the idle poll; after a claim that emptied the queue, the idle poll. Claiming the
+        one slot each finished order freed, or finding nothing, cost a round trip (a heavy statement) an order."""
+        deadline = asyncio.get_running_loop().time() + self._idle_poll
+        while not stopping.done():
+            if more_waiting and self._in_flight - len(self._tasks) >= self._batch:
+                return
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.wait({stopping, *self._tasks} if more_waiting else {stopping}, timeout=left,
+                               return_when=asyncio.FIRST_COMPLETED)
 
     async def _claim_and_start(self) -> int:
         free = self._in_flight - len(self._tasks)
