@@ -109,10 +109,10 @@ def build_registry(settings: Settings, *, sandbox_urls: Mapping[str, str] | None
     """
     registry = ProviderRegistry(_clients(settings, sandbox_urls))
     if record_calls:
-        from services.core.provider_calls import record_call  # the database side, loaded only when used
+        from services.core.provider_calls import record_calls  # the database side, loaded only when used
 
         for provider in registry:
-            provider.call_observer = record_call
+            provider.call_observer = record_calls
     return registry
 
 
