@@ -46,16 +46,16 @@ app.register_lifespan_task(jobs.web_lifespan)  # logging; the jobs too when SCHE
 
 # public pages, listed in /sitemap.xml (see esim_app/http/sitemap.py)
 storefront_page(routes.HOME, t("{brand} · Travel eSIM data plans for 190+ countries", brand=BRAND),
-                LandingState.load, branded=False,
+                LandingState.load, branded=False, loader_visits=True,
                 description=t("Prepaid eSIM data plans for travellers: compare networks, pay securely, "
                               "install in a minute."))(landing_page)
-storefront_page(routes.DESTINATION, route_place("local").title(), PlanListState.load_country,
+storefront_page(routes.DESTINATION, route_place("local").title(), PlanListState.load_country, loader_visits=True,
                 description=route_place("local").description())(country_plans_page)
-storefront_page(routes.REGION, route_place("regional").title(), PlanListState.load_region,
+storefront_page(routes.REGION, route_place("regional").title(), PlanListState.load_region, loader_visits=True,
                 description=route_place("regional").description())(region_plans_page)
-storefront_page(routes.GLOBAL, t("Global eSIM plans"), PlanListState.load_global,
+storefront_page(routes.GLOBAL, t("Global eSIM plans"), PlanListState.load_global, loader_visits=True,
                 description=PlanListState.description)(global_plans_page)
-storefront_page("/plans/[plan_ref]", PlanDetailState.title, PlanDetailState.load,
+storefront_page("/plans/[plan_ref]", PlanDetailState.title, PlanDetailState.load, loader_visits=True,
                 description=PlanDetailState.description)(plan_detail_page)
 
 storefront_page("/checkout/[plan_ref]", t("Checkout"), CheckoutState.load, indexed=False)(checkout_page)

@@ -8,12 +8,13 @@ prices in the visitor's currency come from the service, and checkout charges exa
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 
 import reflex as rx
 
 from esim_app.state.auth import AuthState
-from esim_app.state.locale import reader_language
+from esim_app.state.locale import LocaleState, reader_language
 from services import accounts, catalog, store
 from services.core import (
     DEFAULT_LANGUAGE,
@@ -29,6 +30,7 @@ from services.core import (
 )
 
 CURRENCY_COOKIE_SECONDS = 365 * 24 * 3600
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,20 @@ class DisplayCurrencyState(rx.State):
         return self.currency if self.currency in self.currencies else store.STORE_CURRENCY
 
 
+async def visit(state: rx.State) -> rx.event.EventSpec:
+    """The first step of a storefront page load, from any state's on-load handler: resolve the session (for
+    the header), then the language, then the currency; in that order, as the language and the currency may
+    come from the signed-in customer's profile. Returns the event applying the language."""
+    auth = await state.get_state(AuthState)
+    identity = await auth._current()
+    language = (await state.get_state(LocaleState))._negotiate(auth)
+    try:
+        await (await state.get_state(DisplayCurrencyState))._load(identity)
+    except Exception:  # the database is away: the page keeps its default currency, and still its language
+        log.exception("storefront visit: the display currencies did not load")
+    return language
+
+
 class PlanListState(rx.State):
     """A country, region or the global list, with sorting and (for countries) filters."""
 
@@ -247,21 +263,28 @@ class PlanListState(rx.State):
 
     @rx.event
     async def load_country(self):
-        slug = str(self.country_slug)  # type: ignore[attr-defined]  (route argument)
+        """The page's on-load: the storefront `visit`, then this (one event per page load)."""
+        language, slug = await visit(self), str(self.country_slug)  # type: ignore[attr-defined]  (route argument)
         view = await self._open("local", slug)
         if view is not None and slug != view.slug:  # /destinations/jp → /destinations/japan
-            return rx.redirect(f"/destinations/{view.slug}", replace=True)
+            return [language, rx.redirect(f"/destinations/{view.slug}", replace=True)]
+        return language
 
     @rx.event
     async def load_region(self):
-        slug = str(self.region_slug)  # type: ignore[attr-defined]  (route argument)
+        """The page's on-load: the storefront `visit`, then this (one event per page load)."""
+        language, slug = await visit(self), str(self.region_slug)  # type: ignore[attr-defined]  (route argument)
         view = await self._open("regional", slug)
         if view is not None and slug != view.slug:  # /regions/Europe → /regions/europe (the page matches the address)
-            return rx.redirect(f"/regions/{view.slug}", replace=True)
+            return [language, rx.redirect(f"/regions/{view.slug}", replace=True)]
+        return language
 
     @rx.event
-    async def load_global(self) -> None:
+    async def load_global(self):
+        """The page's on-load: the storefront `visit`, then this (one event per page load)."""
+        language = await visit(self)
         await self._open("global", "global")
+        return language
 
     @rx.event
     async def set_sort(self, value: str) -> None:
@@ -306,8 +329,11 @@ class PlanDetailState(rx.State):
     kind: str = ""
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
+        """The page's on-load: the storefront `visit`, then this (one event per page load)."""
+        language = await visit(self)
         await self._show()
+        return language
 
     @rx.event
     async def refresh_prices(self) -> None:
@@ -338,10 +364,13 @@ class LandingState(rx.State):
     names: dict[str, str] = {d.code: d.name for d in catalog.POPULAR_DESTINATIONS}
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
+        """The page's on-load: the storefront `visit`, then this (one event per page load)."""
+        language = await visit(self)
         landing, lang = await catalog.get_landing(), await reader_language(self)
         self.names = {d.code: country_name(d.code, lang, english=d.name) for d in catalog.POPULAR_DESTINATIONS}
         cheapest = {d.code: d for d in landing.destinations}
         self.from_prices = {  # the page shows the popular destinations only
             d.code: translate(lang, "From {price}", price=money_text(lang, c.min_price_cents, c.currency))
             for d in catalog.POPULAR_DESTINATIONS if (c := cheapest.get(d.code)) is not None}
+        return language
