@@ -8,6 +8,7 @@ import reflex as rx
 
 from esim_app import routes
 from esim_app.components.forms import native_submit_guard
+from esim_app.components.phone_menu import phone_menu_script
 from esim_app.components.preferences import early_choices_script
 from esim_app.http.api import api_transformers
 from esim_app.i18n import language_guard, t
@@ -40,7 +41,7 @@ app = rx.App(
     stylesheets=["/theme.css"],
     toaster=rx.toast.provider(position="top-right", rich_colors=True, close_button=True),
     head_components=[rx.el.meta(name="theme-color", content="#1e40af"), language_guard(), native_submit_guard(),
-                     early_choices_script()],
+                     early_choices_script(), phone_menu_script()],
 )
 app.register_lifespan_task(jobs.web_lifespan)  # logging; the jobs too when SCHEDULER=inline
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from esim_app import routes
+from esim_app.components.phone_menu import phone_menu
 from esim_app.components.preferences import color_mode_toggle, language_select
 from esim_app.components.ui import button_link, logo
 from esim_app.i18n import t
@@ -66,26 +67,6 @@ ADMIN_NAV = (
 )
 
 
-_CLOSE_MENU = rx.Var(_js_expr="((event) => event.currentTarget.closest('details')?.removeAttribute('open'))")
-
-
-def _mobile_menu(items: tuple[NavItem, ...]) -> rx.Component:
-    """The navigation on narrow screens: a native disclosure (no menu component to load and hydrate on
-    every page); following a link closes it."""
-    return rx.el.details(
-        rx.el.summary(rx.icon("menu", size=24), rx.el.span(t("Open menu"), class_name="sr-only"),
-                      class_name="menu-button"),
-        rx.el.div(
-            *[rx.el.a(t(item.label), href=item.href, class_name="menu-link") for item in items],
-            rx.el.hr(class_name="menu-separator"),
-            rx.el.a(t("Log in"), href=routes.LOGIN, class_name="menu-link"),
-            class_name="menu-panel",
-            custom_attrs={"onClick": _CLOSE_MENU},
-        ),
-        class_name="mobile-menu",
-    )
-
-
 def site_header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
@@ -104,7 +85,7 @@ def site_header() -> rx.Component:
                             button_link(t("Log in"), routes.LOGIN, variant="secondary", size="sm")),
                     display=["none", "none", "block"],
                 ),
-                _mobile_menu(STORE_NAV),
+                phone_menu([(t(item.label), item.href) for item in STORE_NAV]),
                 spacing="2",
                 align="center",
             ),

@@ -149,6 +149,20 @@ def test_no_axe_violations_on_customer_pages(app_url: str, mode_page: tuple[str,
     assert not found, f"axe-core found {len(found)} violation(s) in {mode} mode:\n" + "\n".join(found)
 
 
+def test_no_axe_violations_in_the_open_phone_menu(app_url: str, mode_page: tuple[str, Page],
+                                                 record_property) -> None:
+    mode, page = mode_page
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(app_url + "/")
+    expect(page.locator("[data-testid=popular-destination]").first).to_be_visible()
+    page.get_by_test_id("phone-menu-button").click()
+    expect(page.get_by_test_id("phone-menu").get_by_role("link").first).to_be_visible()
+    found = [_describe(page.url, v) for v in _violations(page)]
+    record_property("a11y_pages", 1)
+    record_property("a11y_violations", len(found))
+    assert not found, f"axe-core found {len(found)} violation(s) in the phone menu in {mode} mode:\n" + "\n".join(found)
+
+
 def _admin_rows() -> dict[str, str]:
     """A customer with a paid order and a ticket, and a company: the rows the admin detail pages open."""
     user_id = new_customer()
