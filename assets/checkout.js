@@ -18,13 +18,24 @@
     });
   }
 
+  // Stripe.js from the card container's `data-stripe-js`, once a card is wanted (a page that does not
+  // name it loads Stripe.js itself): a visitor who is not signed in never runs it.
+  function loadStripe(target) {
+    const src = target.dataset.stripeJs;
+    if (window.Stripe || !src || document.querySelector(`script[src="${src}"]`)) return;
+    const script = document.createElement("script");
+    script.src = src;
+    document.head.append(script);
+  }
+
   window.esimMountCard = async function (publishableKey, selector) {
     try {
-      const Stripe = await waitFor(() => window.Stripe, 15000);
-      if (!Stripe) throw new Error("Stripe.js did not load");
       // The server asks for the card as the page loads; React may not have drawn its container yet.
       const target = await waitFor(() => document.querySelector(selector), 5000);
       if (!target) return { error: "The card form is not on this page." };
+      loadStripe(target);
+      const Stripe = await waitFor(() => window.Stripe, 15000);
+      if (!Stripe) throw new Error("Stripe.js did not load");
       if (!stripe) {
         stripe = Stripe(publishableKey);
         card = stripe.elements().create("card", { hidePostalCode: true });

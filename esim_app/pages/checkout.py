@@ -65,7 +65,8 @@ def _payment() -> rx.Component:
             rx.el.span(t("Card details"), id=CARD_LABEL, class_name="t-secondary"),
             rx.box(id=CARD_SELECTOR.removeprefix("#"), padding="0.9rem", border="1px solid var(--line)",
                    border_radius="0.75rem", background="var(--surface)", min_height="3rem",
-                   role="group", custom_attrs={"data-testid": "card-element", "aria-labelledby": CARD_LABEL}),
+                   role="group", custom_attrs={"data-testid": "card-element", "aria-labelledby": CARD_LABEL,
+                                               "data-stripe-js": stripe_js_url()}),
             button(
                 rx.cond(CheckoutState.paying, rx.spinner(size="2"), rx.icon("lock", size=16)),
                 rx.cond(CheckoutState.paying, t("Processing…"),  # (hidden while there is no plan)
@@ -110,8 +111,7 @@ def _without_plan() -> rx.Component:
 
 def checkout_page() -> rx.Component:
     return rx.fragment(
-        rx.script(src=stripe_js_url()),
-        rx.script(src="/checkout.js"),
+        rx.script(src="/checkout.js"),  # which loads Stripe.js when the card form is wanted
         section(
             rx.el.h1(t("Checkout"), class_name="t-section", margin_bottom="1.5rem"),
             rx.grid(
