@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet
 from services.core import crypto, db, get_settings, migrations
 from services.core.models import Esim, Order, Package
 from services.core.settings import Settings
-from tests.conftest import use_database
+from tests.conftest import own_database, use_database
 from tests.support.database import fresh_database
 
 BEFORE = "c4e1a9d2b7f3"  # the revision before encryption
@@ -95,8 +95,7 @@ def _rotate_keys() -> subprocess.CompletedProcess:
 def test_keys_rotate_newest_first_and_rotate_keys_rewrites_every_row(database_url: str, key_env) -> None:
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     key_env.setenv("ENCRYPTION_KEYS", old)
-    with _own_database("esim_rotate", database_url):
-        migrations.upgrade()
+    with own_database("esim_rotate", restore=database_url):
         esim_id = _esim(uuid.uuid4().hex[:10])
         key_env.setenv("ENCRYPTION_KEYS", f"{new},{old}")
         get_settings.cache_clear()
