@@ -27,6 +27,8 @@ from tests.integration.security.test_handler_inventory import _browser_tab, _cal
 from tests.integration.security.world import World, _rows
 
 Step = tuple[str, Callable[[Refs], tuple]]
+pytestmark = pytest.mark.usefixtures("providers_answer")
+
 OPERATORS, SUPPORT_DESK = ("owner", "operations"), ("owner", "support")
 PRICERS = ("owner", "operations", "finance")
 NOTE: Callable[[Refs], tuple] = lambda r: ({"note": "as asked", "amount": ""},)  # noqa: E731
