@@ -43,7 +43,7 @@ from aiolimiter import AsyncLimiter
 
 from providers.base import OutcomeUnknown, ProviderError, RateLimited, SendRefused, TransientProviderError
 from providers.observe import note_response
-from providers.pool import ShardedTransport
+from providers.pool import ShardedTransport, environment_proxy
 from providers.rate_store import SharedRates
 
 logger = logging.getLogger(__name__)
@@ -189,11 +189,14 @@ class ProviderHTTP:
         self._deadline = timeout
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            # a call waits for a free connection at most half its deadline, so that wait ends as a
+            # PoolTimeout (nothing sent: retried) before the attempt's deadline calls its outcome unknown
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0), pool=timeout / 2),
             # as many connections as a job worker has orders in flight: a call queued for a connection
             # past the timeout failed the order (PoolTimeout) though nothing had been sent
             transport=transport or ShardedTransport(max_connections=MAX_CONNECTIONS,
-                                                    keepalive_expiry=KEEPALIVE_SECONDS),
+                                                    keepalive_expiry=KEEPALIVE_SECONDS,
+                                                    proxy=environment_proxy(base_url)),
             headers={"Accept": "application/json", **(headers or {})},
         )
 

@@ -29,6 +29,7 @@ _TEMPLATE: list[str] = []  # the name of the session's migrated template databas
 def migrated_template() -> Iterator[str]:
     """A database migrated to head once per session, which each migrated database of the session is
     copied from (never used itself: a template must have no connection when it is copied)."""
+    previous = os.environ.get("DATABASE_URL")
     with fresh_database("esim_template") as url:
         use_database(url)
         migrations.upgrade()
@@ -36,6 +37,7 @@ def migrated_template() -> Iterator[str]:
         _TEMPLATE[:] = [make_url(url).database]
         yield _TEMPLATE[0]
         _TEMPLATE.clear()
+    _restore_database_url(previous)
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +48,11 @@ def database_url(migrated_template: str) -> Iterator[str]:
         use_database(url)
         yield url
         db.reset_engine()
+    _restore_database_url(previous)
+
+
+def _restore_database_url(previous: str | None) -> None:
+    """Point `DATABASE_URL` back at what it was before a session fixture changed it."""
     if previous is None:
         os.environ.pop("DATABASE_URL", None)
     else:

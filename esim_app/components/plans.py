@@ -67,7 +67,7 @@ def _select(name: str, label: str | rx.Var[str], options: rx.Var[list[Option]], 
     return rx.el.div(
         rx.el.label(label, html_for=name, class_name="t-caption"),
         rx.el.select(rx.foreach(options, lambda o: rx.el.option(o.label, value=o.key)), id=name, value=value,
-                     on_change=on_change, class_name="lang-select control-select"),
+                     on_change=on_change, class_name="native-select control-select"),
         class_name="control",
     )
 

@@ -77,6 +77,6 @@ def language_select() -> rx.Component:
         value=LocaleState.lang,
         on_change=LocaleState.choose,
         aria_label=t("Language"),
-        class_name=LANGUAGE_SELECT,
+        class_name=f"native-select {LANGUAGE_SELECT}",  # the second: the early script's hook alone
         custom_attrs={"data-testid": "language-select"},
     )
