@@ -43,9 +43,15 @@ class ProfileState(CustomerState):
     loaded: bool = False
 
     def _show(self, view: accounts.ProfileView) -> None:
-        self.email, self.first_name, self.last_name = view.email, view.first_name, view.last_name
-        self.country, self.currency, self.language = view.country, view.currency, view.language
-        self.currencies = list(view.currencies)
+        """Fresh values into the form, remounting it only when they differ from what it shows: a
+        return visit shows the form at once, and a choice made before the page's load answered stays."""
+        fresh = (view.email, view.first_name, view.last_name, view.country, view.currency, view.language,
+                 list(view.currencies))
+        if fresh == (self.email, self.first_name, self.last_name, self.country, self.currency, self.language,
+                     self.currencies):
+            return
+        (self.email, self.first_name, self.last_name, self.country, self.currency, self.language,
+         self.currencies) = fresh
         self.form_key += 1
 
     @rx.event
