@@ -61,6 +61,11 @@ def _filled(template: str, subject_slot: str, values: str) -> str:
     return f"replace({expr}, %(slot_token)s, m.token)"  # URL-safe: the same escaped or not
 
 
+# An eSIM of the company in stock: not installed, not expired, no live recipient (the claim and the
+# in-stock count of a refusal).
+_IN_STOCK = """e.enterprise_account_id = %(company)s AND e.status = 'not_installed'
+AND (e.expires_at IS NULL OR e.expires_at > %(now)s)
+AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL OFFSET 0)"""
 # The claim's `OFFSET 0` keeps the live-allocation check a subquery run per candidate eSIM (an index
 # probe): as an anti-join, with statistics that predate a bulk order (a generic plan keeps them),
 # PostgreSQL chose a merge join that read the live-recipient index from its start, all companies'
@@ -70,10 +75,7 @@ def _filled(template: str, subject_slot: str, values: str) -> str:
 _SQL = f"""
 WITH wanted AS (
     SELECT e.id, e.display_id, e.iccid, e.order_id FROM esims e
-    WHERE e.enterprise_account_id = %(company)s AND e.status = 'not_installed'
-      AND (e.expires_at IS NULL OR e.expires_at > %(now)s)
-      AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL
-                      OFFSET 0)
+    WHERE {_IN_STOCK}
       AND (CAST(%(refs)s AS text[]) IS NULL OR e.display_id = ANY(CAST(%(refs)s AS text[])))
       AND EXISTS (SELECT 1 FROM enterprise_accounts c WHERE c.id = %(company)s AND c.status = 'active')
     ORDER BY e.id LIMIT %(wanted)s
@@ -124,11 +126,7 @@ WITH wanted AS (
 )
 SELECT co.status = 'active' AS active, c.id, c.display_id, c.iccid, i.esim_id IS NOT NULL AS allocated,
        CASE WHEN CAST(%(refs)s AS text[]) IS NULL AND (SELECT count(*) FROM claimed) < %(wanted)s THEN
-           (SELECT count(*) FROM esims e
-            WHERE e.enterprise_account_id = %(company)s AND e.status = 'not_installed'
-              AND (e.expires_at IS NULL OR e.expires_at > %(now)s)
-              AND NOT EXISTS (SELECT 1 FROM esim_allocations a WHERE a.esim_id = e.id AND a.revoked_at IS NULL
-                              OFFSET 0))
+           (SELECT count(*) FROM esims e WHERE {_IN_STOCK})
        END AS in_stock
 FROM enterprise_accounts co LEFT JOIN (claimed c LEFT JOIN inserted i ON i.esim_id = c.id) ON true
 WHERE co.id = %(company)s
