@@ -67,14 +67,11 @@ class ShardedTransport(httpx.AsyncBaseTransport):
 
     async def _take(self, request: httpx.Request) -> int:
         """A pool with a free connection, its slot taken; waits for one when every slot is held."""
-        if self._free.locked():
-            try:
-                async with asyncio.timeout(request.extensions.get("timeout", {}).get("pool")):
-                    await self._free.acquire()
-            except TimeoutError:
-                raise httpx.PoolTimeout("no connection came free in time", request=request) from None
-        else:
-            await self._free.acquire()
+        try:
+            async with asyncio.timeout(request.extensions.get("timeout", {}).get("pool")):
+                await self._free.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("no connection came free in time", request=request) from None
         shard = next(shard for shard, busy in enumerate(self._busy) if busy < self._size)
         self._busy[shard] += 1
         return shard
